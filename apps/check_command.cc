@@ -1,0 +1,63 @@
+// `collabsim check`: many seeds, one line per failure, a summary at the end.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "apps/commands.h"
+#include "apps/run_case.h"
+#include "apps/seed_list.h"
+#include "engines/registry.h"
+#include "sim/scenario_loader.h"
+
+namespace collabsim::apps {
+
+int CheckCommand(const CheckFlags& flags) {
+  absl::StatusOr<std::vector<uint64_t>> seeds = ParseSeedList(flags.seeds);
+  if (!seeds.ok()) {
+    std::cerr << "collabsim check: " << seeds.status().message() << "\n";
+    return kExitBadInput;
+  }
+  absl::StatusOr<scenario::Scenario> scenario = sim::LoadScenario(flags.scenario);
+  if (!scenario.ok()) {
+    std::cerr << "collabsim check: " << scenario.status().message() << "\n";
+    return kExitBadInput;
+  }
+  absl::StatusOr<const Engine*> engine = FindEngine(flags.engine);
+  if (!engine.ok()) {
+    std::cerr << "collabsim check: " << engine.status().message() << "\n";
+    return kExitBadInput;
+  }
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  const size_t progress_every = terminal ? 1 : std::max<size_t>(1, seeds->size() / 10);
+  size_t failures = 0;
+  size_t done = 0;
+  std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)\n", scenario->name(),
+                               (*engine)->traits().name, flags.seeds, seeds->size());
+  for (uint64_t seed : *seeds) {
+    const Case c{flags.scenario, &*scenario, *engine, seed};
+    const results::RunResult result = RunCase(c, sim::RunOptions{});
+    ++done;
+    if (result.violations_size() > 0) {
+      ++failures;
+      if (terminal) std::cerr << "\r\033[K";
+      std::cout << absl::StrFormat("FAIL seed=%d [%s] %s\n     reproduce with: %s\n", seed,
+                                   result.violations(0).invariant(), result.violations(0).detail(), result.command())
+                << std::flush;
+    }
+    if (done % progress_every == 0 || done == seeds->size()) {
+      const std::string line = absl::StrFormat("[check] %d/%d seeds, %d failed", done, seeds->size(), failures);
+      if (terminal) {
+        std::cerr << "\r\033[K" << line << std::flush;
+      } else {
+        std::cerr << line << "\n";
+      }
+    }
+  }
+  if (terminal) std::cerr << "\n";
+  std::cout << absl::StrFormat("%s: %d passed, %d failed\n", failures == 0 ? "ok" : "FAILED",
+                               seeds->size() - failures, failures);
+  return failures == 0 ? kExitOk : kExitViolation;
+}
+
+}  // namespace collabsim::apps

@@ -1,0 +1,27 @@
+// One case: build a World, run it, measure CPU (outside the simulation).
+#include "apps/run_case.h"
+
+#include <ctime>
+
+#include "absl/strings/str_format.h"
+
+namespace collabsim::apps {
+
+std::string ReproduceCommand(const Case& c) {
+  return absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d", c.scenario_arg,
+                         c.engine->traits().name, c.seed);
+}
+
+results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
+                           const std::function<void(const std::string&)>& on_start) {
+  sim::World world(*c.scenario, *c.engine, c.seed, options);
+  if (on_start) on_start(world.SetupLine());
+  const std::clock_t cpu_start = std::clock();
+  results::RunResult result = world.Run();
+  const std::clock_t cpu_end = std::clock();
+  result.set_measured_cpu_s(static_cast<double>(cpu_end - cpu_start) / CLOCKS_PER_SEC);
+  result.set_command(ReproduceCommand(c));
+  return result;
+}
+
+}  // namespace collabsim::apps

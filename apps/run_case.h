@@ -1,0 +1,34 @@
+// Runs one (scenario, engine, seed) case and adds what only the caller knows:
+// measured CPU time and the one-line command that reproduces it.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "engines/common/engine.h"
+#include "results.pb.h"
+#include "scenario.pb.h"
+#include "sim/world.h"
+
+namespace collabsim::apps {
+
+struct Case {
+  std::string scenario_arg;  // what the user typed: a built-in name or a path
+  const scenario::Scenario* scenario = nullptr;
+  const Engine* engine = nullptr;
+  uint64_t seed = 0;
+};
+
+// `on_start`, if set, gets the setup line (seed and every option) before the
+// run starts, so even a crash leaves what is needed to reproduce it.
+results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
+                           const std::function<void(const std::string&)>& on_start = nullptr);
+
+std::string ReproduceCommand(const Case& c);
+
+// Exit codes shared by every command (documented in --help and the README).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitViolation = 1;
+inline constexpr int kExitBadInput = 2;
+
+}  // namespace collabsim::apps

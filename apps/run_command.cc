@@ -1,0 +1,50 @@
+// `collabsim run`: one seed, a human summary, optionally a JSON results file.
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "apps/commands.h"
+#include "apps/run_case.h"
+#include "collabsim/version.h"
+#include "engines/registry.h"
+#include "reports/results_file.h"
+#include "reports/run_summary.h"
+#include "sim/scenario_loader.h"
+
+namespace collabsim::apps {
+
+int RunCommand(const RunFlags& flags) {
+  absl::StatusOr<scenario::Scenario> scenario = sim::LoadScenario(flags.scenario);
+  if (!scenario.ok()) {
+    std::cerr << "collabsim run: " << scenario.status().message() << "\n";
+    return kExitBadInput;
+  }
+  absl::StatusOr<const Engine*> engine = FindEngine(flags.engine);
+  if (!engine.ok()) {
+    std::cerr << "collabsim run: " << engine.status().message() << "\n";
+    return kExitBadInput;
+  }
+  const Case c{flags.scenario, &*scenario, *engine, flags.seed};
+  results::RunResult result = RunCase(c, sim::RunOptions{}, [](const std::string& setup) {
+    std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
+  });
+  std::cout << reports::FormatRunSummary(result);
+  if (!flags.json_path.empty()) {
+    results::ResultsFile file;
+    file.set_collabsim_version(kVersion);
+    *file.add_runs() = result;
+    absl::Status written = reports::WriteTextFile(flags.json_path, reports::ResultsToJson(file));
+    if (!written.ok()) {
+      std::cerr << "collabsim run: " << written.message() << "\n";
+      return kExitBadInput;
+    }
+    std::cout << "results written to " << flags.json_path << "\n";
+  }
+  if (result.violations_size() > 0) {
+    std::cout << "FAILED: seed " << flags.seed << " violates " << result.violations(0).invariant()
+              << "\nreproduce with: " << result.command() << "\n";
+    return kExitViolation;
+  }
+  return kExitOk;
+}
+
+}  // namespace collabsim::apps

@@ -1,0 +1,89 @@
+// The op interface every engine implements: a sans-IO replica state machine.
+// A replica owns no socket, thread, clock or random source; the simulator (or
+// a live transport) drives it and collects what it wants to send.
+//
+// Mapping to ARCHITECTURE.md: apply_local -> ApplyLocal, receive -> Receive,
+// connected/disconnected -> Connected/Disconnected, view -> GetView,
+// stats -> Stats.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engines/common/intent.h"
+
+namespace collabsim {
+
+struct OutgoingMessage {
+  ReplicaId to = 0;
+  std::string bytes;  // Protobuf-encoded; its size is what the wire carries.
+};
+
+// What the user sees now.
+struct View {
+  std::string text;  // UTF-8
+  // Cursor positions (code points) this replica knows, by owner.
+  std::map<ReplicaId, uint64_t> cursors;
+};
+
+// Bytes held, by category, so memory figures compare across engines.
+struct MemoryStats {
+  uint64_t content_bytes = 0;
+  uint64_t metadata_bytes = 0;
+  uint64_t tombstone_bytes = 0;
+  uint64_t history_bytes = 0;
+  uint64_t Total() const { return content_bytes + metadata_bytes + tombstone_bytes + history_bytes; }
+};
+
+struct ReplicaStats {
+  MemoryStats memory;
+  // Local intents not yet acknowledged by the server (or peers).
+  uint64_t pending_intents = 0;
+  // Resent ops the receiving side recognised and did not apply twice.
+  uint64_t duplicate_resends_ignored = 0;
+};
+
+class Replica {
+ public:
+  virtual ~Replica() = default;
+
+  ReplicaId id() const { return id_; }
+
+  // The user did something. Applied to this replica's view at once. Invalid
+  // intents (position past the end, bad UTF-8) return InvalidArgument and
+  // change nothing.
+  virtual absl::Status ApplyLocal(const Intent& intent) = 0;
+
+  // A wire message arrived from `from`. Malformed or impossible messages
+  // return an error and leave the replica exactly as it was.
+  virtual absl::Status Receive(ReplicaId from, std::string_view bytes) = 0;
+
+  // Transport events. Reconnect logic (resend, catch-up) lives in the engine.
+  virtual void Connected(ReplicaId peer) = 0;
+  virtual void Disconnected(ReplicaId peer) = 0;
+
+  virtual View GetView() const = 0;
+  virtual ReplicaStats Stats() const = 0;
+
+  // Messages produced since the last call, in send order.
+  virtual std::vector<OutgoingMessage> TakeOutbox() = 0;
+
+  // Remote intents that became visible in this replica's view since the last
+  // call, in the order they became visible.
+  virtual std::vector<IntentId> TakeNewlyVisible() = 0;
+
+  // Aborts (COLLABSIM_CHECK) when an internal invariant is broken.
+  virtual void CheckInvariants() const = 0;
+
+ protected:
+  explicit Replica(ReplicaId id) : id_(id) {}
+
+ private:
+  ReplicaId id_;
+};
+
+}  // namespace collabsim

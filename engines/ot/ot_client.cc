@@ -1,0 +1,277 @@
+// Jupiter client: local edits, the in-flight/buffer pair, server ops
+// transformed through pending work, and the reconnect handshake.
+#include "engines/ot/ot_client.h"
+
+#include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+#include "engines/common/utf8.h"
+#include "engines/ot/text_op_codec.h"
+#include "engines/ot/transform_laws.h"
+
+namespace collabsim::ot {
+
+OtClient::OtClient(ReplicaId id, const EngineOptions& options) : Replica(id), options_(options) {
+  COLLABSIM_CHECK(id != kServerReplica);
+}
+
+absl::Status OtClient::ApplyLocal(const Intent& intent) {
+  if (intent.id.replica != id()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, id()));
+  }
+  const uint64_t length = doc_.size();
+  if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
+    if (insert->position > length) {
+      return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
+    }
+    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
+    if (!text.ok()) return text.status();
+    if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
+    return ApplyLocalEdit(intent, MakeInsert(length, insert->position, *text), insert->position + text->size());
+  }
+  if (const auto* del = std::get_if<DeleteText>(&intent.body)) {
+    if (del->length == 0 || del->position > length || del->length > length - del->position) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "delete [%d, +%d) outside document of length %d", del->position, del->length, length));
+    }
+    return ApplyLocalEdit(intent, MakeDelete(length, del->position, del->length), del->position);
+  }
+  const auto& move = std::get<MoveCursor>(intent.body);
+  if (move.position > length) {
+    return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move.position, length));
+  }
+  cursor_ = move.position;
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t cursor_after) {
+  ApplyInPlace(&doc_, op);
+  cursor_ = cursor_after;
+  if (buffer_.has_value()) {
+    absl::StatusOr<TextOp> composed = Compose(buffer_->op, op);
+    COLLABSIM_CHECK(composed.ok());  // buffer ends where the document is now
+    buffer_->op = *std::move(composed);
+    buffer_->intents.push_back(intent.id);
+  } else {
+    buffer_ = PendingOp{0, std::move(op), {intent.id}};
+  }
+  SendPendingIfReady();
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::Receive(ReplicaId from, std::string_view bytes) {
+  if (from != kServerReplica) {
+    return absl::InvalidArgumentError(absl::StrFormat("OT client got a message from replica %d, not the server", from));
+  }
+  wire::ServerMessage message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError("undecodable OT server message");
+  }
+  switch (message.body_case()) {
+    case wire::ServerMessage::kWelcome:
+      return HandleWelcome(message.welcome());
+    case wire::ServerMessage::kAck:
+      return HandleAck(message.ack());
+    case wire::ServerMessage::kBroadcast:
+      return HandleBroadcast(message.broadcast());
+    case wire::ServerMessage::BODY_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError("OT server message with no body");
+}
+
+absl::StatusOr<OtClient::Entry> OtClient::DecodeEntry(const wire::LogEntry& wire) const {
+  absl::StatusOr<TextOp> op = DecodeTextOp(wire.op());
+  if (!op.ok()) return op.status();
+  return Entry{wire.revision(), wire.origin(), wire.client_seq(), *std::move(op), DecodeIntentIds(wire.intents())};
+}
+
+absl::Status OtClient::ValidateNext(const Entry& entry, uint64_t expected_revision,
+                                    uint64_t server_length, bool* is_own_ack) const {
+  if (entry.revision != expected_revision) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "server entry has revision %d, expected %d", entry.revision, expected_revision));
+  }
+  if (entry.op.base_length() != server_length) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "server op base length %d != server document length %d", entry.op.base_length(), server_length));
+  }
+  *is_own_ack = false;
+  if (entry.origin == id()) {
+    if (!inflight_.has_value() || entry.client_seq != inflight_->client_seq) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "server entry claims to be this client's op %d, which is not in flight", entry.client_seq));
+    }
+    *is_own_ack = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
+  if (link_ != LinkState::kAwaitingWelcome) {
+    return absl::FailedPreconditionError("Welcome while not awaiting one");
+  }
+  // Validate the whole catch-up before touching anything.
+  std::vector<Entry> entries;
+  entries.reserve(welcome.catch_up_size());
+  uint64_t length = ServerLength();
+  uint64_t expected = revision_ + 1;
+  bool own_ack_seen = false;
+  for (const wire::LogEntry& wire_entry : welcome.catch_up()) {
+    absl::StatusOr<Entry> entry = DecodeEntry(wire_entry);
+    if (!entry.ok()) return entry.status();
+    bool own = false;
+    absl::Status valid = ValidateNext(*entry, expected, length, &own);
+    if (!valid.ok()) return valid;
+    if (own && own_ack_seen) return absl::FailedPreconditionError("catch-up acknowledges one op twice");
+    own_ack_seen = own_ack_seen || own;
+    // After the own op is acknowledged nothing of ours is in flight, so a
+    // later entry can't be ours (checked in ApplyServerEntry's order too).
+    length = entry->op.target_length();
+    ++expected;
+    entries.push_back(*std::move(entry));
+  }
+  if (welcome.head_revision() != expected - 1) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "Welcome head %d does not match catch-up ending at %d", welcome.head_revision(), expected - 1));
+  }
+  for (const Entry& entry : entries) ApplyServerEntry(entry);
+  link_ = LinkState::kSynced;
+  if (inflight_.has_value()) {
+    SendSubmit(*inflight_);  // rebased on the head by the catch-up; same client_seq
+  }
+  SendPendingIfReady();
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::HandleAck(const wire::Ack& ack) {
+  if (link_ != LinkState::kSynced) return absl::FailedPreconditionError("Ack before Welcome");
+  if (!inflight_.has_value() || ack.client_seq() != inflight_->client_seq) {
+    ++stale_acks_ignored_;  // a re-ack of something already settled
+    return absl::OkStatus();
+  }
+  if (ack.revision() != revision_ + 1) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "Ack for revision %d, expected %d", ack.revision(), revision_ + 1));
+  }
+  revision_ = ack.revision();
+  inflight_.reset();
+  SendPendingIfReady();
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::HandleBroadcast(const wire::LogEntry& broadcast) {
+  if (link_ != LinkState::kSynced) return absl::FailedPreconditionError("broadcast before Welcome");
+  absl::StatusOr<Entry> entry = DecodeEntry(broadcast);
+  if (!entry.ok()) return entry.status();
+  bool own = false;
+  absl::Status valid = ValidateNext(*entry, revision_ + 1, ServerLength(), &own);
+  if (!valid.ok()) return valid;
+  if (own) return absl::FailedPreconditionError("server broadcast this client's own op back to it");
+  ApplyServerEntry(*entry);
+  return absl::OkStatus();
+}
+
+TextOp OtClient::TransformAndCheck(TextOp* server_op, const TextOp& pending) const {
+  // The server sequenced server_op before anything still pending here, so it
+  // is the left (tie-winning) argument on every replica.
+  absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(*server_op, pending);
+  COLLABSIM_CHECK(result.ok());  // lengths were validated by ValidateNext
+  if (options_.check_laws) CheckTransformLaws(*server_op, pending, result->first, result->second);
+  *server_op = std::move(result->first);
+  return std::move(result->second);
+}
+
+void OtClient::ApplyServerEntry(const Entry& entry) {
+  if (entry.origin == id()) {  // our in-flight op, acknowledged through catch-up
+    revision_ = entry.revision;
+    inflight_.reset();
+    return;
+  }
+  TextOp op = entry.op;
+  if (inflight_.has_value()) inflight_->op = TransformAndCheck(&op, inflight_->op);
+  if (buffer_.has_value()) buffer_->op = TransformAndCheck(&op, buffer_->op);
+  ApplyInPlace(&doc_, op);
+  cursor_ = TransformIndex(op, cursor_);
+  revision_ = entry.revision;
+  visible_.insert(visible_.end(), entry.intents.begin(), entry.intents.end());
+}
+
+void OtClient::SendPendingIfReady() {
+  if (link_ != LinkState::kSynced || inflight_.has_value() || !buffer_.has_value()) return;
+  inflight_ = std::move(buffer_);
+  buffer_.reset();
+  inflight_->client_seq = next_client_seq_++;
+  SendSubmit(*inflight_);
+}
+
+void OtClient::SendSubmit(const PendingOp& pending) {
+  wire::ClientMessage message;
+  wire::Submit* submit = message.mutable_submit();
+  submit->set_client_seq(pending.client_seq);
+  submit->set_base_revision(revision_);
+  EncodeTextOp(pending.op, submit->mutable_op());
+  EncodeIntentIds(pending.intents, submit->mutable_intents());
+  outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
+}
+
+void OtClient::Connected(ReplicaId peer) {
+  COLLABSIM_CHECK(peer == kServerReplica);
+  link_ = LinkState::kAwaitingWelcome;
+  wire::ClientMessage message;
+  message.mutable_hello()->set_known_revision(revision_);
+  outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
+}
+
+void OtClient::Disconnected(ReplicaId peer) {
+  COLLABSIM_CHECK(peer == kServerReplica);
+  link_ = LinkState::kDisconnected;
+}
+
+uint64_t OtClient::ServerLength() const {
+  if (inflight_.has_value()) return inflight_->op.base_length();
+  if (buffer_.has_value()) return buffer_->op.base_length();
+  return doc_.size();
+}
+
+View OtClient::GetView() const {
+  View view;
+  view.text = EncodeUtf8(doc_);
+  view.cursors[id()] = cursor_;
+  return view;
+}
+
+ReplicaStats OtClient::Stats() const {
+  ReplicaStats stats;
+  stats.memory.content_bytes = doc_.capacity() * sizeof(char32_t);
+  uint64_t pending_bytes = 0;
+  uint64_t pending_intents = 0;
+  for (const auto* pending : {&inflight_, &buffer_}) {
+    if (!pending->has_value()) continue;
+    pending_bytes += (*pending)->op.MemoryBytes() + (*pending)->intents.capacity() * sizeof(IntentId);
+    pending_intents += (*pending)->intents.size();
+  }
+  stats.memory.metadata_bytes = pending_bytes;
+  stats.pending_intents = pending_intents;
+  return stats;
+}
+
+std::vector<OutgoingMessage> OtClient::TakeOutbox() { return std::exchange(outbox_, {}); }
+
+std::vector<IntentId> OtClient::TakeNewlyVisible() { return std::exchange(visible_, {}); }
+
+void OtClient::CheckInvariants() const {
+  COLLABSIM_CHECK(cursor_ <= doc_.size());
+  if (inflight_.has_value() && buffer_.has_value()) {
+    COLLABSIM_CHECK(inflight_->op.target_length() == buffer_->op.base_length());
+  }
+  if (buffer_.has_value()) {
+    COLLABSIM_CHECK(buffer_->op.target_length() == doc_.size());
+    COLLABSIM_CHECK(!buffer_->intents.empty());
+  } else if (inflight_.has_value()) {
+    COLLABSIM_CHECK(inflight_->op.target_length() == doc_.size());
+  }
+  if (inflight_.has_value()) COLLABSIM_CHECK(inflight_->client_seq > 0 && inflight_->client_seq < next_client_seq_);
+}
+
+}  // namespace collabsim::ot

@@ -1,0 +1,90 @@
+// The client side of Jupiter-style OT (Nichols et al. 1995, as in Google
+// Wave): at most one op in flight to the server, later local edits composed
+// into one buffer, every server op transformed past both before it is shown.
+//
+// Reconnect: on every connect the client sends Hello(known revision) and the
+// server answers with every log entry since then. An entry that is the
+// client's own in-flight op (origin, client_seq) acknowledges it; otherwise
+// the in-flight op, now rebased on the head, is resent with its original
+// client_seq, which the server uses to refuse applying anything twice.
+//
+// Invariants:
+//   - inflight's base length == the server document length at revision_;
+//   - buffer (if any) starts where inflight (if any) ends, and the last
+//     pending op's target length == the local document length;
+//   - cursor_ <= document length.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engines/common/engine.h"
+#include "engines/common/replica.h"
+#include "engines/ot/text_op.h"
+#include "ot_wire.pb.h"
+
+namespace collabsim::ot {
+
+class OtClient : public Replica {
+ public:
+  OtClient(ReplicaId id, const EngineOptions& options);
+
+  absl::Status ApplyLocal(const Intent& intent) override;
+  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
+  void Connected(ReplicaId peer) override;
+  void Disconnected(ReplicaId peer) override;
+  View GetView() const override;
+  ReplicaStats Stats() const override;
+  std::vector<OutgoingMessage> TakeOutbox() override;
+  std::vector<IntentId> TakeNewlyVisible() override;
+  void CheckInvariants() const override;
+
+  uint64_t revision() const { return revision_; }
+
+ private:
+  struct PendingOp {
+    uint64_t client_seq = 0;  // assigned when it becomes the in-flight op
+    TextOp op;
+    std::vector<IntentId> intents;
+  };
+  // One server log entry, decoded and validated.
+  struct Entry {
+    uint64_t revision = 0;
+    ReplicaId origin = 0;
+    uint64_t client_seq = 0;
+    TextOp op;
+    std::vector<IntentId> intents;
+  };
+  enum class LinkState { kDisconnected, kAwaitingWelcome, kSynced };
+
+  absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t cursor_after);
+  absl::StatusOr<Entry> DecodeEntry(const wire::LogEntry& wire) const;
+  // Checks that `entry` can follow the current state; changes nothing.
+  absl::Status ValidateNext(const Entry& entry, uint64_t expected_revision,
+                            uint64_t server_length, bool* is_own_ack) const;
+  absl::Status HandleWelcome(const wire::Welcome& welcome);
+  absl::Status HandleAck(const wire::Ack& ack);
+  absl::Status HandleBroadcast(const wire::LogEntry& broadcast);
+  // REQUIRES: ValidateNext(entry) succeeded against the current state.
+  void ApplyServerEntry(const Entry& entry);
+  void SendPendingIfReady();
+  void SendSubmit(const PendingOp& pending);
+  // Length of the server document at revision_.
+  uint64_t ServerLength() const;
+  TextOp TransformAndCheck(TextOp* server_op, const TextOp& pending) const;
+
+  EngineOptions options_;
+  std::u32string doc_;
+  uint64_t revision_ = 0;
+  std::optional<PendingOp> inflight_;
+  std::optional<PendingOp> buffer_;
+  uint64_t next_client_seq_ = 1;
+  LinkState link_ = LinkState::kDisconnected;
+  uint64_t cursor_ = 0;
+  uint64_t stale_acks_ignored_ = 0;
+  std::vector<OutgoingMessage> outbox_;
+  std::vector<IntentId> visible_;
+};
+
+}  // namespace collabsim::ot

@@ -1,0 +1,34 @@
+// Factory and traits of the `ot` engine.
+#include "engines/ot/ot_engine.h"
+
+#include "engines/ot/ot_client.h"
+#include "engines/ot/ot_server.h"
+
+namespace collabsim::ot {
+namespace {
+
+class OtEngineImpl : public Engine {
+ public:
+  const EngineTraits& traits() const override { return traits_; }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
+    return std::make_unique<OtServer>(options);
+  }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
+    return std::make_unique<OtClient>(id, options);
+  }
+
+ private:
+  EngineTraits traits_{
+      "ot",
+      "Jupiter-style OT: the server orders ops, clients transform (Google Docs / Wave lineage)",
+      Topology::kClientServer, false};
+};
+
+}  // namespace
+
+const Engine& OtEngineInstance() {
+  static const OtEngineImpl* const engine = new OtEngineImpl();
+  return *engine;
+}
+
+}  // namespace collabsim::ot

@@ -1,0 +1,157 @@
+// Jupiter server: sequence, transform, log, ack, broadcast; catch-up on Hello
+// and exactly-once application of resent ops.
+#include "engines/ot/ot_server.h"
+
+#include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+#include "engines/common/utf8.h"
+#include "engines/ot/text_op_codec.h"
+#include "engines/ot/transform_laws.h"
+
+namespace collabsim::ot {
+
+OtServer::OtServer(const EngineOptions& options) : Replica(kServerReplica), options_(options) {}
+
+absl::Status OtServer::ApplyLocal(const Intent& intent) {
+  return absl::FailedPreconditionError("the OT server has no user of its own");
+}
+
+absl::Status OtServer::Receive(ReplicaId from, std::string_view bytes) {
+  if (from == kServerReplica) return absl::InvalidArgumentError("OT server got a message from itself");
+  wire::ClientMessage message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError("undecodable OT client message");
+  }
+  switch (message.body_case()) {
+    case wire::ClientMessage::kHello:
+      return HandleHello(from, message.hello());
+    case wire::ClientMessage::kSubmit:
+      return HandleSubmit(from, message.submit());
+    case wire::ClientMessage::BODY_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError("OT client message with no body");
+}
+
+absl::Status OtServer::HandleHello(ReplicaId from, const wire::Hello& hello) {
+  if (hello.known_revision() > head_revision()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "client %d claims revision %d beyond head %d", from, hello.known_revision(), head_revision()));
+  }
+  wire::ServerMessage message;
+  wire::Welcome* welcome = message.mutable_welcome();
+  welcome->set_head_revision(head_revision());
+  for (uint64_t revision = hello.known_revision() + 1; revision <= head_revision(); ++revision) {
+    EncodeEntry(revision, welcome->add_catch_up());
+  }
+  Send(from, message);
+  synced_.insert(from);
+  clients_.try_emplace(from);
+  return absl::OkStatus();
+}
+
+absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) {
+  if (!synced_.contains(from)) {
+    return absl::FailedPreconditionError(absl::StrFormat("client %d submitted before Hello", from));
+  }
+  ClientRecord& record = clients_[from];
+  if (submit.client_seq() <= record.last_client_seq) {
+    // A resend of an op already in the log: acknowledge again, apply nothing.
+    ++duplicate_resends_ignored_;
+    wire::ServerMessage ack;
+    ack.mutable_ack()->set_client_seq(submit.client_seq());
+    ack.mutable_ack()->set_revision(record.last_revision);
+    Send(from, ack);
+    return absl::OkStatus();
+  }
+  if (submit.base_revision() > head_revision()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "op base revision %d beyond head %d", submit.base_revision(), head_revision()));
+  }
+  absl::StatusOr<TextOp> decoded = DecodeTextOp(submit.op());
+  if (!decoded.ok()) return decoded.status();
+  TextOp op = *std::move(decoded);
+  // Transform past everything the client had not seen. Nothing is changed
+  // until this loop has succeeded.
+  for (uint64_t k = submit.base_revision(); k < head_revision(); ++k) {
+    absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(log_[k].op, op);
+    if (!result.ok()) return result.status();
+    if (options_.check_laws) CheckTransformLaws(log_[k].op, op, result->first, result->second);
+    op = std::move(result->second);
+  }
+  if (op.base_length() != doc_.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "op base length %d does not match document length %d at its base revision", op.base_length(),
+        doc_.size()));
+  }
+  ApplyInPlace(&doc_, op);
+  std::vector<IntentId> intents = DecodeIntentIds(submit.intents());
+  visible_.insert(visible_.end(), intents.begin(), intents.end());
+  history_bytes_ += op.MemoryBytes() + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
+  log_.push_back(LogEntry{from, submit.client_seq(), std::move(op), std::move(intents)});
+  record.last_client_seq = submit.client_seq();
+  record.last_revision = head_revision();
+
+  wire::ServerMessage ack;
+  ack.mutable_ack()->set_client_seq(submit.client_seq());
+  ack.mutable_ack()->set_revision(head_revision());
+  Send(from, ack);
+  wire::ServerMessage broadcast;
+  EncodeEntry(head_revision(), broadcast.mutable_broadcast());
+  for (ReplicaId client : synced_) {
+    if (client != from) Send(client, broadcast);
+  }
+  return absl::OkStatus();
+}
+
+void OtServer::EncodeEntry(uint64_t revision, wire::LogEntry* out) const {
+  COLLABSIM_CHECK(revision >= 1 && revision <= head_revision());
+  const LogEntry& entry = log_[revision - 1];
+  out->set_revision(revision);
+  out->set_origin(entry.origin);
+  out->set_client_seq(entry.client_seq);
+  EncodeTextOp(entry.op, out->mutable_op());
+  EncodeIntentIds(entry.intents, out->mutable_intents());
+}
+
+void OtServer::Send(ReplicaId to, const wire::ServerMessage& message) {
+  outbox_.push_back(OutgoingMessage{to, message.SerializeAsString()});
+}
+
+void OtServer::Connected(ReplicaId peer) {
+  // Nothing until the client's Hello says where it is.
+}
+
+void OtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
+
+View OtServer::GetView() const {
+  View view;
+  view.text = EncodeUtf8(doc_);
+  return view;
+}
+
+ReplicaStats OtServer::Stats() const {
+  ReplicaStats stats;
+  stats.memory.content_bytes = doc_.capacity() * sizeof(char32_t);
+  stats.memory.history_bytes = history_bytes_;
+  stats.memory.metadata_bytes = clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
+                                synced_.size() * sizeof(ReplicaId);
+  stats.duplicate_resends_ignored = duplicate_resends_ignored_;
+  return stats;
+}
+
+std::vector<OutgoingMessage> OtServer::TakeOutbox() { return std::exchange(outbox_, {}); }
+
+std::vector<IntentId> OtServer::TakeNewlyVisible() { return std::exchange(visible_, {}); }
+
+void OtServer::CheckInvariants() const {
+  uint64_t length = 0;
+  for (const LogEntry& entry : log_) {
+    COLLABSIM_CHECK(entry.op.base_length() == length);
+    length = entry.op.target_length();
+  }
+  COLLABSIM_CHECK(length == doc_.size());
+  for (ReplicaId client : synced_) COLLABSIM_CHECK(clients_.contains(client));
+}
+
+}  // namespace collabsim::ot

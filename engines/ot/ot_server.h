@@ -1,0 +1,69 @@
+// The server side of Jupiter-style OT: one revision counter and a log. An
+// incoming op made against revision r is transformed past log[r..head) and
+// appended; the sender gets an Ack, every other synced client the entry.
+//
+// Invariants:
+//   - log_.size() == head revision; log_[k] produced revision k + 1;
+//   - each log op's base length == previous op's target length, and the last
+//     target length == doc_.size();
+//   - (client, client_seq) appears at most once in the log.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engines/common/engine.h"
+#include "engines/common/replica.h"
+#include "engines/ot/text_op.h"
+#include "ot_wire.pb.h"
+
+namespace collabsim::ot {
+
+class OtServer : public Replica {
+ public:
+  explicit OtServer(const EngineOptions& options);
+
+  absl::Status ApplyLocal(const Intent& intent) override;
+  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
+  void Connected(ReplicaId peer) override;
+  void Disconnected(ReplicaId peer) override;
+  View GetView() const override;
+  ReplicaStats Stats() const override;
+  std::vector<OutgoingMessage> TakeOutbox() override;
+  std::vector<IntentId> TakeNewlyVisible() override;
+  void CheckInvariants() const override;
+
+  uint64_t head_revision() const { return log_.size(); }
+
+ private:
+  struct LogEntry {
+    ReplicaId origin = 0;
+    uint64_t client_seq = 0;
+    TextOp op;
+    std::vector<IntentId> intents;
+  };
+  struct ClientRecord {
+    uint64_t last_client_seq = 0;
+    uint64_t last_revision = 0;  // revision the last applied op produced
+  };
+
+  absl::Status HandleHello(ReplicaId from, const wire::Hello& hello);
+  absl::Status HandleSubmit(ReplicaId from, const wire::Submit& submit);
+  void EncodeEntry(uint64_t revision, wire::LogEntry* out) const;
+  void Send(ReplicaId to, const wire::ServerMessage& message);
+
+  EngineOptions options_;
+  std::u32string doc_;
+  std::vector<LogEntry> log_;
+  uint64_t history_bytes_ = 0;
+  // Ordered containers: iteration order decides broadcast order.
+  std::map<ReplicaId, ClientRecord> clients_;
+  std::set<ReplicaId> synced_;
+  uint64_t duplicate_resends_ignored_ = 0;
+  std::vector<OutgoingMessage> outbox_;
+  std::vector<IntentId> visible_;
+};
+
+}  // namespace collabsim::ot

@@ -1,0 +1,25 @@
+// The engine registry: the one place that knows every engine.
+#include "engines/registry.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engines/ot/ot_engine.h"
+
+namespace collabsim {
+
+const std::vector<const Engine*>& AllEngines() {
+  static const auto* const engines = new std::vector<const Engine*>{&OtEngine()};
+  return *engines;
+}
+
+absl::StatusOr<const Engine*> FindEngine(std::string_view name) {
+  std::vector<std::string> names;
+  for (const Engine* engine : AllEngines()) {
+    if (engine->traits().name == name) return engine;
+    names.push_back(engine->traits().name);
+  }
+  return absl::NotFoundError(
+      absl::StrCat("unknown engine '", std::string(name), "' (known: ", absl::StrJoin(names, ", "), ")"));
+}
+
+}  // namespace collabsim

@@ -1,0 +1,19 @@
+// Every engine collabsim ships, by name. Apps and the simulator look engines
+// up here; adding an engine means adding one line to registry.cc.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engines/common/engine.h"
+
+namespace collabsim {
+
+// All engines, in a fixed order (the order of every listing and report).
+const std::vector<const Engine*>& AllEngines();
+
+// NotFound with the list of known names when `name` is unknown.
+absl::StatusOr<const Engine*> FindEngine(std::string_view name);
+
+}  // namespace collabsim

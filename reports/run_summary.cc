@@ -1,0 +1,32 @@
+// Formats a RunResult for the terminal.
+#include "reports/run_summary.h"
+
+#include "absl/strings/str_format.h"
+
+namespace collabsim::reports {
+
+std::string FormatRunSummary(const results::RunResult& run) {
+  std::string out;
+  absl::StrAppendFormat(&out, "converged:        %s\n", run.converged() ? "yes" : "NO");
+  absl::StrAppendFormat(&out, "violations:       %d\n", run.violations_size());
+  for (const auto& v : run.violations()) absl::StrAppendFormat(&out, "  [%s] %s\n", v.invariant(), v.detail());
+  absl::StrAppendFormat(&out, "intents:          %d (%d edits)\n", run.intents(), run.edit_intents());
+  absl::StrAppendFormat(&out, "messages:         %d (%d bytes encoded; %d lost to drops)\n", run.messages(),
+                        run.bytes(), run.messages_dropped());
+  absl::StrAppendFormat(&out, "connection drops: %d\n", run.connection_drops());
+  const auto& l = run.remote_visible();
+  absl::StrAppendFormat(&out, "remote-visible latency (ms, %d samples): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
+                        l.samples(), l.p50_ms(), l.p95_ms(), l.p99_ms(), l.max_ms());
+  const auto& o = run.oracle();
+  absl::StrAppendFormat(&out, "intent oracle:    %d words typed, %d deleted, %d surviving; lost %d, duplicated %d, "
+                        "resurrected %d, corrupted %d\n", o.tokens_inserted(), o.tokens_deleted(), o.tokens_surviving(),
+                        o.lost(), o.duplicated(), o.resurrected(), o.corrupted());
+  absl::StrAppendFormat(&out, "memory:           server %d bytes (history %d), largest client %d bytes\n",
+                        run.memory().server_bytes(), run.memory().history_bytes(), run.memory().client_bytes_max());
+  absl::StrAppendFormat(&out, "simulated:        %.1f s (quiet %.2f s after heal), %d events, measured CPU %.3f s\n",
+                        run.simulated_s(), run.convergence_s(), run.events(), run.measured_cpu_s());
+  absl::StrAppendFormat(&out, "trace_hash:       %s\n", run.trace_hash());
+  return out;
+}
+
+}  // namespace collabsim::reports

@@ -1,0 +1,25 @@
+// Turns a scenario Delay (constant, uniform, normal, lognormal, Pareto, plus
+// jitter) into integer-nanosecond samples. Negative draws clamp to zero.
+#pragma once
+
+#include <string>
+
+#include "scenario.pb.h"
+#include "sim/prng.h"
+#include "sim/sim_time.h"
+
+namespace collabsim::sim {
+
+class DelayModel {
+ public:
+  // REQUIRES: `delay` passed scenario validation.
+  explicit DelayModel(const scenario::Delay& delay) : delay_(delay) {}
+  SimTime Sample(Prng& prng) const;
+  // E.g. "lognormal(median 75ms, sigma 0.3) + jitter U[0, 10ms]".
+  std::string Describe() const;
+
+ private:
+  scenario::Delay delay_;
+};
+
+}  // namespace collabsim::sim

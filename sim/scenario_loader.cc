@@ -1,0 +1,238 @@
+// Text-format parsing with located errors, then semantic validation that
+// uses the parser's location tree so a bad value is reported at its line.
+#include "sim/scenario_loader.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "scenarios/builtin_scenarios.h"
+
+namespace collabsim::sim {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::TextFormat;
+
+class CollectErrors : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
+    if (first_.empty()) first_ = absl::StrFormat("%d:%d: %s", line + 1, column + 1, message);
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+// Walks the scenario with the parse-location tree beside it.
+class Validator {
+ public:
+  explicit Validator(std::string source) : source_(std::move(source)) {}
+
+  absl::Status Validate(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
+    const uint32_t users = UserCount(s);
+    if (s.groups_size() == 0) return Error(tree, s, "groups", -1, "at least one user group is required");
+    for (int g = 0; g < s.groups_size(); ++g) {
+      const scenario::UserGroup& group = s.groups(g);
+      const auto* group_tree = Nested(tree, s, "groups", g);
+      if (group.count() == 0) return Error(group_tree, group, "count", -1, "must be at least 1");
+      if (!group.has_link()) return Error(tree, s, "groups", g, "group needs a `link { latency { ... } }`");
+      absl::Status link = ValidateDelay(group.link().latency(), Nested(Nested(group_tree, group, "link", -1), group.link(), "latency", -1), "groups.link.latency", group.link().has_latency(), Nested(group_tree, group, "link", -1), group.link());
+      if (!link.ok()) return link;
+    }
+    if (users > kMaxUsers) {
+      return Error(tree, s, "groups", 0, absl::StrFormat("%d users in total; the limit is %d", users, kMaxUsers));
+    }
+    if (!s.has_typing()) return Error(tree, s, "typing", -1, "a `typing { ... }` workload is required");
+    absl::Status typing = ValidateTyping(s.typing(), Nested(tree, s, "typing", -1));
+    if (!typing.ok()) return typing;
+    if (!(s.active_s() > 0) || s.active_s() > kMaxActiveSeconds) {
+      return Error(tree, s, "active_s", -1, absl::StrFormat("must be in (0, %g] seconds", kMaxActiveSeconds));
+    }
+    if (!(s.converge_within_s() > 0) || s.converge_within_s() > kMaxActiveSeconds) {
+      return Error(tree, s, "converge_within_s", -1, absl::StrFormat("must be in (0, %g] seconds", kMaxActiveSeconds));
+    }
+    if (s.has_drops()) {
+      const auto* drops_tree = Nested(tree, s, "drops", -1);
+      if (!(s.drops().mean_interval_s() >= 0) || !std::isfinite(s.drops().mean_interval_s())) {
+        return Error(drops_tree, s.drops(), "mean_interval_s", -1, "must be >= 0 (0 = no drops)");
+      }
+      if (s.drops().mean_interval_s() > 0) {
+        absl::Status delay = ValidateDelay(s.drops().reconnect_delay(), Nested(drops_tree, s.drops(), "reconnect_delay", -1), "drops.reconnect_delay", s.drops().has_reconnect_delay(), drops_tree, s.drops());
+        if (!delay.ok()) return delay;
+      }
+    }
+    for (int k = 0; k < s.offline_size(); ++k) {
+      const scenario::OfflineWindow& w = s.offline(k);
+      const auto* w_tree = Nested(tree, s, "offline", k);
+      if (w.user() < 1 || w.user() > users) {
+        return Error(w_tree, w, "user", -1, absl::StrFormat("names user %d; users are numbered 1..%d", w.user(), users));
+      }
+      if (!(w.start_s() >= 0) || w.start_s() >= s.active_s()) {
+        return Error(w_tree, w, "start_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
+      }
+      if (!(w.duration_s() > 0) || w.duration_s() > kMaxActiveSeconds) {
+        return Error(w_tree, w, "duration_s", -1, "must be > 0");
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status ValidateTyping(const scenario::Typing& t, const TextFormat::ParseInfoTree* tree) {
+    if (!(t.words_per_minute() > 0) || t.words_per_minute() > 1000) {
+      return Error(tree, t, "words_per_minute", -1, "must be in (0, 1000]");
+    }
+    if (t.burst_words_min() < 1) return Error(tree, t, "burst_words_min", -1, "must be at least 1");
+    if (t.burst_words_max() < t.burst_words_min() || t.burst_words_max() > 1000) {
+      return Error(tree, t, "burst_words_max", -1, "must be in [burst_words_min, 1000]");
+    }
+    if (!(t.pause_mean_s() > 0) || t.pause_mean_s() > kMaxActiveSeconds) {
+      return Error(tree, t, "pause_mean_s", -1, "must be > 0");
+    }
+    if (!(t.delete_fraction() >= 0 && t.delete_fraction() <= 1)) {
+      return Error(tree, t, "delete_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+    }
+    if (t.delete_fraction() > 0 && (t.delete_words_max() < 1 || t.delete_words_max() > 1000)) {
+      return Error(tree, t, "delete_words_max", -1, "must be in [1, 1000] when delete_fraction > 0");
+    }
+    if (t.cursor_moves_max() > 100) return Error(tree, t, "cursor_moves_max", -1, "must be at most 100");
+    return absl::OkStatus();
+  }
+
+  absl::Status ValidateDelay(const scenario::Delay& d, const TextFormat::ParseInfoTree* tree,
+                             const std::string& what, bool present,
+                             const TextFormat::ParseInfoTree* parent_tree, const Message& parent) {
+    const std::string field = what.substr(what.rfind('.') + 1);
+    if (!present || d.shape_case() == scenario::Delay::SHAPE_NOT_SET) {
+      return Error(present ? tree : parent_tree, present ? static_cast<const Message&>(d) : parent,
+                   present ? "" : field, -1,
+                   absl::StrFormat("%s needs one of constant_ms, uniform, normal, lognormal, pareto", what));
+    }
+    auto in_range = [](double v, bool allow_zero) {
+      return std::isfinite(v) && (allow_zero ? v >= 0 : v > 0) && v <= kMaxDelayMs;
+    };
+    if (!in_range(d.jitter_ms(), true)) return Error(tree, d, "jitter_ms", -1, "must be in [0, 86400000] ms");
+    switch (d.shape_case()) {
+      case scenario::Delay::kConstantMs:
+        if (!in_range(d.constant_ms(), true)) return Error(tree, d, "constant_ms", -1, "must be in [0, 86400000] ms (latency cannot be negative)");
+        break;
+      case scenario::Delay::kUniform: {
+        const auto* t = Nested(tree, d, "uniform", -1);
+        if (!in_range(d.uniform().min_ms(), true)) return Error(t, d.uniform(), "min_ms", -1, "must be in [0, 86400000] ms");
+        if (!in_range(d.uniform().max_ms(), true) || d.uniform().max_ms() < d.uniform().min_ms()) {
+          return Error(t, d.uniform(), "max_ms", -1, "must be >= min_ms and at most 86400000 ms");
+        }
+        break;
+      }
+      case scenario::Delay::kNormal: {
+        const auto* t = Nested(tree, d, "normal", -1);
+        if (!in_range(d.normal().mean_ms(), true)) return Error(t, d.normal(), "mean_ms", -1, "must be in [0, 86400000] ms");
+        if (!in_range(d.normal().stddev_ms(), true)) return Error(t, d.normal(), "stddev_ms", -1, "must be in [0, 86400000] ms");
+        break;
+      }
+      case scenario::Delay::kLognormal: {
+        const auto* t = Nested(tree, d, "lognormal", -1);
+        if (!in_range(d.lognormal().median_ms(), false)) return Error(t, d.lognormal(), "median_ms", -1, "must be in (0, 86400000] ms");
+        if (!(d.lognormal().sigma() >= 0 && d.lognormal().sigma() <= 5)) return Error(t, d.lognormal(), "sigma", -1, "must be in [0, 5]");
+        break;
+      }
+      case scenario::Delay::kPareto: {
+        const auto* t = Nested(tree, d, "pareto", -1);
+        if (!in_range(d.pareto().scale_ms(), false)) return Error(t, d.pareto(), "scale_ms", -1, "must be in (0, 86400000] ms");
+        if (!(d.pareto().shape() >= 0.1 && d.pareto().shape() <= 100)) return Error(t, d.pareto(), "shape", -1, "must be in [0.1, 100]");
+        break;
+      }
+      case scenario::Delay::SHAPE_NOT_SET:
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+  static const TextFormat::ParseInfoTree* Nested(const TextFormat::ParseInfoTree* tree, const Message& m,
+                                                 const std::string& field, int index) {
+    if (tree == nullptr) return nullptr;
+    const FieldDescriptor* fd = m.GetDescriptor()->FindFieldByName(field);
+    if (fd == nullptr) return nullptr;
+    return tree->GetTreeForNested(fd, index);
+  }
+
+  absl::Status Error(const TextFormat::ParseInfoTree* tree, const Message& m, const std::string& field,
+                     int index, const std::string& message) const {
+    int line = -1, column = -1;
+    const FieldDescriptor* fd = field.empty() ? nullptr : m.GetDescriptor()->FindFieldByName(field);
+    if (tree != nullptr && fd != nullptr) {
+      const auto location = tree->GetLocation(fd, fd->is_repeated() ? std::max(index, 0) : -1);
+      line = location.line;
+      column = location.column;
+    }
+    const std::string where = line >= 0 ? absl::StrFormat("%s:%d:%d", source_, line + 1, column + 1)
+                                        : absl::StrFormat("%s", source_);
+    const std::string name = fd != nullptr ? fd->full_name().substr(std::string("collabsim.scenario.").size())
+                                           : m.GetDescriptor()->name();
+    return absl::InvalidArgumentError(absl::StrFormat("%s: field %s: %s", where, name, message));
+  }
+
+  std::string source_;
+};
+
+}  // namespace
+
+uint32_t UserCount(const scenario::Scenario& scenario) {
+  uint64_t users = 0;
+  for (const auto& group : scenario.groups()) users += group.count();
+  return users > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(users);
+}
+
+absl::StatusOr<scenario::Scenario> ParseScenario(std::string_view text, std::string_view source) {
+  scenario::Scenario scenario;
+  TextFormat::Parser parser;
+  CollectErrors errors;
+  TextFormat::ParseInfoTree tree;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(std::string(text), &scenario)) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s:%s", std::string(source), errors.first()));
+  }
+  absl::Status valid = Validator(std::string(source)).Validate(scenario, &tree);
+  if (!valid.ok()) return valid;
+  return scenario;
+}
+
+absl::StatusOr<scenario::Scenario> LoadScenario(std::string_view name_or_path) {
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+    if (builtin.name == name_or_path) {
+      return ParseScenario(builtin.text, absl::StrFormat("builtin:%s", std::string(builtin.name)));
+    }
+  }
+  const std::string path(name_or_path);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    std::vector<std::string> names;
+    for (const BuiltinScenario& builtin : BuiltinScenarios()) names.emplace_back(builtin.name);
+    return absl::NotFoundError(absl::StrFormat(
+        "'%s' is neither a built-in scenario (%s) nor a readable file", path, absl::StrJoin(names, ", ")));
+  }
+  std::stringstream contents;
+  contents << file.rdbuf();
+  constexpr size_t kMaxFileBytes = 16 << 20;
+  if (contents.str().size() > kMaxFileBytes) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: scenario file larger than 16 MiB", path));
+  }
+  absl::StatusOr<scenario::Scenario> scenario = ParseScenario(contents.str(), path);
+  if (scenario.ok() && scenario->name().empty()) {
+    std::string stem = path.substr(path.find_last_of('/') + 1);
+    stem = stem.substr(0, stem.find('.'));
+    scenario->set_name(stem);
+  }
+  return scenario;
+}
+
+}  // namespace collabsim::sim

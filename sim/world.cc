@@ -1,0 +1,338 @@
+// The run loop: start, handle events in (time, sequence) order, heal, wait
+// for quiet, then check and summarise.
+#include "sim/world.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "check/convergence.h"
+#include "engines/common/check.h"
+#include "sim/distributions.h"
+#include "sim/latency_stats.h"
+#include "sim/scenario_loader.h"
+
+namespace collabsim::sim {
+namespace {
+
+// Stream ids for Prng::ForStream; links use 0x1000 + k (network.cc).
+constexpr uint64_t kFaultStream = 1;
+constexpr uint64_t kUserStreamBase = 0x100000;
+
+// Trace-hash tags, one per kind of thing that happens.
+enum TraceTag : uint64_t { kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal };
+
+std::vector<DelayModel> LinksOf(const scenario::Scenario& scenario) {
+  std::vector<DelayModel> links;
+  for (const auto& group : scenario.groups()) {
+    for (uint32_t k = 0; k < group.count(); ++k) links.emplace_back(group.link().latency());
+  }
+  return links;
+}
+
+}  // namespace
+
+World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t seed, RunOptions options)
+    : scenario_(scenario),
+      engine_(engine),
+      seed_(seed),
+      options_(options),
+      user_count_(UserCount(scenario)),
+      network_(LinksOf(scenario), seed),
+      fault_prng_(Prng::ForStream(seed, kFaultStream)) {
+  COLLABSIM_CHECK(user_count_ >= 1);
+  const EngineOptions engine_options{options_.check_invariants};
+  server_ = engine_.CreateServer(engine_options);
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    clients_.push_back(engine_.CreateClient(user, engine_options));
+    users_.emplace_back(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user));
+  }
+  next_intent_seq_.assign(user_count_, 1);
+  intent_times_.resize(user_count_);
+  offline_.assign(user_count_, false);
+  if (scenario_.drops().mean_interval_s() > 0) {
+    reconnect_delay_ = std::make_unique<DelayModel>(scenario_.drops().reconnect_delay());
+  }
+}
+
+World::~World() = default;
+
+std::string World::SetupLine() const {
+  std::vector<std::string> groups;
+  for (const auto& group : scenario_.groups()) {
+    groups.push_back(absl::StrFormat("%dx%s[%s]", group.count(), group.label().empty() ? "users" : group.label(),
+                                     DelayModel(group.link().latency()).Describe()));
+  }
+  std::string drops = "none";
+  if (reconnect_delay_ != nullptr) {
+    drops = absl::StrFormat("every ~%gs, reconnect after %s", scenario_.drops().mean_interval_s(),
+                            reconnect_delay_->Describe());
+  }
+  const auto& t = scenario_.typing();
+  return absl::StrFormat(
+      "seed=%d scenario=%s engine=%s users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d "
+      "pause=%gs delete=%g drops=%s offline_windows=%d converge_within_s=%g invariants=%s",
+      seed_, scenario_.name(), engine_.traits().name, user_count_, absl::StrJoin(groups, ","), scenario_.active_s(),
+      t.words_per_minute(), t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), drops,
+      scenario_.offline_size(), scenario_.converge_within_s(), options_.check_invariants ? "every-step" : "end");
+}
+
+void World::Start() {
+  const SimTime start = queue_.now();
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    ConnectUser(user);
+    queue_.Schedule(start + users_[user - 1].InitialDelay(), Event{EventKind::kUserAction, user});
+    ScheduleNextDrop(user);
+  }
+  for (const auto& window : scenario_.offline()) {
+    const SimTime begin = start + FromSeconds(window.start_s());
+    queue_.Schedule(begin, Event{EventKind::kOfflineStart, window.user()});
+    queue_.Schedule(begin + FromSeconds(window.duration_s()), Event{EventKind::kOfflineEnd, window.user()});
+  }
+  heal_time_ = start + FromSeconds(scenario_.active_s());
+  queue_.Schedule(heal_time_, Event{EventKind::kHeal});
+}
+
+results::RunResult World::Run() {
+  result_.set_scenario(scenario_.name());
+  result_.set_engine(engine_.traits().name);
+  result_.set_seed(seed_);
+  Start();
+  const SimTime deadline = heal_time_ + FromSeconds(scenario_.converge_within_s());
+  uint64_t events = 0;
+  while (!queue_.empty()) {
+    // After heal, user and fault timers do nothing; the run is quiet once no
+    // message is in flight.
+    if (healed_ && messages_in_flight_ == 0) break;
+    if (queue_.next_time() > deadline) {
+      AddViolation("liveness", absl::StrFormat("%d messages still in flight %gs after heal (converge_within_s)",
+                                               messages_in_flight_, scenario_.converge_within_s()));
+      break;
+    }
+    if (events >= options_.max_events) {
+      AddViolation("liveness", absl::StrFormat("stopped after %d events (max_events)", events));
+      break;
+    }
+    auto scheduled = queue_.Pop();
+    ++events;
+    last_event_time_ = scheduled.time;
+    Handle(scheduled.event);
+  }
+  result_.set_events(events);
+  Finish();
+  return result_;
+}
+
+void World::Handle(Event& event) {
+  switch (event.kind) {
+    case EventKind::kUserAction:
+      return OnUserAction(event.node);
+    case EventKind::kDeliver:
+      return OnDeliver(event);
+    case EventKind::kDrop:
+      return OnDrop(event.node, event.epoch);
+    case EventKind::kReconnect:
+      return OnReconnect(event.node);
+    case EventKind::kOfflineStart:
+      return OnOfflineStart(event.node);
+    case EventKind::kOfflineEnd:
+      return OnOfflineEnd(event.node);
+    case EventKind::kHeal:
+      return OnHeal();
+  }
+}
+
+void World::OnUserAction(ReplicaId user) {
+  if (healed_) return;  // editing stops at heal
+  Replica& client = ClientOf(user);
+  SyntheticUser::Action action = users_[user - 1].Next(client.GetView());
+  if (action.intent.has_value()) {
+    const Intent intent{IntentId{user, next_intent_seq_[user - 1]++}, *action.intent};
+    intent_times_[user - 1].push_back(queue_.now());
+    trace_.Add(kTagIntent);
+    trace_.Add(static_cast<uint64_t>(queue_.now()));
+    trace_.AddBytes(Describe(intent));
+    result_.set_intents(result_.intents() + 1);
+    if (ChangesDocument(intent.body)) result_.set_edit_intents(result_.edit_intents() + 1);
+    if (!action.inserted_word.empty()) oracle_.RecordInsert(action.inserted_word);
+    for (const std::string& word : action.deleted_words) oracle_.RecordDelete(word);
+    absl::Status status = client.ApplyLocal(intent);
+    if (!status.ok()) {
+      AddViolation("engine_error", absl::StrFormat("user %d rejected its own intent %s: %s", user, Describe(intent),
+                                                   status.ToString()));
+    }
+    AfterStep(client);
+  }
+  queue_.Schedule(queue_.now() + std::max<SimTime>(action.next_in, kMillisecond), Event{EventKind::kUserAction, user});
+}
+
+void World::OnDeliver(Event& event) {
+  COLLABSIM_CHECK(messages_in_flight_ > 0);
+  --messages_in_flight_;
+  const ReplicaId user = event.node == kServerReplica ? event.to : event.node;
+  if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch) {
+    trace_.Add(kTagLost);
+    result_.set_messages_dropped(result_.messages_dropped() + 1);
+    return;
+  }
+  trace_.Add(kTagDeliver);
+  trace_.Add(static_cast<uint64_t>(queue_.now()));
+  trace_.Add((uint64_t{event.node} << 32) | event.to);
+  trace_.AddBytes(event.bytes);
+  Replica& receiver = event.to == kServerReplica ? *server_ : ClientOf(event.to);
+  absl::Status status = receiver.Receive(event.node, event.bytes);
+  if (!status.ok()) {
+    AddViolation("engine_error", absl::StrFormat("replica %d rejected a message from %d: %s", event.to, event.node,
+                                                 status.ToString()));
+  }
+  AfterStep(receiver);
+}
+
+void World::AfterStep(Replica& replica) {
+  Flush(replica);
+  if (options_.check_invariants) replica.CheckInvariants();
+}
+
+void World::Flush(Replica& replica) {
+  for (OutgoingMessage& message : replica.TakeOutbox()) {
+    const bool to_server = message.to == kServerReplica;
+    const ReplicaId user = to_server ? replica.id() : message.to;
+    COLLABSIM_CHECK(user >= 1 && user <= user_count_);
+    COLLABSIM_CHECK(to_server != (replica.id() == kServerReplica));
+    if (!network_.IsUp(user)) {  // written to a closed socket
+      result_.set_messages_dropped(result_.messages_dropped() + 1);
+      continue;
+    }
+    result_.set_messages(result_.messages() + 1);
+    result_.set_bytes(result_.bytes() + message.bytes.size());
+    const SimTime arrival = network_.Arrival(user, to_server, queue_.now());
+    ++messages_in_flight_;
+    queue_.Schedule(arrival, Event{EventKind::kDeliver, replica.id(), message.to, network_.Epoch(user),
+                                   std::move(message.bytes)});
+  }
+  const bool is_client = replica.id() != kServerReplica;
+  for (const IntentId& id : replica.TakeNewlyVisible()) {
+    COLLABSIM_CHECK(id.replica >= 1 && id.replica <= user_count_);
+    COLLABSIM_CHECK(id.seq >= 1 && id.seq <= intent_times_[id.replica - 1].size());
+    if (is_client) remote_latencies_.push_back(queue_.now() - intent_times_[id.replica - 1][id.seq - 1]);
+  }
+}
+
+void World::ConnectUser(ReplicaId user) {
+  network_.Connect(user);
+  trace_.Add(kTagConnect);
+  trace_.Add(user);
+  server_->Connected(user);
+  ClientOf(user).Connected(kServerReplica);
+  AfterStep(*server_);
+  AfterStep(ClientOf(user));
+}
+
+void World::DisconnectUser(ReplicaId user) {
+  network_.Drop(user);
+  trace_.Add(kTagDrop);
+  trace_.Add(user);
+  result_.set_connection_drops(result_.connection_drops() + 1);
+  server_->Disconnected(user);
+  ClientOf(user).Disconnected(kServerReplica);
+  AfterStep(*server_);
+  AfterStep(ClientOf(user));
+}
+
+void World::ScheduleNextDrop(ReplicaId user) {
+  if (reconnect_delay_ == nullptr || healed_) return;
+  const SimTime in = FromSeconds(SampleExponential(fault_prng_, scenario_.drops().mean_interval_s()));
+  queue_.Schedule(queue_.now() + in, Event{EventKind::kDrop, user, 0, network_.Epoch(user)});
+}
+
+void World::OnDrop(ReplicaId user, uint64_t epoch) {
+  // A drop planned for a connection that has since gone is void.
+  if (healed_ || !network_.IsUp(user) || network_.Epoch(user) != epoch) return;
+  DisconnectUser(user);
+  queue_.Schedule(queue_.now() + reconnect_delay_->Sample(fault_prng_), Event{EventKind::kReconnect, user});
+}
+
+void World::OnReconnect(ReplicaId user) {
+  if (offline_[user - 1] || network_.IsUp(user)) return;
+  ConnectUser(user);
+  ScheduleNextDrop(user);
+}
+
+void World::OnOfflineStart(ReplicaId user) {
+  if (healed_) return;
+  trace_.Add(kTagOffline);
+  trace_.Add(user);
+  offline_[user - 1] = true;
+  if (network_.IsUp(user)) DisconnectUser(user);
+}
+
+void World::OnOfflineEnd(ReplicaId user) {
+  if (!offline_[user - 1]) return;
+  offline_[user - 1] = false;
+  OnReconnect(user);
+}
+
+void World::OnHeal() {
+  healed_ = true;
+  trace_.Add(kTagHeal);
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    offline_[user - 1] = false;
+    if (!network_.IsUp(user)) ConnectUser(user);
+  }
+}
+
+void World::AddViolation(const std::string& invariant, const std::string& detail) {
+  constexpr int kMaxViolations = 20;  // the first ones explain the rest
+  if (result_.violations_size() >= kMaxViolations) return;
+  results::Violation* v = result_.add_violations();
+  v->set_invariant(invariant);
+  v->set_detail(detail);
+}
+
+std::vector<std::string> World::FinalTexts() const {
+  std::vector<std::string> texts{server_->GetView().text};
+  for (const auto& client : clients_) texts.push_back(client->GetView().text);
+  return texts;
+}
+
+void World::Finish() {
+  std::vector<check::NamedView> views{{"server", server_->GetView()}};
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    views.push_back({absl::StrFormat("user %d", user), ClientOf(user).GetView()});
+  }
+  const std::optional<std::string> divergence = check::CheckConvergence(views);
+  result_.set_converged(!divergence.has_value());
+  if (divergence.has_value()) AddViolation("convergence", *divergence);
+
+  const check::OracleReport oracle = oracle_.Check(views.front().view.text);
+  results::OracleSummary* summary = result_.mutable_oracle();
+  summary->set_tokens_inserted(oracle.tokens_inserted);
+  summary->set_tokens_deleted(oracle.tokens_deleted);
+  summary->set_tokens_surviving(oracle.tokens_surviving);
+  summary->set_lost(oracle.lost);
+  summary->set_duplicated(oracle.duplicated);
+  summary->set_resurrected(oracle.resurrected);
+  summary->set_corrupted(oracle.corrupted);
+  summary->set_loss_rate(oracle.LossRate());
+  if (!oracle.Clean() && !engine_.traits().lossy_by_design) {
+    AddViolation("intent_oracle",
+                 absl::StrFormat("server text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",
+                                 oracle.lost, oracle.duplicated, oracle.resurrected, oracle.corrupted,
+                                 absl::StrJoin(oracle.examples, "; ")));
+  }
+
+  *result_.mutable_remote_visible() = SummariseLatency(&remote_latencies_);
+  result_.set_trace_hash(trace_.Hex());
+  result_.set_final_text_digest(absl::StrFormat("%016x", HashBytes(views.front().view.text)));
+  result_.set_simulated_s(ToSeconds(last_event_time_ - kSimStart));
+  result_.set_convergence_s(ToSeconds(std::max<SimTime>(0, last_event_time_ - heal_time_)));
+  results::MemorySummary* memory = result_.mutable_memory();
+  const ReplicaStats server_stats = server_->Stats();
+  memory->set_server_bytes(server_stats.memory.Total());
+  memory->set_history_bytes(server_stats.memory.history_bytes);
+  uint64_t client_max = 0;
+  for (const auto& client : clients_) client_max = std::max(client_max, client->Stats().memory.Total());
+  memory->set_client_bytes_max(client_max);
+}
+
+}  // namespace collabsim::sim

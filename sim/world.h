@@ -1,0 +1,113 @@
+// One simulated run: an engine's server and clients, the network between
+// them, synthetic users, faults, and the checks at the end.
+//
+// Phases: active (users edit; drops and offline windows happen), heal (at
+// kSimStart + active_s every user comes back online and editing stops), then
+// run until no message is in flight (quiet) or the liveness bound passes.
+// Then convergence and the intent oracle are checked.
+//
+// Determinism contract: everything is a function of (scenario, engine, seed).
+// Randomness comes only from Prng streams derived from the seed, events are
+// ordered by (time, sequence), and only ordered containers are iterated.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "check/intent_oracle.h"
+#include "engines/common/engine.h"
+#include "results.pb.h"
+#include "scenario.pb.h"
+#include "sim/event_queue.h"
+#include "sim/network.h"
+#include "sim/synthetic_user.h"
+#include "sim/trace_hash.h"
+
+namespace collabsim::sim {
+
+struct RunOptions {
+  // Call every touched replica's CheckInvariants() after each step and check
+  // OT laws on every transform. On by default in debug and sanitizer builds.
+#ifdef NDEBUG
+  bool check_invariants = false;
+#else
+  bool check_invariants = true;
+#endif
+  // Bound on processed events; exceeding it is reported as a violation.
+  uint64_t max_events = 2'000'000'000;
+};
+
+class World {
+ public:
+  // REQUIRES: `scenario` passed validation.
+  World(const scenario::Scenario& scenario, const Engine& engine, uint64_t seed, RunOptions options = {});
+  ~World();
+
+  // Runs to the end and returns the results (without measured CPU time or
+  // the reproduce command, which the caller knows).
+  results::RunResult Run();
+
+  // One line with the seed and every option that shapes the run.
+  std::string SetupLine() const;
+
+  // Final text per replica after Run(): index 0 is the server.
+  std::vector<std::string> FinalTexts() const;
+
+ private:
+  enum class EventKind { kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal };
+  struct Event {
+    EventKind kind = EventKind::kUserAction;
+    ReplicaId node = 0;  // the user (or sender, for kDeliver)
+    ReplicaId to = 0;    // receiver, for kDeliver
+    uint64_t epoch = 0;  // connection epoch, for kDeliver and kDrop
+    std::string bytes;
+  };
+
+  void Start();
+  void Handle(Event& event);
+  void OnUserAction(ReplicaId user);
+  void OnDeliver(Event& event);
+  void OnDrop(ReplicaId user, uint64_t epoch);
+  void OnReconnect(ReplicaId user);
+  void OnOfflineStart(ReplicaId user);
+  void OnOfflineEnd(ReplicaId user);
+  void OnHeal();
+  void ConnectUser(ReplicaId user);
+  void DisconnectUser(ReplicaId user);
+  void ScheduleNextDrop(ReplicaId user);
+  // Sends what `replica` queued and records what became visible there.
+  void Flush(Replica& replica);
+  void AfterStep(Replica& replica);
+  void AddViolation(const std::string& invariant, const std::string& detail);
+  void Finish();
+  Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
+
+  scenario::Scenario scenario_;
+  const Engine& engine_;
+  uint64_t seed_;
+  RunOptions options_;
+  uint32_t user_count_;
+
+  std::unique_ptr<Replica> server_;
+  std::vector<std::unique_ptr<Replica>> clients_;
+  std::vector<SyntheticUser> users_;
+  std::vector<uint64_t> next_intent_seq_;           // per user
+  std::vector<std::vector<SimTime>> intent_times_;  // per user, by seq - 1
+  std::vector<bool> offline_;                       // per user
+  Network network_;
+  Prng fault_prng_;
+  std::unique_ptr<DelayModel> reconnect_delay_;
+  EventQueue<Event> queue_;
+  TraceHash trace_;
+  check::IntentOracle oracle_;
+  bool healed_ = false;
+  SimTime heal_time_ = 0;
+  SimTime last_event_time_ = 0;
+  uint64_t messages_in_flight_ = 0;
+  std::vector<SimTime> remote_latencies_;
+  results::RunResult result_;
+};
+
+}  // namespace collabsim::sim
