@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <sstream>
 #include <vector>
 
@@ -44,7 +46,7 @@ class Validator {
       const auto* group_tree = Nested(tree, s, "groups", g);
       if (group.count() == 0) return Error(group_tree, group, "count", -1, "must be at least 1");
       if (!group.has_link()) return Error(tree, s, "groups", g, "group needs a `link { latency { ... } }`");
-      absl::Status link = ValidateDelay(group.link().latency(), Nested(Nested(group_tree, group, "link", -1), group.link(), "latency", -1), "groups.link.latency", group.link().has_latency(), Nested(group_tree, group, "link", -1), group.link());
+      absl::Status link = ValidateDelay(group.link(), Nested(group_tree, group, "link", -1), "latency", "groups.link.latency");
       if (!link.ok()) return link;
     }
     if (users > kMaxUsers) {
@@ -65,7 +67,7 @@ class Validator {
         return Error(drops_tree, s.drops(), "mean_interval_s", -1, "must be >= 0 (0 = no drops)");
       }
       if (s.drops().mean_interval_s() > 0) {
-        absl::Status delay = ValidateDelay(s.drops().reconnect_delay(), Nested(drops_tree, s.drops(), "reconnect_delay", -1), "drops.reconnect_delay", s.drops().has_reconnect_delay(), drops_tree, s.drops());
+        absl::Status delay = ValidateDelay(s.drops(), drops_tree, "reconnect_delay", "drops.reconnect_delay");
         if (!delay.ok()) return delay;
       }
     }
@@ -107,13 +109,14 @@ class Validator {
     return absl::OkStatus();
   }
 
-  absl::Status ValidateDelay(const scenario::Delay& d, const TextFormat::ParseInfoTree* tree,
-                             const std::string& what, bool present,
-                             const TextFormat::ParseInfoTree* parent_tree, const Message& parent) {
-    const std::string field = what.substr(what.rfind('.') + 1);
-    if (!present || d.shape_case() == scenario::Delay::SHAPE_NOT_SET) {
-      return Error(present ? tree : parent_tree, present ? static_cast<const Message&>(d) : parent,
-                   present ? "" : field, -1,
+  // `holder` holds the delay in field `field`; `holder_tree` is its tree.
+  absl::Status ValidateDelay(const Message& holder, const TextFormat::ParseInfoTree* holder_tree,
+                             const std::string& field, const std::string& what) {
+    const auto& d = static_cast<const scenario::Delay&>(
+        holder.GetReflection()->GetMessage(holder, holder.GetDescriptor()->FindFieldByName(field)));
+    const TextFormat::ParseInfoTree* tree = Nested(holder_tree, holder, field, -1);
+    if (d.shape_case() == scenario::Delay::SHAPE_NOT_SET) {
+      return Error(holder_tree, holder, field, -1,
                    absl::StrFormat("%s needs one of constant_ms, uniform, normal, lognormal, pareto", what));
     }
     auto in_range = [](double v, bool allow_zero) {
@@ -156,12 +159,21 @@ class Validator {
     return absl::OkStatus();
   }
 
-  static const TextFormat::ParseInfoTree* Nested(const TextFormat::ParseInfoTree* tree, const Message& m,
-                                                 const std::string& field, int index) {
+  // The tree of a nested message; also remembers where that message starts,
+  // so errors about fields it lacks can point at it.
+  const TextFormat::ParseInfoTree* Nested(const TextFormat::ParseInfoTree* tree, const Message& m,
+                                          const std::string& field, int index) {
     if (tree == nullptr) return nullptr;
     const FieldDescriptor* fd = m.GetDescriptor()->FindFieldByName(field);
-    if (fd == nullptr) return nullptr;
-    return tree->GetTreeForNested(fd, index);
+    if (fd == nullptr || fd->type() != FieldDescriptor::TYPE_MESSAGE) return nullptr;
+    const int at = fd->is_repeated() ? std::max(index, 0) : -1;
+    if (fd->is_repeated() ? at < m.GetReflection()->FieldSize(m, fd) : m.GetReflection()->HasField(m, fd)) {
+      const Message& child = fd->is_repeated() ? m.GetReflection()->GetRepeatedMessage(m, fd, at)
+                                               : m.GetReflection()->GetMessage(m, fd);
+      const auto location = tree->GetLocation(fd, at);
+      if (location.line >= 0) message_locations_[&child] = {location.line, location.column};
+    }
+    return tree->GetTreeForNested(fd, at);
   }
 
   absl::Status Error(const TextFormat::ParseInfoTree* tree, const Message& m, const std::string& field,
@@ -173,6 +185,10 @@ class Validator {
       line = location.line;
       column = location.column;
     }
+    if (line < 0) {  // the field is absent: point at the message that lacks it
+      const auto it = message_locations_.find(&m);
+      if (it != message_locations_.end()) std::tie(line, column) = it->second;
+    }
     const std::string where = line >= 0 ? absl::StrFormat("%s:%d:%d", source_, line + 1, column + 1)
                                         : absl::StrFormat("%s", source_);
     const std::string name = fd != nullptr ? fd->full_name().substr(std::string("collabsim.scenario.").size())
@@ -181,6 +197,7 @@ class Validator {
   }
 
   std::string source_;
+  std::map<const Message*, std::pair<int, int>> message_locations_;
 };
 
 }  // namespace

@@ -1,0 +1,295 @@
+// The Jupiter client/server protocol driven by hand: message order, drops
+// and reconnects chosen by each test, so every path is hit on purpose.
+#include <deque>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "engines/ot/ot_client.h"
+#include "engines/ot/ot_server.h"
+#include "engines/ot/text_op_codec.h"
+#include "ot_wire.pb.h"
+
+namespace collabsim::ot {
+namespace {
+
+// A server and clients joined by per-client FIFO queues the test drains.
+class Harness {
+ public:
+  explicit Harness(int clients) : server_(EngineOptions{true}) {
+    for (int k = 1; k <= clients; ++k) {
+      clients_.push_back(std::make_unique<OtClient>(k, EngineOptions{true}));
+      up_.emplace_back();
+      down_.emplace_back();
+      Connect(k);
+    }
+    DeliverAll();
+  }
+
+  OtServer& server() { return server_; }
+  OtClient& client(ReplicaId k) { return *clients_[k - 1]; }
+
+  void Type(ReplicaId k, uint64_t position, const std::string& text) {
+    ASSERT_TRUE(client(k).ApplyLocal(Intent{IntentId{k, ++seq_}, InsertText{position, text}}).ok());
+    Collect();
+  }
+  void Erase(ReplicaId k, uint64_t position, uint64_t length) {
+    ASSERT_TRUE(client(k).ApplyLocal(Intent{IntentId{k, ++seq_}, DeleteText{position, length}}).ok());
+    Collect();
+  }
+  // Delivers one queued message; false if none was queued.
+  bool DeliverUp(ReplicaId k) {
+    if (up_[k - 1].empty()) return false;
+    const std::string bytes = up_[k - 1].front();
+    up_[k - 1].pop_front();
+    EXPECT_TRUE(server_.Receive(k, bytes).ok());
+    Collect();
+    return true;
+  }
+  bool DeliverDown(ReplicaId k) {
+    if (down_[k - 1].empty()) return false;
+    const std::string bytes = down_[k - 1].front();
+    down_[k - 1].pop_front();
+    EXPECT_TRUE(client(k).Receive(kServerReplica, bytes).ok());
+    Collect();
+    return true;
+  }
+  void DeliverAll() {
+    for (int rounds = 0; rounds < 10000; ++rounds) {
+      bool any = false;
+      for (ReplicaId k = 1; k <= clients_.size(); ++k) any = DeliverUp(k) || any;
+      for (ReplicaId k = 1; k <= clients_.size(); ++k) any = DeliverDown(k) || any;
+      if (!any) return;
+    }
+    FAIL() << "messages kept flowing";
+  }
+  // Drops the connection: everything in transit is lost.
+  void Drop(ReplicaId k) {
+    up_[k - 1].clear();
+    down_[k - 1].clear();
+    server_.Disconnected(k);
+    client(k).Disconnected(kServerReplica);
+    Collect();
+    up_[k - 1].clear();
+    down_[k - 1].clear();
+  }
+  void Connect(ReplicaId k) {
+    server_.Connected(k);
+    client(k).Connected(kServerReplica);
+    Collect();
+  }
+  void ExpectConverged(const std::string& text) {
+    EXPECT_EQ(server_.GetView().text, text);
+    for (auto& c : clients_) {
+      EXPECT_EQ(c->GetView().text, text) << "client " << c->id();
+      c->CheckInvariants();
+    }
+    server_.CheckInvariants();
+  }
+  size_t QueuedUp(ReplicaId k) const { return up_[k - 1].size(); }
+  std::string PeekUp(ReplicaId k) const { return up_[k - 1].front(); }
+
+ private:
+  void Collect() {
+    for (auto& m : server_.TakeOutbox()) down_[m.to - 1].push_back(m.bytes);
+    for (auto& c : clients_) {
+      for (auto& m : c->TakeOutbox()) up_[c->id() - 1].push_back(m.bytes);
+    }
+  }
+
+  OtServer server_;
+  std::vector<std::unique_ptr<OtClient>> clients_;
+  std::vector<std::deque<std::string>> up_, down_;
+  uint64_t seq_ = 0;
+};
+
+TEST(OtProtocol, ConcurrentInsertsAtOnePositionFollowServerOrder) {
+  Harness h(2);
+  h.Type(1, 0, "A");
+  h.Type(2, 0, "B");
+  h.DeliverUp(2);  // the server sequences B first
+  h.DeliverAll();
+  h.ExpectConverged("BA");
+}
+
+TEST(OtProtocol, BufferComposesWhileAnOpIsInFlight) {
+  Harness h(2);
+  h.Type(1, 0, "one ");
+  h.Type(1, 4, "two ");
+  h.Type(1, 8, "three ");
+  EXPECT_EQ(h.QueuedUp(1), 1u);  // only the first is in flight
+  h.Type(2, 0, "zero ");
+  h.DeliverAll();
+  // "one " reached the server first, so it wins the tie at position 0; the
+  // buffered words follow it, after "zero " (server ops win ties).
+  h.ExpectConverged("one zero two three ");
+  EXPECT_EQ(h.client(1).Stats().pending_intents, 0u);
+}
+
+TEST(OtProtocol, ThreeSitesConverge) {
+  Harness h(3);
+  h.Type(1, 0, "abc");
+  h.DeliverAll();
+  h.Erase(1, 1, 1);     // delete b
+  h.Type(2, 2, "x");    // between b and c
+  h.Type(3, 1, "y");    // before b
+  h.DeliverUp(3);
+  h.DeliverUp(1);
+  h.DeliverUp(2);
+  h.DeliverAll();
+  h.ExpectConverged("ayxc");
+}
+
+TEST(OtProtocol, SubmitLostInTransitIsResentOnReconnect) {
+  Harness h(2);
+  h.Type(1, 0, "lost? ");
+  h.Drop(1);  // the Submit never arrives
+  h.Type(1, 6, "offline ");
+  h.Type(2, 0, "other ");
+  h.DeliverAll();
+  h.Connect(1);
+  h.DeliverAll();
+  h.ExpectConverged("other lost? offline ");
+}
+
+TEST(OtProtocol, AckLostInTransitIsRecoveredFromCatchUpWithoutDuplicate) {
+  Harness h(2);
+  h.Type(1, 0, "once ");
+  h.DeliverUp(1);  // applied by the server; the Ack is now queued down
+  h.Drop(1);       // ... and lost
+  h.Connect(1);
+  h.DeliverAll();
+  h.ExpectConverged("once ");
+  EXPECT_EQ(h.server().head_revision(), 1u);
+}
+
+TEST(OtProtocol, ServerIgnoresAResentSubmitItAlreadyApplied) {
+  Harness h(1);
+  h.Type(1, 0, "x");
+  const std::string submit = h.PeekUp(1);
+  h.DeliverAll();
+  ASSERT_TRUE(h.server().Receive(1, submit).ok());
+  EXPECT_EQ(h.server().GetView().text, "x");
+  EXPECT_EQ(h.server().head_revision(), 1u);
+  EXPECT_EQ(h.server().Stats().duplicate_resends_ignored, 1u);
+}
+
+TEST(OtProtocol, ManyDisconnectsLoseAndDuplicateNothing) {
+  Harness h(3);
+  std::string expected;
+  for (int round = 0; round < 20; ++round) {
+    const ReplicaId k = 1 + round % 3;
+    const std::string word = "w" + std::to_string(round) + " ";
+    h.Type(k, h.client(k).GetView().text.size(), word);
+    if (round % 2 == 0) h.DeliverUp(k);
+    if (round % 3 == 0) h.Drop(k), h.Connect(k);
+    if (round % 5 == 0) h.DeliverAll();
+  }
+  h.DeliverAll();
+  const std::string text = h.server().GetView().text;
+  for (int round = 0; round < 20; ++round) {
+    const std::string word = "w" + std::to_string(round) + " ";
+    EXPECT_EQ(text.find(word), text.rfind(word)) << word << " duplicated";
+    EXPECT_NE(text.find(word), std::string::npos) << word << " lost";
+  }
+  h.ExpectConverged(text);
+}
+
+TEST(OtProtocol, MalformedBytesLeaveTheServerUnchanged) {
+  Harness h(1);
+  h.Type(1, 0, "keep");
+  h.DeliverAll();
+  EXPECT_FALSE(h.server().Receive(1, "\xff\xff garbage").ok());
+  wire::ClientMessage bad;
+  bad.mutable_submit()->set_client_seq(99);
+  bad.mutable_submit()->set_base_revision(7);  // beyond head
+  EXPECT_FALSE(h.server().Receive(1, bad.SerializeAsString()).ok());
+  bad.mutable_submit()->set_base_revision(1);
+  bad.mutable_submit()->mutable_op()->add_components()->set_retain(10);  // wrong length
+  EXPECT_FALSE(h.server().Receive(1, bad.SerializeAsString()).ok());
+  bad.mutable_submit()->mutable_op()->mutable_components(0)->set_insert("\xc3");  // bad UTF-8
+  EXPECT_FALSE(h.server().Receive(1, bad.SerializeAsString()).ok());
+  EXPECT_EQ(h.server().GetView().text, "keep");
+  EXPECT_EQ(h.server().head_revision(), 1u);
+  h.server().CheckInvariants();
+}
+
+TEST(OtProtocol, ClientRejectsImpossibleBroadcastsAtomically) {
+  Harness h(1);
+  h.Type(1, 0, "abc");
+  h.DeliverAll();
+  OtClient& c = h.client(1);
+  wire::ServerMessage gap;
+  gap.mutable_broadcast()->set_revision(5);  // revision 2 expected
+  gap.mutable_broadcast()->set_origin(2);
+  gap.mutable_broadcast()->mutable_op()->add_components()->set_retain(3);
+  EXPECT_FALSE(c.Receive(kServerReplica, gap.SerializeAsString()).ok());
+  wire::ServerMessage wrong_length = gap;
+  wrong_length.mutable_broadcast()->set_revision(2);
+  wrong_length.mutable_broadcast()->mutable_op()->mutable_components(0)->set_retain(4);
+  EXPECT_FALSE(c.Receive(kServerReplica, wrong_length.SerializeAsString()).ok());
+  EXPECT_FALSE(c.Receive(7, "").ok());  // not from the server
+  EXPECT_EQ(c.GetView().text, "abc");
+  EXPECT_EQ(c.revision(), 1u);
+  c.CheckInvariants();
+}
+
+TEST(OtProtocol, WelcomeWithOneBadEntryAppliesNone) {
+  Harness h(2);
+  h.Drop(2);
+  h.Type(1, 0, "first ");
+  h.DeliverAll();
+  // A catch-up whose first entry is good and second is not.
+  wire::ServerMessage welcome;
+  welcome.mutable_welcome()->set_head_revision(2);
+  wire::LogEntry* good = welcome.mutable_welcome()->add_catch_up();
+  good->set_revision(1);
+  good->set_origin(1);
+  EncodeTextOp(MakeInsert(0, 0, U"first "), good->mutable_op());
+  wire::LogEntry* bad = welcome.mutable_welcome()->add_catch_up();
+  bad->set_revision(2);
+  bad->set_origin(1);
+  EncodeTextOp(MakeInsert(99, 0, U"x"), bad->mutable_op());
+  OtClient& c = h.client(2);
+  c.Connected(kServerReplica);
+  c.TakeOutbox();
+  EXPECT_FALSE(c.Receive(kServerReplica, welcome.SerializeAsString()).ok());
+  EXPECT_EQ(c.GetView().text, "");
+  EXPECT_EQ(c.revision(), 0u);
+}
+
+TEST(OtProtocol, InvalidLocalIntentsChangeNothing) {
+  Harness h(1);
+  OtClient& c = h.client(1);
+  EXPECT_FALSE(c.ApplyLocal(Intent{IntentId{1, 1}, InsertText{1, "x"}}).ok());
+  EXPECT_FALSE(c.ApplyLocal(Intent{IntentId{1, 2}, InsertText{0, "\xc3"}}).ok());
+  EXPECT_FALSE(c.ApplyLocal(Intent{IntentId{1, 3}, DeleteText{0, 1}}).ok());
+  EXPECT_FALSE(c.ApplyLocal(Intent{IntentId{2, 4}, InsertText{0, "x"}}).ok());
+  EXPECT_FALSE(c.ApplyLocal(Intent{IntentId{1, 5}, MoveCursor{3}}).ok());
+  EXPECT_EQ(c.GetView().text, "");
+  EXPECT_TRUE(c.TakeOutbox().empty());
+}
+
+TEST(OtProtocol, RemoteIntentsAreReportedVisibleOnce) {
+  Harness h(2);
+  h.Type(1, 0, "a ");
+  h.Type(1, 2, "b ");
+  h.DeliverAll();
+  const auto visible = h.client(2).TakeNewlyVisible();
+  ASSERT_EQ(visible.size(), 2u);
+  EXPECT_EQ(visible[0].replica, 1u);
+  EXPECT_TRUE(h.client(1).TakeNewlyVisible().empty());
+}
+
+TEST(OtProtocol, CursorFollowsTextUnderIt) {
+  Harness h(2);
+  h.Type(1, 0, "hello world");
+  h.DeliverAll();
+  ASSERT_TRUE(h.client(2).ApplyLocal(Intent{IntentId{2, 100}, MoveCursor{6}}).ok());
+  h.Type(1, 0, ">> ");
+  h.DeliverAll();
+  EXPECT_EQ(h.client(2).GetView().cursors.at(2), 9u);
+}
+
+}  // namespace
+}  // namespace collabsim::ot

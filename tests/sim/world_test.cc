@@ -1,0 +1,121 @@
+// End-to-end runs: determinism of the trace hash, convergence of the OT
+// engine on built-in scenarios, and a broken engine that the checkers must
+// catch (a checker that never fails proves nothing).
+#include "sim/world.h"
+
+#include <gtest/gtest.h>
+
+#include "engines/ot/ot_client.h"
+#include "engines/ot/ot_engine.h"
+#include "engines/registry.h"
+#include "scenarios/builtin_scenarios.h"
+#include "sim/scenario_loader.h"
+
+namespace collabsim::sim {
+namespace {
+
+scenario::Scenario Load(const std::string& name) {
+  auto scenario = LoadScenario(name);
+  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  return *scenario;
+}
+
+// A short version of a built-in scenario, to keep sanitizer runs quick.
+scenario::Scenario Short(const std::string& name, double active_s) {
+  scenario::Scenario scenario = Load(name);
+  scenario.set_active_s(active_s);
+  scenario.clear_offline();
+  return scenario;
+}
+
+TEST(World, SameSeedSameTraceHash) {
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+    const scenario::Scenario scenario = Short(std::string(builtin.name), 60);
+    const std::string first = World(scenario, OtEngine(), 11).Run().trace_hash();
+    const std::string second = World(scenario, OtEngine(), 11).Run().trace_hash();
+    EXPECT_EQ(first, second) << builtin.name;
+  }
+}
+
+TEST(World, InvariantCheckingDoesNotChangeTheRun) {
+  const scenario::Scenario scenario = Short("team", 60);
+  RunOptions checked, unchecked;
+  checked.check_invariants = true;
+  unchecked.check_invariants = false;
+  EXPECT_EQ(World(scenario, OtEngine(), 5, checked).Run().trace_hash(),
+            World(scenario, OtEngine(), 5, unchecked).Run().trace_hash());
+}
+
+TEST(World, DifferentSeedsGiveDifferentRuns) {
+  const scenario::Scenario scenario = Short("team", 60);
+  std::set<std::string> hashes;
+  for (uint64_t seed = 1; seed <= 20; ++seed) hashes.insert(World(scenario, OtEngine(), seed).Run().trace_hash());
+  EXPECT_EQ(hashes.size(), 20u);
+}
+
+TEST(World, OtConvergesWithIntentsIntactOnTeam) {
+  const scenario::Scenario scenario = Load("team");
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const results::RunResult result = World(scenario, OtEngine(), seed).Run();
+    EXPECT_TRUE(result.converged()) << seed;
+    EXPECT_EQ(result.violations_size(), 0) << seed << ": " << result.violations(0).detail();
+    EXPECT_GT(result.oracle().tokens_inserted(), 100u);
+    EXPECT_GT(result.oracle().tokens_deleted(), 0u);
+    EXPECT_GT(result.connection_drops(), 0u) << "team must exercise reconnects";
+    EXPECT_GT(result.remote_visible().samples(), 0u);
+    // Every edit is seen by the 4 other users.
+    EXPECT_EQ(result.remote_visible().samples(), 4 * result.edit_intents());
+  }
+}
+
+TEST(World, OfflineUserCatchesUp) {
+  const scenario::Scenario scenario = Load("flaky-mobile");
+  const results::RunResult result = World(scenario, OtEngine(), 3).Run();
+  EXPECT_EQ(result.violations_size(), 0);
+  // Edits made offline become visible only after the window: minutes late.
+  EXPECT_GT(result.remote_visible().max_ms(), 60'000);
+}
+
+// An engine whose clients never send anything: edits stay local.
+class SilentEngine : public Engine {
+ public:
+  const EngineTraits& traits() const override { return traits_; }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
+    return std::make_unique<Silent>(id, o);
+  }
+
+ private:
+  class Silent : public ot::OtClient {
+   public:
+    using OtClient::OtClient;
+    std::vector<OutgoingMessage> TakeOutbox() override {
+      std::vector<OutgoingMessage> out = OtClient::TakeOutbox();
+      std::erase_if(out, [](const OutgoingMessage& m) { return m.bytes.size() > 8; });  // keep Hello only
+      return out;
+    }
+  };
+  EngineTraits traits_{"silent", "test-only: never sends edits", Topology::kClientServer, false};
+};
+
+TEST(World, CheckersCatchAnEngineThatLosesEdits) {
+  const scenario::Scenario scenario = Short("team", 30);
+  SilentEngine engine;
+  const results::RunResult result = World(scenario, engine, 1).Run();
+  EXPECT_FALSE(result.converged());
+  std::set<std::string> invariants;
+  for (const auto& v : result.violations()) invariants.insert(v.invariant());
+  EXPECT_TRUE(invariants.contains("convergence"));
+  EXPECT_TRUE(invariants.contains("intent_oracle"));
+  EXPECT_GT(result.oracle().lost(), 0u);
+}
+
+TEST(World, SetupLineNamesSeedAndOptions) {
+  const std::string line = World(Load("team"), OtEngine(), 77).SetupLine();
+  EXPECT_NE(line.find("seed=77"), std::string::npos);
+  EXPECT_NE(line.find("engine=ot"), std::string::npos);
+  EXPECT_NE(line.find("lognormal(median 40ms"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace collabsim::sim
