@@ -18,24 +18,17 @@ int CheckCommand(const CheckFlags& flags) {
     std::cerr << "collabsim check: " << seeds.status().message() << "\n";
     return kExitBadInput;
   }
-  absl::StatusOr<scenario::Scenario> scenario = sim::LoadScenario(flags.scenario);
-  if (!scenario.ok()) {
-    std::cerr << "collabsim check: " << scenario.status().message() << "\n";
-    return kExitBadInput;
-  }
-  absl::StatusOr<const Engine*> engine = FindEngine(flags.engine);
-  if (!engine.ok()) {
-    std::cerr << "collabsim check: " << engine.status().message() << "\n";
-    return kExitBadInput;
-  }
+  scenario::Scenario scenario;
+  const Engine* engine = nullptr;
+  if (!ResolveInputs("check", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const size_t progress_every = terminal ? 1 : std::max<size_t>(1, seeds->size() / 10);
   size_t failures = 0;
   size_t done = 0;
-  std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)\n", scenario->name(),
-                               (*engine)->traits().name, flags.seeds, seeds->size());
+  std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)\n", scenario.name(),
+                               engine->traits().name, flags.seeds, seeds->size());
   for (uint64_t seed : *seeds) {
-    const Case c{flags.scenario, &*scenario, *engine, seed};
+    const Case c{flags.scenario, &scenario, engine, seed};
     const results::RunResult result = RunCase(c, sim::RunOptions{});
     ++done;
     if (result.violations_size() > 0) {

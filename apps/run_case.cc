@@ -2,14 +2,34 @@
 #include "apps/run_case.h"
 
 #include <ctime>
+#include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "engines/registry.h"
+#include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
 
 std::string ReproduceCommand(const Case& c) {
   return absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d", c.scenario_arg,
                          c.engine->traits().name, c.seed);
+}
+
+bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,
+                   scenario::Scenario* scenario, const Engine** engine) {
+  absl::StatusOr<scenario::Scenario> loaded = sim::LoadScenario(scenario_arg);
+  if (!loaded.ok()) {
+    std::cerr << "collabsim " << command << ": " << loaded.status().message() << "\n";
+    return false;
+  }
+  absl::StatusOr<const Engine*> found = FindEngine(engine_name);
+  if (!found.ok()) {
+    std::cerr << "collabsim " << command << ": " << found.status().message() << "\n";
+    return false;
+  }
+  *scenario = *std::move(loaded);
+  *engine = *found;
+  return true;
 }
 
 results::RunResult RunCase(const Case& c, const sim::RunOptions& options,

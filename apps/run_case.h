@@ -26,6 +26,11 @@ results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
 
 std::string ReproduceCommand(const Case& c);
 
+// Loads the scenario (built-in name or path) and finds the engine; on error
+// prints "collabsim COMMAND: reason" to stderr and returns false.
+bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,
+                   scenario::Scenario* scenario, const Engine** engine);
+
 // Exit codes shared by every command (documented in --help and the README).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitViolation = 1;

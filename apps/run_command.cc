@@ -13,17 +13,10 @@
 namespace collabsim::apps {
 
 int RunCommand(const RunFlags& flags) {
-  absl::StatusOr<scenario::Scenario> scenario = sim::LoadScenario(flags.scenario);
-  if (!scenario.ok()) {
-    std::cerr << "collabsim run: " << scenario.status().message() << "\n";
-    return kExitBadInput;
-  }
-  absl::StatusOr<const Engine*> engine = FindEngine(flags.engine);
-  if (!engine.ok()) {
-    std::cerr << "collabsim run: " << engine.status().message() << "\n";
-    return kExitBadInput;
-  }
-  const Case c{flags.scenario, &*scenario, *engine, flags.seed};
+  scenario::Scenario scenario;
+  const Engine* engine = nullptr;
+  if (!ResolveInputs("run", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
+  const Case c{flags.scenario, &scenario, engine, flags.seed};
   results::RunResult result = RunCase(c, sim::RunOptions{}, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });

@@ -23,7 +23,7 @@ std::string TextTable::Render() const {
     for (size_t c = 0; c < cells.size(); ++c) {
       const std::string pad(widths[c] - cells[c].size(), ' ');
       if (c > 0) line += "  ";
-      line += c <= 1 ? cells[c] + pad : pad + cells[c];
+      line += c == 0 ? cells[c] + pad : pad + cells[c];
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     return line + "\n";
