@@ -2,7 +2,8 @@
 # two commands: `make compare` (the main job) and `make test` (every test).
 .PHONY: all bootstrap release debug asan compare test bench clean
 
-SEEDS ?= 1-5
+SEEDS ?= 1-10
+JOBS ?= 2
 
 all: release
 
@@ -22,7 +23,7 @@ asan: bootstrap
 	cmake --build --preset asan
 
 compare: release
-	build/release/bin/collabsim compare --seeds $(SEEDS) --out build/compare
+	build/release/bin/collabsim compare --seeds $(SEEDS) --jobs $(JOBS) --out build/compare
 
 test: asan
 	ctest --preset asan

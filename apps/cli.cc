@@ -42,12 +42,26 @@ int Main(int argc, char** argv) {
   CLI::App* list = app.add_subcommand("list", "List built-in scenarios and engines");
 
   CompareFlags compare_flags;
-  CLI::App* compare = app.add_subcommand("compare", "Run scenarios x engines x seeds; print tables, write results.json");
-  compare->add_option("--scenarios", compare_flags.scenarios, "Scenarios (names or paths); default: every built-in")->delimiter(',');
-  compare->add_option("--engines", compare_flags.engines, "Engines; default: every engine")->delimiter(',');
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Run scenarios x engines x seeds; write results.json/.csv, summary.md and index.html with charts");
+  compare->add_option("--suite", compare_flags.suite,
+                      "'default' (every built-in scenario), a .textproto file, or a directory of them")
+      ->capture_default_str();
+  compare->add_option("--engines", compare_flags.engines, "Engines, comma-separated; default: every engine")->delimiter(',');
   compare->add_option("--seeds", compare_flags.seeds, "Seeds per scenario and engine")->capture_default_str();
+  compare->add_option("--jobs", compare_flags.jobs, "Runs in parallel; results do not depend on it")->capture_default_str();
+  compare->add_option("--shard", compare_flags.shard, "Run only slice I of N (I/N); merge slices with `report`")
+      ->capture_default_str();
   compare->add_option("--out", compare_flags.out_dir, "Output directory")->capture_default_str();
+  compare->add_option("--gnuplot", compare_flags.gnuplot, "gnuplot command used for charts")->capture_default_str();
   compare->footer(kExitCodes);
+
+  ReportFlags report_flags;
+  CLI::App* report = app.add_subcommand("report", "Rebuild the report from saved results files, merging them (e.g. shards)");
+  report->add_option("results", report_flags.inputs, "results.json files")->required();
+  report->add_option("--out", report_flags.out_dir, "Output directory")->capture_default_str();
+  report->add_option("--gnuplot", report_flags.gnuplot, "gnuplot command used for charts")->capture_default_str();
+  report->footer(kExitCodes);
 
   try {
     app.parse(argc, argv);
@@ -61,6 +75,7 @@ int Main(int argc, char** argv) {
   if (check->parsed()) return CheckCommand(check_flags);
   if (list->parsed()) return ListCommand();
   if (compare->parsed()) return CompareCommand(compare_flags);
+  if (report->parsed()) return ReportCommand(report_flags);
   return kExitBadInput;
 }
 

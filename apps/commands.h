@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -26,12 +28,22 @@ int CheckCommand(const CheckFlags& flags);
 int ListCommand();
 
 struct CompareFlags {
-  std::vector<std::string> scenarios;  // empty: every built-in scenario
-  std::vector<std::string> engines;    // empty: every engine
-  std::string seeds = "1-5";
+  std::string suite = "default";     // default | FILE | DIR
+  std::vector<std::string> engines;  // empty: every engine
+  std::string seeds = "1-10";
+  int jobs = 1;
+  std::string shard = "1/1";
   std::string out_dir = "collabsim-compare";
+  std::string gnuplot = "gnuplot";
 };
 int CompareCommand(const CompareFlags& flags);
+
+struct ReportFlags {
+  std::vector<std::string> inputs;
+  std::string out_dir = "collabsim-report";
+  std::string gnuplot = "gnuplot";
+};
+int ReportCommand(const ReportFlags& flags);
 
 // Parses argv and dispatches; the whole program.
 int Main(int argc, char** argv);

@@ -1,56 +1,85 @@
-// `collabsim compare`: every scenario x engine x seed, a summary table per
-// scenario, and a results file. (The full report with charts builds on this.)
-#include <sys/stat.h>
+// `collabsim compare`: a suite of scenarios x engines x seeds, tables on the
+// terminal, and the report directory (results.json/.csv, summary.md,
+// index.html with charts).
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
+#include <chrono>
 #include <iostream>
 
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "apps/commands.h"
 #include "apps/run_case.h"
 #include "apps/seed_list.h"
+#include "apps/suite_runner.h"
 #include "collabsim/version.h"
 #include "engines/registry.h"
+#include "reports/aggregate.h"
+#include "reports/report_writer.h"
 #include "reports/results_file.h"
-#include "reports/text_table.h"
-#include "scenarios/builtin_scenarios.h"
-#include "sim/scenario_loader.h"
+#include "reports/terminal_summary.h"
 
 namespace collabsim::apps {
 namespace {
 
-struct Cell {
-  size_t runs = 0;
-  size_t failed = 0;
-  std::vector<double> p50, p95, p99, max;
-  double messages_per_edit = 0, bytes_per_edit = 0;
-  uint64_t server_bytes_max = 0;
-};
-
-double Mean(const std::vector<double>& values) {
-  if (values.empty()) return 0;
-  double sum = 0;
-  for (double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
+std::vector<std::string> EngineOrder() {
+  std::vector<std::string> names;
+  for (const Engine* engine : AllEngines()) names.push_back(engine->traits().name);
+  return names;
 }
 
-void Accumulate(const results::RunResult& run, Cell* cell) {
-  ++cell->runs;
-  if (run.violations_size() > 0) ++cell->failed;
-  if (run.remote_visible().samples() > 0) {
-    cell->p50.push_back(run.remote_visible().p50_ms());
-    cell->p95.push_back(run.remote_visible().p95_ms());
-    cell->p99.push_back(run.remote_visible().p99_ms());
-    cell->max.push_back(run.remote_visible().max_ms());
+// Progress on stderr: one rewritten line on a terminal, plain lines (every
+// tenth of the way) otherwise, with failures so far and time left.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(const char* command)
+      : command_(command), terminal_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+
+  void Update(const Progress& p) {
+    if (p.last != nullptr && p.last->violations_size() > 0) {
+      std::cerr << (terminal_ ? "\r\033[K" : "") << "FAIL " << p.last->command() << ": ["
+                << p.last->violations(0).invariant() << "] " << p.last->violations(0).detail() << "\n";
+    }
+    const size_t step = std::max<size_t>(1, p.total / 10);
+    if (!terminal_ && p.done % step != 0 && p.done != p.total) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double left = p.done == 0 ? 0 : elapsed / static_cast<double>(p.done) * static_cast<double>(p.total - p.done);
+    const std::string line = absl::StrFormat("[%s] %d/%d runs, %d failed, about %.0fs left", command_, p.done,
+                                             p.total, p.failed, left);
+    std::cerr << (terminal_ ? "\r\033[K" + line : line + "\n") << std::flush;
+    if (terminal_ && p.done == p.total) std::cerr << "\n";
   }
-  const double edits = std::max<double>(1, static_cast<double>(run.edit_intents()));
-  cell->messages_per_edit += static_cast<double>(run.messages()) / edits;
-  cell->bytes_per_edit += static_cast<double>(run.bytes()) / edits;
-  cell->server_bytes_max = std::max<uint64_t>(cell->server_bytes_max, run.memory().server_bytes());
+
+ private:
+  const char* command_;
+  bool terminal_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+int WriteAndPrint(const char* command, results::ResultsFile file, const CompareFlags& flags) {
+  const std::vector<std::string> order = EngineOrder();
+  reports::Canonicalize(order, &file);
+  const size_t runs = file.runs_size();
+  size_t failed = 0;
+  for (const auto& run : file.runs()) failed += run.violations_size() > 0 ? 1 : 0;
+  {
+    const reports::Aggregate aggregate = reports::AggregateResults(file, order);  // points into `file`
+    std::cout << absl::StrFormat("collabsim %s %s: seeds %s; each cell is the mean over seeds ± 95%% CI\n", kVersion,
+                                 command, aggregate.seeds)
+              << reports::TerminalSummary(aggregate);
+  }
+  absl::StatusOr<reports::ReportOutcome> outcome =
+      reports::WriteReport(std::move(file), reports::ReportOptions{flags.out_dir, flags.gnuplot, order});
+  if (!outcome.ok()) {
+    std::cerr << "collabsim " << command << ": " << outcome.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (!outcome->charts_skipped.empty()) {
+    std::cout << "\nCharts skipped: " << outcome->charts_skipped << ".\n";
+  }
+  std::cout << absl::StrFormat("\n%d runs, %d failed. Wrote results.json, results.csv, summary.md and %d charts to %s\n"
+                               "Report: %s\n",
+                               runs, failed, outcome->charts, flags.out_dir, outcome->index_html);
+  return failed == 0 ? kExitOk : kExitViolation;
 }
 
 }  // namespace
@@ -61,22 +90,25 @@ int CompareCommand(const CompareFlags& flags) {
     std::cerr << "collabsim compare: " << seeds.status().message() << "\n";
     return kExitBadInput;
   }
-  std::vector<std::string> scenario_args = flags.scenarios;
-  if (scenario_args.empty()) {
-    for (const BuiltinScenario& builtin : BuiltinScenarios()) scenario_args.emplace_back(builtin.name);
+  absl::StatusOr<Shard> shard = ParseShard(flags.shard);
+  if (!shard.ok()) {
+    std::cerr << "collabsim compare: " << shard.status().message() << "\n";
+    return kExitBadInput;
   }
-  std::vector<std::pair<std::string, scenario::Scenario>> scenarios;
-  for (const std::string& arg : scenario_args) {
-    absl::StatusOr<scenario::Scenario> scenario = sim::LoadScenario(arg);
-    if (!scenario.ok()) {
-      std::cerr << "collabsim compare: " << scenario.status().message() << "\n";
-      return kExitBadInput;
-    }
-    scenarios.emplace_back(arg, *std::move(scenario));
+  if (flags.jobs < 1 || flags.jobs > 256) {
+    std::cerr << "collabsim compare: --jobs must be in [1, 256]\n";
+    return kExitBadInput;
   }
-  std::vector<const Engine*> engines;
+  Suite suite;
+  absl::StatusOr<std::vector<SuiteScenario>> scenarios = LoadSuite(flags.suite);
+  if (!scenarios.ok()) {
+    std::cerr << "collabsim compare: " << scenarios.status().message() << "\n";
+    return kExitBadInput;
+  }
+  suite.scenarios = *std::move(scenarios);
+  suite.seeds = *std::move(seeds);
   if (flags.engines.empty()) {
-    engines = AllEngines();
+    suite.engines = AllEngines();
   } else {
     for (const std::string& name : flags.engines) {
       absl::StatusOr<const Engine*> engine = FindEngine(name);
@@ -84,65 +116,51 @@ int CompareCommand(const CompareFlags& flags) {
         std::cerr << "collabsim compare: " << engine.status().message() << "\n";
         return kExitBadInput;
       }
-      engines.push_back(*engine);
+      suite.engines.push_back(*engine);
     }
   }
-  std::error_code error;
-  std::filesystem::create_directories(flags.out_dir, error);
-  if (error) {
-    std::cerr << "collabsim compare: cannot create " << flags.out_dir << ": " << error.message() << "\n";
-    return kExitBadInput;
-  }
+  std::cerr << absl::StrFormat("collabsim compare: %d scenarios x %d engines x %d seeds = %d runs%s, %d jobs\n",
+                               suite.scenarios.size(), suite.engines.size(), suite.seeds.size(), suite.CaseCount(),
+                               shard->count > 1 ? absl::StrFormat(" (shard %d/%d)", shard->index, shard->count) : "",
+                               flags.jobs);
+  ProgressPrinter printer("compare");
+  results::ResultsFile file = RunSuite(suite, flags.jobs, *shard, [&](const Progress& p) { printer.Update(p); });
+  return WriteAndPrint("compare", std::move(file), flags);
+}
 
-  const size_t total = scenarios.size() * engines.size() * seeds->size();
-  std::cerr << absl::StrFormat("collabsim compare: %d scenarios x %d engines x %d seeds = %d runs\n",
-                               scenarios.size(), engines.size(), seeds->size(), total);
-  const bool terminal = isatty(STDERR_FILENO) != 0;
-  results::ResultsFile file;
-  file.set_collabsim_version(kVersion);
-  size_t done = 0, failures = 0;
-  std::string report;
-  for (const auto& [arg, scenario] : scenarios) {
-    reports::TextTable table({"engine", "runs", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms", "msgs/edit",
-                              "bytes/edit", "server mem KiB"});
-    for (const Engine* engine : engines) {
-      Cell cell;
-      for (uint64_t seed : *seeds) {
-        const results::RunResult run = RunCase(Case{arg, &scenario, engine, seed}, sim::RunOptions{});
-        Accumulate(run, &cell);
-        *file.add_runs() = run;
-        ++done;
-        if (run.violations_size() > 0) {
-          ++failures;
-          std::cerr << (terminal ? "\r\033[K" : "") << "FAIL " << run.command() << ": ["
-                    << run.violations(0).invariant() << "] " << run.violations(0).detail() << "\n";
-        }
-        const std::string line = absl::StrFormat("[compare] %d/%d runs, %d failed (%s, %s)", done, total, failures,
-                                                 scenario.name(), engine->traits().name);
-        std::cerr << (terminal ? "\r\033[K" + line : line + "\n") << std::flush;
-      }
-      const double n = static_cast<double>(cell.runs);
-      table.AddRow({engine->traits().name, absl::StrFormat("%d", cell.runs), absl::StrFormat("%d", cell.failed),
-                    absl::StrFormat("%.1f", Mean(cell.p50)), absl::StrFormat("%.1f", Mean(cell.p95)),
-                    absl::StrFormat("%.1f", Mean(cell.p99)), absl::StrFormat("%.1f", Mean(cell.max)),
-                    absl::StrFormat("%.2f", cell.messages_per_edit / n), absl::StrFormat("%.0f", cell.bytes_per_edit / n),
-                    absl::StrFormat("%.0f", static_cast<double>(cell.server_bytes_max) / 1024)});
+int ReportCommand(const ReportFlags& flags) {
+  results::ResultsFile merged;
+  std::map<std::tuple<std::string, std::string, uint64_t>, std::string> seen;  // -> trace hash
+  for (const std::string& path : flags.inputs) {
+    absl::StatusOr<results::ResultsFile> file = reports::ReadResultsFile(path);
+    if (!file.ok()) {
+      std::cerr << "collabsim report: " << file.status().message() << "\n";
+      return kExitBadInput;
     }
-    absl::StrAppendFormat(&report, "\n%s: %s\n%s", scenario.name(), scenario.description(), table.Render());
+    if (merged.collabsim_version().empty()) merged.set_collabsim_version(file->collabsim_version());
+    for (const auto& run : file->runs()) {
+      const auto key = std::make_tuple(run.scenario(), run.engine(), run.seed());
+      const auto [it, fresh] = seen.emplace(key, run.trace_hash());
+      if (!fresh) {
+        if (it->second == run.trace_hash()) continue;  // the same run twice
+        std::cerr << absl::StrFormat(
+            "collabsim report: %s: %s / %s / seed %d appears again with a different trace hash (%s vs %s); "
+            "were these made by different collabsim versions?\n",
+            path, run.scenario(), run.engine(), run.seed(), it->second, run.trace_hash());
+        return kExitBadInput;
+      }
+      *merged.add_runs() = run;
+    }
+    for (const auto& info : file->scenarios()) {
+      bool known = false;
+      for (const auto& existing : merged.scenarios()) known = known || existing.name() == info.name();
+      if (!known) *merged.add_scenarios() = info;
+    }
   }
-  if (terminal) std::cerr << "\n";
-  std::cout << absl::StrFormat("collabsim %s compare, seeds %s (latencies: means over seeds of each run's "
-                               "remote-visible percentile)\n", kVersion, flags.seeds)
-            << report;
-  const std::string path = (std::filesystem::path(flags.out_dir) / "results.json").string();
-  absl::Status written = reports::WriteTextFile(path, reports::ResultsToJson(file));
-  if (!written.ok()) {
-    std::cerr << "collabsim compare: " << written.message() << "\n";
-    return kExitBadInput;
-  }
-  std::cout << absl::StrFormat("\n%d runs, %d failed. Results: %s\n", total, failures,
-                               std::filesystem::absolute(path).string());
-  return failures == 0 ? kExitOk : kExitViolation;
+  CompareFlags out;
+  out.out_dir = flags.out_dir;
+  out.gnuplot = flags.gnuplot;
+  return WriteAndPrint("report", std::move(merged), out);
 }
 
 }  // namespace collabsim::apps

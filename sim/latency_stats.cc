@@ -23,6 +23,9 @@ results::LatencySummary SummariseLatency(std::vector<SimTime>* samples) {
   summary.set_p95_ms(ToMilliseconds(NearestRank(*samples, 0.95)));
   summary.set_p99_ms(ToMilliseconds(NearestRank(*samples, 0.99)));
   summary.set_max_ms(ToMilliseconds(samples->back()));
+  for (int percent = 0; percent <= 100; ++percent) {
+    summary.add_quantiles_ms(ToMilliseconds(percent == 0 ? samples->front() : NearestRank(*samples, percent / 100.0)));
+  }
   SimTime total = 0;
   for (SimTime s : *samples) total += s;
   summary.set_mean_ms(ToMilliseconds(total) / static_cast<double>(samples->size()));

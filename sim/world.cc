@@ -11,6 +11,7 @@
 #include "sim/distributions.h"
 #include "sim/latency_stats.h"
 #include "sim/scenario_loader.h"
+#include "sim/websocket_framing.h"
 
 namespace collabsim::sim {
 namespace {
@@ -57,24 +58,30 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
 
 World::~World() = default;
 
-std::string World::SetupLine() const {
+std::string ScenarioParameters(const scenario::Scenario& scenario) {
   std::vector<std::string> groups;
-  for (const auto& group : scenario_.groups()) {
+  for (const auto& group : scenario.groups()) {
     groups.push_back(absl::StrFormat("%dx%s[%s]", group.count(), group.label().empty() ? "users" : group.label(),
                                      DelayModel(group.link().latency()).Describe()));
   }
   std::string drops = "none";
-  if (reconnect_delay_ != nullptr) {
-    drops = absl::StrFormat("every ~%gs, reconnect after %s", scenario_.drops().mean_interval_s(),
-                            reconnect_delay_->Describe());
+  if (scenario.drops().mean_interval_s() > 0) {
+    drops = absl::StrFormat("every ~%gs, reconnect after %s", scenario.drops().mean_interval_s(),
+                            DelayModel(scenario.drops().reconnect_delay()).Describe());
   }
-  const auto& t = scenario_.typing();
+  const auto& t = scenario.typing();
   return absl::StrFormat(
-      "seed=%d scenario=%s engine=%s users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d "
-      "pause=%gs delete=%g drops=%s offline_windows=%d converge_within_s=%g invariants=%s",
-      seed_, scenario_.name(), engine_.traits().name, user_count_, absl::StrJoin(groups, ","), scenario_.active_s(),
-      t.words_per_minute(), t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), drops,
-      scenario_.offline_size(), scenario_.converge_within_s(), options_.check_invariants ? "every-step" : "end");
+      "users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d pause=%gs delete=%g drops=%s offline_windows=%d "
+      "converge_within_s=%g",
+      UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), t.words_per_minute(), t.burst_words_min(),
+      t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), drops, scenario.offline_size(),
+      scenario.converge_within_s());
+}
+
+std::string World::SetupLine() const {
+  return absl::StrFormat("seed=%d scenario=%s engine=%s %s invariants=%s", seed_, scenario_.name(),
+                         engine_.traits().name, ScenarioParameters(scenario_),
+                         options_.check_invariants ? "every-step" : "end");
 }
 
 void World::Start() {
@@ -91,6 +98,10 @@ void World::Start() {
   }
   heal_time_ = start + FromSeconds(scenario_.active_s());
   queue_.Schedule(heal_time_, Event{EventKind::kHeal});
+  // About 120 samples over the active phase, never more often than 1/s.
+  sample_interval_ = std::max<SimTime>(kSecond, FromSeconds(scenario_.active_s()) / 120);
+  result_.set_memory_sample_interval_s(ToSeconds(sample_interval_));
+  queue_.Schedule(start, Event{EventKind::kSampleMemory});
 }
 
 results::RunResult World::Run() {
@@ -139,6 +150,10 @@ void World::Handle(Event& event) {
       return OnOfflineEnd(event.node);
     case EventKind::kHeal:
       return OnHeal();
+    case EventKind::kSampleMemory:
+      SampleMemory();
+      if (!healed_) queue_.Schedule(queue_.now() + sample_interval_, Event{EventKind::kSampleMemory});
+      return;
   }
 }
 
@@ -205,6 +220,8 @@ void World::Flush(Replica& replica) {
     }
     result_.set_messages(result_.messages() + 1);
     result_.set_bytes(result_.bytes() + message.bytes.size());
+    result_.set_wire_bytes(result_.wire_bytes() + message.bytes.size() +
+                           WebSocketFrameOverhead(message.bytes.size(), to_server));
     const SimTime arrival = network_.Arrival(user, to_server, queue_.now());
     ++messages_in_flight_;
     queue_.Schedule(arrival, Event{EventKind::kDeliver, replica.id(), message.to, network_.Epoch(user),
@@ -281,6 +298,22 @@ void World::OnHeal() {
   }
 }
 
+void World::SampleMemory() {
+  const ReplicaStats server = server_->Stats();
+  uint64_t client_max = 0;
+  for (const auto& client : clients_) client_max = std::max(client_max, client->Stats().memory.Total());
+  results::MemorySample* sample = result_.add_memory_samples();
+  sample->set_at_s(ToSeconds(queue_.now() - kSimStart));
+  sample->set_server_content_bytes(server.memory.content_bytes);
+  sample->set_server_metadata_bytes(server.memory.metadata_bytes);
+  sample->set_server_tombstone_bytes(server.memory.tombstone_bytes);
+  sample->set_server_history_bytes(server.memory.history_bytes);
+  sample->set_client_bytes_max(client_max);
+  results::MemorySummary* memory = result_.mutable_memory();
+  memory->set_server_bytes_peak(std::max<uint64_t>(memory->server_bytes_peak(), server.memory.Total()));
+  memory->set_client_bytes_peak(std::max<uint64_t>(memory->client_bytes_peak(), client_max));
+}
+
 void World::AddViolation(const std::string& invariant, const std::string& detail) {
   constexpr int kMaxViolations = 20;  // the first ones explain the rest
   if (result_.violations_size() >= kMaxViolations) return;
@@ -326,12 +359,13 @@ void World::Finish() {
   result_.set_final_text_digest(absl::StrFormat("%016x", HashBytes(views.front().view.text)));
   result_.set_simulated_s(ToSeconds(last_event_time_ - kSimStart));
   result_.set_convergence_s(ToSeconds(std::max<SimTime>(0, last_event_time_ - heal_time_)));
+  SampleMemory();  // the final state, also folded into the peaks
+  const results::MemorySample& last = result_.memory_samples(result_.memory_samples_size() - 1);
   results::MemorySummary* memory = result_.mutable_memory();
-  const ReplicaStats server_stats = server_->Stats();
-  memory->set_server_bytes(server_stats.memory.Total());
-  memory->set_history_bytes(server_stats.memory.history_bytes);
-  uint64_t client_max = 0;
-  for (const auto& client : clients_) client_max = std::max(client_max, client->Stats().memory.Total());
+  memory->set_server_bytes(last.server_content_bytes() + last.server_metadata_bytes() +
+                           last.server_tombstone_bytes() + last.server_history_bytes());
+  memory->set_history_bytes(last.server_history_bytes());
+  const uint64_t client_max = last.client_bytes_max();
   memory->set_client_bytes_max(client_max);
 }
 

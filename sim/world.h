@@ -39,6 +39,10 @@ struct RunOptions {
   uint64_t max_events = 2'000'000'000;
 };
 
+// The seed-independent options that shape a run of `scenario` (links,
+// typing, faults, bounds), on one line.
+std::string ScenarioParameters(const scenario::Scenario& scenario);
+
 class World {
  public:
   // REQUIRES: `scenario` passed validation.
@@ -56,7 +60,8 @@ class World {
   std::vector<std::string> FinalTexts() const;
 
  private:
-  enum class EventKind { kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal };
+  enum class EventKind {
+    kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory };
   struct Event {
     EventKind kind = EventKind::kUserAction;
     ReplicaId node = 0;  // the user (or sender, for kDeliver)
@@ -74,6 +79,9 @@ class World {
   void OnOfflineStart(ReplicaId user);
   void OnOfflineEnd(ReplicaId user);
   void OnHeal();
+  // Records memory by category now (not part of the trace hash: observing
+  // changes nothing).
+  void SampleMemory();
   void ConnectUser(ReplicaId user);
   void DisconnectUser(ReplicaId user);
   void ScheduleNextDrop(ReplicaId user);
@@ -106,6 +114,7 @@ class World {
   SimTime heal_time_ = 0;
   SimTime last_event_time_ = 0;
   uint64_t messages_in_flight_ = 0;
+  SimTime sample_interval_ = kSecond;
   std::vector<SimTime> remote_latencies_;
   results::RunResult result_;
 };

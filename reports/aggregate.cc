@@ -1,0 +1,150 @@
+// Grouping and per-group statistics for reports.
+#include "reports/aggregate.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace collabsim::reports {
+namespace {
+
+double PerEdit(double value, const results::RunResult& run) {
+  return value / std::max<double>(1, static_cast<double>(run.edit_intents()));
+}
+
+size_t EngineRank(const std::vector<std::string>& order, const std::string& engine) {
+  const auto it = std::find(order.begin(), order.end(), engine);
+  return it == order.end() ? order.size() : static_cast<size_t>(it - order.begin());
+}
+
+}  // namespace
+
+const std::vector<Figure>& SummaryFigures() {
+  static const auto* const figures = new std::vector<Figure>{
+      {"p50_ms", "p50 latency (ms)", 1, [](const auto& r) { return r.remote_visible().p50_ms(); }},
+      {"p95_ms", "p95 latency (ms)", 1, [](const auto& r) { return r.remote_visible().p95_ms(); }},
+      {"p99_ms", "p99 latency (ms)", 1, [](const auto& r) { return r.remote_visible().p99_ms(); }},
+      {"max_ms", "max latency (ms)", 1, [](const auto& r) { return r.remote_visible().max_ms(); }},
+      {"convergence_s", "time to converge after heal (s)", 2, [](const auto& r) { return r.convergence_s(); }},
+      {"wire_bytes_per_edit", "wire bytes per edit", 0,
+       [](const auto& r) { return PerEdit(static_cast<double>(r.wire_bytes()), r); }},
+      {"messages_per_edit", "messages per edit", 2,
+       [](const auto& r) { return PerEdit(static_cast<double>(r.messages()), r); }},
+      {"server_peak_kib", "server memory peak (KiB)", 0,
+       [](const auto& r) { return static_cast<double>(r.memory().server_bytes_peak()) / 1024; }},
+      {"client_peak_kib", "client memory peak (KiB)", 0,
+       [](const auto& r) { return static_cast<double>(r.memory().client_bytes_peak()) / 1024; }},
+      {"loss_rate_pct", "intent loss rate (%)", 2, [](const auto& r) { return 100 * r.oracle().loss_rate(); }},
+  };
+  return *figures;
+}
+
+const Group* Aggregate::Find(const std::string& scenario, const std::string& engine) const {
+  for (const Group& group : groups) {
+    if (group.scenario == scenario && group.engine == engine) return &group;
+  }
+  return nullptr;
+}
+
+const results::ScenarioInfo* Aggregate::Scenario(const std::string& name) const {
+  for (const auto& info : file->scenarios()) {
+    if (info.name() == name) return &info;
+  }
+  return nullptr;
+}
+
+void Canonicalize(const std::vector<std::string>& engine_order, results::ResultsFile* file) {
+  std::vector<results::RunResult> runs(file->runs().begin(), file->runs().end());
+  std::stable_sort(runs.begin(), runs.end(), [&](const auto& a, const auto& b) {
+    if (a.scenario() != b.scenario()) return a.scenario() < b.scenario();
+    const size_t ra = EngineRank(engine_order, a.engine()), rb = EngineRank(engine_order, b.engine());
+    if (ra != rb) return ra < rb;
+    if (a.engine() != b.engine()) return a.engine() < b.engine();
+    return a.seed() < b.seed();
+  });
+  file->clear_runs();
+  for (auto& run : runs) *file->add_runs() = std::move(run);
+  std::map<std::string, results::ScenarioInfo> infos;
+  for (const auto& info : file->scenarios()) infos.emplace(info.name(), info);
+  file->clear_scenarios();
+  for (auto& [name, info] : infos) *file->add_scenarios() = std::move(info);
+}
+
+std::string DescribeSeeds(std::vector<uint64_t> seeds) {
+  std::sort(seeds.begin(), seeds.end());
+  seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+  if (seeds.empty()) return "none";
+  if (seeds.back() - seeds.front() + 1 == seeds.size()) {
+    return seeds.size() == 1 ? absl::StrFormat("%d", seeds.front())
+                             : absl::StrFormat("%d-%d", seeds.front(), seeds.back());
+  }
+  if (seeds.size() <= 8) return absl::StrJoin(seeds, ", ");
+  return absl::StrFormat("%d seeds", seeds.size());
+}
+
+Aggregate AggregateResults(const results::ResultsFile& file, const std::vector<std::string>& engine_order) {
+  Aggregate aggregate;
+  aggregate.file = &file;
+  aggregate.version = file.collabsim_version();
+  std::vector<uint64_t> seeds;
+  for (const auto& run : file.runs()) {
+    seeds.push_back(run.seed());
+    if (std::find(aggregate.scenarios.begin(), aggregate.scenarios.end(), run.scenario()) == aggregate.scenarios.end()) {
+      aggregate.scenarios.push_back(run.scenario());
+    }
+    if (std::find(aggregate.engines.begin(), aggregate.engines.end(), run.engine()) == aggregate.engines.end()) {
+      aggregate.engines.push_back(run.engine());
+    }
+    if (aggregate.groups.empty() || aggregate.groups.back().scenario != run.scenario() ||
+        aggregate.groups.back().engine != run.engine()) {
+      aggregate.groups.push_back(Group{run.scenario(), run.engine()});
+    }
+    aggregate.groups.back().runs.push_back(&run);
+  }
+  std::sort(aggregate.scenarios.begin(), aggregate.scenarios.end());
+  std::stable_sort(aggregate.engines.begin(), aggregate.engines.end(), [&](const auto& a, const auto& b) {
+    return EngineRank(engine_order, a) < EngineRank(engine_order, b);
+  });
+  aggregate.seeds = DescribeSeeds(seeds);
+  for (Group& group : aggregate.groups) {
+    for (const Figure& figure : SummaryFigures()) {
+      std::vector<double> values;
+      for (const auto* run : group.runs) values.push_back(figure.extract(*run));
+      group.estimates.push_back(MeanWithConfidence(values));
+    }
+    size_t with_latency = 0;
+    group.latency_quantiles_ms.assign(101, 0);
+    size_t samples = SIZE_MAX;
+    for (const auto* run : group.runs) {
+      if (run->violations_size() > 0) ++group.failed;
+      if (run->remote_visible().quantiles_ms_size() == 101) {
+        ++with_latency;
+        for (int k = 0; k <= 100; ++k) group.latency_quantiles_ms[k] += run->remote_visible().quantiles_ms(k);
+      }
+      samples = std::min<size_t>(samples, run->memory_samples_size());
+    }
+    if (with_latency == 0) {
+      group.latency_quantiles_ms.clear();
+    } else {
+      for (double& q : group.latency_quantiles_ms) q /= static_cast<double>(with_latency);
+    }
+    // The last sample of each run is taken at its (seed-dependent) end; the
+    // timeline keeps only the fixed-interval ones, which line up across seeds.
+    if (samples != SIZE_MAX && samples > 1) --samples;
+    for (size_t k = 0; k < samples && !group.runs.empty(); ++k) {
+      double total = 0;
+      for (const auto* run : group.runs) {
+        const auto& s = run->memory_samples(static_cast<int>(k));
+        total += static_cast<double>(s.server_content_bytes() + s.server_metadata_bytes() +
+                                     s.server_tombstone_bytes() + s.server_history_bytes());
+      }
+      group.server_memory_kib.emplace_back(group.runs.front()->memory_samples(static_cast<int>(k)).at_s(),
+                                           total / static_cast<double>(group.runs.size()) / 1024);
+    }
+  }
+  return aggregate;
+}
+
+}  // namespace collabsim::reports

@@ -1,0 +1,200 @@
+// Data files, gnuplot scripts and their rendering into SVG.
+#include "reports/gnuplot_charts.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "reports/results_file.h"
+
+namespace collabsim::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A gnuplot single-quoted string.
+std::string GpQuote(const std::string& text) { return "'" + absl::StrReplaceAll(text, {{"'", "''"}}) + "'"; }
+
+// A shell single-quoted word.
+std::string ShellQuote(const std::string& text) { return "'" + absl::StrReplaceAll(text, {{"'", "'\\''"}}) + "'"; }
+
+std::string Slug(const std::string& name) {
+  std::string slug;
+  for (char c : name) slug += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return slug;
+}
+
+std::string Number(double value) { return std::isfinite(value) ? absl::StrFormat("%.6g", value) : "NaN"; }
+
+constexpr const char* kPreamble =
+    "set terminal svg size 760,420 font 'Helvetica,11' background rgb 'white'\n"
+    "set grid ytics lc rgb '#dddddd'\n"
+    "set key outside right top box\n"
+    "set border 3\nset xtics nomirror\nset ytics nomirror\n";
+
+class Renderer {
+ public:
+  Renderer(const Aggregate& aggregate, std::string out_dir, std::string gnuplot)
+      : aggregate_(aggregate), out_dir_(std::move(out_dir)), gnuplot_(std::move(gnuplot)) {}
+
+  bool Available() {
+    const std::string command = ShellQuote(gnuplot_) + " --version >/dev/null 2>&1";
+    return std::system(command.c_str()) == 0;
+  }
+
+  // Writes NAME.dat and NAME.gp under charts/ and runs gnuplot. On failure
+  // records why and returns false.
+  bool Draw(const std::string& name, const std::string& data, const std::string& plot, const std::string& title,
+            const std::string& caption, ChartSet* set) {
+    const fs::path dir = fs::path(out_dir_) / "charts";
+    const std::string base = "charts/" + name;
+    if (!WriteTextFile((fs::path(out_dir_) / (base + ".dat")).string(), data).ok()) return Fail(set, "cannot write " + base + ".dat");
+    const std::string script = std::string(kPreamble) + absl::StrFormat("set output %s\nset title %s\n", GpQuote(base + ".svg"), GpQuote(title)) +
+                               absl::StrReplaceAll(plot, {{"$DATA", GpQuote(base + ".dat")}});
+    if (!WriteTextFile((fs::path(out_dir_) / (base + ".gp")).string(), script).ok()) return Fail(set, "cannot write " + base + ".gp");
+    const std::string command = "cd " + ShellQuote(out_dir_) + " && " + ShellQuote(gnuplot_) + " " +
+                                ShellQuote(base + ".gp") + " > " + ShellQuote(base + ".log") + " 2>&1";
+    const fs::path svg = fs::path(out_dir_) / (base + ".svg");
+    std::error_code error;
+    if (std::system(command.c_str()) != 0 || fs::file_size(svg, error) == 0 || error) {
+      return Fail(set, absl::StrFormat("gnuplot failed on %s.gp (see %s.log)", base, base));
+    }
+    set->charts.push_back(Chart{title, base + ".svg", caption});
+    return true;
+  }
+
+  std::string Footer(const std::string& scenario_text) const {
+    return absl::StrFormat("Seeds %s; collabsim %s. %s", aggregate_.seeds, aggregate_.version, scenario_text);
+  }
+
+  std::string ScenarioText(const std::string& name) const {
+    const results::ScenarioInfo* info = aggregate_.Scenario(name);
+    if (info == nullptr) return "Scenario " + name + ".";
+    return absl::StrFormat("Scenario %s: %s (%d users, %g s active). Parameters: %s.", name, info->description(),
+                           info->users(), info->active_s(), info->parameters());
+  }
+
+ private:
+  static bool Fail(ChartSet* set, const std::string& why) {
+    if (set->skipped_because.empty()) set->skipped_because = why;
+    return false;
+  }
+
+  const Aggregate& aggregate_;
+  std::string out_dir_;
+  std::string gnuplot_;
+};
+
+// One clustered bar chart: scenarios on x, a bar per engine, 95% CI whiskers.
+void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t figure, const std::string& y_label,
+              const std::string& title, ChartSet* set) {
+  std::string data = "scenario";
+  for (const auto& engine : a.engines) data += " " + engine + " ci";
+  data += "\n";
+  for (const auto& scenario : a.scenarios) {
+    data += scenario;
+    for (const auto& engine : a.engines) {
+      const Group* g = a.Find(scenario, engine);
+      data += g == nullptr ? " NaN NaN" : " " + Number(g->estimates[figure].mean) + " " + Number(g->estimates[figure].half_width);
+    }
+    data += "\n";
+  }
+  std::vector<std::string> series;
+  for (size_t k = 0; k < a.engines.size(); ++k) {
+    series.push_back(absl::StrFormat("%s using %d:%d%s title %s", k == 0 ? "$DATA" : "''", 2 + 2 * k, 3 + 2 * k,
+                                     k == 0 ? ":xtic(1)" : "", GpQuote(a.engines[k])));
+  }
+  const std::string plot = absl::StrFormat(
+      "set style data histograms\nset style histogram errorbars gap 1 lw 1\nset style fill solid 0.7 border -1\n"
+      "set yrange [0:*]\nset xlabel 'scenario'\nset ylabel %s\nset xtics rotate by -20\nplot %s\n",
+      GpQuote(y_label), absl::StrJoin(series, ", "));
+  r.Draw(name, data, plot, title,
+         absl::StrFormat("Bars: mean over seeds per engine; whiskers: 95%% confidence interval. Y axis: %s. %s", y_label,
+                         r.Footer("Scenarios: " + absl::StrJoin(a.scenarios, ", ") + ".")),
+         set);
+}
+
+}  // namespace
+
+ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std::string& gnuplot) {
+  ChartSet set;
+  Renderer r(a, out_dir, gnuplot);
+  std::error_code error;
+  fs::create_directories(fs::path(out_dir) / "charts", error);
+  if (!r.Available()) {
+    set.skipped_because = absl::StrFormat(
+        "gnuplot was not found (looked for '%s'); install it with `apt-get install gnuplot-nox` "
+        "(scripts/bootstrap does) and run `collabsim report` on results.json to add the charts",
+        gnuplot);
+    return set;
+  }
+  for (const auto& scenario : a.scenarios) {
+    std::string data = "quantile";
+    std::vector<std::string> series;
+    size_t column = 2;
+    for (const auto& engine : a.engines) {
+      const Group* g = a.Find(scenario, engine);
+      if (g == nullptr || g->latency_quantiles_ms.size() != 101) continue;
+      data += " " + engine;
+      series.push_back(absl::StrFormat("$DATA using %d:1 with lines lw 2 title %s", column++, GpQuote(engine)));
+    }
+    data += "\n";
+    for (int q = 0; q <= 100; ++q) {
+      data += Number(q / 100.0);
+      for (const auto& engine : a.engines) {
+        const Group* g = a.Find(scenario, engine);
+        if (g != nullptr && g->latency_quantiles_ms.size() == 101) data += " " + Number(std::max(g->latency_quantiles_ms[q], 0.001));
+      }
+      data += "\n";
+    }
+    if (!series.empty()) {
+      r.Draw("latency_cdf_" + Slug(scenario), data,
+             "set logscale x\nset yrange [0:1]\nset xlabel 'remote-visible latency (ms, log scale)'\n"
+             "set ylabel 'fraction of deliveries'\nplot " + absl::StrJoin(series, ", ") + "\n",
+             "Latency CDF: " + scenario,
+             "Each line: one engine's latency quantiles, averaged over seeds. X axis: ms from a user's intent until "
+             "another user sees it (log scale); Y axis: fraction of (intent, replica) deliveries. " +
+                 r.Footer(r.ScenarioText(scenario)),
+             &set);
+    }
+    std::string memory = "";
+    std::vector<std::string> memory_series;
+    int block = 0;
+    for (const auto& engine : a.engines) {
+      const Group* g = a.Find(scenario, engine);
+      if (g == nullptr || g->server_memory_kib.empty()) continue;
+      memory += "# " + engine + "\n";
+      for (const auto& [at, kib] : g->server_memory_kib) memory += Number(at) + " " + Number(kib) + "\n";
+      memory += "\n\n";
+      memory_series.push_back(absl::StrFormat("$DATA index %d using 1:2 with lines lw 2 title %s", block++, GpQuote(engine)));
+    }
+    if (!memory_series.empty()) {
+      r.Draw("memory_" + Slug(scenario), memory,
+             "set yrange [0:*]\nset xlabel 'simulated time (s)'\nset ylabel 'server memory (KiB)'\nplot " +
+                 absl::StrJoin(memory_series, ", ") + "\n",
+             "Server memory over time: " + scenario,
+             "Server memory (content + metadata + tombstones + history), mean over seeds at each sample. X axis: "
+             "simulated seconds; Y axis: KiB. " + r.Footer(r.ScenarioText(scenario)),
+             &set);
+    }
+  }
+  auto index_of = [](const std::string& key) {
+    for (size_t k = 0; k < SummaryFigures().size(); ++k) {
+      if (SummaryFigures()[k].key == key) return k;
+    }
+    return size_t{0};
+  };
+  DrawBars(r, a, "p99_latency", index_of("p99_ms"), "p99 remote-visible latency (ms)", "p99 latency by scenario", &set);
+  DrawBars(r, a, "wire_bytes_per_edit", index_of("wire_bytes_per_edit"), "wire bytes per edit (payload + framing)",
+           "Bytes on the wire per edit", &set);
+  DrawBars(r, a, "loss_rate", index_of("loss_rate_pct"), "intent loss rate (%)", "Intent loss rate", &set);
+  DrawBars(r, a, "convergence_time", index_of("convergence_s"), "time to converge after heal (s)",
+           "Time to convergence after heal", &set);
+  return set;
+}
+
+}  // namespace collabsim::reports

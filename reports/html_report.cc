@@ -1,0 +1,131 @@
+// Builds the HTML page of a report.
+#include "reports/html_report.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "reports/markdown_summary.h"
+
+namespace collabsim::reports {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #f3f3f3; }
+td.best { background: #e3f4e3; font-weight: bold; }
+td.fail, tr.fail td:first-child { background: #fbe0e0; color: #a00; font-weight: bold; }
+.note { background: #fff4d6; border: 1px solid #e0c060; padding: 0.6em; }
+figure { margin: 1.5em 0; }
+figcaption { font-size: 0.85em; color: #555; max-width: 760px; }
+code { background: #f3f3f3; padding: 0 0.2em; }
+)";
+
+std::string ReadSvg(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  std::string svg = contents.str();
+  const size_t start = svg.find("<svg");
+  return start == std::string::npos ? "" : svg.substr(start);
+}
+
+}  // namespace
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::string& out_dir) {
+  size_t runs = 0, failed = 0;
+  for (const Group& g : a.groups) runs += g.runs.size(), failed += g.failed;
+  std::string html = absl::StrFormat(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>collabsim comparison</title>"
+      "<style>%s</style></head><body>\n<h1>collabsim comparison</h1>\n<p>collabsim %s &middot; seeds %s &middot; "
+      "engines %s &middot; %d runs, <span class=\"%s\">%d failed</span></p>\n",
+      kStyle, HtmlEscape(a.version), HtmlEscape(a.seeds), HtmlEscape(absl::StrJoin(a.engines, ", ")), runs,
+      failed > 0 ? "fail" : "", failed);
+  if (!charts.skipped_because.empty()) {
+    html += "<p class=\"note\">Charts skipped: " + HtmlEscape(charts.skipped_because) + ".</p>\n";
+  }
+  html += "<h2>Summary</h2>\n<p>Mean over seeds &plusmn; 95% confidence interval. Lower is better in every "
+          "column; the best engine per column is highlighted, failures are red.</p>\n";
+  const auto& figures = SummaryFigures();
+  for (const std::string& scenario : a.scenarios) {
+    const results::ScenarioInfo* info = a.Scenario(scenario);
+    html += "<h3>" + HtmlEscape(scenario) + "</h3>\n";
+    if (info != nullptr) {
+      html += absl::StrFormat("<p>%s (%d users, %g s active).</p>\n", HtmlEscape(info->description()), info->users(),
+                              info->active_s());
+    }
+    html += "<table><tr><th>engine</th><th>runs</th><th>failed</th>";
+    for (const Figure& f : figures) html += "<th>" + HtmlEscape(f.label) + "</th>";
+    html += "</tr>\n";
+    std::vector<double> best(figures.size(), 0);
+    std::vector<int> holders(figures.size(), 0);
+    for (size_t k = 0; k < figures.size(); ++k) {
+      bool first = true;
+      for (const std::string& engine : a.engines) {
+        const Group* g = a.Find(scenario, engine);
+        if (g == nullptr || g->estimates[k].count == 0) continue;
+        if (first || g->estimates[k].mean < best[k]) best[k] = g->estimates[k].mean;
+        first = false;
+        ++holders[k];
+      }
+    }
+    for (const std::string& engine : a.engines) {
+      const Group* g = a.Find(scenario, engine);
+      if (g == nullptr) {
+        html += "<tr><td>" + HtmlEscape(engine) + "</td><td>0</td><td>n/a</td>";
+        for (size_t k = 0; k < figures.size(); ++k) html += "<td>n/a</td>";
+        html += "</tr>\n";
+        continue;
+      }
+      html += absl::StrFormat("<tr%s><td>%s</td><td>%d</td><td%s>%d</td>", g->failed > 0 ? " class=\"fail\"" : "",
+                              HtmlEscape(engine), g->runs.size(), g->failed > 0 ? " class=\"fail\"" : "", g->failed);
+      for (size_t k = 0; k < figures.size(); ++k) {
+        const bool is_best = holders[k] > 1 && g->estimates[k].count > 0 && g->estimates[k].mean == best[k];
+        html += absl::StrFormat("<td%s>%s</td>", is_best ? " class=\"best\"" : "",
+                                HtmlEscape(FormatEstimate(g->estimates[k], figures[k].decimals)));
+      }
+      html += "</tr>\n";
+    }
+    html += "</table>\n";
+  }
+  if (!charts.charts.empty()) html += "<h2>Charts</h2>\n";
+  for (const Chart& chart : charts.charts) {
+    html += "<figure><h3>" + HtmlEscape(chart.title) + "</h3>\n" +
+            ReadSvg((std::filesystem::path(out_dir) / chart.svg_path).string()) + "\n<figcaption>" +
+            HtmlEscape(chart.caption) + "</figcaption></figure>\n";
+  }
+  if (failed > 0) {
+    html += "<h2>Failures</h2>\n<ul>\n";
+    for (const results::RunResult& run : a.file->runs()) {
+      if (run.violations_size() == 0) continue;
+      html += absl::StrFormat("<li class=\"fail\">%s / %s / seed %d: [%s] %s<br><code>%s</code></li>\n",
+                              HtmlEscape(run.scenario()), HtmlEscape(run.engine()), run.seed(),
+                              HtmlEscape(run.violations(0).invariant()), HtmlEscape(run.violations(0).detail()),
+                              HtmlEscape(run.command()));
+    }
+    html += "</ul>\n";
+  }
+  html += "</body></html>\n";
+  return html;
+}
+
+}  // namespace collabsim::reports

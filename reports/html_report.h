@@ -1,0 +1,18 @@
+// index.html: one self-contained page (inline CSS and SVG, no external URLs):
+// summary tables with the best engine per figure marked and failures in red,
+// then the charts with their captions, then every failing run's repro command.
+#pragma once
+
+#include <string>
+
+#include "reports/aggregate.h"
+#include "reports/gnuplot_charts.h"
+
+namespace collabsim::reports {
+
+// Reads each chart's SVG from `out_dir` to inline it.
+std::string HtmlReport(const Aggregate& aggregate, const ChartSet& charts, const std::string& out_dir);
+
+std::string HtmlEscape(const std::string& text);
+
+}  // namespace collabsim::reports

@@ -1,0 +1,16 @@
+// summary.md: a table per scenario (engine rows, figure columns, each a mean
+// with its 95% confidence interval over seeds), ready for a PR or design doc.
+#pragma once
+
+#include <string>
+
+#include "reports/aggregate.h"
+
+namespace collabsim::reports {
+
+std::string MarkdownSummary(const Aggregate& aggregate);
+
+// A figure as the tables print it: "12.3 ± 0.4" (or "12.3" for one seed).
+std::string FormatEstimate(const Estimate& estimate, int decimals);
+
+}  // namespace collabsim::reports
