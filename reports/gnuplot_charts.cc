@@ -89,6 +89,12 @@ class Renderer {
   std::string gnuplot_;
 };
 
+std::string ScenarioTexts(const Renderer& r, const Aggregate& a) {
+  std::vector<std::string> texts;
+  for (const auto& scenario : a.scenarios) texts.push_back(r.ScenarioText(scenario));
+  return absl::StrJoin(texts, " ");
+}
+
 // One clustered bar chart: scenarios on x, a bar per engine, 95% CI whiskers.
 void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t figure, const std::string& y_label,
               const std::string& title, ChartSet* set) {
@@ -114,7 +120,7 @@ void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t f
       GpQuote(y_label), absl::StrJoin(series, ", "));
   r.Draw(name, data, plot, title,
          absl::StrFormat("Bars: mean over seeds per engine; whiskers: 95%% confidence interval. Y axis: %s. %s", y_label,
-                         r.Footer("Scenarios: " + absl::StrJoin(a.scenarios, ", ") + ".")),
+                         r.Footer(ScenarioTexts(r, a))),
          set);
 }
 

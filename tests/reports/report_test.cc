@@ -1,0 +1,129 @@
+// Reports: statistics, agreement between summary.md and results.json, a
+// self-contained HTML page with non-empty charts, and the no-gnuplot path.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+#include "apps/suite_runner.h"
+#include "engines/registry.h"
+#include "reports/aggregate.h"
+#include "reports/confidence.h"
+#include "reports/markdown_summary.h"
+#include "reports/report_writer.h"
+#include "reports/results_file.h"
+#include "sim/scenario_loader.h"
+
+namespace collabsim::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Read(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// A small, quick suite: two short scenarios, 3 seeds.
+results::ResultsFile SmallResults() {
+  apps::Suite suite;
+  for (const char* name : {"two-continents", "team"}) {
+    auto scenario = sim::LoadScenario(name);
+    EXPECT_TRUE(scenario.ok());
+    scenario->set_active_s(40);
+    suite.scenarios.push_back(apps::SuiteScenario{name, *scenario});
+  }
+  suite.engines = AllEngines();
+  suite.seeds = {1, 2, 3};
+  return apps::RunSuite(suite, 2, apps::Shard{}, nullptr);
+}
+
+fs::path FreshDir(const std::string& name) {
+  const fs::path dir = fs::path(testing::TempDir()) / name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+TEST(Confidence, MatchesHandComputedInterval) {
+  const Estimate e = MeanWithConfidence({1, 2, 3, 4});
+  EXPECT_DOUBLE_EQ(e.mean, 2.5);
+  // sd = sqrt(5/3); t(3) = 3.182; half-width = 3.182 * sd / 2
+  EXPECT_NEAR(e.half_width, 3.182 * std::sqrt(5.0 / 3) / 2, 1e-9);
+  EXPECT_EQ(MeanWithConfidence({7}).half_width, 0);
+  EXPECT_EQ(MeanWithConfidence({}).count, 0u);
+}
+
+TEST(Aggregate, DescribesSeeds) {
+  EXPECT_EQ(DescribeSeeds({3, 1, 2}), "1-3");
+  EXPECT_EQ(DescribeSeeds({1, 5, 9}), "1, 5, 9");
+  EXPECT_EQ(DescribeSeeds({4}), "4");
+}
+
+TEST(Report, SummaryMarkdownMatchesResultsJson) {
+  const fs::path dir = FreshDir("summary_matches");
+  auto outcome = WriteReport(SmallResults(), ReportOptions{dir.string(), "gnuplot", {"ot"}});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  // Recompute the team/ot p95 cell from the JSON alone.
+  auto file = ReadResultsFile((dir / "results.json").string());
+  ASSERT_TRUE(file.ok()) << file.status();
+  std::vector<double> p95;
+  for (const auto& run : file->runs()) {
+    if (run.scenario() == "team" && run.engine() == "ot") p95.push_back(run.remote_visible().p95_ms());
+  }
+  ASSERT_EQ(p95.size(), 3u);
+  const std::string cell = FormatEstimate(MeanWithConfidence(p95), 1);
+  const std::string summary = Read(dir / "summary.md");
+  const size_t team = summary.find("## team");
+  ASSERT_NE(team, std::string::npos);
+  const std::string row = summary.substr(summary.find("| ot |", team), summary.find('\n', summary.find("| ot |", team)) - summary.find("| ot |", team));
+  EXPECT_NE(row.find(" " + cell + " "), std::string::npos) << row << " lacks " << cell;
+  // results.csv: a header and one row per run.
+  const std::string csv = Read(dir / "results.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + file->runs_size());
+}
+
+TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
+  const fs::path dir = FreshDir("html");
+  auto outcome = WriteReport(SmallResults(), ReportOptions{dir.string(), "gnuplot", {"ot"}});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  ASSERT_TRUE(outcome->charts_skipped.empty()) << outcome->charts_skipped << " (scripts/bootstrap installs gnuplot)";
+  // 2 scenarios x (CDF + memory) + 4 cross-scenario bar charts.
+  EXPECT_EQ(outcome->charts, 8u);
+  const std::string html = Read(outcome->index_html);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  // Nothing is fetched: no scripts, stylesheets, images or frames by URL.
+  for (const std::regex& external :
+       {std::regex(R"((src|href)\s*=\s*["']?(https?:|//))"), std::regex(R"(<script)"), std::regex(R"(<link)"),
+        std::regex(R"(url\(\s*["']?https?:)"), std::regex(R"(@import)")}) {
+    EXPECT_FALSE(std::regex_search(html, external));
+  }
+  EXPECT_EQ(std::count(html.begin(), html.end(), '<') > 0, true);
+  size_t svgs = 0;
+  for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
+  EXPECT_EQ(svgs, 8u);
+  for (const auto& entry : fs::directory_iterator(dir / "charts")) {
+    if (entry.path().extension() == ".svg") EXPECT_GT(fs::file_size(entry.path()), 1000u) << entry.path();
+  }
+  EXPECT_NE(html.find("Seeds 1-3"), std::string::npos);
+  EXPECT_NE(html.find("collabsim 0."), std::string::npos);
+}
+
+TEST(Report, WithoutGnuplotTheTextOutputsAreWrittenAndTheReasonGiven) {
+  const fs::path dir = FreshDir("no_gnuplot");
+  auto outcome = WriteReport(SmallResults(), ReportOptions{dir.string(), "/nonexistent/gnuplot", {"ot"}});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->charts, 0u);
+  EXPECT_NE(outcome->charts_skipped.find("apt-get install gnuplot"), std::string::npos);
+  for (const char* name : {"results.json", "results.csv", "summary.md", "index.html"}) {
+    EXPECT_GT(fs::file_size(dir / name), 100u) << name;
+  }
+  EXPECT_NE(Read(dir / "index.html").find("Charts skipped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace collabsim::reports
