@@ -37,6 +37,8 @@ const std::vector<Figure>& SummaryFigures() {
       {"client_peak_kib", "client memory peak (KiB)", 0,
        [](const auto& r) { return static_cast<double>(r.memory().client_bytes_peak()) / 1024; }},
       {"loss_rate_pct", "intent loss rate (%)", 2, [](const auto& r) { return 100 * r.oracle().loss_rate(); }},
+      {"local_apply_us", "local apply CPU (µs, measured)", 2,
+       [](const auto& r) { return r.measured_local_apply_us_mean(); }},
   };
   return *figures;
 }

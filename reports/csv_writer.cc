@@ -26,7 +26,8 @@ std::string RunsToCsv(const results::ResultsFile& file) {
       "scenario,engine,seed,trace_hash,converged,violations,first_violation,intents,edit_intents,messages,"
       "bytes,wire_bytes,messages_dropped,connection_drops,latency_samples,p50_ms,p95_ms,p99_ms,max_ms,mean_ms,"
       "convergence_s,simulated_s,events,server_bytes_peak,client_bytes_peak,history_bytes,tokens_inserted,"
-      "tokens_deleted,lost,duplicated,resurrected,corrupted,loss_rate,measured_cpu_s\n";
+      "tokens_deleted,lost,duplicated,resurrected,corrupted,loss_rate,measured_cpu_s,measured_local_apply_us_mean,"
+      "measured_local_apply_us_p99\n";
   for (const auto& r : file.runs()) {
     const std::string first = r.violations_size() > 0
                                   ? r.violations(0).invariant() + ": " + r.violations(0).detail()
@@ -47,7 +48,8 @@ std::string RunsToCsv(const results::ResultsFile& file) {
         absl::StrFormat("%d", o.tokens_inserted()), absl::StrFormat("%d", o.tokens_deleted()),
         absl::StrFormat("%d", o.lost()), absl::StrFormat("%d", o.duplicated()), absl::StrFormat("%d", o.resurrected()),
         absl::StrFormat("%d", o.corrupted()), absl::StrFormat("%.6f", o.loss_rate()),
-        absl::StrFormat("%.4f", r.measured_cpu_s())};
+        absl::StrFormat("%.4f", r.measured_cpu_s()), absl::StrFormat("%.3f", r.measured_local_apply_us_mean()),
+        absl::StrFormat("%.3f", r.measured_local_apply_us_p99())};
     out += absl::StrJoin(cells, ",") + "\n";
   }
   return out;

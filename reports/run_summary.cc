@@ -25,6 +25,8 @@ std::string FormatRunSummary(const results::RunResult& run) {
                         run.memory().server_bytes(), run.memory().history_bytes(), run.memory().client_bytes_max());
   absl::StrAppendFormat(&out, "simulated:        %.1f s (quiet %.2f s after heal), %d events, measured CPU %.3f s\n",
                         run.simulated_s(), run.convergence_s(), run.events(), run.measured_cpu_s());
+  absl::StrAppendFormat(&out, "local apply CPU:  mean %.2f us, p99 %.2f us (measured)\n",
+                        run.measured_local_apply_us_mean(), run.measured_local_apply_us_p99());
   absl::StrAppendFormat(&out, "trace_hash:       %s\n", run.trace_hash());
   return out;
 }

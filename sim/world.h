@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,10 @@ struct RunOptions {
 #endif
   // Bound on processed events; exceeding it is reported as a violation.
   uint64_t max_events = 2'000'000'000;
+  // A CPU clock (nanoseconds) supplied by the caller to time ApplyLocal
+  // calls. The simulator never reads a clock itself; measurements go only to
+  // measured_* fields, never into the trace hash or any decision.
+  std::function<int64_t()> measure_cpu_ns;
 };
 
 // The seed-independent options that shape a run of `scenario` (links,
@@ -116,6 +121,7 @@ class World {
   uint64_t messages_in_flight_ = 0;
   SimTime sample_interval_ = kSecond;
   std::vector<SimTime> remote_latencies_;
+  std::vector<int64_t> local_apply_cpu_ns_;
   results::RunResult result_;
 };
 

@@ -46,6 +46,18 @@ TEST(World, InvariantCheckingDoesNotChangeTheRun) {
             World(scenario, OtEngine(), 5, unchecked).Run().trace_hash());
 }
 
+TEST(World, MeasuringCpuDoesNotChangeTheRun) {
+  const scenario::Scenario scenario = Short("team", 60);
+  RunOptions measured;
+  int64_t fake_clock = 0;
+  measured.measure_cpu_ns = [&fake_clock] { return fake_clock += 1500; };  // 1.5 us per reading
+  const results::RunResult with = World(scenario, OtEngine(), 9, measured).Run();
+  const results::RunResult without = World(scenario, OtEngine(), 9).Run();
+  EXPECT_EQ(with.trace_hash(), without.trace_hash());
+  EXPECT_DOUBLE_EQ(with.measured_local_apply_us_mean(), 1.5);
+  EXPECT_EQ(without.measured_local_apply_us_mean(), 0);
+}
+
 TEST(World, DifferentSeedsGiveDifferentRuns) {
   const scenario::Scenario scenario = Short("team", 60);
   std::set<std::string> hashes;
