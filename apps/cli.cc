@@ -39,7 +39,11 @@ int Main(int argc, char** argv) {
   check->add_option("--seeds", check_flags.seeds, "Seeds: a range 1-500, a list 1,5,9-12")->capture_default_str();
   check->footer(kExitCodes);
 
-  CLI::App* list = app.add_subcommand("list", "List built-in scenarios and engines");
+  CLI::App* list = app.add_subcommand("list", "List built-in scenarios, engines and coverage probes");
+
+  std::string show_name;
+  CLI::App* show = app.add_subcommand("show", "Print a built-in scenario's file, to copy and edit");
+  show->add_option("name", show_name, "Built-in scenario name")->required();
 
   CompareFlags compare_flags;
   CLI::App* compare = app.add_subcommand(
@@ -74,6 +78,7 @@ int Main(int argc, char** argv) {
   if (run->parsed()) return RunCommand(run_flags);
   if (check->parsed()) return CheckCommand(check_flags);
   if (list->parsed()) return ListCommand();
+  if (show->parsed()) return ShowCommand(show_name);
   if (compare->parsed()) return CompareCommand(compare_flags);
   if (report->parsed()) return ReportCommand(report_flags);
   return kExitBadInput;

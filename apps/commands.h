@@ -26,6 +26,7 @@ struct CheckFlags {
 int CheckCommand(const CheckFlags& flags);
 
 int ListCommand();
+int ShowCommand(const std::string& name);
 
 struct CompareFlags {
   std::string suite = "default";     // default | FILE | DIR

@@ -1,7 +1,10 @@
-// `collabsim list`: built-in scenarios and engines, one line each.
+// `collabsim list`: built-in scenarios, engines and probes, one line each;
+// `collabsim show NAME`: one built-in scenario's file, to copy and edit.
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "engines/common/probes.h"
 #include "apps/commands.h"
 #include "apps/run_case.h"
 #include "engines/registry.h"
@@ -21,7 +24,23 @@ int ListCommand() {
   for (const Engine* engine : AllEngines()) {
     std::cout << absl::StrFormat("  %-16s %s\n", engine->traits().name, engine->traits().description);
   }
+  std::cout << "coverage probes (for require_probe):\n";
+  for (std::string_view name : probes::kAll) std::cout << "  " << name << "\n";
   return kExitOk;
+}
+
+int ShowCommand(const std::string& name) {
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+    if (builtin.name == name) {
+      std::cout << builtin.text;
+      return kExitOk;
+    }
+  }
+  std::vector<std::string> names;
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) names.emplace_back(builtin.name);
+  std::cerr << "collabsim show: no built-in scenario '" << name << "' (built-in: " << absl::StrJoin(names, ", ")
+            << ")\n";
+  return kExitBadInput;
 }
 
 }  // namespace collabsim::apps

@@ -21,6 +21,9 @@ std::string FormatRunSummary(const results::RunResult& run) {
   absl::StrAppendFormat(&out, "intent oracle:    %d words typed, %d deleted, %d surviving; lost %d, duplicated %d, "
                         "resurrected %d, corrupted %d\n", o.tokens_inserted(), o.tokens_deleted(), o.tokens_surviving(),
                         o.lost(), o.duplicated(), o.resurrected(), o.corrupted());
+  std::string probes;
+  for (const auto& probe : run.probes()) absl::StrAppendFormat(&probes, " %s=%d", probe.name(), probe.count());
+  absl::StrAppendFormat(&out, "probes:          %s\n", probes);
   absl::StrAppendFormat(&out, "memory:           server %d bytes (history %d), largest client %d bytes\n",
                         run.memory().server_bytes(), run.memory().history_bytes(), run.memory().client_bytes_max());
   absl::StrAppendFormat(&out, "simulated:        %.1f s (quiet %.2f s after heal), %d events, measured CPU %.3f s\n",

@@ -2,6 +2,7 @@
 // uses the parser's location tree so a bad value is reported at its line.
 #include "sim/scenario_loader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "engines/common/probes.h"
 #include "scenarios/builtin_scenarios.h"
 
 namespace collabsim::sim {
@@ -84,6 +86,14 @@ class Validator {
         return Error(w_tree, w, "duration_s", -1, "must be > 0");
       }
     }
+    for (int k = 0; k < s.require_probe_size(); ++k) {
+      const std::string& name = s.require_probe(k);
+      if (std::find(probes::kAll.begin(), probes::kAll.end(), name) == probes::kAll.end()) {
+        std::vector<std::string> known(probes::kAll.begin(), probes::kAll.end());
+        return Error(tree, s, "require_probe", k,
+                     absl::StrFormat("unknown probe \"%s\" (known: %s)", name, absl::StrJoin(known, ", ")));
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -106,6 +116,9 @@ class Validator {
       return Error(tree, t, "delete_words_max", -1, "must be in [1, 1000] when delete_fraction > 0");
     }
     if (t.cursor_moves_max() > 100) return Error(tree, t, "cursor_moves_max", -1, "must be at most 100");
+    if (!(t.hot_spot_fraction() >= 0 && t.hot_spot_fraction() <= 1)) {
+      return Error(tree, t, "hot_spot_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+    }
     return absl::OkStatus();
   }
 

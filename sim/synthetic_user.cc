@@ -78,7 +78,7 @@ SyntheticUser::Action SyntheticUser::Next(const View& view) {
   // Click where the burst will go, think briefly, then type.
   mode_ = Mode::kTyping;
   words_left_ = static_cast<uint32_t>(prng_.UniformInRange(typing_.burst_words_min(), typing_.burst_words_max()));
-  action.intent = MoveCursor{random_boundary()};
+  action.intent = MoveCursor{prng_.Bernoulli(typing_.hot_spot_fraction()) ? boundaries.back() : random_boundary()};
   action.next_in = FromSeconds(SampleUniform(prng_, 0.3, 1.5));
   return action;
 }

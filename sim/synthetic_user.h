@@ -1,5 +1,6 @@
 // A synthetic writer. Between pauses (exponential) a user either clicks
-// somewhere and types a burst of words at a typing speed, or deletes a few
+// somewhere (a random word boundary, or the end of the document for a
+// hot_spot_fraction of bursts) and types a burst of words at a typing speed, or deletes a few
 // whole words; during a pause the cursor wanders (clicks elsewhere). Every
 // word is one intent and a unique token for the intent oracle; inserts go to
 // word boundaries and deletes take whole words, so a correct engine keeps

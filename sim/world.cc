@@ -3,11 +3,13 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "check/convergence.h"
 #include "engines/common/check.h"
+#include "engines/common/probes.h"
 #include "sim/distributions.h"
 #include "sim/latency_stats.h"
 #include "sim/scenario_loader.h"
@@ -71,10 +73,10 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   }
   const auto& t = scenario.typing();
   return absl::StrFormat(
-      "users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d pause=%gs delete=%g drops=%s offline_windows=%d "
-      "converge_within_s=%g",
+      "users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g drops=%s "
+      "offline_windows=%d converge_within_s=%g",
       UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), t.words_per_minute(), t.burst_words_min(),
-      t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), drops, scenario.offline_size(),
+      t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), t.hot_spot_fraction(), drops, scenario.offline_size(),
       scenario.converge_within_s());
 }
 
@@ -324,6 +326,12 @@ void World::AddViolation(const std::string& invariant, const std::string& detail
   v->set_detail(detail);
 }
 
+std::vector<const Replica*> World::AllReplicas() const {
+  std::vector<const Replica*> replicas{server_.get()};
+  for (const auto& client : clients_) replicas.push_back(client.get());
+  return replicas;
+}
+
 std::vector<std::string> World::FinalTexts() const {
   std::vector<std::string> texts{server_->GetView().text};
   for (const auto& client : clients_) texts.push_back(client->GetView().text);
@@ -354,6 +362,23 @@ void World::Finish() {
                  absl::StrFormat("server text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",
                                  oracle.lost, oracle.duplicated, oracle.resurrected, oracle.corrupted,
                                  absl::StrJoin(oracle.examples, "; ")));
+  }
+
+  std::map<std::string, uint64_t, std::less<>> probe_counts;
+  for (std::string_view name : probes::kAll) probe_counts[std::string(name)] = 0;
+  for (const Replica* replica : AllReplicas()) {
+    for (const auto& [name, count] : replica->Stats().probes) probe_counts[name] += count;
+  }
+  for (const auto& [name, count] : probe_counts) {
+    results::ProbeCount* probe = result_.add_probes();
+    probe->set_name(name);
+    probe->set_count(count);
+  }
+  for (const std::string& required : scenario_.require_probe()) {
+    if (probe_counts[required] == 0) {
+      AddViolation("coverage", absl::StrFormat("required probe %s was never hit: the run did not exercise the case "
+                                               "the scenario exists for", required));
+    }
   }
 
   *result_.mutable_remote_visible() = SummariseLatency(&remote_latencies_);

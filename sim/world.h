@@ -96,6 +96,8 @@ class World {
   void AddViolation(const std::string& invariant, const std::string& detail);
   void Finish();
   Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
+  // Server first, then users 1..N.
+  std::vector<const Replica*> AllReplicas() const;
 
   scenario::Scenario scenario_;
   const Engine& engine_;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
+#include "engines/common/probes.h"
 #include "engines/common/utf8.h"
 #include "engines/ot/text_op_codec.h"
 #include "engines/ot/transform_laws.h"
@@ -135,7 +136,14 @@ absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "Welcome head %d does not match catch-up ending at %d", welcome.head_revision(), expected - 1));
   }
-  for (const Entry& entry : entries) ApplyServerEntry(entry);
+  const bool had_pending = inflight_.has_value() || buffer_.has_value();
+  size_t missed = 0;
+  for (const Entry& entry : entries) {
+    if (entry.origin != id()) ++missed;
+    ApplyServerEntry(entry);
+  }
+  if (had_pending && missed > 0) ++probes_[std::string(probes::kOpRebasedAcrossReconnect)];
+  if (missed >= probes::kLongCatchUpOps) ++probes_[std::string(probes::kCatchUpAfterLongOffline)];
   link_ = LinkState::kSynced;
   if (inflight_.has_value()) {
     SendSubmit(*inflight_);  // rebased on the head by the catch-up; same client_seq
@@ -253,6 +261,7 @@ ReplicaStats OtClient::Stats() const {
   }
   stats.memory.metadata_bytes = pending_bytes;
   stats.pending_intents = pending_intents;
+  stats.probes.insert(probes_.begin(), probes_.end());
   return stats;
 }
 

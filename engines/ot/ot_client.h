@@ -15,6 +15,7 @@
 //   - cursor_ <= document length.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,7 @@ class OtClient : public Replica {
   LinkState link_ = LinkState::kDisconnected;
   uint64_t cursor_ = 0;
   uint64_t stale_acks_ignored_ = 0;
+  std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;
   std::vector<IntentId> visible_;
 };

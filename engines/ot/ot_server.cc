@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
+#include "engines/common/probes.h"
 #include "engines/common/utf8.h"
 #include "engines/ot/text_op_codec.h"
 #include "engines/ot/transform_laws.h"
@@ -58,6 +59,7 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   if (submit.client_seq() <= record.last_client_seq) {
     // A resend of an op already in the log: acknowledge again, apply nothing.
     ++duplicate_resends_ignored_;
+    ++probes_[std::string(probes::kDuplicateResendRecognised)];
     wire::ServerMessage ack;
     ack.mutable_ack()->set_client_seq(submit.client_seq());
     ack.mutable_ack()->set_revision(record.last_revision);
@@ -73,8 +75,9 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   TextOp op = *std::move(decoded);
   // Transform past everything the client had not seen. Nothing is changed
   // until this loop has succeeded.
+  TransformProbes seen;
   for (uint64_t k = submit.base_revision(); k < head_revision(); ++k) {
-    absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(log_[k].op, op);
+    absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(log_[k].op, op, &seen);
     if (!result.ok()) return result.status();
     if (options_.check_laws) CheckTransformLaws(log_[k].op, op, result->first, result->second);
     op = std::move(result->second);
@@ -85,6 +88,9 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
         doc_.size()));
   }
   ApplyInPlace(&doc_, op);
+  if (seen.insert_ties > 0) probes_[std::string(probes::kConcurrentInsertSamePosition)] += seen.insert_ties;
+  if (seen.inserts_in_deletes > 0) probes_[std::string(probes::kInsertIntoDeletedRange)] += seen.inserts_in_deletes;
+  if (seen.delete_overlaps > 0) probes_[std::string(probes::kDeleteDeleteOverlap)] += seen.delete_overlaps;
   std::vector<IntentId> intents = DecodeIntentIds(submit.intents());
   visible_.insert(visible_.end(), intents.begin(), intents.end());
   history_bytes_ += op.MemoryBytes() + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
@@ -137,6 +143,7 @@ ReplicaStats OtServer::Stats() const {
   stats.memory.metadata_bytes = clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
                                 synced_.size() * sizeof(ReplicaId);
   stats.duplicate_resends_ignored = duplicate_resends_ignored_;
+  stats.probes.insert(probes_.begin(), probes_.end());
   return stats;
 }
 

@@ -146,6 +146,8 @@ class ComponentCursor {
   bool IsInsert() const { return !done() && std::holds_alternative<Insert>(current()); }
   bool IsDelete() const { return !done() && std::holds_alternative<Delete>(current()); }
   bool IsRetain() const { return !done() && std::holds_alternative<Retain>(current()); }
+  // True when part of the current component has been handed out already.
+  bool Inside() const { return offset_ > 0; }
 
   // The next `count` code points of the current insert.
   std::u32string_view InsertText(uint64_t count) const {
@@ -204,7 +206,9 @@ absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b) {
   return out;
 }
 
-absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextOp& b) {
+absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextOp& b, TransformProbes* probes) {
+  TransformProbes unused;
+  TransformProbes& p = probes != nullptr ? *probes : unused;
   if (a.base_length() != b.base_length()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "transform: base lengths differ (%d vs %d)", a.base_length(), b.base_length()));
@@ -214,6 +218,8 @@ absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextO
   while (!ca.done() || !cb.done()) {
     // a's insert goes first on a tie: that is the documented tie-break.
     if (ca.IsInsert()) {
+      if (cb.IsInsert()) ++p.insert_ties;
+      if (cb.IsDelete() && cb.Inside()) ++p.inserts_in_deletes;
       const uint64_t n = ca.remaining();
       a_prime.Insert(ca.InsertText(n));
       b_prime.Retain(n);
@@ -221,6 +227,7 @@ absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextO
       continue;
     }
     if (cb.IsInsert()) {
+      if (ca.IsDelete() && ca.Inside()) ++p.inserts_in_deletes;
       const uint64_t n = cb.remaining();
       a_prime.Retain(n);
       b_prime.Insert(cb.InsertText(n));
@@ -236,7 +243,9 @@ absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextO
       a_prime.Delete(n);
     } else if (ca.IsRetain() && cb.IsDelete()) {
       b_prime.Delete(n);
-    }  // both delete the same text: neither needs to any more.
+    } else {  // both delete the same text: neither needs to any more.
+      ++p.delete_overlaps;
+    }
     ca.Advance(n);
     cb.Advance(n);
   }

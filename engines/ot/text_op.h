@@ -87,7 +87,16 @@ absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b);
 // (left). Callers pass the op the server sequenced earlier as `a`, so ties
 // resolve in server order on every replica.
 // InvalidArgument if a.base_length() != b.base_length().
-absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextOp& b);
+struct TransformProbes;
+absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextOp& b,
+                                                    TransformProbes* probes = nullptr);
+
+// What a transform ran into, for coverage probes.
+struct TransformProbes {
+  uint64_t insert_ties = 0;         // both inserted at one position
+  uint64_t inserts_in_deletes = 0;  // an insert strictly inside the other's delete
+  uint64_t delete_overlaps = 0;     // both deleted the same text
+};
 
 // The op that undoes `op` applied to `doc`: apply(apply(doc, op), Invert) == doc.
 // InvalidArgument if op.base_length() != doc.size().

@@ -64,6 +64,8 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"drops without reconnect delay", Replace(kValid, "active_s: 10", "active_s: 10\ndrops { mean_interval_s: 5 }"), "f:8:1: field Drops.reconnect_delay: drops.reconnect_delay needs one of"},
       {"zero active time", Replace(kValid, "active_s: 10", "active_s: 0"), "f:7:1: field Scenario.active_s: must be in (0"},
       {"syntax error", Replace(kValid, "groups {", "groups {{"), "f:2:9: Expected identifier"},
+      {"unknown probe", Replace(kValid, "active_s: 10", "active_s: 10\nrequire_probe: \"tie\""), "f:8:1: field Scenario.require_probe: unknown probe \"tie\" (known: concurrent_insert_same_position"},
+      {"hot spot as a percentage", Replace(kValid, "pause_mean_s: 2", "pause_mean_s: 2 hot_spot_fraction: 30"), "field Typing.hot_spot_fraction: must be in [0, 1]"},
       {"pareto shape", Replace(kValid, "constant_ms: 10", "pareto { scale_ms: 5 shape: 0 }"), "f:4:41: field Pareto.shape"},
   };
   for (const Mistake& m : mistakes) {

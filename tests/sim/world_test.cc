@@ -122,6 +122,23 @@ TEST(World, CheckersCatchAnEngineThatLosesEdits) {
   EXPECT_GT(result.oracle().lost(), 0u);
 }
 
+TEST(World, ARequiredProbeThatIsNeverHitFailsTheRun) {
+  scenario::Scenario scenario = Short("two-continents", 30);  // no drops: nothing to rebase
+  scenario.add_require_probe("op_rebased_across_reconnect");
+  const results::RunResult result = World(scenario, OtEngine(), 1).Run();
+  ASSERT_EQ(result.violations_size(), 1);
+  EXPECT_EQ(result.violations(0).invariant(), "coverage");
+  EXPECT_TRUE(result.converged());
+}
+
+TEST(World, ReportsEveryProbeByName) {
+  const results::RunResult result = World(Short("team", 120), OtEngine(), 2).Run();
+  std::vector<std::string> names;
+  for (const auto& probe : result.probes()) names.push_back(probe.name());
+  EXPECT_EQ(names.size(), 6u);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+}
+
 TEST(World, SetupLineNamesSeedAndOptions) {
   const std::string line = World(Load("team"), OtEngine(), 77).SetupLine();
   EXPECT_NE(line.find("seed=77"), std::string::npos);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engines/common/probes.h"
 #include "engines/ot/ot_client.h"
 #include "engines/ot/ot_server.h"
 #include "engines/ot/text_op_codec.h"
@@ -172,6 +173,32 @@ TEST(OtProtocol, ServerIgnoresAResentSubmitItAlreadyApplied) {
   EXPECT_EQ(h.server().GetView().text, "x");
   EXPECT_EQ(h.server().head_revision(), 1u);
   EXPECT_EQ(h.server().Stats().duplicate_resends_ignored, 1u);
+  EXPECT_EQ(h.server().Stats().probes.at(std::string(probes::kDuplicateResendRecognised)), 1u);
+}
+
+TEST(OtProtocol, ReconnectProbesCountRebaseAndLongCatchUp) {
+  Harness h(2);
+  h.Drop(1);
+  h.Type(1, 0, "pending ");
+  for (int k = 0; k < probes::kLongCatchUpOps; ++k) {
+    h.Type(2, 0, "w ");
+    h.DeliverAll();
+  }
+  EXPECT_TRUE(h.client(1).Stats().probes.empty());
+  h.Connect(1);
+  h.DeliverAll();
+  const auto found = h.client(1).Stats().probes;
+  EXPECT_EQ(found.at(std::string(probes::kOpRebasedAcrossReconnect)), 1u);
+  EXPECT_EQ(found.at(std::string(probes::kCatchUpAfterLongOffline)), 1u);
+  h.ExpectConverged(h.server().GetView().text);
+}
+
+TEST(OtProtocol, ServerCountsConcurrentInsertTies) {
+  Harness h(2);
+  h.Type(1, 0, "A");
+  h.Type(2, 0, "B");
+  h.DeliverAll();
+  EXPECT_EQ(h.server().Stats().probes.at(std::string(probes::kConcurrentInsertSamePosition)), 1u);
 }
 
 TEST(OtProtocol, ManyDisconnectsLoseAndDuplicateNothing) {

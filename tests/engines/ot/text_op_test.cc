@@ -75,6 +75,23 @@ TEST(TextOp, InsertIntoConcurrentlyDeletedRangeSurvives) {
   EXPECT_EQ(*Apply(*Apply(U("abcdef"), ins), del_prime), U("aXYf"));
 }
 
+TEST(TextOp, TransformCountsTheHardCases) {
+  TransformProbes probes;
+  ASSERT_TRUE(Transform(MakeInsert(5, 2, U("a")), MakeInsert(5, 2, U("b")), &probes).ok());
+  EXPECT_EQ(probes.insert_ties, 1u);
+  ASSERT_TRUE(Transform(MakeDelete(6, 1, 4), MakeInsert(6, 3, U("x")), &probes).ok());
+  ASSERT_TRUE(Transform(MakeInsert(6, 3, U("x")), MakeDelete(6, 1, 4), &probes).ok());
+  EXPECT_EQ(probes.inserts_in_deletes, 2u);
+  ASSERT_TRUE(Transform(MakeDelete(6, 1, 3), MakeDelete(6, 2, 3), &probes).ok());
+  EXPECT_EQ(probes.delete_overlaps, 1u);
+  // Inserts at a delete's edges are not inside it; disjoint edits hit nothing.
+  TransformProbes none;
+  ASSERT_TRUE(Transform(MakeDelete(6, 1, 2), MakeInsert(6, 1, U("x")), &none).ok());
+  ASSERT_TRUE(Transform(MakeDelete(6, 1, 2), MakeInsert(6, 3, U("x")), &none).ok());
+  ASSERT_TRUE(Transform(MakeInsert(6, 0, U("x")), MakeDelete(6, 2, 2), &none).ok());
+  EXPECT_EQ(none.insert_ties + none.inserts_in_deletes + none.delete_overlaps, 0u);
+}
+
 TEST(TextOp, InvertRestoresDeletedText) {
   const std::u32string doc = U("hello world");
   TextOp op;
