@@ -13,7 +13,8 @@ std::string FormatRunSummary(const results::RunResult& run) {
   absl::StrAppendFormat(&out, "intents:          %d (%d edits)\n", run.intents(), run.edit_intents());
   absl::StrAppendFormat(&out, "messages:         %d (%d bytes encoded; %d lost to drops)\n", run.messages(),
                         run.bytes(), run.messages_dropped());
-  absl::StrAppendFormat(&out, "connection drops: %d\n", run.connection_drops());
+  absl::StrAppendFormat(&out, "connection drops: %d (%d in storms; %d reconnects refused by the server)\n",
+                        run.connection_drops(), run.storm_drops(), run.connection_refusals());
   const auto& l = run.remote_visible();
   absl::StrAppendFormat(&out, "remote-visible latency (ms, %d samples): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
                         l.samples(), l.p50_ms(), l.p95_ms(), l.p99_ms(), l.max_ms());

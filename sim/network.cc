@@ -10,7 +10,7 @@ namespace {
 constexpr uint64_t kLinkStreamBase = 0x1000;
 }  // namespace
 
-Network::Network(std::vector<DelayModel> links, uint64_t seed) {
+Network::Network(std::vector<LinkModel> links, uint64_t seed) {
   COLLABSIM_CHECK(!links.empty());
   connections_.reserve(links.size());
   for (size_t k = 0; k < links.size(); ++k) {
@@ -33,8 +33,8 @@ void Network::Connect(ReplicaId user) {
   COLLABSIM_CHECK(!c.up);
   c.up = true;
   ++c.epoch;
-  c.last_arrival_to_server = 0;
-  c.last_arrival_to_client = 0;
+  c.to_server = Direction{};
+  c.to_client = Direction{};
 }
 
 void Network::Drop(ReplicaId user) {
@@ -44,12 +44,19 @@ void Network::Drop(ReplicaId user) {
   ++c.epoch;
 }
 
-SimTime Network::Arrival(ReplicaId user, bool to_server, SimTime now) {
+SimTime Network::Arrival(ReplicaId user, bool to_server, SimTime now, uint64_t wire_bytes) {
   Connection& c = At(user);
   COLLABSIM_CHECK(c.up);
-  SimTime& last = to_server ? c.last_arrival_to_server : c.last_arrival_to_client;
-  const SimTime arrival = std::max(now + c.link.Sample(c.prng), last);
-  last = arrival;
+  Direction& d = to_server ? c.to_server : c.to_client;
+  SimTime sent = now;
+  if (c.link.bandwidth_kbps > 0) {
+    const SimTime start = std::max(now, d.free_at);
+    // bits / (kbit/s) = ms; rounded to the nanosecond.
+    d.free_at = start + FromMilliseconds(static_cast<double>(wire_bytes) * 8 / c.link.bandwidth_kbps);
+    sent = d.free_at;
+  }
+  const SimTime arrival = std::max(sent + c.link.latency.Sample(c.prng), d.last_arrival);
+  d.last_arrival = arrival;
   return arrival;
 }
 

@@ -18,8 +18,13 @@ namespace collabsim::sim {
 
 class Network {
  public:
+  struct LinkModel {
+    DelayModel latency;
+    double bandwidth_kbps = 0;  // per direction; 0 = unlimited
+  };
+
   // `links[u - 1]` is user u's link. REQUIRES: links non-empty.
-  Network(std::vector<DelayModel> links, uint64_t seed);
+  Network(std::vector<LinkModel> links, uint64_t seed);
 
   uint32_t user_count() const { return static_cast<uint32_t>(connections_.size()); }
   bool IsUp(ReplicaId user) const { return At(user).up; }
@@ -30,18 +35,24 @@ class Network {
   // REQUIRES: IsUp(user). Everything in transit on it is lost.
   void Drop(ReplicaId user);
 
-  // When a message sent now on user's connection arrives.
+  // When a message of `wire_bytes` sent now on user's connection arrives:
+  // after the link is free, its transmission time, and a latency sample,
+  // and never before the previous message in the same direction.
   // REQUIRES: IsUp(user).
-  SimTime Arrival(ReplicaId user, bool to_server, SimTime now);
+  SimTime Arrival(ReplicaId user, bool to_server, SimTime now, uint64_t wire_bytes);
 
  private:
+  struct Direction {
+    SimTime last_arrival = 0;
+    SimTime free_at = 0;  // when the link finishes sending what is queued
+  };
   struct Connection {
-    DelayModel link;
+    LinkModel link;
     Prng prng;
     bool up = false;
     uint64_t epoch = 0;
-    SimTime last_arrival_to_server = 0;
-    SimTime last_arrival_to_client = 0;
+    Direction to_server;
+    Direction to_client;
   };
   Connection& At(ReplicaId user);
   const Connection& At(ReplicaId user) const;

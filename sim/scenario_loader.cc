@@ -48,8 +48,12 @@ class Validator {
       const auto* group_tree = Nested(tree, s, "groups", g);
       if (group.count() == 0) return Error(group_tree, group, "count", -1, "must be at least 1");
       if (!group.has_link()) return Error(tree, s, "groups", g, "group needs a `link { latency { ... } }`");
-      absl::Status link = ValidateDelay(group.link(), Nested(group_tree, group, "link", -1), "latency", "groups.link.latency");
+      const auto* link_tree = Nested(group_tree, group, "link", -1);
+      absl::Status link = ValidateDelay(group.link(), link_tree, "latency", "groups.link.latency");
       if (!link.ok()) return link;
+      if (!(group.link().bandwidth_kbps() >= 0) || group.link().bandwidth_kbps() > 1e9) {
+        return Error(link_tree, group.link(), "bandwidth_kbps", -1, "must be in [0, 1e9] kbit/s (0 = unlimited)");
+      }
     }
     if (users > kMaxUsers) {
       return Error(tree, s, "groups", 0, absl::StrFormat("%d users in total; the limit is %d", users, kMaxUsers));
@@ -86,6 +90,8 @@ class Validator {
         return Error(w_tree, w, "duration_s", -1, "must be > 0");
       }
     }
+    absl::Status faults = ValidateFaults(s, tree);
+    if (!faults.ok()) return faults;
     for (int k = 0; k < s.require_probe_size(); ++k) {
       const std::string& name = s.require_probe(k);
       if (std::find(probes::kAll.begin(), probes::kAll.end(), name) == probes::kAll.end()) {
@@ -124,13 +130,29 @@ class Validator {
 
   // `holder` holds the delay in field `field`; `holder_tree` is its tree.
   absl::Status ValidateDelay(const Message& holder, const TextFormat::ParseInfoTree* holder_tree,
-                             const std::string& field, const std::string& what) {
+                             const std::string& field, const std::string& what, bool allow_mixture = true) {
     const auto& d = static_cast<const scenario::Delay&>(
         holder.GetReflection()->GetMessage(holder, holder.GetDescriptor()->FindFieldByName(field)));
     const TextFormat::ParseInfoTree* tree = Nested(holder_tree, holder, field, -1);
     if (d.shape_case() == scenario::Delay::SHAPE_NOT_SET) {
       return Error(holder_tree, holder, field, -1,
-                   absl::StrFormat("%s needs one of constant_ms, uniform, normal, lognormal, pareto", what));
+                   absl::StrFormat("%s needs one of constant_ms, uniform, normal, lognormal, pareto, mixture", what));
+    }
+    if (d.shape_case() == scenario::Delay::kMixture) {
+      const auto* mixture_tree = Nested(tree, d, "mixture", -1);
+      if (!allow_mixture) return Error(tree, d, "mixture", -1, "a mixture component cannot itself be a mixture");
+      if (d.mixture().components_size() == 0) {
+        return Error(tree, d, "mixture", -1, "a mixture needs at least one `components { weight: ... delay { ... } }`");
+      }
+      for (int k = 0; k < d.mixture().components_size(); ++k) {
+        const scenario::WeightedDelay& component = d.mixture().components(k);
+        const auto* component_tree = Nested(mixture_tree, d.mixture(), "components", k);
+        if (!(component.weight() > 0) || component.weight() > 1e9) {
+          return Error(component_tree, component, "weight", -1, "must be in (0, 1e9] (relative weight)");
+        }
+        absl::Status inner = ValidateDelay(component, component_tree, "delay", what + ".mixture.delay", false);
+        if (!inner.ok()) return inner;
+      }
     }
     auto in_range = [](double v, bool allow_zero) {
       return std::isfinite(v) && (allow_zero ? v >= 0 : v > 0) && v <= kMaxDelayMs;
@@ -166,8 +188,49 @@ class Validator {
         if (!(d.pareto().shape() >= 0.1 && d.pareto().shape() <= 100)) return Error(t, d.pareto(), "shape", -1, "must be in [0.1, 100]");
         break;
       }
+      case scenario::Delay::kMixture:
       case scenario::Delay::SHAPE_NOT_SET:
         break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ValidateFaults(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
+    const bool needs_backoff = !s.storms().empty() || s.server().accept_per_s() > 0;
+    if (s.has_server()) {
+      const auto* server_tree = Nested(tree, s, "server", -1);
+      if (!(s.server().accept_per_s() >= 0) || s.server().accept_per_s() > 1e6) {
+        return Error(server_tree, s.server(), "accept_per_s", -1, "must be in [0, 1000000] (0 = no limit)");
+      }
+    }
+    for (int k = 0; k < s.storms_size(); ++k) {
+      const scenario::Storm& storm = s.storms(k);
+      const auto* storm_tree = Nested(tree, s, "storms", k);
+      if (!(storm.at_s() >= 0) || storm.at_s() >= s.active_s()) {
+        return Error(storm_tree, storm, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
+      }
+      if (!(storm.fraction() > 0 && storm.fraction() <= 1)) {
+        return Error(storm_tree, storm, "fraction", -1, "must be in (0, 1] (a fraction of the connected users)");
+      }
+    }
+    if (needs_backoff && !s.has_reconnect_backoff()) {
+      return Error(tree, s, s.storms().empty() ? "server" : "storms", 0,
+                   "storms and accept limits need a `reconnect_backoff { initial_ms max_ms multiplier "
+                   "jitter_fraction }` for the retries");
+    }
+    if (s.has_reconnect_backoff()) {
+      const scenario::Backoff& b = s.reconnect_backoff();
+      const auto* b_tree = Nested(tree, s, "reconnect_backoff", -1);
+      if (!(b.initial_ms() > 0) || b.initial_ms() > kMaxDelayMs) {
+        return Error(b_tree, b, "initial_ms", -1, "must be in (0, 86400000] ms");
+      }
+      if (!(b.max_ms() >= b.initial_ms()) || b.max_ms() > kMaxDelayMs) {
+        return Error(b_tree, b, "max_ms", -1, "must be >= initial_ms and at most 86400000 ms");
+      }
+      if (!(b.multiplier() >= 1 && b.multiplier() <= 100)) return Error(b_tree, b, "multiplier", -1, "must be in [1, 100]");
+      if (!(b.jitter_fraction() >= 0 && b.jitter_fraction() <= 1)) {
+        return Error(b_tree, b, "jitter_fraction", -1, "must be in [0, 1]");
+      }
     }
     return absl::OkStatus();
   }

@@ -3,6 +3,7 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "absl/strings/str_format.h"
@@ -23,12 +24,15 @@ constexpr uint64_t kFaultStream = 1;
 constexpr uint64_t kUserStreamBase = 0x100000;
 
 // Trace-hash tags, one per kind of thing that happens.
-enum TraceTag : uint64_t { kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal };
+enum TraceTag : uint64_t {
+  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm };
 
-std::vector<DelayModel> LinksOf(const scenario::Scenario& scenario) {
-  std::vector<DelayModel> links;
+std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
+  std::vector<Network::LinkModel> links;
   for (const auto& group : scenario.groups()) {
-    for (uint32_t k = 0; k < group.count(); ++k) links.emplace_back(group.link().latency());
+    for (uint32_t k = 0; k < group.count(); ++k) {
+      links.push_back(Network::LinkModel{DelayModel(group.link().latency()), group.link().bandwidth_kbps()});
+    }
   }
   return links;
 }
@@ -53,6 +57,7 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   next_intent_seq_.assign(user_count_, 1);
   intent_times_.resize(user_count_);
   offline_.assign(user_count_, false);
+  reconnect_planned_.assign(user_count_, false);
   if (scenario_.drops().mean_interval_s() > 0) {
     reconnect_delay_ = std::make_unique<DelayModel>(scenario_.drops().reconnect_delay());
   }
@@ -63,8 +68,9 @@ World::~World() = default;
 std::string ScenarioParameters(const scenario::Scenario& scenario) {
   std::vector<std::string> groups;
   for (const auto& group : scenario.groups()) {
-    groups.push_back(absl::StrFormat("%dx%s[%s]", group.count(), group.label().empty() ? "users" : group.label(),
-                                     DelayModel(group.link().latency()).Describe()));
+    std::string link = DelayModel(group.link().latency()).Describe();
+    if (group.link().bandwidth_kbps() > 0) link += absl::StrFormat(", %g kbit/s", group.link().bandwidth_kbps());
+    groups.push_back(absl::StrFormat("%dx%s[%s]", group.count(), group.label().empty() ? "users" : group.label(), link));
   }
   std::string drops = "none";
   if (scenario.drops().mean_interval_s() > 0) {
@@ -98,6 +104,9 @@ void World::Start() {
     queue_.Schedule(begin, Event{EventKind::kOfflineStart, window.user()});
     queue_.Schedule(begin + FromSeconds(window.duration_s()), Event{EventKind::kOfflineEnd, window.user()});
   }
+  for (int k = 0; k < scenario_.storms_size(); ++k) {
+    queue_.Schedule(start + FromSeconds(scenario_.storms(k).at_s()), Event{EventKind::kStorm, 0, 0, static_cast<uint64_t>(k)});
+  }
   heal_time_ = start + FromSeconds(scenario_.active_s());
   queue_.Schedule(heal_time_, Event{EventKind::kHeal});
   // About 120 samples over the active phase, never more often than 1/s.
@@ -115,11 +124,12 @@ results::RunResult World::Run() {
   uint64_t events = 0;
   while (!queue_.empty()) {
     // After heal, user and fault timers do nothing; the run is quiet once no
-    // message is in flight.
-    if (healed_ && messages_in_flight_ == 0) break;
+    // message is in flight and no one is still trying to reconnect.
+    if (healed_ && messages_in_flight_ == 0 && reconnects_planned_ == 0) break;
     if (queue_.next_time() > deadline) {
-      AddViolation("liveness", absl::StrFormat("%d messages still in flight %gs after heal (converge_within_s)",
-                                               messages_in_flight_, scenario_.converge_within_s()));
+      AddViolation("liveness", absl::StrFormat("%d messages in flight and %d users still reconnecting %gs after heal "
+                                               "(converge_within_s)",
+                                               messages_in_flight_, reconnects_planned_, scenario_.converge_within_s()));
       break;
     }
     if (events >= options_.max_events) {
@@ -145,7 +155,9 @@ void World::Handle(Event& event) {
     case EventKind::kDrop:
       return OnDrop(event.node, event.epoch);
     case EventKind::kReconnect:
-      return OnReconnect(event.node);
+      return OnReconnect(event.node, event.epoch);
+    case EventKind::kStorm:
+      return OnStorm(event.epoch);
     case EventKind::kOfflineStart:
       return OnOfflineStart(event.node);
     case EventKind::kOfflineEnd:
@@ -224,9 +236,10 @@ void World::Flush(Replica& replica) {
     }
     result_.set_messages(result_.messages() + 1);
     result_.set_bytes(result_.bytes() + message.bytes.size());
-    result_.set_wire_bytes(result_.wire_bytes() + message.bytes.size() +
-                           WebSocketFrameOverhead(message.bytes.size(), to_server));
-    const SimTime arrival = network_.Arrival(user, to_server, queue_.now());
+
+    const uint64_t wire = message.bytes.size() + WebSocketFrameOverhead(message.bytes.size(), to_server);
+    const SimTime arrival = network_.Arrival(user, to_server, queue_.now(), wire);
+    result_.set_wire_bytes(result_.wire_bytes() + wire);
     ++messages_in_flight_;
     queue_.Schedule(arrival, Event{EventKind::kDeliver, replica.id(), message.to, network_.Epoch(user),
                                    std::move(message.bytes)});
@@ -270,13 +283,75 @@ void World::OnDrop(ReplicaId user, uint64_t epoch) {
   // A drop planned for a connection that has since gone is void.
   if (healed_ || !network_.IsUp(user) || network_.Epoch(user) != epoch) return;
   DisconnectUser(user);
-  queue_.Schedule(queue_.now() + reconnect_delay_->Sample(fault_prng_), Event{EventKind::kReconnect, user});
+  ScheduleReconnect(user, queue_.now() + reconnect_delay_->Sample(fault_prng_), 0);
 }
 
-void World::OnReconnect(ReplicaId user) {
+void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {
+  if (reconnect_planned_[user - 1]) return;
+  reconnect_planned_[user - 1] = true;
+  ++reconnects_planned_;
+  queue_.Schedule(at, Event{EventKind::kReconnect, user, 0, attempt});
+}
+
+bool World::AcceptConnection() {
+  const double rate = scenario_.server().accept_per_s();
+  if (rate <= 0) return true;
+  // At most `limit` accepts in any window of limit / rate seconds (for
+  // rates below 1/s, one accept per 1 / rate seconds).
+  const size_t limit = std::max<size_t>(1, static_cast<size_t>(rate));
+  const SimTime window = FromSeconds(static_cast<double>(limit) / rate);
+  while (!recent_accepts_.empty() && recent_accepts_.front() <= queue_.now() - window) recent_accepts_.pop_front();
+  if (recent_accepts_.size() >= limit) return false;
+  recent_accepts_.push_back(queue_.now());
+  return true;
+}
+
+SimTime World::BackoffDelay(uint64_t attempt) {
+  const scenario::Backoff& b = scenario_.reconnect_backoff();
+  double ms = b.initial_ms();
+  for (uint64_t k = 0; k < attempt && ms < b.max_ms(); ++k) ms *= b.multiplier();
+  ms = std::min(ms, b.max_ms());
+  ms *= 1 + b.jitter_fraction() * SampleUniform(fault_prng_, -1, 1);
+  return std::max<SimTime>(kMillisecond, FromMilliseconds(ms));
+}
+
+void World::OnReconnect(ReplicaId user, uint64_t attempt) {
+  COLLABSIM_CHECK(reconnect_planned_[user - 1] && reconnects_planned_ > 0);
+  reconnect_planned_[user - 1] = false;
+  --reconnects_planned_;
   if (offline_[user - 1] || network_.IsUp(user)) return;
+  if (!AcceptConnection()) {
+    trace_.Add(kTagRefused);
+    trace_.Add(user);
+    result_.set_connection_refusals(result_.connection_refusals() + 1);
+    ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
+    return;
+  }
   ConnectUser(user);
   ScheduleNextDrop(user);
+}
+
+void World::OnStorm(size_t index) {
+  if (healed_) return;
+  std::vector<ReplicaId> connected;
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    if (network_.IsUp(user)) connected.push_back(user);
+  }
+  const double fraction = scenario_.storms(static_cast<int>(index)).fraction();
+  const auto count = std::min<size_t>(
+      connected.size(), static_cast<size_t>(std::llround(fraction * static_cast<double>(connected.size()))));
+  // A uniformly random subset: partial Fisher-Yates over the ordered list.
+  for (size_t k = 0; k < count; ++k) {
+    std::swap(connected[k], connected[k + fault_prng_.UniformInt(connected.size() - k)]);
+  }
+  trace_.Add(kTagStorm);
+  trace_.Add(count);
+  result_.set_storm_drops(result_.storm_drops() + count);
+  std::sort(connected.begin(), connected.begin() + static_cast<std::ptrdiff_t>(count));
+  for (size_t k = 0; k < count; ++k) {
+    DisconnectUser(connected[k]);
+    ScheduleReconnect(connected[k], queue_.now() + BackoffDelay(0), 0);
+  }
 }
 
 void World::OnOfflineStart(ReplicaId user) {
@@ -290,15 +365,17 @@ void World::OnOfflineStart(ReplicaId user) {
 void World::OnOfflineEnd(ReplicaId user) {
   if (!offline_[user - 1]) return;
   offline_[user - 1] = false;
-  OnReconnect(user);
+  ScheduleReconnect(user, queue_.now(), 0);
 }
 
 void World::OnHeal() {
   healed_ = true;
   trace_.Add(kTagHeal);
+  // Faults stop: everyone offline comes back, and users waiting on a
+  // reconnect keep trying (the server's accept limit still applies).
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     offline_[user - 1] = false;
-    if (!network_.IsUp(user)) ConnectUser(user);
+    if (!network_.IsUp(user)) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -66,12 +67,14 @@ class World {
 
  private:
   enum class EventKind {
-    kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory };
+    kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm };
   struct Event {
     EventKind kind = EventKind::kUserAction;
     ReplicaId node = 0;  // the user (or sender, for kDeliver)
     ReplicaId to = 0;    // receiver, for kDeliver
-    uint64_t epoch = 0;  // connection epoch, for kDeliver and kDrop
+    // Connection epoch (kDeliver, kDrop), attempt number (kReconnect) or
+    // storm index (kStorm).
+    uint64_t epoch = 0;
     std::string bytes;
   };
 
@@ -80,7 +83,14 @@ class World {
   void OnUserAction(ReplicaId user);
   void OnDeliver(Event& event);
   void OnDrop(ReplicaId user, uint64_t epoch);
-  void OnReconnect(ReplicaId user);
+  // A reconnect attempt; the server may refuse it (accept limit).
+  void OnReconnect(ReplicaId user, uint64_t attempt);
+  // Plans attempt `attempt` at `at` unless one is already planned.
+  void ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt);
+  // Whether the server accepts one more connection now (sliding window).
+  bool AcceptConnection();
+  SimTime BackoffDelay(uint64_t attempt);
+  void OnStorm(size_t index);
   void OnOfflineStart(ReplicaId user);
   void OnOfflineEnd(ReplicaId user);
   void OnHeal();
@@ -111,6 +121,9 @@ class World {
   std::vector<uint64_t> next_intent_seq_;           // per user
   std::vector<std::vector<SimTime>> intent_times_;  // per user, by seq - 1
   std::vector<bool> offline_;                       // per user
+  std::vector<bool> reconnect_planned_;             // per user
+  uint64_t reconnects_planned_ = 0;
+  std::deque<SimTime> recent_accepts_;  // accept times inside the window
   Network network_;
   Prng fault_prng_;
   std::unique_ptr<DelayModel> reconnect_delay_;

@@ -139,6 +139,50 @@ TEST(World, ReportsEveryProbeByName) {
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
 }
 
+scenario::Scenario Storm(uint32_t users, double fraction, double accept_per_s) {
+  scenario::Scenario scenario = Short("team", 40);
+  scenario.mutable_groups(0)->set_count(users);
+  scenario.clear_drops();
+  scenario.clear_require_probe();
+  auto* storm = scenario.add_storms();
+  storm->set_at_s(10);
+  storm->set_fraction(fraction);
+  scenario.mutable_server()->set_accept_per_s(accept_per_s);
+  auto* backoff = scenario.mutable_reconnect_backoff();
+  backoff->set_initial_ms(1000);
+  backoff->set_max_ms(30000);
+  backoff->set_multiplier(2);
+  backoff->set_jitter_fraction(0.5);
+  return scenario;
+}
+
+TEST(World, StormDropsTheGivenFractionAndEveryoneComesBack) {
+  const results::RunResult result = World(Storm(10, 0.6, 0), OtEngine(), 3).Run();
+  EXPECT_EQ(result.storm_drops(), 6u);
+  EXPECT_EQ(result.connection_refusals(), 0u);
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+}
+
+TEST(World, AcceptLimitRefusesTheHerdAndBackoffDrainsIt) {
+  // 60 clients, 10 accepts per second: most first attempts are refused.
+  const results::RunResult limited = World(Storm(60, 1.0, 10), OtEngine(), 3).Run();
+  EXPECT_EQ(limited.storm_drops(), 60u);
+  EXPECT_GE(limited.connection_refusals(), 30u);
+  EXPECT_EQ(limited.violations_size(), 0) << limited.violations(0).detail();
+  // The same storm without a limit refuses nothing.
+  EXPECT_EQ(World(Storm(60, 1.0, 0), OtEngine(), 3).Run().connection_refusals(), 0u);
+}
+
+TEST(World, ReconnectsStillPendingAtTheLivenessBoundFailTheRun) {
+  scenario::Scenario scenario = Storm(30, 1.0, 0.05);  // one accept every 20 s
+  scenario.set_active_s(11);
+  scenario.set_converge_within_s(5);
+  const results::RunResult result = World(scenario, OtEngine(), 1).Run();
+  ASSERT_GT(result.violations_size(), 0);
+  EXPECT_EQ(result.violations(0).invariant(), "liveness");
+  EXPECT_NE(result.violations(0).detail().find("still reconnecting"), std::string::npos);
+}
+
 TEST(World, SetupLineNamesSeedAndOptions) {
   const std::string line = World(Load("team"), OtEngine(), 77).SetupLine();
   EXPECT_NE(line.find("seed=77"), std::string::npos);
