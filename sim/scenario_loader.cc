@@ -213,6 +213,26 @@ class Validator {
         return Error(storm_tree, storm, "fraction", -1, "must be in (0, 1] (a fraction of the connected users)");
       }
     }
+    for (int k = 0; k < s.partitions_size(); ++k) {
+      const scenario::Partition& p = s.partitions(k);
+      const auto* p_tree = Nested(tree, s, "partitions", k);
+      if (!(p.at_s() >= 0) || p.at_s() >= s.active_s()) {
+        return Error(p_tree, p, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
+      }
+      if (!(p.duration_s() > 0) || p.duration_s() > kMaxActiveSeconds) {
+        return Error(p_tree, p, "duration_s", -1, "must be > 0");
+      }
+      if (!(p.detect_after_s() > 0) || p.detect_after_s() > kMaxActiveSeconds) {
+        return Error(p_tree, p, "detect_after_s", -1, "must be > 0 (the heartbeat timeout that notices a dead link)");
+      }
+      if (p.users_size() == 0) return Error(p_tree, p, "users", -1, "a partition needs at least one `users: N`");
+      for (int u = 0; u < p.users_size(); ++u) {
+        if (p.users(u) < 1 || p.users(u) > UserCount(s)) {
+          return Error(p_tree, p, "users", u,
+                       absl::StrFormat("names user %d; users are numbered 1..%d", p.users(u), UserCount(s)));
+        }
+      }
+    }
     if (needs_backoff && !s.has_reconnect_backoff()) {
       return Error(tree, s, s.storms().empty() ? "server" : "storms", 0,
                    "storms and accept limits need a `reconnect_backoff { initial_ms max_ms multiplier "

@@ -25,7 +25,7 @@ constexpr uint64_t kUserStreamBase = 0x100000;
 
 // Trace-hash tags, one per kind of thing that happens.
 enum TraceTag : uint64_t {
-  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm };
+  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm, kTagPartition };
 
 std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
   std::vector<Network::LinkModel> links;
@@ -58,6 +58,8 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   intent_times_.resize(user_count_);
   offline_.assign(user_count_, false);
   reconnect_planned_.assign(user_count_, false);
+  cuts_to_server_.assign(user_count_, 0);
+  cuts_to_client_.assign(user_count_, 0);
   if (scenario_.drops().mean_interval_s() > 0) {
     reconnect_delay_ = std::make_unique<DelayModel>(scenario_.drops().reconnect_delay());
   }
@@ -78,12 +80,24 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
                             DelayModel(scenario.drops().reconnect_delay()).Describe());
   }
   const auto& t = scenario.typing();
+  std::string faults;
+  for (const auto& storm : scenario.storms()) absl::StrAppendFormat(&faults, " storm=%g%%@%gs", 100 * storm.fraction(), storm.at_s());
+  for (const auto& p : scenario.partitions()) {
+    absl::StrAppendFormat(&faults, " partition=%s[%s]@%gs+%gs/detect%gs", scenario::Partition::Direction_Name(p.direction()),
+                          absl::StrJoin(p.users(), ","), p.at_s(), p.duration_s(), p.detect_after_s());
+  }
+  if (scenario.server().accept_per_s() > 0) absl::StrAppendFormat(&faults, " accept_per_s=%g", scenario.server().accept_per_s());
+  if (scenario.has_reconnect_backoff()) {
+    const auto& b = scenario.reconnect_backoff();
+    absl::StrAppendFormat(&faults, " backoff=%gms*%g^k<=%gms+-%g%%", b.initial_ms(), b.multiplier(), b.max_ms(),
+                          100 * b.jitter_fraction());
+  }
   return absl::StrFormat(
       "users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g drops=%s "
-      "offline_windows=%d converge_within_s=%g",
+      "offline_windows=%d%s converge_within_s=%g",
       UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), t.words_per_minute(), t.burst_words_min(),
       t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), t.hot_spot_fraction(), drops, scenario.offline_size(),
-      scenario.converge_within_s());
+      faults, scenario.converge_within_s());
 }
 
 std::string World::SetupLine() const {
@@ -108,6 +122,18 @@ void World::Start() {
     queue_.Schedule(start + FromSeconds(scenario_.storms(k).at_s()), Event{EventKind::kStorm, 0, 0, static_cast<uint64_t>(k)});
   }
   heal_time_ = start + FromSeconds(scenario_.active_s());
+  for (int k = 0; k < scenario_.partitions_size(); ++k) {
+    const auto& p = scenario_.partitions(k);
+    const auto index = static_cast<uint64_t>(k);
+    const SimTime begin = start + FromSeconds(p.at_s());
+    const SimTime end = begin + FromSeconds(p.duration_s());
+    queue_.Schedule(begin, Event{EventKind::kPartitionStart, 0, 0, index});
+    // Heal ends every partition; one that would outlast it ends at heal.
+    const SimTime finish = std::min(end, heal_time_);
+    const SimTime detect = begin + FromSeconds(p.detect_after_s());
+    if (detect < finish) queue_.Schedule(detect, Event{EventKind::kPartitionDetect, 0, 0, index});
+    queue_.Schedule(finish, Event{EventKind::kPartitionEnd, 0, 0, index});
+  }
   queue_.Schedule(heal_time_, Event{EventKind::kHeal});
   // About 120 samples over the active phase, never more often than 1/s.
   sample_interval_ = std::max<SimTime>(kSecond, FromSeconds(scenario_.active_s()) / 120);
@@ -158,6 +184,12 @@ void World::Handle(Event& event) {
       return OnReconnect(event.node, event.epoch);
     case EventKind::kStorm:
       return OnStorm(event.epoch);
+    case EventKind::kPartitionStart:
+      return OnPartitionStart(event.epoch);
+    case EventKind::kPartitionDetect:
+      return OnPartitionDetect(event.epoch);
+    case EventKind::kPartitionEnd:
+      return OnPartitionEnd(event.epoch);
     case EventKind::kOfflineStart:
       return OnOfflineStart(event.node);
     case EventKind::kOfflineEnd:
@@ -201,7 +233,7 @@ void World::OnDeliver(Event& event) {
   COLLABSIM_CHECK(messages_in_flight_ > 0);
   --messages_in_flight_;
   const ReplicaId user = event.node == kServerReplica ? event.to : event.node;
-  if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch) {
+  if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, event.to == kServerReplica)) {
     trace_.Add(kTagLost);
     result_.set_messages_dropped(result_.messages_dropped() + 1);
     return;
@@ -320,6 +352,8 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   reconnect_planned_[user - 1] = false;
   --reconnects_planned_;
   if (offline_[user - 1] || network_.IsUp(user)) return;
+  // A partitioned user cannot reach the server; OnPartitionEnd retries.
+  if (Cut(user, true) || Cut(user, false)) return;
   if (!AcceptConnection()) {
     trace_.Add(kTagRefused);
     trace_.Add(user);
@@ -351,6 +385,42 @@ void World::OnStorm(size_t index) {
   for (size_t k = 0; k < count; ++k) {
     DisconnectUser(connected[k]);
     ScheduleReconnect(connected[k], queue_.now() + BackoffDelay(0), 0);
+  }
+}
+
+bool World::Cut(ReplicaId user, bool to_server) const {
+  return (to_server ? cuts_to_server_ : cuts_to_client_)[user - 1] > 0;
+}
+
+void World::OnPartitionStart(size_t index) {
+  const auto& p = scenario_.partitions(static_cast<int>(index));
+  trace_.Add(kTagPartition);
+  trace_.Add(index);
+  for (uint32_t user : p.users()) {
+    if (p.direction() != scenario::Partition::FROM_SERVER) ++cuts_to_server_[user - 1];
+    if (p.direction() != scenario::Partition::TO_SERVER) ++cuts_to_client_[user - 1];
+  }
+}
+
+void World::OnPartitionDetect(size_t index) {
+  for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
+    if (network_.IsUp(user)) DisconnectUser(user);
+  }
+}
+
+void World::OnPartitionEnd(size_t index) {
+  const auto& p = scenario_.partitions(static_cast<int>(index));
+  trace_.Add(kTagPartition);
+  trace_.Add(index);
+  for (uint32_t user : p.users()) {
+    // Only the partition that started at index can end here; counts are
+    // per partition, so overlapping ones stay in force.
+    if (p.direction() != scenario::Partition::FROM_SERVER) --cuts_to_server_[user - 1];
+    if (p.direction() != scenario::Partition::TO_SERVER) --cuts_to_client_[user - 1];
+    if (Cut(user, true) || Cut(user, false)) continue;
+    // The dead connection is noticed now if it was not before; reconnect.
+    if (network_.IsUp(user)) DisconnectUser(user);
+    if (!offline_[user - 1]) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
 

@@ -67,13 +67,14 @@ class World {
 
  private:
   enum class EventKind {
-    kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm };
+    kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
+    kPartitionStart, kPartitionDetect, kPartitionEnd };
   struct Event {
     EventKind kind = EventKind::kUserAction;
     ReplicaId node = 0;  // the user (or sender, for kDeliver)
     ReplicaId to = 0;    // receiver, for kDeliver
     // Connection epoch (kDeliver, kDrop), attempt number (kReconnect) or
-    // storm index (kStorm).
+    // storm / partition index (kStorm, kPartition*).
     uint64_t epoch = 0;
     std::string bytes;
   };
@@ -91,6 +92,12 @@ class World {
   bool AcceptConnection();
   SimTime BackoffDelay(uint64_t attempt);
   void OnStorm(size_t index);
+  void OnPartitionStart(size_t index);
+  // The partition's users notice their links are dead (heartbeat timeout).
+  void OnPartitionDetect(size_t index);
+  void OnPartitionEnd(size_t index);
+  // Whether messages in this direction of user's link are being lost.
+  bool Cut(ReplicaId user, bool to_server) const;
   void OnOfflineStart(ReplicaId user);
   void OnOfflineEnd(ReplicaId user);
   void OnHeal();
@@ -124,6 +131,9 @@ class World {
   std::vector<bool> reconnect_planned_;             // per user
   uint64_t reconnects_planned_ = 0;
   std::deque<SimTime> recent_accepts_;  // accept times inside the window
+  // Per user, how many active partitions cut each direction (they may overlap).
+  std::vector<uint32_t> cuts_to_server_;
+  std::vector<uint32_t> cuts_to_client_;
   Network network_;
   Prng fault_prng_;
   std::unique_ptr<DelayModel> reconnect_delay_;

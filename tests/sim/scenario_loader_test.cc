@@ -72,6 +72,9 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"negative bandwidth", Replace(kValid, "link { latency { constant_ms: 10 } }", "link { latency { constant_ms: 10 } bandwidth_kbps: -1 }"), "f:4:38: field Link.bandwidth_kbps"},
       {"nested mixture", Replace(kValid, "constant_ms: 10", "mixture { components { weight: 1 delay { mixture { } } } }"), "field Delay.mixture: a mixture component cannot itself be a mixture"},
       {"mixture weight zero", Replace(kValid, "constant_ms: 10", "mixture { components { weight: 0 delay { constant_ms: 1 } } }"), "field WeightedDelay.weight: must be in (0, 1e9]"},
+      {"partition of an unknown user", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 users: [1, 7] }"), "f:8:1: field Partition.users: names user 7; users are numbered 1..2"},
+      {"partition without users", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 }"), "f:8:1: field Partition.users: a partition needs at least one"},
+      {"partition direction misspelt", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 users: 1 direction: SIDEWAYS }"), "f:8:83: Unknown enumeration value of \"SIDEWAYS\""},
       {"pareto shape", Replace(kValid, "constant_ms: 10", "pareto { scale_ms: 5 shape: 0 }"), "f:4:41: field Pareto.shape"},
   };
   for (const Mistake& m : mistakes) {

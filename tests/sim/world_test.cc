@@ -183,6 +183,39 @@ TEST(World, ReconnectsStillPendingAtTheLivenessBoundFailTheRun) {
   EXPECT_NE(result.violations(0).detail().find("still reconnecting"), std::string::npos);
 }
 
+scenario::Scenario Partitioned(scenario::Partition::Direction direction, double duration_s, double detect_after_s) {
+  scenario::Scenario scenario = Short("team", 60);
+  scenario.clear_drops();
+  scenario.clear_require_probe();
+  scenario.mutable_typing()->set_pause_mean_s(1);  // busy typists: something is always in flight
+  auto* p = scenario.add_partitions();
+  p->set_at_s(10);
+  p->set_duration_s(duration_s);
+  p->add_users(1);
+  p->add_users(2);
+  p->set_direction(direction);
+  p->set_detect_after_s(detect_after_s);
+  return scenario;
+}
+
+TEST(World, OneWayPartitionsLoseMessagesButNoEdits) {
+  for (auto direction : {scenario::Partition::TO_SERVER, scenario::Partition::FROM_SERVER, scenario::Partition::BOTH}) {
+    const results::RunResult result = World(Partitioned(direction, 8, 100), OtEngine(), 4).Run();
+    EXPECT_GT(result.messages_dropped(), 0u) << scenario::Partition::Direction_Name(direction);
+    EXPECT_EQ(result.connection_drops(), 2u);  // noticed at the partition's end
+    EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+    EXPECT_GT(result.oracle().tokens_surviving(), 0u);
+  }
+}
+
+TEST(World, PartitionNoticedByHeartbeatWaitsForTheEndToReconnect) {
+  const results::RunResult result = World(Partitioned(scenario::Partition::BOTH, 20, 5), OtEngine(), 4).Run();
+  EXPECT_EQ(result.connection_drops(), 2u);  // at detect, not again at the end
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  // Edits made during the cut reach others only after it: 15 s or more late.
+  EXPECT_GT(result.remote_visible().max_ms(), 15000);
+}
+
 TEST(World, SetupLineNamesSeedAndOptions) {
   const std::string line = World(Load("team"), OtEngine(), 77).SetupLine();
   EXPECT_NE(line.find("seed=77"), std::string::npos);
