@@ -97,8 +97,8 @@ std::string ScenarioTexts(const Renderer& r, const Aggregate& a) {
 
 // One clustered bar chart: scenarios on x, a bar per engine, 95% CI whiskers.
 void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t figure, const std::string& y_label,
-              const std::string& title, ChartSet* set) {
-  std::string data = "scenario";
+              const std::string& title, bool log_scale, ChartSet* set) {
+  std::string data = "# scenario";  // a comment: gnuplot must not plot the header
   for (const auto& engine : a.engines) data += " " + engine + " ci";
   data += "\n";
   for (const auto& scenario : a.scenarios) {
@@ -116,10 +116,11 @@ void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t f
   }
   const std::string plot = absl::StrFormat(
       "set style data histograms\nset style histogram errorbars gap 1 lw 1\nset style fill solid 0.7 border -1\n"
-      "set yrange [0:*]\nset xlabel 'scenario'\nset ylabel %s\nset xtics rotate by -20\nplot %s\n",
-      GpQuote(y_label), absl::StrJoin(series, ", "));
+      "%s\nset xlabel 'scenario'\nset ylabel %s\nset xtics rotate by -20\nplot %s\n",
+      log_scale ? "set logscale y\nset yrange [*:*]" : "set yrange [0:*]", GpQuote(y_label), absl::StrJoin(series, ", "));
   r.Draw(name, data, plot, title,
-         absl::StrFormat("Bars: mean over seeds per engine; whiskers: 95%% confidence interval. Y axis: %s. %s", y_label,
+         absl::StrFormat("Bars: mean over seeds per engine; whiskers: 95%% confidence interval. Y axis: %s%s. %s", y_label,
+                         log_scale ? " (log scale)" : "",
                          r.Footer(ScenarioTexts(r, a))),
          set);
 }
@@ -194,12 +195,14 @@ ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std:
     }
     return size_t{0};
   };
-  DrawBars(r, a, "p99_latency", index_of("p99_ms"), "p99 remote-visible latency (ms)", "p99 latency by scenario", &set);
+  // Latency and bytes span orders of magnitude across scenarios: log axes.
+  DrawBars(r, a, "p99_latency", index_of("p99_ms"), "p99 remote-visible latency (ms)", "p99 latency by scenario", true,
+           &set);
   DrawBars(r, a, "wire_bytes_per_edit", index_of("wire_bytes_per_edit"), "wire bytes per edit (payload + framing)",
-           "Bytes on the wire per edit", &set);
-  DrawBars(r, a, "loss_rate", index_of("loss_rate_pct"), "intent loss rate (%)", "Intent loss rate", &set);
+           "Bytes on the wire per edit", true, &set);
+  DrawBars(r, a, "loss_rate", index_of("loss_rate_pct"), "intent loss rate (%)", "Intent loss rate", false, &set);
   DrawBars(r, a, "convergence_time", index_of("convergence_s"), "time to converge after heal (s)",
-           "Time to convergence after heal", &set);
+           "Time to convergence after heal", false, &set);
   return set;
 }
 

@@ -109,6 +109,12 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   for (const auto& entry : fs::directory_iterator(dir / "charts")) {
     if (entry.path().extension() == ".svg") EXPECT_GT(fs::file_size(entry.path()), 1000u) << entry.path();
   }
+  // Bar charts plot exactly one row per scenario (a header row read as data
+  // once shifted every bar and whisker by one slot).
+  std::istringstream bars(Read(dir / "charts" / "p99_latency.dat"));
+  int plotted_rows = 0;
+  for (std::string line; std::getline(bars, line);) plotted_rows += !line.empty() && line[0] != '#';
+  EXPECT_EQ(plotted_rows, 2);
   EXPECT_NE(html.find("Seeds 1-3"), std::string::npos);
   EXPECT_NE(html.find("collabsim 0."), std::string::npos);
 }
