@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
@@ -25,17 +26,21 @@ int CheckCommand(const CheckFlags& flags) {
   const size_t progress_every = terminal ? 1 : std::max<size_t>(1, seeds->size() / 10);
   size_t failures = 0;
   size_t done = 0;
-  std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)\n", scenario.name(),
-                               engine->traits().name, flags.seeds, seeds->size());
+  std::map<std::string, uint64_t> probe_totals;
+  std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)%s\n", scenario.name(),
+                               engine->traits().name, flags.seeds, seeds->size(),
+                               flags.swarm ? ", swarm: each seed also draws extra faults" : "");
   for (uint64_t seed : *seeds) {
-    const Case c{flags.scenario, &scenario, engine, seed};
+    const Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
     const results::RunResult result = RunCase(c, sim::RunOptions{});
     ++done;
+    for (const auto& probe : result.probes()) probe_totals[probe.name()] += probe.count();
     if (result.violations_size() > 0) {
       ++failures;
       if (terminal) std::cerr << "\r\033[K";
-      std::cout << absl::StrFormat("FAIL seed=%d [%s] %s\n     reproduce with: %s\n", seed,
-                                   result.violations(0).invariant(), result.violations(0).detail(), result.command())
+      std::cout << absl::StrFormat("FAIL seed=%d [%s] %s%s\n     reproduce with: %s\n", seed,
+                                   result.violations(0).invariant(), result.violations(0).detail(),
+                                   flags.swarm ? " (swarm: " + result.swarm() + ")" : "", result.command())
                 << std::flush;
     }
     if (done % progress_every == 0 || done == seeds->size()) {
@@ -48,9 +53,21 @@ int CheckCommand(const CheckFlags& flags) {
     }
   }
   if (terminal) std::cerr << "\n";
-  std::cout << absl::StrFormat("%s: %d passed, %d failed\n", failures == 0 ? "ok" : "FAILED",
+  // Swarm runs do not fail one by one on coverage; the sweep must hit every
+  // required probe at least once.
+  bool coverage_ok = true;
+  if (flags.swarm) {
+    for (const std::string& required : scenario.require_probe()) {
+      if (probe_totals[required] == 0) {
+        coverage_ok = false;
+        std::cout << absl::StrFormat("FAIL coverage: required probe %s was never hit in %d swarm runs\n", required,
+                                     seeds->size());
+      }
+    }
+  }
+  std::cout << absl::StrFormat("%s: %d passed, %d failed\n", failures == 0 && coverage_ok ? "ok" : "FAILED",
                                seeds->size() - failures, failures);
-  return failures == 0 ? kExitOk : kExitViolation;
+  return failures == 0 && coverage_ok ? kExitOk : kExitViolation;
 }
 
 }  // namespace collabsim::apps

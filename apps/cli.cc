@@ -30,6 +30,7 @@ int Main(int argc, char** argv) {
   run->add_option("--engine", run_flags.engine, "Engine name (see `list`)")->capture_default_str();
   run->add_option("--seed", run_flags.seed, "Seed; the same seed gives the same run, bit for bit")->capture_default_str();
   run->add_option("--json", run_flags.json_path, "Also write the results (JSON) to this file");
+  run->add_flag("--swarm", run_flags.swarm, "Let the seed also draw extra faults (printed at the start)");
   run->footer(kExitCodes);
 
   CheckFlags check_flags;
@@ -37,6 +38,7 @@ int Main(int argc, char** argv) {
   check->add_option("--scenario", check_flags.scenario, "Built-in scenario name or a .textproto path")->required();
   check->add_option("--engine", check_flags.engine, "Engine name")->capture_default_str();
   check->add_option("--seeds", check_flags.seeds, "Seeds: a range 1-500, a list 1,5,9-12")->capture_default_str();
+  check->add_flag("--swarm", check_flags.swarm, "Let each seed also draw extra faults");
   check->footer(kExitCodes);
 
   CLI::App* list = app.add_subcommand("list", "List built-in scenarios, engines and coverage probes");
@@ -58,6 +60,7 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   compare->add_option("--out", compare_flags.out_dir, "Output directory")->capture_default_str();
   compare->add_option("--gnuplot", compare_flags.gnuplot, "gnuplot command used for charts")->capture_default_str();
+  compare->add_flag("--swarm", compare_flags.swarm, "Let each seed also draw extra faults");
   compare->footer(kExitCodes);
 
   ReportFlags report_flags;

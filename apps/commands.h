@@ -15,6 +15,7 @@ struct RunFlags {
   std::string engine = "ot";
   uint64_t seed = 1;
   std::string json_path;
+  bool swarm = false;
 };
 int RunCommand(const RunFlags& flags);
 
@@ -22,6 +23,7 @@ struct CheckFlags {
   std::string scenario;
   std::string engine = "ot";
   std::string seeds = "1-100";
+  bool swarm = false;
 };
 int CheckCommand(const CheckFlags& flags);
 
@@ -36,6 +38,7 @@ struct CompareFlags {
   std::string shard = "1/1";
   std::string out_dir = "collabsim-compare";
   std::string gnuplot = "gnuplot";
+  bool swarm = false;
 };
 int CompareCommand(const CompareFlags& flags);
 

@@ -107,6 +107,7 @@ int CompareCommand(const CompareFlags& flags) {
   }
   suite.scenarios = *std::move(scenarios);
   suite.seeds = *std::move(seeds);
+  suite.swarm = flags.swarm;
   if (flags.engines.empty()) {
     suite.engines = AllEngines();
   } else {

@@ -4,16 +4,18 @@
 #include <time.h>
 
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_format.h"
 #include "engines/registry.h"
 #include "sim/scenario_loader.h"
+#include "sim/swarm.h"
 
 namespace collabsim::apps {
 
 std::string ReproduceCommand(const Case& c) {
-  return absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d", c.scenario_arg,
-                         c.engine->traits().name, c.seed);
+  return absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d%s", c.scenario_arg,
+                         c.engine->traits().name, c.seed, c.swarm ? " --swarm" : "");
 }
 
 bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,
@@ -46,12 +48,16 @@ results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
                            const std::function<void(const std::string&)>& on_start) {
   sim::RunOptions measured = options;
   measured.measure_cpu_ns = ThreadCpuNanoseconds;
-  sim::World world(*c.scenario, *c.engine, c.seed, measured);
-  if (on_start) on_start(world.SetupLine());
+  measured.require_probes_per_run = !c.swarm;
+  std::optional<sim::SwarmDraw> swarm;
+  if (c.swarm) swarm = sim::ApplySwarm(*c.scenario, c.seed);
+  sim::World world(swarm.has_value() ? swarm->scenario : *c.scenario, *c.engine, c.seed, measured);
+  if (on_start) on_start(world.SetupLine() + (swarm.has_value() ? " swarm=[" + swarm->summary + "]" : ""));
   const int64_t cpu_start = ThreadCpuNanoseconds();
   results::RunResult result = world.Run();
   result.set_measured_cpu_s(static_cast<double>(ThreadCpuNanoseconds() - cpu_start) / 1e9);
   result.set_command(ReproduceCommand(c));
+  if (swarm.has_value()) result.set_swarm(swarm->summary);
   return result;
 }
 

@@ -17,6 +17,8 @@ struct Case {
   const scenario::Scenario* scenario = nullptr;
   const Engine* engine = nullptr;
   uint64_t seed = 0;
+  // Also draw extra faults from the seed (see sim/swarm.h).
+  bool swarm = false;
 };
 
 // `on_start`, if set, gets the setup line (seed and every option) before the

@@ -65,7 +65,7 @@ results::ResultsFile RunSuite(const Suite& suite, int jobs, Shard shard,
   for (const SuiteScenario& s : suite.scenarios) {
     for (const Engine* engine : suite.engines) {
       for (uint64_t seed : suite.seeds) {
-        if (k++ % shard.count == shard.index - 1) cases.push_back(Case{s.arg, &s.scenario, engine, seed});
+        if (k++ % shard.count == shard.index - 1) cases.push_back(Case{s.arg, &s.scenario, engine, seed, suite.swarm});
       }
     }
   }

@@ -36,6 +36,7 @@ struct Suite {
   std::vector<SuiteScenario> scenarios;
   std::vector<const Engine*> engines;
   std::vector<uint64_t> seeds;
+  bool swarm = false;
   size_t CaseCount() const { return scenarios.size() * engines.size() * seeds.size(); }
 };
 

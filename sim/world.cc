@@ -56,7 +56,7 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   }
   next_intent_seq_.assign(user_count_, 1);
   intent_times_.resize(user_count_);
-  offline_.assign(user_count_, false);
+  offline_.assign(user_count_, 0);
   reconnect_planned_.assign(user_count_, false);
   cuts_to_server_.assign(user_count_, 0);
   cuts_to_client_.assign(user_count_, 0);
@@ -420,7 +420,7 @@ void World::OnPartitionEnd(size_t index) {
     if (Cut(user, true) || Cut(user, false)) continue;
     // The dead connection is noticed now if it was not before; reconnect.
     if (network_.IsUp(user)) DisconnectUser(user);
-    if (!offline_[user - 1]) ScheduleReconnect(user, queue_.now(), 0);
+    if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
 
@@ -428,13 +428,13 @@ void World::OnOfflineStart(ReplicaId user) {
   if (healed_) return;
   trace_.Add(kTagOffline);
   trace_.Add(user);
-  offline_[user - 1] = true;
+  ++offline_[user - 1];
   if (network_.IsUp(user)) DisconnectUser(user);
 }
 
 void World::OnOfflineEnd(ReplicaId user) {
-  if (!offline_[user - 1]) return;
-  offline_[user - 1] = false;
+  if (offline_[user - 1] == 0) return;  // already ended by heal
+  if (--offline_[user - 1] > 0) return;  // another window is still in force
   ScheduleReconnect(user, queue_.now(), 0);
 }
 
@@ -444,7 +444,7 @@ void World::OnHeal() {
   // Faults stop: everyone offline comes back, and users waiting on a
   // reconnect keep trying (the server's accept limit still applies).
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    offline_[user - 1] = false;
+    offline_[user - 1] = 0;
     if (!network_.IsUp(user)) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
@@ -522,7 +522,7 @@ void World::Finish() {
     probe->set_count(count);
   }
   for (const std::string& required : scenario_.require_probe()) {
-    if (probe_counts[required] == 0) {
+    if (probe_counts[required] == 0 && options_.require_probes_per_run) {
       AddViolation("coverage", absl::StrFormat("required probe %s was never hit: the run did not exercise the case "
                                                "the scenario exists for", required));
     }

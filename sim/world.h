@@ -43,6 +43,10 @@ struct RunOptions {
   // calls. The simulator never reads a clock itself; measurements go only to
   // measured_* fields, never into the trace hash or any decision.
   std::function<int64_t()> measure_cpu_ns;
+  // Fail a run that misses a required probe. Swarm runs turn this off: a
+  // seed may switch off what one run needed, so coverage is judged over the
+  // whole sweep instead (the run still reports its probe counts).
+  bool require_probes_per_run = true;
 };
 
 // The seed-independent options that shape a run of `scenario` (links,
@@ -127,7 +131,8 @@ class World {
   std::vector<SyntheticUser> users_;
   std::vector<uint64_t> next_intent_seq_;           // per user
   std::vector<std::vector<SimTime>> intent_times_;  // per user, by seq - 1
-  std::vector<bool> offline_;                       // per user
+  // Per user, how many offline windows are in force (they may overlap).
+  std::vector<uint32_t> offline_;
   std::vector<bool> reconnect_planned_;             // per user
   uint64_t reconnects_planned_ = 0;
   std::deque<SimTime> recent_accepts_;  // accept times inside the window
