@@ -196,7 +196,7 @@ class Validator {
   }
 
   absl::Status ValidateFaults(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
-    const bool needs_backoff = !s.storms().empty() || s.server().accept_per_s() > 0;
+    const bool needs_backoff = !s.storms().empty() || s.server().accept_per_s() > 0 || !s.server_crashes().empty();
     if (s.has_server()) {
       const auto* server_tree = Nested(tree, s, "server", -1);
       if (!(s.server().accept_per_s() >= 0) || s.server().accept_per_s() > 1e6) {
@@ -233,9 +233,22 @@ class Validator {
         }
       }
     }
+    for (int k = 0; k < s.server_crashes_size(); ++k) {
+      const scenario::ServerCrash& crash = s.server_crashes(k);
+      const auto* c_tree = Nested(tree, s, "server_crashes", k);
+      if (!(crash.at_s() >= 0) || crash.at_s() >= s.active_s()) {
+        return Error(c_tree, crash, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
+      }
+      if (!(crash.downtime_s() > 0) || crash.downtime_s() > kMaxActiveSeconds) {
+        return Error(c_tree, crash, "downtime_s", -1, "must be > 0");
+      }
+      if (k > 0 && crash.at_s() < s.server_crashes(k - 1).at_s() + s.server_crashes(k - 1).downtime_s()) {
+        return Error(c_tree, crash, "at_s", -1, "starts before the previous crash's downtime has ended");
+      }
+    }
     if (needs_backoff && !s.has_reconnect_backoff()) {
-      return Error(tree, s, s.storms().empty() ? "server" : "storms", 0,
-                   "storms and accept limits need a `reconnect_backoff { initial_ms max_ms multiplier "
+      return Error(tree, s, !s.storms().empty() ? "storms" : !s.server_crashes().empty() ? "server_crashes" : "server", 0,
+                   "storms, accept limits and server crashes need a `reconnect_backoff { initial_ms max_ms multiplier "
                    "jitter_fraction }` for the retries");
     }
     if (s.has_reconnect_backoff()) {

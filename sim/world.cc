@@ -3,6 +3,7 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <map>
 
@@ -25,7 +26,7 @@ constexpr uint64_t kUserStreamBase = 0x100000;
 
 // Trace-hash tags, one per kind of thing that happens.
 enum TraceTag : uint64_t {
-  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm, kTagPartition };
+  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm, kTagPartition, kTagServerCrash };
 
 std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
   std::vector<Network::LinkModel> links;
@@ -86,6 +87,9 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
     absl::StrAppendFormat(&faults, " partition=%s[%s]@%gs+%gs/detect%gs", scenario::Partition::Direction_Name(p.direction()),
                           absl::StrJoin(p.users(), ","), p.at_s(), p.duration_s(), p.detect_after_s());
   }
+  for (const auto& crash : scenario.server_crashes()) {
+    absl::StrAppendFormat(&faults, " server_crash=@%gs+%gs", crash.at_s(), crash.downtime_s());
+  }
   if (scenario.server().accept_per_s() > 0) absl::StrAppendFormat(&faults, " accept_per_s=%g", scenario.server().accept_per_s());
   if (scenario.has_reconnect_backoff()) {
     const auto& b = scenario.reconnect_backoff();
@@ -133,6 +137,13 @@ void World::Start() {
     const SimTime detect = begin + FromSeconds(p.detect_after_s());
     if (detect < finish) queue_.Schedule(detect, Event{EventKind::kPartitionDetect, 0, 0, index});
     queue_.Schedule(finish, Event{EventKind::kPartitionEnd, 0, 0, index});
+  }
+  for (int k = 0; k < scenario_.server_crashes_size(); ++k) {
+    const auto& crash = scenario_.server_crashes(k);
+    const SimTime at = start + FromSeconds(crash.at_s());
+    queue_.Schedule(at, Event{EventKind::kServerCrash, 0, 0, static_cast<uint64_t>(k)});
+    // A downtime that would outlast the active phase ends at heal.
+    queue_.Schedule(std::min(at + FromSeconds(crash.downtime_s()), heal_time_), Event{EventKind::kServerRestart});
   }
   queue_.Schedule(heal_time_, Event{EventKind::kHeal});
   // About 120 samples over the active phase, never more often than 1/s.
@@ -190,6 +201,10 @@ void World::Handle(Event& event) {
       return OnPartitionDetect(event.epoch);
     case EventKind::kPartitionEnd:
       return OnPartitionEnd(event.epoch);
+    case EventKind::kServerCrash:
+      return OnServerCrash(event.epoch);
+    case EventKind::kServerRestart:
+      return OnServerRestart();
     case EventKind::kOfflineStart:
       return OnOfflineStart(event.node);
     case EventKind::kOfflineEnd:
@@ -280,7 +295,11 @@ void World::Flush(Replica& replica) {
   for (const IntentId& id : replica.TakeNewlyVisible()) {
     COLLABSIM_CHECK(id.replica >= 1 && id.replica <= user_count_);
     COLLABSIM_CHECK(id.seq >= 1 && id.seq <= intent_times_[id.replica - 1].size());
-    if (is_client) remote_latencies_.push_back(queue_.now() - intent_times_[id.replica - 1][id.seq - 1]);
+    if (is_client) {
+      remote_latencies_.push_back(queue_.now() - intent_times_[id.replica - 1][id.seq - 1]);
+    } else {
+      server_applied_.push_back(id);
+    }
   }
 }
 
@@ -354,6 +373,11 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   if (offline_[user - 1] || network_.IsUp(user)) return;
   // A partitioned user cannot reach the server; OnPartitionEnd retries.
   if (Cut(user, true) || Cut(user, false)) return;
+  if (server_down_) {  // the attempt fails; back off and try again
+    result_.set_connection_refusals(result_.connection_refusals() + 1);
+    ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
+    return;
+  }
   if (!AcceptConnection()) {
     trace_.Add(kTagRefused);
     trace_.Add(user);
@@ -421,6 +445,56 @@ void World::OnPartitionEnd(size_t index) {
     // The dead connection is noticed now if it was not before; reconnect.
     if (network_.IsUp(user)) DisconnectUser(user);
     if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
+  }
+}
+
+void World::OnServerCrash(size_t index) {
+  if (server_down_) return;
+  trace_.Add(kTagServerCrash);
+  trace_.Add(index);
+  result_.set_server_crashes(result_.server_crashes() + 1);
+  server_down_ = true;
+  // Clients notice at once and start retrying with backoff, each on its own
+  // jittered schedule, so they come back at different times.
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    if (!network_.IsUp(user)) continue;
+    DisconnectUser(user);
+    ScheduleReconnect(user, queue_.now() + BackoffDelay(0), 0);
+  }
+  // The process and everything in its memory are gone; what it wrote is not.
+  const std::string durable = server_->DurableState();
+  const EngineOptions engine_options{options_.check_invariants};
+  absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreServer(durable, engine_options);
+  if (!restored.ok()) {
+    AddViolation("durability", absl::StrFormat("the server could not be rebuilt from its durable state: %s",
+                                               restored.status().ToString()));
+    return;  // keep the old server object so the run can finish and report
+  }
+  std::vector<IntentId> acknowledged = std::move(server_applied_);
+  server_applied_.clear();
+  server_ = *std::move(restored);
+  std::vector<IntentId> recovered = server_->TakeNewlyVisible();
+  std::sort(recovered.begin(), recovered.end());
+  std::sort(acknowledged.begin(), acknowledged.end());
+  std::vector<IntentId> lost;
+  std::set_difference(acknowledged.begin(), acknowledged.end(), recovered.begin(), recovered.end(),
+                      std::back_inserter(lost));
+  if (!lost.empty()) {
+    AddViolation("durability", absl::StrFormat("%d acknowledged intents missing after the server restarted, e.g. %d.%d",
+                                               lost.size(), lost.front().replica, lost.front().seq));
+  }
+  server_applied_ = std::move(recovered);
+  if (options_.check_invariants) server_->CheckInvariants();
+}
+
+void World::OnServerRestart() {
+  if (!server_down_) return;
+  server_down_ = false;
+  trace_.Add(kTagServerCrash);
+  // Users already in a backoff loop keep their schedule; anyone else (back
+  // from offline or a partition while the server was down) tries now.
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    if (!network_.IsUp(user) && offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
 

@@ -72,7 +72,7 @@ class World {
  private:
   enum class EventKind {
     kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
-    kPartitionStart, kPartitionDetect, kPartitionEnd };
+    kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart };
   struct Event {
     EventKind kind = EventKind::kUserAction;
     ReplicaId node = 0;  // the user (or sender, for kDeliver)
@@ -100,6 +100,10 @@ class World {
   // The partition's users notice their links are dead (heartbeat timeout).
   void OnPartitionDetect(size_t index);
   void OnPartitionEnd(size_t index);
+  // The server dies: connections drop, and its replacement is rebuilt from
+  // its durable state, which must hold every intent it had acknowledged.
+  void OnServerCrash(size_t index);
+  void OnServerRestart();
   // Whether messages in this direction of user's link are being lost.
   bool Cut(ReplicaId user, bool to_server) const;
   void OnOfflineStart(ReplicaId user);
@@ -139,6 +143,9 @@ class World {
   // Per user, how many active partitions cut each direction (they may overlap).
   std::vector<uint32_t> cuts_to_server_;
   std::vector<uint32_t> cuts_to_client_;
+  bool server_down_ = false;
+  // Intents the server applied (and so acknowledged), for the durability check.
+  std::vector<IntentId> server_applied_;
   Network network_;
   Prng fault_prng_;
   std::unique_ptr<DelayModel> reconnect_delay_;

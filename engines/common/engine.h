@@ -4,6 +4,9 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
 
 #include "engines/common/replica.h"
 
@@ -34,6 +37,13 @@ class Engine {
   virtual const EngineTraits& traits() const = 0;
   virtual std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const = 0;
   virtual std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const = 0;
+
+  // A server rebuilt from its DurableState() after a crash. The restored
+  // replica reports, through TakeNewlyVisible(), every intent it holds, so
+  // the durability checker can compare it with what was acknowledged.
+  // Malformed state is an error, never a partial replica.
+  virtual absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
+                                                                 const EngineOptions& options) const = 0;
 };
 
 }  // namespace collabsim

@@ -82,6 +82,10 @@ class Replica {
   // Aborts (COLLABSIM_CHECK) when an internal invariant is broken.
   virtual void CheckInvariants() const = 0;
 
+  // What this replica has written to durable storage: a crash loses
+  // everything else, and Engine::Restore* rebuilds a replica from it.
+  virtual std::string DurableState() const = 0;
+
  protected:
   explicit Replica(ReplicaId id) : id_(id) {}
 

@@ -40,6 +40,9 @@ class OtClient : public Replica {
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
   void CheckInvariants() const override;
+  // This client keeps no local storage: after a crash it starts empty and
+  // catches up from the server; edits it had not sent are lost with it.
+  std::string DurableState() const override { return std::string(); }
 
   uint64_t revision() const { return revision_; }
 

@@ -16,6 +16,12 @@ class OtEngineImpl : public Engine {
   std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
     return std::make_unique<OtClient>(id, options);
   }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
+                                                         const EngineOptions& options) const override {
+    absl::StatusOr<std::unique_ptr<OtServer>> server = OtServer::Restore(durable_state, options);
+    if (!server.ok()) return server.status();
+    return std::unique_ptr<Replica>(*std::move(server));
+  }
 
  private:
   EngineTraits traits_{

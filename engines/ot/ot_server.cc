@@ -163,3 +163,50 @@ void OtServer::CheckInvariants() const {
 }
 
 }  // namespace collabsim::ot
+
+namespace collabsim::ot {
+
+std::string OtServer::DurableState() const {
+  wire::ServerDurableState state;
+  for (uint64_t revision = 1; revision <= head_revision(); ++revision) EncodeEntry(revision, state.add_log());
+  return state.SerializeAsString();
+}
+
+absl::StatusOr<std::unique_ptr<OtServer>> OtServer::Restore(std::string_view durable_state,
+                                                            const EngineOptions& options) {
+  wire::ServerDurableState state;
+  if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
+    return absl::InvalidArgumentError("undecodable OT server durable state");
+  }
+  auto server = std::make_unique<OtServer>(options);
+  for (const wire::LogEntry& wire_entry : state.log()) {
+    const uint64_t revision = server->head_revision() + 1;
+    if (wire_entry.revision() != revision) {
+      return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d where %d was expected",
+                                                        wire_entry.revision(), revision));
+    }
+    absl::StatusOr<TextOp> op = DecodeTextOp(wire_entry.op());
+    if (!op.ok()) return op.status();
+    if (op->base_length() != server->doc_.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d does not apply to the document", revision));
+    }
+    if (wire_entry.origin() == kServerReplica) {
+      return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d has no client origin", revision));
+    }
+    ClientRecord& record = server->clients_[wire_entry.origin()];
+    if (wire_entry.client_seq() <= record.last_client_seq) {
+      return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d repeats client %d's op %d", revision,
+                                                        wire_entry.origin(), wire_entry.client_seq()));
+    }
+    ApplyInPlace(&server->doc_, *op);
+    std::vector<IntentId> intents = DecodeIntentIds(wire_entry.intents());
+    server->visible_.insert(server->visible_.end(), intents.begin(), intents.end());
+    server->history_bytes_ += op->MemoryBytes() + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
+    server->log_.push_back(LogEntry{wire_entry.origin(), wire_entry.client_seq(), *std::move(op), std::move(intents)});
+    record.last_client_seq = wire_entry.client_seq();
+    record.last_revision = revision;
+  }
+  return server;
+}
+
+}  // namespace collabsim::ot

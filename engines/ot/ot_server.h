@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +35,12 @@ class OtServer : public Replica {
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
   void CheckInvariants() const override;
+  std::string DurableState() const override;
+
+  // Rebuilds a server from DurableState(): replays the log. InvalidArgument
+  // (and no server) if the state is malformed or its ops do not chain.
+  static absl::StatusOr<std::unique_ptr<OtServer>> Restore(std::string_view durable_state,
+                                                           const EngineOptions& options);
 
   uint64_t head_revision() const { return log_.size(); }
 

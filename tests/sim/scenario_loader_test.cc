@@ -66,7 +66,7 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"syntax error", Replace(kValid, "groups {", "groups {{"), "f:2:9: Expected identifier"},
       {"unknown probe", Replace(kValid, "active_s: 10", "active_s: 10\nrequire_probe: \"tie\""), "f:8:1: field Scenario.require_probe: unknown probe \"tie\" (known: concurrent_insert_same_position"},
       {"hot spot as a percentage", Replace(kValid, "pause_mean_s: 2", "pause_mean_s: 2 hot_spot_fraction: 30"), "field Typing.hot_spot_fraction: must be in [0, 1]"},
-      {"storm without backoff", Replace(kValid, "active_s: 10", "active_s: 10\nstorms { at_s: 1 fraction: 1 }"), "f:8:1: field Scenario.storms: storms and accept limits need a `reconnect_backoff"},
+      {"storm without backoff", Replace(kValid, "active_s: 10", "active_s: 10\nstorms { at_s: 1 fraction: 1 }"), "f:8:1: field Scenario.storms: storms, accept limits and server crashes need a `reconnect_backoff"},
       {"storm fraction as a percentage", Replace(kValid, "active_s: 10", "active_s: 10\nstorms { at_s: 1 fraction: 50 }\nreconnect_backoff { initial_ms: 1 max_ms: 2 multiplier: 2 }"), "f:8:18: field Storm.fraction: must be in (0, 1]"},
       {"backoff max below initial", Replace(kValid, "active_s: 10", "active_s: 10\nserver { accept_per_s: 5 }\nreconnect_backoff { initial_ms: 100 max_ms: 2 multiplier: 2 }"), "f:9:37: field Backoff.max_ms"},
       {"negative bandwidth", Replace(kValid, "link { latency { constant_ms: 10 } }", "link { latency { constant_ms: 10 } bandwidth_kbps: -1 }"), "f:4:38: field Link.bandwidth_kbps"},
@@ -75,6 +75,7 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"partition of an unknown user", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 users: [1, 7] }"), "f:8:1: field Partition.users: names user 7; users are numbered 1..2"},
       {"partition without users", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 }"), "f:8:1: field Partition.users: a partition needs at least one"},
       {"partition direction misspelt", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 users: 1 direction: SIDEWAYS }"), "f:8:83: Unknown enumeration value of \"SIDEWAYS\""},
+      {"crash overlapping the previous one", Replace(kValid, "active_s: 10", "active_s: 10\nserver_crashes { at_s: 1 downtime_s: 5 }\nserver_crashes { at_s: 3 downtime_s: 1 }\nreconnect_backoff { initial_ms: 1 max_ms: 2 multiplier: 2 }"), "f:9:18: field ServerCrash.at_s: starts before the previous crash's downtime has ended"},
       {"pareto shape", Replace(kValid, "constant_ms: 10", "pareto { scale_ms: 5 shape: 0 }"), "f:4:41: field Pareto.shape"},
   };
   for (const Mistake& m : mistakes) {

@@ -7,6 +7,7 @@
 
 #include "engines/ot/ot_client.h"
 #include "engines/ot/ot_engine.h"
+#include "ot_wire.pb.h"
 #include "engines/registry.h"
 #include "scenarios/builtin_scenarios.h"
 #include "sim/scenario_loader.h"
@@ -107,6 +108,9 @@ class SilentEngine : public Engine {
   std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
   std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
     return std::make_unique<Silent>(id, o);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
+    return OtEngine().RestoreServer(state, o);
   }
 
  private:
@@ -226,6 +230,49 @@ TEST(World, PartitionNoticedByHeartbeatWaitsForTheEndToReconnect) {
   EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
   // Edits made during the cut reach others only after it: 15 s or more late.
   EXPECT_GT(result.remote_visible().max_ms(), 15000);
+}
+
+TEST(World, ServerCrashKeepsEveryAcknowledgedEdit) {
+  scenario::Scenario scenario = Load("server-crash");
+  scenario.set_active_s(60);
+  scenario.mutable_server_crashes(0)->set_at_s(30);
+  const results::RunResult result = World(scenario, OtEngine(), 2).Run();
+  EXPECT_EQ(result.server_crashes(), 1u);
+  EXPECT_EQ(result.connection_drops(), 8u);
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+}
+
+// An engine whose restarted server forgets the last op it acknowledged.
+class ForgetfulEngine : public Engine {
+ public:
+  const EngineTraits& traits() const override { return traits_; }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
+    return OtEngine().CreateClient(id, o);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
+    ot::wire::ServerDurableState log;
+    if (!log.ParseFromArray(state.data(), static_cast<int>(state.size()))) return absl::InvalidArgumentError("bad");
+    if (log.log_size() > 0) log.mutable_log()->RemoveLast();
+    return OtEngine().RestoreServer(log.SerializeAsString(), o);
+  }
+
+ private:
+  EngineTraits traits_{"forgetful", "test-only: loses its last acknowledged op on restart", Topology::kClientServer,
+                       false};
+};
+
+TEST(World, DurabilityCheckerCatchesALostAcknowledgedOp) {
+  scenario::Scenario scenario = Load("server-crash");
+  scenario.set_active_s(60);
+  scenario.mutable_server_crashes(0)->set_at_s(30);
+  scenario.clear_require_probe();
+  ForgetfulEngine engine;
+  const results::RunResult result = World(scenario, engine, 2).Run();
+  ASSERT_GT(result.violations_size(), 0);
+  EXPECT_EQ(result.violations(0).invariant(), "durability");
+  EXPECT_NE(result.violations(0).detail().find("acknowledged intents missing after the server restarted"), std::string::npos)
+      << result.violations(0).detail();
 }
 
 TEST(World, SetupLineNamesSeedAndOptions) {

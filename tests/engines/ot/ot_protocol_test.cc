@@ -318,5 +318,51 @@ TEST(OtProtocol, CursorFollowsTextUnderIt) {
   EXPECT_EQ(h.client(2).GetView().cursors.at(2), 9u);
 }
 
+TEST(OtDurability, RestoredServerHasTheSameLogAndStillRecognisesResends) {
+  Harness h(2);
+  h.Type(1, 0, "alpha ");
+  const std::string first_submit = h.PeekUp(1);
+  h.Type(2, 0, "beta ");
+  h.DeliverAll();
+  auto restored = OtServer::Restore(h.server().DurableState(), EngineOptions{true});
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  OtServer& server = **restored;
+  EXPECT_EQ(server.GetView().text, h.server().GetView().text);
+  EXPECT_EQ(server.head_revision(), 2u);
+  server.CheckInvariants();
+  EXPECT_EQ(server.TakeNewlyVisible().size(), 2u);  // it reports what it recovered
+  // The restored server remembers client 1's sequence numbers.
+  server.Connected(1);
+  wire::ClientMessage hello;
+  hello.mutable_hello()->set_known_revision(2);
+  ASSERT_TRUE(server.Receive(1, hello.SerializeAsString()).ok());
+  ASSERT_TRUE(server.Receive(1, first_submit).ok());
+  EXPECT_EQ(server.head_revision(), 2u);
+  EXPECT_EQ(server.Stats().duplicate_resends_ignored, 1u);
+}
+
+TEST(OtDurability, MalformedDurableStateIsRejected) {
+  Harness h(1);
+  h.Type(1, 0, "abc ");
+  h.Type(1, 4, "def ");
+  h.DeliverAll();
+  wire::ServerDurableState good;
+  ASSERT_TRUE(good.ParseFromString(h.server().DurableState()));
+  ASSERT_EQ(good.log_size(), 2);
+  EXPECT_FALSE(OtServer::Restore("\xff\xff not a log", EngineOptions{}).ok());
+  wire::ServerDurableState gap = good;
+  gap.mutable_log(1)->set_revision(5);
+  EXPECT_FALSE(OtServer::Restore(gap.SerializeAsString(), EngineOptions{}).ok());
+  wire::ServerDurableState unchained = good;
+  unchained.mutable_log()->SwapElements(0, 1);
+  unchained.mutable_log(0)->set_revision(1);
+  unchained.mutable_log(1)->set_revision(2);
+  EXPECT_FALSE(OtServer::Restore(unchained.SerializeAsString(), EngineOptions{}).ok());
+  wire::ServerDurableState repeated = good;
+  repeated.mutable_log(1)->set_client_seq(good.log(0).client_seq());
+  EXPECT_FALSE(OtServer::Restore(repeated.SerializeAsString(), EngineOptions{}).ok());
+  EXPECT_TRUE(OtServer::Restore(good.SerializeAsString(), EngineOptions{}).ok());
+}
+
 }  // namespace
 }  // namespace collabsim::ot
