@@ -14,16 +14,28 @@ double OracleReport::LossRate() const {
   return should_survive == 0 ? 0.0 : static_cast<double>(lost) / static_cast<double>(should_survive);
 }
 
-void IntentOracle::RecordInsert(std::string_view word) {
-  const bool inserted = tokens_.emplace(std::string(word), TokenState{}).second;
+void IntentOracle::RecordInsert(std::string_view word, IntentId by) {
+  const bool inserted = tokens_.emplace(std::string(word), TokenState{by}).second;
   COLLABSIM_CHECK(inserted);
+  by_intent_[by].push_back(std::string(word));
 }
 
-void IntentOracle::RecordDelete(std::string_view word) {
-  // A word the oracle never issued can only come from corrupted text, which
-  // Check() reports; deleting it records nothing.
+void IntentOracle::RecordDelete(std::string_view word, IntentId by) {
   auto it = tokens_.find(word);
-  if (it != tokens_.end()) it->second.deleted = true;
+  if (it == tokens_.end()) return;
+  it->second.deleted_by.push_back(by);
+  by_intent_[by].push_back(std::string(word));
+}
+
+void IntentOracle::ForgetIntent(IntentId id) {
+  auto words = by_intent_.find(id);
+  if (words == by_intent_.end()) return;
+  for (const std::string& word : words->second) {
+    TokenState& state = tokens_.at(word);
+    if (state.inserted_by == id) state.lost_by_crash = true;
+    std::erase(state.deleted_by, id);
+  }
+  by_intent_.erase(words);
 }
 
 OracleReport IntentOracle::Check(std::string_view final_text) const {
@@ -49,20 +61,29 @@ OracleReport IntentOracle::Check(std::string_view final_text) const {
     }
     start = space + 1;
   }
-  for (const auto& [word, state] : tokens_) {
-    ++report.tokens_inserted;
-    if (state.deleted) ++report.tokens_deleted;
+  for (const auto& [word, token] : tokens_) {
     auto it = seen.find(word);
     const uint64_t count = it == seen.end() ? 0 : it->second;
+    if (token.lost_by_crash) {
+      ++report.lost_by_crash;
+      if (count > 0) {
+        ++report.resurrected;
+        example(absl::StrFormat("\"%s\" died with its crashed client but is present", word));
+      }
+      continue;
+    }
+    const bool deleted = !token.deleted_by.empty();
+    ++report.tokens_inserted;
+    if (deleted) ++report.tokens_deleted;
     if (count > 0) ++report.tokens_surviving;
     if (count > 1) {
       ++report.duplicated;
       example(absl::StrFormat("\"%s\" appears %d times", word, count));
     }
-    if (state.deleted && count > 0) {
+    if (deleted && count > 0) {
       ++report.resurrected;
       example(absl::StrFormat("\"%s\" was deleted but is present", word));
-    } else if (!state.deleted && count == 0) {
+    } else if (!deleted && count == 0) {
       ++report.lost;
       example(absl::StrFormat("\"%s\" was never deleted but is missing", word));
     }

@@ -10,8 +10,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <vector>
 
 #include <map>
+
+#include "engines/common/intent.h"
 
 namespace collabsim::check {
 
@@ -23,6 +26,7 @@ struct OracleReport {
   uint64_t duplicated = 0;   // present more than once
   uint64_t resurrected = 0;  // deleted, but present
   uint64_t corrupted = 0;    // text that is not a known word
+  uint64_t lost_by_crash = 0;  // typed, but died with a crashed client (not the engine's fault)
   // A few examples of each problem, for the violation message.
   std::vector<std::string> examples;
 
@@ -33,19 +37,26 @@ struct OracleReport {
 class IntentOracle {
  public:
   // `word` excludes the trailing space. REQUIRES: never recorded before.
-  void RecordInsert(std::string_view word);
-  // The user saw `word` in their view and deleted it. Idempotent; unknown
+  void RecordInsert(std::string_view word, IntentId by);
+  // The user saw `word` in their view and deleted it (intent `by`). Unknown
   // words are ignored (they are corruption, reported by Check).
-  void RecordDelete(std::string_view word);
+  void RecordDelete(std::string_view word, IntentId by);
+  // Intent `id` died with its client before reaching anyone (a crash without
+  // local persistence): its word is not expected, its deletes did not happen.
+  void ForgetIntent(IntentId id);
 
   OracleReport Check(std::string_view final_text) const;
 
  private:
   struct TokenState {
-    bool deleted = false;
+    IntentId inserted_by;
+    bool lost_by_crash = false;
+    std::vector<IntentId> deleted_by;  // intents that deleted it, not forgotten
   };
   // Ordered, so the examples in a report never depend on hash order.
   std::map<std::string, TokenState, std::less<>> tokens_;
+  // Words each intent inserted or deleted, to forget them on a crash.
+  std::map<IntentId, std::vector<std::string>> by_intent_;
 };
 
 // The word for user `user` (1-based) and counter `counter` (1-based): the

@@ -246,6 +246,20 @@ class Validator {
         return Error(c_tree, crash, "at_s", -1, "starts before the previous crash's downtime has ended");
       }
     }
+    for (int k = 0; k < s.client_crashes_size(); ++k) {
+      const scenario::ClientCrash& crash = s.client_crashes(k);
+      const auto* c_tree = Nested(tree, s, "client_crashes", k);
+      if (crash.user() < 1 || crash.user() > UserCount(s)) {
+        return Error(c_tree, crash, "user", -1,
+                     absl::StrFormat("names user %d; users are numbered 1..%d", crash.user(), UserCount(s)));
+      }
+      if (!(crash.at_s() >= 0) || crash.at_s() >= s.active_s()) {
+        return Error(c_tree, crash, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
+      }
+      if (!(crash.restart_after_s() > 0) || crash.restart_after_s() > kMaxActiveSeconds) {
+        return Error(c_tree, crash, "restart_after_s", -1, "must be > 0");
+      }
+    }
     if (needs_backoff && !s.has_reconnect_backoff()) {
       return Error(tree, s, !s.storms().empty() ? "storms" : !s.server_crashes().empty() ? "server_crashes" : "server", 0,
                    "storms, accept limits and server crashes need a `reconnect_backoff { initial_ms max_ms multiplier "

@@ -26,7 +26,7 @@ constexpr uint64_t kUserStreamBase = 0x100000;
 
 // Trace-hash tags, one per kind of thing that happens.
 enum TraceTag : uint64_t {
-  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm, kTagPartition, kTagServerCrash };
+  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm, kTagPartition, kTagServerCrash, kTagClientCrash };
 
 std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
   std::vector<Network::LinkModel> links;
@@ -60,6 +60,7 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   offline_.assign(user_count_, 0);
   reconnect_planned_.assign(user_count_, false);
   cuts_to_server_.assign(user_count_, 0);
+  crashed_.assign(user_count_, false);
   cuts_to_client_.assign(user_count_, 0);
   if (scenario_.drops().mean_interval_s() > 0) {
     reconnect_delay_ = std::make_unique<DelayModel>(scenario_.drops().reconnect_delay());
@@ -86,6 +87,9 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   for (const auto& p : scenario.partitions()) {
     absl::StrAppendFormat(&faults, " partition=%s[%s]@%gs+%gs/detect%gs", scenario::Partition::Direction_Name(p.direction()),
                           absl::StrJoin(p.users(), ","), p.at_s(), p.duration_s(), p.detect_after_s());
+  }
+  for (const auto& crash : scenario.client_crashes()) {
+    absl::StrAppendFormat(&faults, " client_crash=user%d@%gs+%gs", crash.user(), crash.at_s(), crash.restart_after_s());
   }
   for (const auto& crash : scenario.server_crashes()) {
     absl::StrAppendFormat(&faults, " server_crash=@%gs+%gs", crash.at_s(), crash.downtime_s());
@@ -144,6 +148,13 @@ void World::Start() {
     queue_.Schedule(at, Event{EventKind::kServerCrash, 0, 0, static_cast<uint64_t>(k)});
     // A downtime that would outlast the active phase ends at heal.
     queue_.Schedule(std::min(at + FromSeconds(crash.downtime_s()), heal_time_), Event{EventKind::kServerRestart});
+  }
+  for (int k = 0; k < scenario_.client_crashes_size(); ++k) {
+    const auto& crash = scenario_.client_crashes(k);
+    const SimTime at = start + FromSeconds(crash.at_s());
+    queue_.Schedule(at, Event{EventKind::kClientCrash, 0, 0, static_cast<uint64_t>(k)});
+    queue_.Schedule(std::min(at + FromSeconds(crash.restart_after_s()), heal_time_),
+                    Event{EventKind::kClientRestart, crash.user()});
   }
   queue_.Schedule(heal_time_, Event{EventKind::kHeal});
   // About 120 samples over the active phase, never more often than 1/s.
@@ -205,6 +216,10 @@ void World::Handle(Event& event) {
       return OnServerCrash(event.epoch);
     case EventKind::kServerRestart:
       return OnServerRestart();
+    case EventKind::kClientCrash:
+      return OnClientCrash(event.epoch);
+    case EventKind::kClientRestart:
+      return OnClientRestart(event.node);
     case EventKind::kOfflineStart:
       return OnOfflineStart(event.node);
     case EventKind::kOfflineEnd:
@@ -220,6 +235,10 @@ void World::Handle(Event& event) {
 
 void World::OnUserAction(ReplicaId user) {
   if (healed_) return;  // editing stops at heal
+  if (crashed_[user - 1]) {  // the app is down: look again in a second
+    queue_.Schedule(queue_.now() + kSecond, Event{EventKind::kUserAction, user});
+    return;
+  }
   Replica& client = ClientOf(user);
   SyntheticUser::Action action = users_[user - 1].Next(client.GetView());
   if (action.intent.has_value()) {
@@ -230,8 +249,8 @@ void World::OnUserAction(ReplicaId user) {
     trace_.AddBytes(Describe(intent));
     result_.set_intents(result_.intents() + 1);
     if (ChangesDocument(intent.body)) result_.set_edit_intents(result_.edit_intents() + 1);
-    if (!action.inserted_word.empty()) oracle_.RecordInsert(action.inserted_word);
-    for (const std::string& word : action.deleted_words) oracle_.RecordDelete(word);
+    if (!action.inserted_word.empty()) oracle_.RecordInsert(action.inserted_word, intent.id);
+    for (const std::string& word : action.deleted_words) oracle_.RecordDelete(word, intent.id);
     const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
     absl::Status status = client.ApplyLocal(intent);
     if (options_.measure_cpu_ns) local_apply_cpu_ns_.push_back(options_.measure_cpu_ns() - cpu_before);
@@ -296,6 +315,8 @@ void World::Flush(Replica& replica) {
     COLLABSIM_CHECK(id.replica >= 1 && id.replica <= user_count_);
     COLLABSIM_CHECK(id.seq >= 1 && id.seq <= intent_times_[id.replica - 1].size());
     if (is_client) {
+      // A restarted client re-learns its own old intents: not a remote delivery.
+      if (id.replica == replica.id()) continue;
       remote_latencies_.push_back(queue_.now() - intent_times_[id.replica - 1][id.seq - 1]);
     } else {
       server_applied_.push_back(id);
@@ -371,8 +392,9 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   reconnect_planned_[user - 1] = false;
   --reconnects_planned_;
   if (offline_[user - 1] || network_.IsUp(user)) return;
-  // A partitioned user cannot reach the server; OnPartitionEnd retries.
-  if (Cut(user, true) || Cut(user, false)) return;
+  // A partitioned user cannot reach the server; OnPartitionEnd retries. A
+  // crashed app tries nothing; OnClientRestart does.
+  if (Cut(user, true) || Cut(user, false) || crashed_[user - 1]) return;
   if (server_down_) {  // the attempt fails; back off and try again
     result_.set_connection_refusals(result_.connection_refusals() + 1);
     ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
@@ -498,6 +520,35 @@ void World::OnServerRestart() {
   }
 }
 
+void World::OnClientCrash(size_t index) {
+  const ReplicaId user = scenario_.client_crashes(static_cast<int>(index)).user();
+  if (crashed_[user - 1]) return;
+  trace_.Add(kTagClientCrash);
+  trace_.Add(user);
+  result_.set_client_crashes(result_.client_crashes() + 1);
+  if (network_.IsUp(user)) DisconnectUser(user);  // what was in flight is lost too
+  crashed_[user - 1] = true;
+  // Intents the server never applied died with the app (nothing was kept
+  // locally): the oracle must not expect them.
+  std::vector<bool> applied(intent_times_[user - 1].size() + 1, false);
+  for (const IntentId& id : server_applied_) {
+    if (id.replica == user) applied[id.seq] = true;
+  }
+  for (uint64_t seq = 1; seq < applied.size(); ++seq) {
+    if (!applied[seq]) oracle_.ForgetIntent(IntentId{user, seq});
+  }
+  const EngineOptions engine_options{options_.check_invariants};
+  clients_[user - 1] = engine_.CreateClient(user, engine_options);
+}
+
+void World::OnClientRestart(ReplicaId user) {
+  if (!crashed_[user - 1]) return;
+  crashed_[user - 1] = false;
+  trace_.Add(kTagClientCrash);
+  trace_.Add(user);
+  if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
+}
+
 void World::OnOfflineStart(ReplicaId user) {
   if (healed_) return;
   trace_.Add(kTagOffline);
@@ -578,6 +629,7 @@ void World::Finish() {
   summary->set_resurrected(oracle.resurrected);
   summary->set_corrupted(oracle.corrupted);
   summary->set_loss_rate(oracle.LossRate());
+  summary->set_lost_by_crash(oracle.lost_by_crash);
   if (!oracle.Clean() && !engine_.traits().lossy_by_design) {
     AddViolation("intent_oracle",
                  absl::StrFormat("server text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",

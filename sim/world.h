@@ -72,7 +72,8 @@ class World {
  private:
   enum class EventKind {
     kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
-    kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart };
+    kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart,
+    kClientCrash, kClientRestart };
   struct Event {
     EventKind kind = EventKind::kUserAction;
     ReplicaId node = 0;  // the user (or sender, for kDeliver)
@@ -104,6 +105,11 @@ class World {
   // its durable state, which must hold every intent it had acknowledged.
   void OnServerCrash(size_t index);
   void OnServerRestart();
+  // The user's app dies: its replica is replaced by a fresh one (the OT
+  // client keeps nothing locally), and intents the server never got are
+  // forgotten by the oracle as lost by the crash.
+  void OnClientCrash(size_t index);
+  void OnClientRestart(ReplicaId user);
   // Whether messages in this direction of user's link are being lost.
   bool Cut(ReplicaId user, bool to_server) const;
   void OnOfflineStart(ReplicaId user);
@@ -144,6 +150,7 @@ class World {
   std::vector<uint32_t> cuts_to_server_;
   std::vector<uint32_t> cuts_to_client_;
   bool server_down_ = false;
+  std::vector<bool> crashed_;  // per user: the app is down
   // Intents the server applied (and so acknowledged), for the durability check.
   std::vector<IntentId> server_applied_;
   Network network_;

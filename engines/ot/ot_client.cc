@@ -2,6 +2,8 @@
 // transformed through pending work, and the reconnect handshake.
 #include "engines/ot/ot_client.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
@@ -87,8 +89,8 @@ absl::StatusOr<OtClient::Entry> OtClient::DecodeEntry(const wire::LogEntry& wire
   return Entry{wire.revision(), wire.origin(), wire.client_seq(), *std::move(op), DecodeIntentIds(wire.intents())};
 }
 
-absl::Status OtClient::ValidateNext(const Entry& entry, uint64_t expected_revision,
-                                    uint64_t server_length, bool* is_own_ack) const {
+absl::Status OtClient::ValidateNext(const Entry& entry, uint64_t expected_revision, uint64_t server_length,
+                                    uint64_t life_start, bool* is_own_ack) const {
   if (entry.revision != expected_revision) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "server entry has revision %d, expected %d", entry.revision, expected_revision));
@@ -98,7 +100,7 @@ absl::Status OtClient::ValidateNext(const Entry& entry, uint64_t expected_revisi
         "server op base length %d != server document length %d", entry.op.base_length(), server_length));
   }
   *is_own_ack = false;
-  if (entry.origin == id()) {
+  if (entry.origin == id() && entry.client_seq >= life_start) {
     if (!inflight_.has_value() || entry.client_seq != inflight_->client_seq) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "server entry claims to be this client's op %d, which is not in flight", entry.client_seq));
@@ -113,6 +115,19 @@ absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
     return absl::FailedPreconditionError("Welcome while not awaiting one");
   }
   // Validate the whole catch-up before touching anything.
+  // On the first Welcome of this incarnation, learn where an earlier one
+  // left off; nothing of this one has been sent before it.
+  uint64_t life_start = first_seq_this_life_;
+  uint64_t next_seq = next_client_seq_;
+  if (!seq_base_known_) {
+    COLLABSIM_CHECK(!inflight_.has_value());
+    next_seq = std::max(next_client_seq_, welcome.last_client_seq() + 1);
+    life_start = next_seq;
+  } else if (welcome.last_client_seq() >= next_client_seq_) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "server holds op %d from this client, which has only sent up to %d", welcome.last_client_seq(),
+        next_client_seq_ - 1));
+  }
   std::vector<Entry> entries;
   entries.reserve(welcome.catch_up_size());
   uint64_t length = ServerLength();
@@ -122,7 +137,7 @@ absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
     absl::StatusOr<Entry> entry = DecodeEntry(wire_entry);
     if (!entry.ok()) return entry.status();
     bool own = false;
-    absl::Status valid = ValidateNext(*entry, expected, length, &own);
+    absl::Status valid = ValidateNext(*entry, expected, length, life_start, &own);
     if (!valid.ok()) return valid;
     if (own && own_ack_seen) return absl::FailedPreconditionError("catch-up acknowledges one op twice");
     own_ack_seen = own_ack_seen || own;
@@ -136,10 +151,13 @@ absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "Welcome head %d does not match catch-up ending at %d", welcome.head_revision(), expected - 1));
   }
+  first_seq_this_life_ = life_start;
+  next_client_seq_ = next_seq;
+  seq_base_known_ = true;
   const bool had_pending = inflight_.has_value() || buffer_.has_value();
   size_t missed = 0;
   for (const Entry& entry : entries) {
-    if (entry.origin != id()) ++missed;
+    if (entry.origin != id() || entry.client_seq < first_seq_this_life_) ++missed;
     ApplyServerEntry(entry);
   }
   if (had_pending && missed > 0) ++probes_[std::string(probes::kOpRebasedAcrossReconnect)];
@@ -173,7 +191,7 @@ absl::Status OtClient::HandleBroadcast(const wire::LogEntry& broadcast) {
   absl::StatusOr<Entry> entry = DecodeEntry(broadcast);
   if (!entry.ok()) return entry.status();
   bool own = false;
-  absl::Status valid = ValidateNext(*entry, revision_ + 1, ServerLength(), &own);
+  absl::Status valid = ValidateNext(*entry, revision_ + 1, ServerLength(), first_seq_this_life_, &own);
   if (!valid.ok()) return valid;
   if (own) return absl::FailedPreconditionError("server broadcast this client's own op back to it");
   ApplyServerEntry(*entry);
@@ -191,7 +209,7 @@ TextOp OtClient::TransformAndCheck(TextOp* server_op, const TextOp& pending) con
 }
 
 void OtClient::ApplyServerEntry(const Entry& entry) {
-  if (entry.origin == id()) {  // our in-flight op, acknowledged through catch-up
+  if (entry.origin == id() && entry.client_seq >= first_seq_this_life_) {  // in flight; acked by catch-up
     revision_ = entry.revision;
     inflight_.reset();
     return;

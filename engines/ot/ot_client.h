@@ -8,6 +8,9 @@
 // the in-flight op, now rebased on the head, is resent with its original
 // client_seq, which the server uses to refuse applying anything twice.
 //
+// Restart without local storage: the first Welcome carries the last
+// client_seq the server holds from this id; the client numbers after it.
+//
 // Invariants:
 //   - inflight's base length == the server document length at revision_;
 //   - buffer (if any) starts where inflight (if any) ends, and the last
@@ -65,8 +68,10 @@ class OtClient : public Replica {
   absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t cursor_after);
   absl::StatusOr<Entry> DecodeEntry(const wire::LogEntry& wire) const;
   // Checks that `entry` can follow the current state; changes nothing.
-  absl::Status ValidateNext(const Entry& entry, uint64_t expected_revision,
-                            uint64_t server_length, bool* is_own_ack) const;
+  // `life_start`: the first client_seq of this incarnation; own-id entries
+  // below it come from before a restart and are ordinary remote ops.
+  absl::Status ValidateNext(const Entry& entry, uint64_t expected_revision, uint64_t server_length,
+                            uint64_t life_start, bool* is_own_ack) const;
   absl::Status HandleWelcome(const wire::Welcome& welcome);
   absl::Status HandleAck(const wire::Ack& ack);
   absl::Status HandleBroadcast(const wire::LogEntry& broadcast);
@@ -84,6 +89,10 @@ class OtClient : public Replica {
   std::optional<PendingOp> inflight_;
   std::optional<PendingOp> buffer_;
   uint64_t next_client_seq_ = 1;
+  // First client_seq of this incarnation, fixed by the first Welcome (a
+  // client restarted without storage learns where its old life ended).
+  uint64_t first_seq_this_life_ = 1;
+  bool seq_base_known_ = false;
   LinkState link_ = LinkState::kDisconnected;
   uint64_t cursor_ = 0;
   uint64_t stale_acks_ignored_ = 0;

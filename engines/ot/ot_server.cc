@@ -42,12 +42,12 @@ absl::Status OtServer::HandleHello(ReplicaId from, const wire::Hello& hello) {
   wire::ServerMessage message;
   wire::Welcome* welcome = message.mutable_welcome();
   welcome->set_head_revision(head_revision());
+  welcome->set_last_client_seq(clients_[from].last_client_seq);
   for (uint64_t revision = hello.known_revision() + 1; revision <= head_revision(); ++revision) {
     EncodeEntry(revision, welcome->add_catch_up());
   }
   Send(from, message);
   synced_.insert(from);
-  clients_.try_emplace(from);
   return absl::OkStatus();
 }
 

@@ -8,8 +8,9 @@ namespace {
 
 IntentOracle Ledger() {
   IntentOracle oracle;
-  for (const char* w : {"a1", "a2", "b1", "b2"}) oracle.RecordInsert(w);
-  oracle.RecordDelete("b1");
+  uint64_t seq = 0;
+  for (const char* w : {"a1", "a2", "b1", "b2"}) oracle.RecordInsert(w, IntentId{1, ++seq});
+  oracle.RecordDelete("b1", IntentId{2, 1});
   return oracle;
 }
 
@@ -46,6 +47,25 @@ TEST(IntentOracle, FindsCorruptedText) {
   const OracleReport split = Ledger().Check("a1 a b22 ");     // interleaved halves
   EXPECT_GE(split.corrupted, 2u);
   EXPECT_FALSE(split.examples.empty());
+}
+
+TEST(IntentOracle, ForgottenIntentsAreNeitherExpectedNorDeleted) {
+  IntentOracle oracle = Ledger();
+  oracle.ForgetIntent(IntentId{1, 2});  // "a2" died with its client
+  oracle.ForgetIntent(IntentId{2, 1});  // and so did the delete of "b1"
+  const OracleReport r = oracle.Check("a1 b1 b2 ");
+  EXPECT_TRUE(r.Clean()) << r.examples.front();
+  EXPECT_EQ(r.lost_by_crash, 1u);
+  EXPECT_EQ(r.tokens_inserted, 3u);
+  EXPECT_EQ(r.tokens_deleted, 0u);
+  // A word that died with its client must not show up anyway.
+  EXPECT_EQ(oracle.Check("a1 a2 b1 b2 ").resurrected, 1u);
+  // A word deleted twice stays deleted when one of the deletes is forgotten.
+  IntentOracle twice = Ledger();
+  twice.RecordDelete("b1", IntentId{3, 1});
+  twice.ForgetIntent(IntentId{2, 1});
+  EXPECT_EQ(twice.Check("a1 a2 b2 ").tokens_deleted, 1u);
+  EXPECT_TRUE(twice.Check("a1 a2 b2 ").Clean());
 }
 
 }  // namespace

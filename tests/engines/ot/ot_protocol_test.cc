@@ -74,6 +74,11 @@ class Harness {
     up_[k - 1].clear();
     down_[k - 1].clear();
   }
+  // The client's app dies and restarts empty (no local storage).
+  void Restart(ReplicaId k) {
+    Drop(k);
+    clients_[k - 1] = std::make_unique<OtClient>(k, EngineOptions{true});
+  }
   void Connect(ReplicaId k) {
     server_.Connected(k);
     client(k).Connected(kServerReplica);
@@ -316,6 +321,38 @@ TEST(OtProtocol, CursorFollowsTextUnderIt) {
   h.Type(1, 0, ">> ");
   h.DeliverAll();
   EXPECT_EQ(h.client(2).GetView().cursors.at(2), 9u);
+}
+
+TEST(OtProtocol, ClientRestartedWithoutStorageCatchesUpAndItsNewEditsApply) {
+  Harness h(2);
+  h.Type(1, 0, "before ");
+  h.Type(1, 7, "crash ");
+  h.DeliverAll();
+  h.Type(1, 13, "unsent ");  // dies with the app
+  h.Restart(1);
+  h.Type(2, 0, "meanwhile ");
+  h.DeliverAll();
+  h.Connect(1);
+  h.DeliverAll();
+  EXPECT_EQ(h.client(1).GetView().text, "meanwhile before crash ");
+  // Its old ops came back as remote ones; its new ones are numbered after
+  // them, so the server applies them instead of taking them for resends.
+  h.Type(1, 0, "after ");
+  h.DeliverAll();
+  h.ExpectConverged("after meanwhile before crash ");
+  EXPECT_EQ(h.server().Stats().duplicate_resends_ignored, 0u);
+}
+
+TEST(OtProtocol, WelcomeClaimingOpsALiveClientNeverSentIsRejected) {
+  Harness h(1);
+  h.Type(1, 0, "x ");
+  h.DeliverAll();
+  wire::ServerMessage welcome;
+  welcome.mutable_welcome()->set_head_revision(1);
+  welcome.mutable_welcome()->set_last_client_seq(9);  // this client has sent 1
+  h.client(1).Disconnected(kServerReplica);
+  h.client(1).Connected(kServerReplica);
+  EXPECT_FALSE(h.client(1).Receive(kServerReplica, welcome.SerializeAsString()).ok());
 }
 
 TEST(OtDurability, RestoredServerHasTheSameLogAndStillRecognisesResends) {
