@@ -80,12 +80,10 @@ class Validator {
     for (int k = 0; k < s.offline_size(); ++k) {
       const scenario::OfflineWindow& w = s.offline(k);
       const auto* w_tree = Nested(tree, s, "offline", k);
-      if (w.user() < 1 || w.user() > users) {
-        return Error(w_tree, w, "user", -1, absl::StrFormat("names user %d; users are numbered 1..%d", w.user(), users));
-      }
-      if (!(w.start_s() >= 0) || w.start_s() >= s.active_s()) {
-        return Error(w_tree, w, "start_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
-      }
+      absl::Status user_ok = KnownUser(w_tree, w, "user", -1, w.user(), users);
+      if (!user_ok.ok()) return user_ok;
+      absl::Status start_s_ok = InActivePhase(w_tree, w, "start_s", w.start_s(), s.active_s());
+      if (!start_s_ok.ok()) return start_s_ok;
       if (!(w.duration_s() > 0) || w.duration_s() > kMaxActiveSeconds) {
         return Error(w_tree, w, "duration_s", -1, "must be > 0");
       }
@@ -206,9 +204,8 @@ class Validator {
     for (int k = 0; k < s.storms_size(); ++k) {
       const scenario::Storm& storm = s.storms(k);
       const auto* storm_tree = Nested(tree, s, "storms", k);
-      if (!(storm.at_s() >= 0) || storm.at_s() >= s.active_s()) {
-        return Error(storm_tree, storm, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
-      }
+      absl::Status at_s_ok = InActivePhase(storm_tree, storm, "at_s", storm.at_s(), s.active_s());
+      if (!at_s_ok.ok()) return at_s_ok;
       if (!(storm.fraction() > 0 && storm.fraction() <= 1)) {
         return Error(storm_tree, storm, "fraction", -1, "must be in (0, 1] (a fraction of the connected users)");
       }
@@ -216,9 +213,8 @@ class Validator {
     for (int k = 0; k < s.partitions_size(); ++k) {
       const scenario::Partition& p = s.partitions(k);
       const auto* p_tree = Nested(tree, s, "partitions", k);
-      if (!(p.at_s() >= 0) || p.at_s() >= s.active_s()) {
-        return Error(p_tree, p, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
-      }
+      absl::Status at_s_ok = InActivePhase(p_tree, p, "at_s", p.at_s(), s.active_s());
+      if (!at_s_ok.ok()) return at_s_ok;
       if (!(p.duration_s() > 0) || p.duration_s() > kMaxActiveSeconds) {
         return Error(p_tree, p, "duration_s", -1, "must be > 0");
       }
@@ -227,18 +223,15 @@ class Validator {
       }
       if (p.users_size() == 0) return Error(p_tree, p, "users", -1, "a partition needs at least one `users: N`");
       for (int u = 0; u < p.users_size(); ++u) {
-        if (p.users(u) < 1 || p.users(u) > UserCount(s)) {
-          return Error(p_tree, p, "users", u,
-                       absl::StrFormat("names user %d; users are numbered 1..%d", p.users(u), UserCount(s)));
-        }
+        absl::Status user_ok = KnownUser(p_tree, p, "users", u, p.users(u), UserCount(s));
+        if (!user_ok.ok()) return user_ok;
       }
     }
     for (int k = 0; k < s.server_crashes_size(); ++k) {
       const scenario::ServerCrash& crash = s.server_crashes(k);
       const auto* c_tree = Nested(tree, s, "server_crashes", k);
-      if (!(crash.at_s() >= 0) || crash.at_s() >= s.active_s()) {
-        return Error(c_tree, crash, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
-      }
+      absl::Status at_s_ok = InActivePhase(c_tree, crash, "at_s", crash.at_s(), s.active_s());
+      if (!at_s_ok.ok()) return at_s_ok;
       if (!(crash.downtime_s() > 0) || crash.downtime_s() > kMaxActiveSeconds) {
         return Error(c_tree, crash, "downtime_s", -1, "must be > 0");
       }
@@ -249,13 +242,10 @@ class Validator {
     for (int k = 0; k < s.client_crashes_size(); ++k) {
       const scenario::ClientCrash& crash = s.client_crashes(k);
       const auto* c_tree = Nested(tree, s, "client_crashes", k);
-      if (crash.user() < 1 || crash.user() > UserCount(s)) {
-        return Error(c_tree, crash, "user", -1,
-                     absl::StrFormat("names user %d; users are numbered 1..%d", crash.user(), UserCount(s)));
-      }
-      if (!(crash.at_s() >= 0) || crash.at_s() >= s.active_s()) {
-        return Error(c_tree, crash, "at_s", -1, absl::StrFormat("must be in [0, active_s=%g)", s.active_s()));
-      }
+      absl::Status user_ok = KnownUser(c_tree, crash, "user", -1, crash.user(), UserCount(s));
+      if (!user_ok.ok()) return user_ok;
+      absl::Status at_s_ok = InActivePhase(c_tree, crash, "at_s", crash.at_s(), s.active_s());
+      if (!at_s_ok.ok()) return at_s_ok;
       if (!(crash.restart_after_s() > 0) || crash.restart_after_s() > kMaxActiveSeconds) {
         return Error(c_tree, crash, "restart_after_s", -1, "must be > 0");
       }
@@ -280,6 +270,20 @@ class Validator {
       }
     }
     return absl::OkStatus();
+  }
+
+  // A start time that must fall inside the active phase.
+  absl::Status InActivePhase(const TextFormat::ParseInfoTree* tree, const Message& m, const std::string& field,
+                             double seconds, double active_s) const {
+    if (seconds >= 0 && seconds < active_s) return absl::OkStatus();
+    return Error(tree, m, field, -1, absl::StrFormat("must be in [0, active_s=%g)", active_s));
+  }
+
+  // A 1-based user number.
+  absl::Status KnownUser(const TextFormat::ParseInfoTree* tree, const Message& m, const std::string& field,
+                         int index, uint32_t user, uint32_t users) const {
+    if (user >= 1 && user <= users) return absl::OkStatus();
+    return Error(tree, m, field, index, absl::StrFormat("names user %d; users are numbered 1..%d", user, users));
   }
 
   // The tree of a nested message; also remembers where that message starts,
