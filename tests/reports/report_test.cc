@@ -107,7 +107,9 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
   EXPECT_EQ(svgs, 8u);
   for (const auto& entry : fs::directory_iterator(dir / "charts")) {
-    if (entry.path().extension() == ".svg") EXPECT_GT(fs::file_size(entry.path()), 1000u) << entry.path();
+    if (entry.path().extension() == ".svg") {
+      EXPECT_GT(fs::file_size(entry.path()), 1000u) << entry.path();
+    }
   }
   // Bar charts plot exactly one row per scenario (a header row read as data
   // once shifted every bar and whisker by one slot).

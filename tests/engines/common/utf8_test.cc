@@ -16,7 +16,7 @@ TEST(Utf8, RoundTripsEveryEncodedLength) {
 }
 
 TEST(Utf8, RejectsMalformedSequences) {
-  for (const std::string bad : {std::string("\x80"), std::string("\xC3"), std::string("\xE2\x82"),
+  for (const std::string& bad : {std::string("\x80"), std::string("\xC3"), std::string("\xE2\x82"),
                                 std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80"),
                                 std::string("\xFF"), std::string("ab\xC3(")}) {
     EXPECT_FALSE(DecodeUtf8(bad).ok()) << "accepted bytes of length " << bad.size();
