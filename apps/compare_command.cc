@@ -55,7 +55,8 @@ class ProgressPrinter {
   std::chrono::steady_clock::time_point start_;
 };
 
-int WriteAndPrint(const char* command, results::ResultsFile file, const CompareFlags& flags) {
+int WriteAndPrint(const char* command, results::ResultsFile file, const std::string& out_dir,
+                  const std::string& gnuplot) {
   const std::vector<std::string> order = EngineOrder();
   reports::Canonicalize(order, &file);
   const size_t runs = file.runs_size();
@@ -68,7 +69,7 @@ int WriteAndPrint(const char* command, results::ResultsFile file, const CompareF
               << reports::TerminalSummary(aggregate);
   }
   absl::StatusOr<reports::ReportOutcome> outcome =
-      reports::WriteReport(std::move(file), reports::ReportOptions{flags.out_dir, flags.gnuplot, order});
+      reports::WriteReport(std::move(file), reports::ReportOptions{out_dir, gnuplot, order});
   if (!outcome.ok()) {
     std::cerr << "collabsim " << command << ": " << outcome.status().message() << "\n";
     return kExitBadInput;
@@ -78,7 +79,7 @@ int WriteAndPrint(const char* command, results::ResultsFile file, const CompareF
   }
   std::cout << absl::StrFormat("\n%d runs, %d failed. Wrote results.json, results.csv, summary.md and %d charts to %s\n"
                                "Report: %s\n",
-                               runs, failed, outcome->charts, flags.out_dir, outcome->index_html);
+                               runs, failed, outcome->charts, out_dir, outcome->index_html);
   return failed == 0 ? kExitOk : kExitViolation;
 }
 
@@ -126,7 +127,7 @@ int CompareCommand(const CompareFlags& flags) {
                                flags.jobs);
   ProgressPrinter printer("compare");
   results::ResultsFile file = RunSuite(suite, flags.jobs, *shard, [&](const Progress& p) { printer.Update(p); });
-  return WriteAndPrint("compare", std::move(file), flags);
+  return WriteAndPrint("compare", std::move(file), flags.out_dir, flags.gnuplot);
 }
 
 int ReportCommand(const ReportFlags& flags) {
@@ -158,10 +159,7 @@ int ReportCommand(const ReportFlags& flags) {
       if (!known) *merged.add_scenarios() = info;
     }
   }
-  CompareFlags out;
-  out.out_dir = flags.out_dir;
-  out.gnuplot = flags.gnuplot;
-  return WriteAndPrint("report", std::move(merged), out);
+  return WriteAndPrint("report", std::move(merged), flags.out_dir, flags.gnuplot);
 }
 
 }  // namespace collabsim::apps

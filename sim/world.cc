@@ -45,14 +45,14 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       engine_(engine),
       seed_(seed),
       options_(options),
+      engine_options_{options.check_invariants},
       user_count_(UserCount(scenario)),
       network_(LinksOf(scenario), seed),
       fault_prng_(Prng::ForStream(seed, kFaultStream)) {
   COLLABSIM_CHECK(user_count_ >= 1);
-  const EngineOptions engine_options{options_.check_invariants};
-  server_ = engine_.CreateServer(engine_options);
+  server_ = engine_.CreateServer(engine_options_);
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    clients_.push_back(engine_.CreateClient(user, engine_options));
+    clients_.push_back(engine_.CreateClient(user, engine_options_));
     users_.emplace_back(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user));
   }
   next_intent_seq_.assign(user_count_, 1);
@@ -485,8 +485,7 @@ void World::OnServerCrash(size_t index) {
   }
   // The process and everything in its memory are gone; what it wrote is not.
   const std::string durable = server_->DurableState();
-  const EngineOptions engine_options{options_.check_invariants};
-  absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreServer(durable, engine_options);
+  absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreServer(durable, engine_options_);
   if (!restored.ok()) {
     AddViolation("durability", absl::StrFormat("the server could not be rebuilt from its durable state: %s",
                                                restored.status().ToString()));
@@ -537,8 +536,7 @@ void World::OnClientCrash(size_t index) {
   for (uint64_t seq = 1; seq < applied.size(); ++seq) {
     if (!applied[seq]) oracle_.ForgetIntent(IntentId{user, seq});
   }
-  const EngineOptions engine_options{options_.check_invariants};
-  clients_[user - 1] = engine_.CreateClient(user, engine_options);
+  clients_[user - 1] = engine_.CreateClient(user, engine_options_);
 }
 
 void World::OnClientRestart(ReplicaId user) {
@@ -602,12 +600,6 @@ std::vector<const Replica*> World::AllReplicas() const {
   std::vector<const Replica*> replicas{server_.get()};
   for (const auto& client : clients_) replicas.push_back(client.get());
   return replicas;
-}
-
-std::vector<std::string> World::FinalTexts() const {
-  std::vector<std::string> texts{server_->GetView().text};
-  for (const auto& client : clients_) texts.push_back(client->GetView().text);
-  return texts;
 }
 
 void World::Finish() {

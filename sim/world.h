@@ -66,8 +66,6 @@ class World {
   // One line with the seed and every option that shapes the run.
   std::string SetupLine() const;
 
-  // Final text per replica after Run(): index 0 is the server.
-  std::vector<std::string> FinalTexts() const;
 
  private:
   enum class EventKind {
@@ -134,6 +132,7 @@ class World {
   const Engine& engine_;
   uint64_t seed_;
   RunOptions options_;
+  EngineOptions engine_options_;  // every replica, including restarted ones
   uint32_t user_count_;
 
   std::unique_ptr<Replica> server_;

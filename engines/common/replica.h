@@ -43,8 +43,6 @@ struct ReplicaStats {
   MemoryStats memory;
   // Local intents not yet acknowledged by the server (or peers).
   uint64_t pending_intents = 0;
-  // Resent ops the receiving side recognised and did not apply twice.
-  uint64_t duplicate_resends_ignored = 0;
   // Coverage probes hit (see probes.h), by name; ordered so sums and output
   // never depend on hash order.
   std::map<std::string, uint64_t, std::less<>> probes;

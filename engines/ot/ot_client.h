@@ -95,7 +95,6 @@ class OtClient : public Replica {
   bool seq_base_known_ = false;
   LinkState link_ = LinkState::kDisconnected;
   uint64_t cursor_ = 0;
-  uint64_t stale_acks_ignored_ = 0;
   std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;
   std::vector<IntentId> visible_;

@@ -58,7 +58,6 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   ClientRecord& record = clients_[from];
   if (submit.client_seq() <= record.last_client_seq) {
     // A resend of an op already in the log: acknowledge again, apply nothing.
-    ++duplicate_resends_ignored_;
     ++probes_[std::string(probes::kDuplicateResendRecognised)];
     wire::ServerMessage ack;
     ack.mutable_ack()->set_client_seq(submit.client_seq());
@@ -145,7 +144,6 @@ ReplicaStats OtServer::Stats() const {
   stats.memory.history_bytes = history_bytes_;
   stats.memory.metadata_bytes = clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
                                 synced_.size() * sizeof(ReplicaId);
-  stats.duplicate_resends_ignored = duplicate_resends_ignored_;
   stats.probes.insert(probes_.begin(), probes_.end());
   return stats;
 }

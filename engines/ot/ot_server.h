@@ -68,7 +68,6 @@ class OtServer : public Replica {
   // Ordered containers: iteration order decides broadcast order.
   std::map<ReplicaId, ClientRecord> clients_;
   std::set<ReplicaId> synced_;
-  uint64_t duplicate_resends_ignored_ = 0;
   // Transform probes are counted here only: the server is where every
   // concurrent pair is resolved once.
   std::map<std::string, uint64_t, std::less<>> probes_;
