@@ -46,6 +46,8 @@ int Main(int argc, char** argv) {
   std::string show_name;
   CLI::App* show = app.add_subcommand("show", "Print a built-in scenario's file, to copy and edit");
   show->add_option("name", show_name, "Built-in scenario name")->required();
+  bool show_json = false;
+  show->add_flag("--json", show_json, "Print it as JSON (scenario files may be JSON too)");
 
   CompareFlags compare_flags;
   CLI::App* compare = app.add_subcommand(
@@ -81,7 +83,7 @@ int Main(int argc, char** argv) {
   if (run->parsed()) return RunCommand(run_flags);
   if (check->parsed()) return CheckCommand(check_flags);
   if (list->parsed()) return ListCommand();
-  if (show->parsed()) return ShowCommand(show_name);
+  if (show->parsed()) return ShowCommand(show_name, show_json);
   if (compare->parsed()) return CompareCommand(compare_flags);
   if (report->parsed()) return ReportCommand(report_flags);
   return kExitBadInput;

@@ -28,7 +28,7 @@ struct CheckFlags {
 int CheckCommand(const CheckFlags& flags);
 
 int ListCommand();
-int ShowCommand(const std::string& name);
+int ShowCommand(const std::string& name, bool json);
 
 struct CompareFlags {
   std::string suite = "default";     // default | FILE | DIR

@@ -1,5 +1,6 @@
 // `collabsim list`: built-in scenarios, engines and probes, one line each;
-// `collabsim show NAME`: one built-in scenario's file, to copy and edit.
+// `collabsim show NAME [--json]`: one built-in scenario's file, to copy and
+// edit.
 #include <iostream>
 
 #include "absl/strings/str_format.h"
@@ -9,6 +10,7 @@
 #include "apps/run_case.h"
 #include "engines/registry.h"
 #include "scenarios/builtin_scenarios.h"
+#include "sim/scenario_json.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
@@ -29,12 +31,20 @@ int ListCommand() {
   return kExitOk;
 }
 
-int ShowCommand(const std::string& name) {
+int ShowCommand(const std::string& name, bool json) {
   for (const BuiltinScenario& builtin : BuiltinScenarios()) {
-    if (builtin.name == name) {
+    if (builtin.name != name) continue;
+    if (!json) {
       std::cout << builtin.text;
       return kExitOk;
     }
+    absl::StatusOr<scenario::Scenario> scenario = sim::LoadScenario(builtin.name);
+    if (!scenario.ok()) {
+      std::cerr << "collabsim show: " << scenario.status().message() << "\n";
+      return kExitBadInput;
+    }
+    std::cout << sim::MessageToPrettyJson(*scenario);
+    return kExitOk;
   }
   std::vector<std::string> names;
   for (const BuiltinScenario& builtin : BuiltinScenarios()) names.emplace_back(builtin.name);

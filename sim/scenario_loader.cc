@@ -16,6 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "engines/common/probes.h"
 #include "scenarios/builtin_scenarios.h"
+#include "sim/scenario_json.h"
 
 namespace collabsim::sim {
 namespace {
@@ -336,13 +337,19 @@ uint32_t UserCount(const scenario::Scenario& scenario) {
 }
 
 absl::StatusOr<scenario::Scenario> ParseScenario(std::string_view text, std::string_view source) {
+  std::string text_format(text);
+  if (LooksLikeJson(text, source)) {
+    absl::StatusOr<std::string> converted = JsonToTextFormat(text, source, *scenario::Scenario::descriptor());
+    if (!converted.ok()) return converted.status();
+    text_format = *std::move(converted);
+  }
   scenario::Scenario scenario;
   TextFormat::Parser parser;
   CollectErrors errors;
   TextFormat::ParseInfoTree tree;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(&tree);
-  if (!parser.ParseFromString(std::string(text), &scenario)) {
+  if (!parser.ParseFromString(text_format, &scenario)) {
     return absl::InvalidArgumentError(absl::StrFormat("%s:%s", std::string(source), errors.first()));
   }
   absl::Status valid = Validator(std::string(source)).Validate(scenario, &tree);

@@ -1,4 +1,4 @@
-// Loads a scenario from a built-in name or a .textproto path and validates
+// Loads a scenario from a built-in name, a .textproto or a .json path and validates
 // it. Every error names the source (file or builtin:NAME), the line and
 // column, and the field, and says what was expected.
 #pragma once
@@ -16,10 +16,11 @@ inline constexpr uint32_t kMaxUsers = 10000;
 inline constexpr double kMaxActiveSeconds = 60.0 * 24 * 3600;  // 60 days
 inline constexpr double kMaxDelayMs = 24.0 * 3600 * 1000;      // one day
 
-// Parses text format and validates. `source` is used in error messages.
+// Parses text format (or JSON, see scenario_json.h) and validates. `source`
+// is used in error messages.
 absl::StatusOr<scenario::Scenario> ParseScenario(std::string_view text, std::string_view source);
 
-// A built-in name (see `collabsim list`) or a path to a .textproto file.
+// A built-in name (see `collabsim list`) or a path to a .textproto or .json file.
 absl::StatusOr<scenario::Scenario> LoadScenario(std::string_view name_or_path);
 
 // Total users over all groups.

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "google/protobuf/util/message_differencer.h"
 #include "scenarios/builtin_scenarios.h"
+#include "sim/scenario_json.h"
 
 namespace collabsim::sim {
 namespace {
@@ -81,6 +83,74 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
   };
   for (const Mistake& m : mistakes) {
     auto scenario = ParseScenario(m.text, "f");
+    ASSERT_FALSE(scenario.ok()) << m.name;
+    EXPECT_EQ(scenario.status().code(), absl::StatusCode::kInvalidArgument) << m.name;
+    EXPECT_NE(std::string(scenario.status().message()).find(m.expected), std::string::npos)
+        << m.name << ": got \"" << scenario.status().message() << "\"";
+  }
+}
+
+// The same scenario as kValid, in JSON, with camelCase and snake_case keys.
+constexpr const char* kValidJson = R"({
+  "name": "t",
+  "groups": [
+    {"count": 2, "link": {"latency": {"constantMs": 10}}}
+  ],
+  "typing": {"words_per_minute": 40, "burstWordsMin": 1, "burst_words_max": 3, "pause_mean_s": 2},
+  "active_s": 10,
+  "convergeWithinS": 10,
+  "drops": null
+}
+)";
+
+TEST(ScenarioLoader, EveryBuiltinRoundTripsThroughJson) {
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+    auto scenario = LoadScenario(builtin.name);
+    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    const std::string json = MessageToPrettyJson(*scenario);
+    auto again = ParseScenario(json, std::string(builtin.name) + ".json");
+    ASSERT_TRUE(again.ok()) << again.status() << "\n" << json;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*scenario, *again)) << builtin.name;
+  }
+}
+
+TEST(ScenarioLoader, JsonMatchesTextFormat) {
+  auto text = ParseScenario(kValid, "t.textproto");
+  auto json = ParseScenario(kValidJson, "t.json");
+  ASSERT_TRUE(text.ok()) << text.status();
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*text, *json));
+}
+
+TEST(ScenarioLoader, JsonQuotedEnumsNumbersAndEscapes) {
+  const std::string json = Replace(Replace(kValidJson, "\"active_s\": 10", R"("active_s": "10",
+  "partitions": [{"at_s": 1, "duration_s": 2, "detect_after_s": 1, "users": [1, 2], "direction": "FROM_SERVER"}])"),
+                                   "\"name\": \"t\"", R"("name": "a\/b")");
+  auto scenario = ParseScenario(json, "t.json");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  EXPECT_EQ(scenario->name(), "a/b");
+  EXPECT_EQ(scenario->active_s(), 10);
+  ASSERT_EQ(scenario->partitions_size(), 1);
+  EXPECT_EQ(scenario->partitions(0).direction(), scenario::Partition::FROM_SERVER);
+  EXPECT_EQ(scenario->partitions(0).users_size(), 2);
+}
+
+TEST(ScenarioLoader, EachJsonMistakeIsLocatedAndNamed) {
+  const std::vector<Mistake> mistakes = {
+      {"unknown key", Replace(kValidJson, "\"active_s\"", "\"activ_s\""), "f.json:7:3: unknown field \"activ_s\" in Scenario (known: name, description"},
+      {"unknown nested key", Replace(kValidJson, "constantMs", "constantMillis"), "f.json:4:39: unknown field \"constantMillis\" in Delay"},
+      {"wrong type", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": \"ten\""), "f.json:7:15: Expected double, got: \"ten\""},
+      {"object for a number", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": {\"x\": 1}"), "f.json:7:15: Expected double"},
+      {"negative latency", Replace(kValidJson, "\"constantMs\": 10", "\"constantMs\": -5"), "f.json:4:39: field Delay.constant_ms: must be in [0"},
+      {"percentage", Replace(kValidJson, "\"pause_mean_s\": 2", "\"pause_mean_s\": 2, \"delete_fraction\": 25, \"delete_words_max\": 1"), "f.json:6:99: field Typing.delete_fraction: must be in [0, 1]"},
+      {"missing comma", Replace(kValidJson, "\"active_s\": 10,", "\"active_s\": 10"), "f.json:8:3: JSON syntax error: syntax error while parsing object - unexpected string literal"},
+      {"unknown enum", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": 10, \"partitions\": [{\"at_s\": 1, \"duration_s\": 2, \"detect_after_s\": 1, \"users\": 1, \"direction\": \"UP\"}]"), "Unknown enumeration value of \"UP\""},
+      {"not an object", "[1, 2]", "f.json:1:1: a scenario file in JSON is one object"},
+      {"duplicate key", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": 10, \"active_s\": 11"), "f.json:7:29: Non-repeated field \"active_s\" is specified multiple times"},
+      {"unknown user", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": 10, \"offline\": [{\"user\": 5, \"start_s\": 1, \"duration_s\": 1}]"), "f.json:7:32: field OfflineWindow.user: names user 5"},
+  };
+  for (const Mistake& m : mistakes) {
+    auto scenario = ParseScenario(m.text, "f.json");
     ASSERT_FALSE(scenario.ok()) << m.name;
     EXPECT_EQ(scenario.status().code(), absl::StatusCode::kInvalidArgument) << m.name;
     EXPECT_NE(std::string(scenario.status().message()).find(m.expected), std::string::npos)
