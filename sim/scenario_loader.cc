@@ -228,6 +228,24 @@ class Validator {
         if (!user_ok.ok()) return user_ok;
       }
     }
+    if (s.has_random_partitions()) {
+      const scenario::RandomPartitions& r = s.random_partitions();
+      const auto* r_tree = Nested(tree, s, "random_partitions", -1);
+      // At most ~10,000 partitions per run: each is a handful of events.
+      if (!(r.mean_interval_s() > 0) || s.active_s() / r.mean_interval_s() > 10000) {
+        return Error(r_tree, r, "mean_interval_s", -1,
+                     absl::StrFormat("must be > 0 and at least active_s / 10000 = %g s", s.active_s() / 10000));
+      }
+      absl::Status duration = ValidateDelay(r, r_tree, "duration", "random_partitions.duration");
+      if (!duration.ok()) return duration;
+      if (r.max_users() < 1) return Error(r_tree, r, "max_users", -1, "must be at least 1");
+      if (!(r.one_way_fraction() >= 0 && r.one_way_fraction() <= 1)) {
+        return Error(r_tree, r, "one_way_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+      }
+      if (!(r.detect_after_s() > 0) || r.detect_after_s() > kMaxActiveSeconds) {
+        return Error(r_tree, r, "detect_after_s", -1, "must be > 0 (the heartbeat timeout that notices a dead link)");
+      }
+    }
     for (int k = 0; k < s.server_crashes_size(); ++k) {
       const scenario::ServerCrash& crash = s.server_crashes(k);
       const auto* c_tree = Nested(tree, s, "server_crashes", k);

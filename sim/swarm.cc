@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "sim/distributions.h"
 #include "sim/prng.h"
+#include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::sim {
@@ -88,12 +89,8 @@ SwarmDraw ApplySwarm(const scenario::Scenario& base, uint64_t seed) {
     p->set_detect_after_s(SampleUniform(prng, 5, 60));
     const auto direction = static_cast<scenario::Partition::Direction>(prng.UniformInt(3));
     p->set_direction(direction);
-    const uint64_t cut = 1 + prng.UniformInt(std::max<uint32_t>(1, users / 2));
-    std::vector<uint32_t> all(users);
-    for (uint32_t u = 0; u < users; ++u) all[u] = u + 1;
-    for (uint64_t k = 0; k < cut; ++k) std::swap(all[k], all[k + prng.UniformInt(users - k)]);
-    std::sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(cut));
-    for (uint64_t k = 0; k < cut; ++k) p->add_users(all[k]);
+    const auto cut = static_cast<uint32_t>(1 + prng.UniformInt(std::max<uint32_t>(1, users / 2)));
+    for (uint32_t user : DrawUsers(prng, users, cut)) p->add_users(user);
     on.push_back(absl::StrFormat("partition(%s,%d users)", scenario::Partition::Direction_Name(direction), cut));
   }
   if (prng.Bernoulli(0.3)) {

@@ -14,6 +14,7 @@
 #include "engines/common/probes.h"
 #include "sim/distributions.h"
 #include "sim/latency_stats.h"
+#include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
 #include "sim/websocket_framing.h"
 
@@ -40,8 +41,15 @@ std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
 
 }  // namespace
 
+namespace {
+scenario::Scenario WithRandomPartitions(scenario::Scenario scenario, uint64_t seed) {
+  ExpandRandomPartitions(seed, &scenario);
+  return scenario;
+}
+}  // namespace
+
 World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t seed, RunOptions options)
-    : scenario_(scenario),
+    : scenario_(WithRandomPartitions(scenario, seed)),
       engine_(engine),
       seed_(seed),
       options_(options),
@@ -87,6 +95,11 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   for (const auto& p : scenario.partitions()) {
     absl::StrAppendFormat(&faults, " partition=%s[%s]@%gs+%gs/detect%gs", scenario::Partition::Direction_Name(p.direction()),
                           absl::StrJoin(p.users(), ","), p.at_s(), p.duration_s(), p.detect_after_s());
+  }
+  if (scenario.has_random_partitions()) {
+    const auto& r = scenario.random_partitions();
+    absl::StrAppendFormat(&faults, " random_partitions=every~%gs,%s,<=%dusers,one_way=%g,detect%gs", r.mean_interval_s(),
+                          DelayModel(r.duration()).Describe(), r.max_users(), r.one_way_fraction(), r.detect_after_s());
   }
   for (const auto& crash : scenario.client_crashes()) {
     absl::StrAppendFormat(&faults, " client_crash=user%d@%gs+%gs", crash.user(), crash.at_s(), crash.restart_after_s());
@@ -442,6 +455,8 @@ void World::OnPartitionStart(size_t index) {
   const auto& p = scenario_.partitions(static_cast<int>(index));
   trace_.Add(kTagPartition);
   trace_.Add(index);
+  trace_.Add(static_cast<uint64_t>(p.direction()));
+  for (uint32_t user : p.users()) trace_.Add(user);
   for (uint32_t user : p.users()) {
     if (p.direction() != scenario::Partition::FROM_SERVER) ++cuts_to_server_[user - 1];
     if (p.direction() != scenario::Partition::TO_SERVER) ++cuts_to_client_[user - 1];
@@ -458,6 +473,8 @@ void World::OnPartitionEnd(size_t index) {
   const auto& p = scenario_.partitions(static_cast<int>(index));
   trace_.Add(kTagPartition);
   trace_.Add(index);
+  trace_.Add(static_cast<uint64_t>(p.direction()));
+  for (uint32_t user : p.users()) trace_.Add(user);
   for (uint32_t user : p.users()) {
     // Only the partition that started at index can end here; counts are
     // per partition, so overlapping ones stay in force.

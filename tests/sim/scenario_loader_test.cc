@@ -79,6 +79,9 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"partition direction misspelt", Replace(kValid, "active_s: 10", "active_s: 10\npartitions { at_s: 1 duration_s: 2 detect_after_s: 1 users: 1 direction: SIDEWAYS }"), "f:8:83: Unknown enumeration value of \"SIDEWAYS\""},
       {"crash overlapping the previous one", Replace(kValid, "active_s: 10", "active_s: 10\nserver_crashes { at_s: 1 downtime_s: 5 }\nserver_crashes { at_s: 3 downtime_s: 1 }\nreconnect_backoff { initial_ms: 1 max_ms: 2 multiplier: 2 }"), "f:9:18: field ServerCrash.at_s: starts before the previous crash's downtime has ended"},
       {"client crash of an unknown user", Replace(kValid, "active_s: 10", "active_s: 10\nclient_crashes { user: 3 at_s: 1 restart_after_s: 1 }"), "f:8:18: field ClientCrash.user: names user 3; users are numbered 1..2"},
+      {"random partitions every 0 s", Replace(kValid, "active_s: 10", "active_s: 10\nrandom_partitions { mean_interval_s: 0 duration { constant_ms: 5 } max_users: 1 detect_after_s: 1 }"), "f:8:21: field RandomPartitions.mean_interval_s: must be > 0"},
+      {"random partitions without a duration", Replace(kValid, "active_s: 10", "active_s: 10\nrandom_partitions { mean_interval_s: 2 max_users: 1 detect_after_s: 1 }"), "f:8:1: field RandomPartitions.duration: random_partitions.duration needs one of"},
+      {"random partitions one-way percentage", Replace(kValid, "active_s: 10", "active_s: 10\nrandom_partitions { mean_interval_s: 2 duration { constant_ms: 5 } max_users: 1 one_way_fraction: 50 detect_after_s: 1 }"), "f:8:81: field RandomPartitions.one_way_fraction: must be in [0, 1]"},
       {"pareto shape", Replace(kValid, "constant_ms: 10", "pareto { scale_ms: 5 shape: 0 }"), "f:4:41: field Pareto.shape"},
   };
   for (const Mistake& m : mistakes) {
