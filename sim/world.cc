@@ -102,7 +102,8 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
                           DelayModel(r.duration()).Describe(), r.max_users(), r.one_way_fraction(), r.detect_after_s());
   }
   for (const auto& crash : scenario.client_crashes()) {
-    absl::StrAppendFormat(&faults, " client_crash=user%d@%gs+%gs", crash.user(), crash.at_s(), crash.restart_after_s());
+    absl::StrAppendFormat(&faults, " client_crash=user%d@%gs+%gs%s", crash.user(), crash.at_s(), crash.restart_after_s(),
+                          crash.local_storage() ? "/stored" : "");
   }
   for (const auto& crash : scenario.server_crashes()) {
     absl::StrAppendFormat(&faults, " server_crash=@%gs+%gs", crash.at_s(), crash.downtime_s());
@@ -544,6 +545,20 @@ void World::OnClientCrash(size_t index) {
   result_.set_client_crashes(result_.client_crashes() + 1);
   if (network_.IsUp(user)) DisconnectUser(user);  // what was in flight is lost too
   crashed_[user - 1] = true;
+  const auto& crash = scenario_.client_crashes(static_cast<int>(index));
+  if (crash.local_storage()) {
+    // The app stored its state on every change: it comes back as it was,
+    // and its pending edits must still reach everyone.
+    const std::string stored = ClientOf(user).DurableState();
+    trace_.AddBytes(stored);
+    absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreClient(user, stored, engine_options_);
+    if (restored.ok()) {
+      clients_[user - 1] = *std::move(restored);
+      return;
+    }
+    AddViolation("durability", absl::StrFormat("user %d's client could not be restored from its local storage: %s",
+                                               user, restored.status().message()));
+  }
   // Intents the server never applied died with the app (nothing was kept
   // locally): the oracle must not expect them.
   std::vector<bool> applied(intent_times_[user - 1].size() + 1, false);

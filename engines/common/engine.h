@@ -44,6 +44,13 @@ class Engine {
   // Malformed state is an error, never a partial replica.
   virtual absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
                                                                  const EngineOptions& options) const = 0;
+
+  // A client rebuilt from its DurableState() after its app crashed, for
+  // apps that keep local storage: edits it had not yet had acknowledged are
+  // still pending and get sent once it reconnects. Malformed state is an
+  // error, never a partial replica.
+  virtual absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
+                                                                 const EngineOptions& options) const = 0;
 };
 
 }  // namespace collabsim

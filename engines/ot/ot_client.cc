@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
@@ -287,17 +288,85 @@ std::vector<OutgoingMessage> OtClient::TakeOutbox() { return std::exchange(outbo
 std::vector<IntentId> OtClient::TakeNewlyVisible() { return std::exchange(visible_, {}); }
 
 void OtClient::CheckInvariants() const {
-  COLLABSIM_CHECK(cursor_ <= doc_.size());
-  if (inflight_.has_value() && buffer_.has_value()) {
-    COLLABSIM_CHECK(inflight_->op.target_length() == buffer_->op.base_length());
+  const absl::Status state = ValidateState();
+  COLLABSIM_CHECK(state.ok());
+}
+
+absl::Status OtClient::ValidateState() const {
+  if (cursor_ > doc_.size()) return absl::FailedPreconditionError("cursor past the end of the document");
+  if (inflight_.has_value() && buffer_.has_value() && inflight_->op.target_length() != buffer_->op.base_length()) {
+    return absl::FailedPreconditionError("buffer does not start where the in-flight op ends");
   }
   if (buffer_.has_value()) {
-    COLLABSIM_CHECK(buffer_->op.target_length() == doc_.size());
-    COLLABSIM_CHECK(!buffer_->intents.empty());
-  } else if (inflight_.has_value()) {
-    COLLABSIM_CHECK(inflight_->op.target_length() == doc_.size());
+    if (buffer_->op.target_length() != doc_.size()) return absl::FailedPreconditionError("buffer does not end at the document");
+    if (buffer_->intents.empty()) return absl::FailedPreconditionError("buffer carries no intents");
+  } else if (inflight_.has_value() && inflight_->op.target_length() != doc_.size()) {
+    return absl::FailedPreconditionError("in-flight op does not end at the document");
   }
-  if (inflight_.has_value()) COLLABSIM_CHECK(inflight_->client_seq > 0 && inflight_->client_seq < next_client_seq_);
+  if (inflight_.has_value() && !(inflight_->client_seq > 0 && inflight_->client_seq < next_client_seq_)) {
+    return absl::FailedPreconditionError("in-flight op numbered outside this client's sequence");
+  }
+  if (first_seq_this_life_ < 1 || first_seq_this_life_ > next_client_seq_) {
+    return absl::FailedPreconditionError("sequence base after the next sequence number");
+  }
+  return absl::OkStatus();
+}
+
+std::string OtClient::DurableState() const {
+  wire::ClientDurableState state;
+  state.set_document(EncodeUtf8(doc_));
+  state.set_revision(revision_);
+  auto encode = [](const PendingOp& pending, wire::PendingOp* out) {
+    out->set_client_seq(pending.client_seq);
+    EncodeTextOp(pending.op, out->mutable_op());
+    EncodeIntentIds(pending.intents, out->mutable_intents());
+  };
+  if (inflight_.has_value()) encode(*inflight_, state.mutable_inflight());
+  if (buffer_.has_value()) encode(*buffer_, state.mutable_buffer());
+  state.set_next_client_seq(next_client_seq_);
+  state.set_first_seq_this_life(first_seq_this_life_);
+  state.set_seq_base_known(seq_base_known_);
+  state.set_cursor(cursor_);
+  return state.SerializeAsString();
+}
+
+absl::StatusOr<std::unique_ptr<OtClient>> OtClient::Restore(ReplicaId id, std::string_view durable_state,
+                                                            const EngineOptions& options) {
+  wire::ClientDurableState state;
+  if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
+    return absl::InvalidArgumentError("undecodable OT client durable state");
+  }
+  auto client = std::make_unique<OtClient>(id, options);
+  absl::StatusOr<std::u32string> doc = DecodeUtf8(state.document());
+  if (!doc.ok()) return doc.status();
+  client->doc_ = *std::move(doc);
+  client->revision_ = state.revision();
+  auto decode = [&](const wire::PendingOp& in) -> absl::StatusOr<PendingOp> {
+    absl::StatusOr<TextOp> op = DecodeTextOp(in.op());
+    if (!op.ok()) return op.status();
+    std::vector<IntentId> intents = DecodeIntentIds(in.intents());
+    for (const IntentId& intent : intents) {
+      if (intent.replica != id) return absl::InvalidArgumentError("a pending op carries another user's intent");
+    }
+    return PendingOp{in.client_seq(), *std::move(op), std::move(intents)};
+  };
+  if (state.has_inflight()) {
+    absl::StatusOr<PendingOp> inflight = decode(state.inflight());
+    if (!inflight.ok()) return inflight.status();
+    client->inflight_ = *std::move(inflight);
+  }
+  if (state.has_buffer()) {
+    absl::StatusOr<PendingOp> buffer = decode(state.buffer());
+    if (!buffer.ok()) return buffer.status();
+    client->buffer_ = *std::move(buffer);
+  }
+  client->next_client_seq_ = state.next_client_seq();
+  client->first_seq_this_life_ = state.first_seq_this_life();
+  client->seq_base_known_ = state.seq_base_known();
+  client->cursor_ = state.cursor();
+  absl::Status valid = client->ValidateState();
+  if (!valid.ok()) return absl::InvalidArgumentError(absl::StrCat("OT client durable state: ", valid.message()));
+  return client;
 }
 
 }  // namespace collabsim::ot

@@ -10,6 +10,9 @@
 //
 // Restart without local storage: the first Welcome carries the last
 // client_seq the server holds from this id; the client numbers after it.
+// Restart with local storage (Restore): the document, revision and pending
+// ops come back as they were, and the next connect resends the in-flight op
+// under its old client_seq, so the server applies it at most once.
 //
 // Invariants:
 //   - inflight's base length == the server document length at revision_;
@@ -19,6 +22,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,9 +47,12 @@ class OtClient : public Replica {
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
   void CheckInvariants() const override;
-  // This client keeps no local storage: after a crash it starts empty and
-  // catches up from the server; edits it had not sent are lost with it.
-  std::string DurableState() const override { return std::string(); }
+  // Everything an app with local storage keeps (written on every change).
+  // An app without storage loses it; the scenario says which one crashed.
+  std::string DurableState() const override;
+  // REQUIRES nothing of `durable_state`: inconsistent state is an error.
+  static absl::StatusOr<std::unique_ptr<OtClient>> Restore(ReplicaId id, std::string_view durable_state,
+                                                           const EngineOptions& options);
 
   uint64_t revision() const { return revision_; }
 
@@ -77,6 +84,8 @@ class OtClient : public Replica {
   absl::Status HandleBroadcast(const wire::LogEntry& broadcast);
   // REQUIRES: ValidateNext(entry) succeeded against the current state.
   void ApplyServerEntry(const Entry& entry);
+  // The invariants above, as a status (for restored state).
+  absl::Status ValidateState() const;
   void SendPendingIfReady();
   void SendSubmit(const PendingOp& pending);
   // Length of the server document at revision_.

@@ -22,6 +22,12 @@ class OtEngineImpl : public Engine {
     if (!server.ok()) return server.status();
     return std::unique_ptr<Replica>(*std::move(server));
   }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
+                                                         const EngineOptions& options) const override {
+    absl::StatusOr<std::unique_ptr<OtClient>> client = OtClient::Restore(id, durable_state, options);
+    if (!client.ok()) return client.status();
+    return std::unique_ptr<Replica>(*std::move(client));
+  }
 
  private:
   EngineTraits traits_{

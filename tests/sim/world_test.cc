@@ -112,6 +112,10 @@ class SilentEngine : public Engine {
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
     return OtEngine().RestoreServer(state, o);
   }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view state,
+                                                         const EngineOptions& o) const override {
+    return OtEngine().RestoreClient(id, state, o);
+  }
 
  private:
   class Silent : public ot::OtClient {
@@ -256,6 +260,14 @@ class ForgetfulEngine : public Engine {
     if (log.log_size() > 0) log.mutable_log()->RemoveLast();
     return OtEngine().RestoreServer(log.SerializeAsString(), o);
   }
+  // Its clients' local storage drops the buffer of not-yet-sent edits.
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view state,
+                                                         const EngineOptions& o) const override {
+    ot::wire::ClientDurableState stored;
+    if (!stored.ParseFromArray(state.data(), static_cast<int>(state.size()))) return absl::InvalidArgumentError("bad");
+    if (stored.has_buffer()) return OtEngine().CreateClient(id, o);
+    return OtEngine().RestoreClient(id, state, o);
+  }
 
  private:
   EngineTraits traits_{"forgetful", "test-only: loses its last acknowledged op on restart", Topology::kClientServer,
@@ -292,6 +304,32 @@ TEST(World, ClientCrashLosesOnlyWhatTheServerNeverGot) {
   EXPECT_GT(result.oracle().lost_by_crash(), 0u);
   EXPECT_EQ(result.oracle().lost(), 0u);
   EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+}
+
+// The same crash with local storage: nothing is lost, not even by the crash.
+TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
+  scenario::Scenario scenario = Short("team", 90);
+  scenario.clear_require_probe();
+  scenario.mutable_typing()->set_pause_mean_s(1);
+  auto* offline = scenario.add_offline();
+  offline->set_user(2);
+  offline->set_start_s(20);
+  offline->set_duration_s(30);
+  auto* crash = scenario.add_client_crashes();
+  crash->set_user(2);
+  crash->set_at_s(40);
+  crash->set_restart_after_s(5);
+  crash->set_local_storage(true);
+  const results::RunResult result = World(scenario, OtEngine(), 6).Run();
+  EXPECT_EQ(result.client_crashes(), 1u);
+  EXPECT_EQ(result.oracle().lost_by_crash(), 0u);
+  EXPECT_EQ(result.oracle().lost(), 0u);
+  EXPECT_GT(result.oracle().tokens_surviving(), 0u);
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  // A client whose storage drops its unsent edits is caught by the oracle.
+  const results::RunResult forgetful = World(scenario, ForgetfulEngine(), 6).Run();
+  EXPECT_GT(forgetful.oracle().lost(), 0u);
+  ASSERT_GT(forgetful.violations_size(), 0);
 }
 
 TEST(World, SetupLineNamesSeedAndOptions) {

@@ -85,6 +85,14 @@ class Harness {
     Drop(k);
     clients_[k - 1] = std::make_unique<OtClient>(k, EngineOptions{true});
   }
+  // The app dies and restarts from its local storage.
+  void RestartFromStorage(ReplicaId k) {
+    const std::string stored = client(k).DurableState();
+    Drop(k);
+    auto restored = OtClient::Restore(k, stored, EngineOptions{true});
+    ASSERT_TRUE(restored.ok()) << restored.status();
+    clients_[k - 1] = *std::move(restored);
+  }
   void Connect(ReplicaId k) {
     server_.Connected(k);
     client(k).Connected(kServerReplica);
@@ -346,6 +354,41 @@ TEST(OtProtocol, ClientRestartedWithoutStorageCatchesUpAndItsNewEditsApply) {
   h.DeliverAll();
   h.ExpectConverged("after meanwhile before crash ");
   EXPECT_EQ(ProbeCount(h.server(), probes::kDuplicateResendRecognised), 0u);
+}
+
+TEST(OtProtocol, ClientRestartedFromStorageSendsItsPendingEditsOnce) {
+  Harness h(2);
+  h.Type(1, 0, "before ");
+  h.DeliverAll();
+  h.Type(1, 7, "inflight ");
+  ASSERT_TRUE(h.DeliverUp(1));  // the server applies it; the ack is lost below
+  h.Type(1, 16, "buffered ");
+  h.RestartFromStorage(1);
+  EXPECT_EQ(h.client(1).GetView().text, "before inflight buffered ");
+  h.Type(2, 0, "meanwhile ");
+  h.DeliverAll();
+  h.Connect(1);
+  h.DeliverAll();
+  h.ExpectConverged("meanwhile before inflight buffered ");
+  // The in-flight op came back in the catch-up and counted as its ack.
+  EXPECT_EQ(h.server().head_revision(), 4u);
+}
+
+TEST(OtProtocol, InconsistentClientStorageIsRejected) {
+  EXPECT_FALSE(OtClient::Restore(1, "\xff\xff", EngineOptions{}).ok());
+  OtClient client(1, EngineOptions{});
+  ASSERT_TRUE(client.ApplyLocal(Intent{IntentId{1, 1}, InsertText{0, "abc "}}).ok());
+  wire::ClientDurableState stored;
+  ASSERT_TRUE(stored.ParseFromString(client.DurableState()));
+  ASSERT_TRUE(OtClient::Restore(1, stored.SerializeAsString(), EngineOptions{}).ok());
+  stored.set_document("abcdef ");  // the buffer no longer ends at the document
+  auto restored = OtClient::Restore(1, stored.SerializeAsString(), EngineOptions{});
+  ASSERT_FALSE(restored.ok());
+  EXPECT_NE(std::string(restored.status().message()).find("buffer does not end at the document"), std::string::npos);
+  // Another user's intents in this client's storage are not its own edits.
+  ASSERT_TRUE(stored.ParseFromString(client.DurableState()));
+  stored.mutable_buffer()->mutable_intents(0)->set_replica(2);
+  EXPECT_FALSE(OtClient::Restore(1, stored.SerializeAsString(), EngineOptions{}).ok());
 }
 
 TEST(OtProtocol, WelcomeClaimingOpsALiveClientNeverSentIsRejected) {
