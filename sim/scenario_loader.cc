@@ -246,6 +246,15 @@ class Validator {
         return Error(r_tree, r, "detect_after_s", -1, "must be > 0 (the heartbeat timeout that notices a dead link)");
       }
     }
+    if (s.has_clocks()) {
+      const auto* c_tree = Nested(tree, s, "clocks", -1);
+      if (!(s.clocks().max_skew_ms() >= 0) || s.clocks().max_skew_ms() > kMaxDelayMs) {
+        return Error(c_tree, s.clocks(), "max_skew_ms", -1, "must be in [0, 86400000] ms");
+      }
+      if (!(s.clocks().max_drift_ppm() >= 0) || s.clocks().max_drift_ppm() > 100000) {
+        return Error(c_tree, s.clocks(), "max_drift_ppm", -1, "must be in [0, 100000] ppm (quartz drifts ~10-100)");
+      }
+    }
     for (int k = 0; k < s.server_crashes_size(); ++k) {
       const scenario::ServerCrash& crash = s.server_crashes(k);
       const auto* c_tree = Nested(tree, s, "server_crashes", k);

@@ -100,6 +100,13 @@ SwarmDraw ApplySwarm(const scenario::Scenario& base, uint64_t seed) {
     w->set_duration_s(std::max(1.0, SampleUniform(prng, 0.05, 0.5) * active));
     on.push_back(absl::StrFormat("offline(user %d, %.0fs)", w->user(), w->duration_s()));
   }
+  if (prng.Bernoulli(0.3) && !s.has_clocks()) {
+    // NTP-synced machines are within tens of ms; phones and laptops that
+    // slept can be seconds off. Quartz drifts tens of ppm.
+    s.mutable_clocks()->set_max_skew_ms(SampleUniform(prng, 10, 30000));
+    s.mutable_clocks()->set_max_drift_ppm(SampleUniform(prng, 1, 200));
+    on.push_back(absl::StrFormat("clocks(+-%.0fms)", s.clocks().max_skew_ms()));
+  }
   // Backoff up to 30 s and detection timeouts need room to settle.
   s.set_converge_within_s(std::max(s.converge_within_s(), 120.0));
   draw.summary = on.empty() ? "none" : absl::StrJoin(on, " ");

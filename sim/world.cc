@@ -14,6 +14,7 @@
 #include "engines/common/probes.h"
 #include "sim/distributions.h"
 #include "sim/latency_stats.h"
+#include "sim/node_clock.h"
 #include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
 #include "sim/websocket_framing.h"
@@ -56,7 +57,8 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       engine_options_{options.check_invariants},
       user_count_(UserCount(scenario)),
       network_(LinksOf(scenario), seed),
-      fault_prng_(Prng::ForStream(seed, kFaultStream)) {
+      fault_prng_(Prng::ForStream(seed, kFaultStream)),
+      clocks_(DrawClocks(scenario_, seed, user_count_)) {
   COLLABSIM_CHECK(user_count_ >= 1);
   server_ = engine_.CreateServer(engine_options_);
   for (ReplicaId user = 1; user <= user_count_; ++user) {
@@ -70,6 +72,10 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   cuts_to_server_.assign(user_count_, 0);
   crashed_.assign(user_count_, false);
   cuts_to_client_.assign(user_count_, 0);
+  for (const NodeClock& clock : scenario_.has_clocks() ? clocks_ : std::vector<NodeClock>{}) {
+    trace_.Add(static_cast<uint64_t>(clock.skew_ns()));
+    trace_.Add(static_cast<uint64_t>(clock.drift_ppb()));
+  }
   if (scenario_.drops().mean_interval_s() > 0) {
     reconnect_delay_ = std::make_unique<DelayModel>(scenario_.drops().reconnect_delay());
   }
@@ -107,6 +113,10 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   }
   for (const auto& crash : scenario.server_crashes()) {
     absl::StrAppendFormat(&faults, " server_crash=@%gs+%gs", crash.at_s(), crash.downtime_s());
+  }
+  if (scenario.has_clocks()) {
+    absl::StrAppendFormat(&faults, " clocks=skew+-%gms,drift+-%gppm", scenario.clocks().max_skew_ms(),
+                          scenario.clocks().max_drift_ppm());
   }
   if (scenario.server().accept_per_s() > 0) absl::StrAppendFormat(&faults, " accept_per_s=%g", scenario.server().accept_per_s());
   if (scenario.has_reconnect_backoff()) {
@@ -266,7 +276,7 @@ void World::OnUserAction(ReplicaId user) {
     if (!action.inserted_word.empty()) oracle_.RecordInsert(action.inserted_word, intent.id);
     for (const std::string& word : action.deleted_words) oracle_.RecordDelete(word, intent.id);
     const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
-    absl::Status status = client.ApplyLocal(intent);
+    absl::Status status = Clocked(client).ApplyLocal(intent);
     if (options_.measure_cpu_ns) local_apply_cpu_ns_.push_back(options_.measure_cpu_ns() - cpu_before);
     if (!status.ok()) {
       AddViolation("engine_error", absl::StrFormat("user %d rejected its own intent %s: %s", user, Describe(intent),
@@ -291,7 +301,7 @@ void World::OnDeliver(Event& event) {
   trace_.Add((uint64_t{event.node} << 32) | event.to);
   trace_.AddBytes(event.bytes);
   Replica& receiver = event.to == kServerReplica ? *server_ : ClientOf(event.to);
-  absl::Status status = receiver.Receive(event.node, event.bytes);
+  absl::Status status = Clocked(receiver).Receive(event.node, event.bytes);
   if (!status.ok()) {
     AddViolation("engine_error", absl::StrFormat("replica %d rejected a message from %d: %s", event.to, event.node,
                                                  status.ToString()));
@@ -338,12 +348,17 @@ void World::Flush(Replica& replica) {
   }
 }
 
+Replica& World::Clocked(Replica& replica) {
+  replica.SetLocalTime(clocks_[replica.id()].Read(queue_.now()));
+  return replica;
+}
+
 void World::ConnectUser(ReplicaId user) {
   network_.Connect(user);
   trace_.Add(kTagConnect);
   trace_.Add(user);
-  server_->Connected(user);
-  ClientOf(user).Connected(kServerReplica);
+  Clocked(*server_).Connected(user);
+  Clocked(ClientOf(user)).Connected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
 }
@@ -353,8 +368,8 @@ void World::DisconnectUser(ReplicaId user) {
   trace_.Add(kTagDrop);
   trace_.Add(user);
   result_.set_connection_drops(result_.connection_drops() + 1);
-  server_->Disconnected(user);
-  ClientOf(user).Disconnected(kServerReplica);
+  Clocked(*server_).Disconnected(user);
+  Clocked(ClientOf(user)).Disconnected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
 }

@@ -24,6 +24,7 @@
 #include "scenario.pb.h"
 #include "sim/event_queue.h"
 #include "sim/network.h"
+#include "sim/node_clock.h"
 #include "sim/synthetic_user.h"
 #include "sim/trace_hash.h"
 
@@ -125,6 +126,8 @@ class World {
   void AddViolation(const std::string& invariant, const std::string& detail);
   void Finish();
   Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
+  // Sets `replica`'s clock reading for now; returns it, for the call.
+  Replica& Clocked(Replica& replica);
   // Server first, then users 1..N.
   std::vector<const Replica*> AllReplicas() const;
 
@@ -154,6 +157,7 @@ class World {
   std::vector<IntentId> server_applied_;
   Network network_;
   Prng fault_prng_;
+  std::vector<NodeClock> clocks_;  // by replica id (0 = server)
   std::unique_ptr<DelayModel> reconnect_delay_;
   EventQueue<Event> queue_;
   TraceHash trace_;

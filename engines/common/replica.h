@@ -1,6 +1,7 @@
 // The op interface every engine implements: a sans-IO replica state machine.
 // A replica owns no socket, thread, clock or random source; the simulator (or
-// a live transport) drives it and collects what it wants to send.
+// a live transport) drives it, tells it the time on its own clock, and
+// collects what it wants to send.
 //
 // Mapping to ARCHITECTURE.md: apply_local -> ApplyLocal, receive -> Receive,
 // connected/disconnected -> Connected/Disconnected, view -> GetView,
@@ -84,11 +85,18 @@ class Replica {
   // everything else, and Engine::Restore* rebuilds a replica from it.
   virtual std::string DurableState() const = 0;
 
+  // The node's own clock reading (nanoseconds), set by the driver before
+  // each call above. It may be skewed and drift against other nodes'
+  // clocks; engines that timestamp with a clock read it, others ignore it.
+  void SetLocalTime(int64_t local_time_ns) { local_time_ns_ = local_time_ns; }
+  int64_t local_time_ns() const { return local_time_ns_; }
+
  protected:
   explicit Replica(ReplicaId id) : id_(id) {}
 
  private:
   ReplicaId id_;
+  int64_t local_time_ns_ = 0;
 };
 
 }  // namespace collabsim

@@ -82,6 +82,7 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"random partitions every 0 s", Replace(kValid, "active_s: 10", "active_s: 10\nrandom_partitions { mean_interval_s: 0 duration { constant_ms: 5 } max_users: 1 detect_after_s: 1 }"), "f:8:21: field RandomPartitions.mean_interval_s: must be > 0"},
       {"random partitions without a duration", Replace(kValid, "active_s: 10", "active_s: 10\nrandom_partitions { mean_interval_s: 2 max_users: 1 detect_after_s: 1 }"), "f:8:1: field RandomPartitions.duration: random_partitions.duration needs one of"},
       {"random partitions one-way percentage", Replace(kValid, "active_s: 10", "active_s: 10\nrandom_partitions { mean_interval_s: 2 duration { constant_ms: 5 } max_users: 1 one_way_fraction: 50 detect_after_s: 1 }"), "f:8:81: field RandomPartitions.one_way_fraction: must be in [0, 1]"},
+      {"negative clock skew", Replace(kValid, "active_s: 10", "active_s: 10\nclocks { max_skew_ms: -3 }"), "f:8:10: field Clocks.max_skew_ms: must be in [0, 86400000] ms"},
       {"pareto shape", Replace(kValid, "constant_ms: 10", "pareto { scale_ms: 5 shape: 0 }"), "f:4:41: field Pareto.shape"},
   };
   for (const Mistake& m : mistakes) {

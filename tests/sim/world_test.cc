@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "engines/ot/ot_client.h"
 #include "engines/ot/ot_engine.h"
 #include "ot_wire.pb.h"
@@ -330,6 +333,69 @@ TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
   const results::RunResult forgetful = World(scenario, ForgetfulEngine(), 6).Run();
   EXPECT_GT(forgetful.oracle().lost(), 0u);
   ASSERT_GT(forgetful.violations_size(), 0);
+}
+
+// OT clients that note the clock reading at each local edit.
+class ClockReadingEngine : public Engine {
+ public:
+  explicit ClockReadingEngine(std::vector<std::pair<ReplicaId, int64_t>>* readings) : readings_(readings) {}
+  const EngineTraits& traits() const override { return traits_; }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
+    return std::make_unique<Reading>(id, o, readings_);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
+    return OtEngine().RestoreServer(state, o);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view state,
+                                                         const EngineOptions& o) const override {
+    return OtEngine().RestoreClient(id, state, o);
+  }
+
+ private:
+  class Reading : public ot::OtClient {
+   public:
+    Reading(ReplicaId id, const EngineOptions& o, std::vector<std::pair<ReplicaId, int64_t>>* readings)
+        : OtClient(id, o), readings_(readings) {}
+    absl::Status ApplyLocal(const Intent& intent) override {
+      readings_->emplace_back(id(), local_time_ns());
+      return OtClient::ApplyLocal(intent);
+    }
+
+   private:
+    std::vector<std::pair<ReplicaId, int64_t>>* readings_;
+  };
+  std::vector<std::pair<ReplicaId, int64_t>>* readings_;
+  EngineTraits traits_{"clock-reading", "test-only: records clock readings", Topology::kClientServer, false};
+};
+
+TEST(World, EachNodeReadsItsOwnSkewedClock) {
+  scenario::Scenario scenario = Short("team", 120);
+  scenario.clear_require_probe();
+  std::vector<std::pair<ReplicaId, int64_t>> exact, skewed;
+  const results::RunResult a = World(scenario, ClockReadingEngine(&exact), 4).Run();
+  scenario.mutable_clocks()->set_max_skew_ms(3000);
+  scenario.mutable_clocks()->set_max_drift_ppm(200);
+  const results::RunResult b = World(scenario, ClockReadingEngine(&skewed), 4).Run();
+  // OT never reads the clock, so the runs match event for event, and the
+  // exact run's readings are the true times of the skewed run's edits.
+  ASSERT_EQ(exact.size(), skewed.size());
+  ASSERT_GT(exact.size(), 20u);
+  std::map<ReplicaId, std::set<int64_t>> offsets;
+  for (size_t k = 0; k < exact.size(); ++k) {
+    ASSERT_EQ(exact[k].first, skewed[k].first);
+    const int64_t offset = skewed[k].second - exact[k].second;
+    const int64_t bound = 3000 * kMillisecond + exact[k].second / 1'000'000 * 200 + 1;
+    EXPECT_LE(std::abs(offset), bound);
+    offsets[exact[k].first].insert(offset / kMillisecond);
+  }
+  // Users' clocks disagree with true time and with each other.
+  std::set<int64_t> first_offsets;
+  for (const auto& [user, seen] : offsets) first_offsets.insert(*seen.begin());
+  EXPECT_GT(first_offsets.size(), 1u);
+  // Clock draws are fault activity: they change the trace hash, not the outcome.
+  EXPECT_NE(a.trace_hash(), b.trace_hash());
+  EXPECT_EQ(b.violations_size(), 0);
 }
 
 TEST(World, SetupLineNamesSeedAndOptions) {
