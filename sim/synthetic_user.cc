@@ -5,16 +5,47 @@
 
 #include "check/intent_oracle.h"
 #include "engines/common/check.h"
+#include "engines/common/utf8.h"
 #include "sim/distributions.h"
 
 namespace collabsim::sim {
 
-std::vector<uint64_t> WordBoundaries(const std::string& text) {
-  std::vector<uint64_t> boundaries{0};
-  for (size_t k = 0; k < text.size(); ++k) {
-    if (text[k] == ' ') boundaries.push_back(k + 1);
+namespace {
+
+// Code points in the first `bytes` bytes of valid UTF-8.
+uint64_t CodePointsIn(const std::string& utf8, size_t bytes) {
+  uint64_t n = 0;
+  for (size_t k = 0; k < bytes; ++k) n += (static_cast<unsigned char>(utf8[k]) & 0xC0) != 0x80;
+  return n;
+}
+
+constexpr uint64_t kWindow = 64;
+
+}  // namespace
+
+uint64_t BoundaryAtOrBefore(const Replica& replica, uint64_t position) {
+  uint64_t end = std::min(position, replica.TextLength());
+  while (end > 0) {
+    const uint64_t begin = end > kWindow ? end - kWindow : 0;
+    const std::string slice = replica.TextSlice(begin, end - begin);
+    const size_t space = slice.rfind(' ');
+    if (space != std::string::npos) return begin + CodePointsIn(slice, space + 1);
+    end = begin;
   }
-  return boundaries;
+  return 0;
+}
+
+std::vector<std::string> WordsFrom(const Replica& replica, uint64_t boundary, size_t count) {
+  const uint64_t length = replica.TextLength();
+  for (uint64_t window = kWindow * count;; window *= 2) {
+    const std::string slice = replica.TextSlice(boundary, window);
+    std::vector<std::string> words;
+    size_t at = 0;
+    for (size_t space; words.size() < count && (space = slice.find(' ', at)) != std::string::npos; at = space + 1) {
+      words.push_back(slice.substr(at, space - at));
+    }
+    if (words.size() == count || boundary + window >= length) return words;
+  }
 }
 
 SyntheticUser::SyntheticUser(ReplicaId user, const scenario::Typing& typing, Prng prng)
@@ -37,14 +68,14 @@ void SyntheticUser::StartPause(Action* action) {
   action->next_in = pause_slice_;
 }
 
-SyntheticUser::Action SyntheticUser::Next(const View& view) {
+SyntheticUser::Action SyntheticUser::Next(const Replica& replica) {
   Action action;
-  const std::vector<uint64_t> boundaries = WordBoundaries(view.text);
-  auto cursor_it = view.cursors.find(user_);
-  const uint64_t cursor = cursor_it == view.cursors.end() ? 0 : cursor_it->second;
+  const uint64_t length = replica.TextLength();
   // Snap to the boundary at or before the cursor.
-  const uint64_t at = *(std::upper_bound(boundaries.begin(), boundaries.end(), cursor) - 1);
-  auto random_boundary = [&] { return boundaries[prng_.UniformInt(boundaries.size())]; };
+  const uint64_t at = BoundaryAtOrBefore(replica, replica.OwnCursor());
+  // A word boundary chosen by clicking on a uniformly random character (or
+  // the end): long words are a little likelier targets, as on a screen.
+  auto random_boundary = [&] { return BoundaryAtOrBefore(replica, prng_.UniformInt(length + 1)); };
 
   if (mode_ == Mode::kTyping) {
     action.inserted_word = check::TokenWord(user_, ++word_counter_);
@@ -62,23 +93,24 @@ SyntheticUser::Action SyntheticUser::Next(const View& view) {
     action.next_in = pause_slice_;
     return action;
   }
-  const size_t words = boundaries.size() - 1;  // complete words in view
-  if (words > 0 && prng_.Bernoulli(typing_.delete_fraction())) {
-    const size_t first = prng_.UniformInt(words);
-    const size_t count = std::min<size_t>(words - first, 1 + prng_.UniformInt(typing_.delete_words_max()));
-    const uint64_t begin = boundaries[first];
-    const uint64_t end = boundaries[first + count];
-    for (size_t w = first; w < first + count; ++w) {
-      action.deleted_words.push_back(view.text.substr(boundaries[w], boundaries[w + 1] - boundaries[w] - 1));
+  if (length > 0 && prng_.Bernoulli(typing_.delete_fraction())) {
+    // Whole words from the one under a random character; only words that
+    // end in a space (complete) are taken.
+    const uint64_t begin = BoundaryAtOrBefore(replica, prng_.UniformInt(length));
+    const auto wanted = static_cast<size_t>(1 + prng_.UniformInt(typing_.delete_words_max()));
+    action.deleted_words = WordsFrom(replica, begin, wanted);
+    if (!action.deleted_words.empty()) {
+      uint64_t deleted = 0;
+      for (const std::string& word : action.deleted_words) deleted += CountCodePoints(word) + 1;
+      action.intent = DeleteText{begin, deleted};
+      StartPause(&action);
+      return action;
     }
-    action.intent = DeleteText{begin, end - begin};
-    StartPause(&action);
-    return action;
   }
   // Click where the burst will go, think briefly, then type.
   mode_ = Mode::kTyping;
   words_left_ = static_cast<uint32_t>(prng_.UniformInRange(typing_.burst_words_min(), typing_.burst_words_max()));
-  action.intent = MoveCursor{prng_.Bernoulli(typing_.hot_spot_fraction()) ? boundaries.back() : random_boundary()};
+  action.intent = MoveCursor{prng_.Bernoulli(typing_.hot_spot_fraction()) ? BoundaryAtOrBefore(replica, length) : random_boundary()};
   action.next_in = FromSeconds(SampleUniform(prng_, 0.3, 1.5));
   return action;
 }

@@ -7,6 +7,8 @@
 // every token intact.
 //
 // Determinism: draws only from its own Prng; reads only the user's own view.
+// Cost: O(a few words) per action given O(1) slices, so three-week sessions
+// with megabyte documents stay fast.
 #pragma once
 
 #include <optional>
@@ -32,8 +34,9 @@ class SyntheticUser {
 
   SyntheticUser(ReplicaId user, const scenario::Typing& typing, Prng prng);
 
-  // The user's next action given what they see now.
-  Action Next(const View& view);
+  // The user's next action given what they see now on their replica (read
+  // through its cheap TextLength/TextSlice/OwnCursor, a few words at a time).
+  Action Next(const Replica& replica);
 
   // Delay before this user's first action.
   SimTime InitialDelay();
@@ -54,7 +57,12 @@ class SyntheticUser {
   uint64_t word_counter_ = 0;
 };
 
-// Positions where a word may be inserted: 0 and just after every space.
-std::vector<uint64_t> WordBoundaries(const std::string& text);
+// Word boundaries are 0 and the positions just after a space. The boundary
+// at or before `position` (clamped to the text), in code points.
+uint64_t BoundaryAtOrBefore(const Replica& replica, uint64_t position);
+
+// Up to `count` complete (space-terminated) words starting at `boundary`,
+// without their spaces.
+std::vector<std::string> WordsFrom(const Replica& replica, uint64_t boundary, size_t count);
 
 }  // namespace collabsim::sim

@@ -69,6 +69,15 @@ class Replica {
   virtual void Disconnected(ReplicaId peer) = 0;
 
   virtual View GetView() const = 0;
+
+  // Cheap reads of the same view for drivers that act on a long document
+  // one word at a time (synthetic users): its length and a slice, in code
+  // points, and this replica's own cursor. The defaults build the whole
+  // view; engines override them with direct reads of their structure.
+  virtual uint64_t TextLength() const;
+  // Code points [from, from + count), clamped to the text; UTF-8.
+  virtual std::string TextSlice(uint64_t from, uint64_t count) const;
+  virtual uint64_t OwnCursor() const;
   virtual ReplicaStats Stats() const = 0;
 
   // Messages produced since the last call, in send order.

@@ -267,6 +267,11 @@ View OtClient::GetView() const {
   return view;
 }
 
+std::string OtClient::TextSlice(uint64_t from, uint64_t count) const {
+  if (from >= doc_.size()) return std::string();
+  return EncodeUtf8(std::u32string_view(doc_).substr(from, count));
+}
+
 ReplicaStats OtClient::Stats() const {
   ReplicaStats stats;
   stats.memory.content_bytes = doc_.capacity() * sizeof(char32_t);

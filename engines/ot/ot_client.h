@@ -43,6 +43,9 @@ class OtClient : public Replica {
   void Connected(ReplicaId peer) override;
   void Disconnected(ReplicaId peer) override;
   View GetView() const override;
+  uint64_t TextLength() const override { return doc_.size(); }
+  std::string TextSlice(uint64_t from, uint64_t count) const override;
+  uint64_t OwnCursor() const override { return cursor_; }
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;

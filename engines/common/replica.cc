@@ -1,0 +1,37 @@
+// Default cheap reads: correct for any engine, O(document) each; engines
+// with a flat or indexed document override them.
+#include "engines/common/replica.h"
+
+#include <algorithm>
+
+#include "engines/common/utf8.h"
+
+namespace collabsim {
+
+uint64_t Replica::TextLength() const { return CountCodePoints(GetView().text); }
+
+std::string Replica::TextSlice(uint64_t from, uint64_t count) const {
+  const std::string text = GetView().text;
+  // Byte offsets of code points `from` and `from + count`.
+  auto offset_of = [&](uint64_t code_points) {
+    size_t at = 0;
+    for (uint64_t seen = 0; at < text.size(); ++at) {
+      if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) {
+        if (seen == code_points) return at;
+        ++seen;
+      }
+    }
+    return text.size();
+  };
+  const size_t begin = offset_of(from);
+  const size_t end = offset_of(from + std::min(count, UINT64_MAX - from));
+  return text.substr(begin, end - begin);
+}
+
+uint64_t Replica::OwnCursor() const {
+  const View view = GetView();
+  const auto it = view.cursors.find(id_);
+  return it == view.cursors.end() ? 0 : it->second;
+}
+
+}  // namespace collabsim
