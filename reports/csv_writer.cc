@@ -27,7 +27,7 @@ std::string RunsToCsv(const results::ResultsFile& file) {
       "bytes,wire_bytes,messages_dropped,connection_drops,latency_samples,p50_ms,p95_ms,p99_ms,max_ms,mean_ms,"
       "convergence_s,simulated_s,events,server_bytes_peak,client_bytes_peak,history_bytes,tokens_inserted,"
       "tokens_deleted,lost,duplicated,resurrected,corrupted,loss_rate,measured_cpu_s,measured_local_apply_us_mean,"
-      "measured_local_apply_us_p99";
+      "measured_local_apply_us_p99,measured_max_receive_ms";
   // One column per probe, named as in the first run (every run lists them all).
   std::vector<std::string> probe_names;
   if (file.runs_size() > 0) {
@@ -56,7 +56,7 @@ std::string RunsToCsv(const results::ResultsFile& file) {
         absl::StrFormat("%d", o.lost()), absl::StrFormat("%d", o.duplicated()), absl::StrFormat("%d", o.resurrected()),
         absl::StrFormat("%d", o.corrupted()), absl::StrFormat("%.6f", o.loss_rate()),
         absl::StrFormat("%.4f", r.measured_cpu_s()), absl::StrFormat("%.3f", r.measured_local_apply_us_mean()),
-        absl::StrFormat("%.3f", r.measured_local_apply_us_p99())};
+        absl::StrFormat("%.3f", r.measured_local_apply_us_p99()), absl::StrFormat("%.3f", r.measured_max_receive_ms())};
     for (const std::string& name : probe_names) {
       uint64_t count = 0;
       for (const auto& probe : r.probes()) count = probe.name() == name ? probe.count() : count;

@@ -264,7 +264,7 @@ void World::OnUserAction(ReplicaId user) {
     return;
   }
   Replica& client = ClientOf(user);
-  SyntheticUser::Action action = users_[user - 1].Next(client.GetView());
+  SyntheticUser::Action action = users_[user - 1].Next(client);
   if (action.intent.has_value()) {
     const Intent intent{IntentId{user, next_intent_seq_[user - 1]++}, *action.intent};
     intent_times_[user - 1].push_back(queue_.now());
@@ -301,7 +301,15 @@ void World::OnDeliver(Event& event) {
   trace_.Add((uint64_t{event.node} << 32) | event.to);
   trace_.AddBytes(event.bytes);
   Replica& receiver = event.to == kServerReplica ? *server_ : ClientOf(event.to);
+  const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
   absl::Status status = Clocked(receiver).Receive(event.node, event.bytes);
+  if (options_.measure_cpu_ns) {
+    const double ms = static_cast<double>(options_.measure_cpu_ns() - cpu_before) / 1e6;
+    if (ms > result_.measured_max_receive_ms()) {
+      result_.set_measured_max_receive_ms(ms);
+      result_.set_measured_max_receive_replica(receiver.id());
+    }
+  }
   if (!status.ok()) {
     AddViolation("engine_error", absl::StrFormat("replica %d rejected a message from %d: %s", event.to, event.node,
                                                  status.ToString()));

@@ -32,6 +32,8 @@ std::string Deterministic(results::ResultsFile file) {
     run.clear_measured_cpu_s();
     run.clear_measured_local_apply_us_mean();
     run.clear_measured_local_apply_us_p99();
+    run.clear_measured_max_receive_ms();
+    run.clear_measured_max_receive_replica();
   }
   reports::Canonicalize({"ot"}, &file);
   return reports::ResultsToJson(file);
