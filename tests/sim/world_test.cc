@@ -398,6 +398,29 @@ TEST(World, EachNodeReadsItsOwnSkewedClock) {
   EXPECT_EQ(b.violations_size(), 0);
 }
 
+// `plane` scaled from three weeks to half a day offline (the full one runs
+// in release; see README): the traveller's whole divergence merges in one
+// catch-up with nothing lost, and the run says so through its probes.
+TEST(World, PlaneTravellerMergesOneLongDivergence) {
+  scenario::Scenario scenario = Load("plane");
+  scenario.mutable_offline(0)->set_start_s(600);
+  scenario.mutable_offline(0)->set_duration_s(12 * 3600);
+  scenario.set_active_s(12 * 3600 + 1200);
+  const results::RunResult result = World(scenario, OtEngine(), 3).Run();
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  EXPECT_TRUE(result.converged());
+  EXPECT_GT(result.oracle().tokens_surviving(), 1000u);
+  EXPECT_EQ(result.oracle().lost(), 0u);
+  uint64_t catch_ups = 0;
+  for (const auto& probe : result.probes()) {
+    if (probe.name() == "catch_up_after_long_offline") catch_ups = probe.count();
+  }
+  EXPECT_GE(catch_ups, 1u);
+  // The traveller's edits became visible to the others only at the end:
+  // about twelve hours late.
+  EXPECT_GT(result.remote_visible().max_ms(), 11.0 * 3600 * 1000);
+}
+
 TEST(World, SetupLineNamesSeedAndOptions) {
   const std::string line = World(Load("team"), OtEngine(), 77).SetupLine();
   EXPECT_NE(line.find("seed=77"), std::string::npos);
