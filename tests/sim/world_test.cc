@@ -105,12 +105,15 @@ TEST(World, OfflineUserCatchesUp) {
 }
 
 // An engine whose clients never send anything: edits stay local.
-class SilentEngine : public Engine {
+// The real OT engine under another name; each test engine below overrides
+// the one part it breaks or observes.
+class OtBasedEngine : public Engine {
  public:
+  explicit OtBasedEngine(EngineTraits traits) : traits_(std::move(traits)) {}
   const EngineTraits& traits() const override { return traits_; }
   std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
   std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
-    return std::make_unique<Silent>(id, o);
+    return OtEngine().CreateClient(id, o);
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
     return OtEngine().RestoreServer(state, o);
@@ -118,6 +121,17 @@ class SilentEngine : public Engine {
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view state,
                                                          const EngineOptions& o) const override {
     return OtEngine().RestoreClient(id, state, o);
+  }
+
+ private:
+  EngineTraits traits_;
+};
+
+class SilentEngine : public OtBasedEngine {
+ public:
+  SilentEngine() : OtBasedEngine({"silent", "test-only: never sends edits", Topology::kClientServer, false}) {}
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
+    return std::make_unique<Silent>(id, o);
   }
 
  private:
@@ -130,7 +144,6 @@ class SilentEngine : public Engine {
       return out;
     }
   };
-  EngineTraits traits_{"silent", "test-only: never sends edits", Topology::kClientServer, false};
 };
 
 TEST(World, CheckersCatchAnEngineThatLosesEdits) {
@@ -250,13 +263,11 @@ TEST(World, ServerCrashKeepsEveryAcknowledgedEdit) {
 }
 
 // An engine whose restarted server forgets the last op it acknowledged.
-class ForgetfulEngine : public Engine {
+class ForgetfulEngine : public OtBasedEngine {
  public:
-  const EngineTraits& traits() const override { return traits_; }
-  std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
-  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
-    return OtEngine().CreateClient(id, o);
-  }
+  ForgetfulEngine()
+      : OtBasedEngine({"forgetful", "test-only: loses its last acknowledged op on restart", Topology::kClientServer,
+                       false}) {}
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
     ot::wire::ServerDurableState log;
     if (!log.ParseFromArray(state.data(), static_cast<int>(state.size()))) return absl::InvalidArgumentError("bad");
@@ -271,10 +282,6 @@ class ForgetfulEngine : public Engine {
     if (stored.has_buffer()) return OtEngine().CreateClient(id, o);
     return OtEngine().RestoreClient(id, state, o);
   }
-
- private:
-  EngineTraits traits_{"forgetful", "test-only: loses its last acknowledged op on restart", Topology::kClientServer,
-                       false};
 };
 
 TEST(World, DurabilityCheckerCatchesALostAcknowledgedOp) {
@@ -336,20 +343,13 @@ TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
 }
 
 // OT clients that note the clock reading at each local edit.
-class ClockReadingEngine : public Engine {
+class ClockReadingEngine : public OtBasedEngine {
  public:
-  explicit ClockReadingEngine(std::vector<std::pair<ReplicaId, int64_t>>* readings) : readings_(readings) {}
-  const EngineTraits& traits() const override { return traits_; }
-  std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override { return OtEngine().CreateServer(o); }
+  explicit ClockReadingEngine(std::vector<std::pair<ReplicaId, int64_t>>* readings)
+      : OtBasedEngine({"clock-reading", "test-only: records clock readings", Topology::kClientServer, false}),
+        readings_(readings) {}
   std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& o) const override {
     return std::make_unique<Reading>(id, o, readings_);
-  }
-  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
-    return OtEngine().RestoreServer(state, o);
-  }
-  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view state,
-                                                         const EngineOptions& o) const override {
-    return OtEngine().RestoreClient(id, state, o);
   }
 
  private:
@@ -366,7 +366,6 @@ class ClockReadingEngine : public Engine {
     std::vector<std::pair<ReplicaId, int64_t>>* readings_;
   };
   std::vector<std::pair<ReplicaId, int64_t>>* readings_;
-  EngineTraits traits_{"clock-reading", "test-only: records clock readings", Topology::kClientServer, false};
 };
 
 TEST(World, EachNodeReadsItsOwnSkewedClock) {
