@@ -33,6 +33,17 @@ struct Mistake {
   std::string expected;  // substring of the error, including "file:line:col"
 };
 
+// Each mistake, read as file `source`, is rejected with its expected message.
+void ExpectEachRejected(const std::vector<Mistake>& mistakes, const std::string& source) {
+  for (const Mistake& m : mistakes) {
+    auto scenario = ParseScenario(m.text, source);
+    ASSERT_FALSE(scenario.ok()) << m.name;
+    EXPECT_EQ(scenario.status().code(), absl::StatusCode::kInvalidArgument) << m.name;
+    EXPECT_NE(std::string(scenario.status().message()).find(m.expected), std::string::npos)
+        << m.name << ": got \"" << scenario.status().message() << "\"";
+  }
+}
+
 TEST(ScenarioLoader, EveryBuiltinLoads) {
   for (const BuiltinScenario& builtin : BuiltinScenarios()) {
     auto scenario = LoadScenario(builtin.name);
@@ -85,13 +96,7 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"negative clock skew", Replace(kValid, "active_s: 10", "active_s: 10\nclocks { max_skew_ms: -3 }"), "f:8:10: field Clocks.max_skew_ms: must be in [0, 86400000] ms"},
       {"pareto shape", Replace(kValid, "constant_ms: 10", "pareto { scale_ms: 5 shape: 0 }"), "f:4:41: field Pareto.shape"},
   };
-  for (const Mistake& m : mistakes) {
-    auto scenario = ParseScenario(m.text, "f");
-    ASSERT_FALSE(scenario.ok()) << m.name;
-    EXPECT_EQ(scenario.status().code(), absl::StatusCode::kInvalidArgument) << m.name;
-    EXPECT_NE(std::string(scenario.status().message()).find(m.expected), std::string::npos)
-        << m.name << ": got \"" << scenario.status().message() << "\"";
-  }
+  ExpectEachRejected(mistakes, "f");
 }
 
 // The same scenario as kValid, in JSON, with camelCase and snake_case keys.
@@ -153,13 +158,7 @@ TEST(ScenarioLoader, EachJsonMistakeIsLocatedAndNamed) {
       {"duplicate key", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": 10, \"active_s\": 11"), "f.json:7:29: Non-repeated field \"active_s\" is specified multiple times"},
       {"unknown user", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": 10, \"offline\": [{\"user\": 5, \"start_s\": 1, \"duration_s\": 1}]"), "f.json:7:32: field OfflineWindow.user: names user 5"},
   };
-  for (const Mistake& m : mistakes) {
-    auto scenario = ParseScenario(m.text, "f.json");
-    ASSERT_FALSE(scenario.ok()) << m.name;
-    EXPECT_EQ(scenario.status().code(), absl::StatusCode::kInvalidArgument) << m.name;
-    EXPECT_NE(std::string(scenario.status().message()).find(m.expected), std::string::npos)
-        << m.name << ": got \"" << scenario.status().message() << "\"";
-  }
+  ExpectEachRejected(mistakes, "f.json");
 }
 
 TEST(ScenarioLoader, UnknownNameListsBuiltins) {

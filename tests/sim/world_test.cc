@@ -297,27 +297,8 @@ TEST(World, DurabilityCheckerCatchesALostAcknowledgedOp) {
       << result.violations(0).detail();
 }
 
-TEST(World, ClientCrashLosesOnlyWhatTheServerNeverGot) {
-  scenario::Scenario scenario = Short("team", 90);
-  scenario.clear_require_probe();
-  scenario.mutable_typing()->set_pause_mean_s(1);
-  auto* offline = scenario.add_offline();  // user 2 types offline, then crashes
-  offline->set_user(2);
-  offline->set_start_s(20);
-  offline->set_duration_s(30);
-  auto* crash = scenario.add_client_crashes();
-  crash->set_user(2);
-  crash->set_at_s(40);
-  crash->set_restart_after_s(5);
-  const results::RunResult result = World(scenario, OtEngine(), 6).Run();
-  EXPECT_EQ(result.client_crashes(), 1u);
-  EXPECT_GT(result.oracle().lost_by_crash(), 0u);
-  EXPECT_EQ(result.oracle().lost(), 0u);
-  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
-}
-
-// The same crash with local storage: nothing is lost, not even by the crash.
-TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
+// User 2 types offline from 20 s to 50 s and its app crashes at 40 s.
+scenario::Scenario OfflineThenCrash(bool local_storage) {
   scenario::Scenario scenario = Short("team", 90);
   scenario.clear_require_probe();
   scenario.mutable_typing()->set_pause_mean_s(1);
@@ -329,7 +310,22 @@ TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
   crash->set_user(2);
   crash->set_at_s(40);
   crash->set_restart_after_s(5);
-  crash->set_local_storage(true);
+  crash->set_local_storage(local_storage);
+  return scenario;
+}
+
+TEST(World, ClientCrashLosesOnlyWhatTheServerNeverGot) {
+  const scenario::Scenario scenario = OfflineThenCrash(/*local_storage=*/false);
+  const results::RunResult result = World(scenario, OtEngine(), 6).Run();
+  EXPECT_EQ(result.client_crashes(), 1u);
+  EXPECT_GT(result.oracle().lost_by_crash(), 0u);
+  EXPECT_EQ(result.oracle().lost(), 0u);
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+}
+
+// The same crash with local storage: nothing is lost, not even by the crash.
+TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
+  const scenario::Scenario scenario = OfflineThenCrash(/*local_storage=*/true);
   const results::RunResult result = World(scenario, OtEngine(), 6).Run();
   EXPECT_EQ(result.client_crashes(), 1u);
   EXPECT_EQ(result.oracle().lost_by_crash(), 0u);
