@@ -3,12 +3,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engines/crdt/crdt_engine.h"
 #include "engines/ot/ot_engine.h"
 
 namespace collabsim {
 
 const std::vector<const Engine*>& AllEngines() {
-  static const auto* const engines = new std::vector<const Engine*>{&OtEngine()};
+  static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine()};
   return *engines;
 }
 

@@ -13,8 +13,12 @@
 namespace collabsim {
 
 enum class Topology {
-  // One server replica (id 0) that every client connects to.
+  // One server replica (id 0) that every client connects to; it orders
+  // and may transform (OT, LWW).
   kClientServer,
+  // Same wiring, but the server only stores and forwards: clients merge on
+  // their own and could sync through any peer (CRDT).
+  kRelay,
 };
 
 struct EngineTraits {

@@ -69,7 +69,7 @@ uint64_t Sequence::FullPositionOfVisible(uint64_t visible_index) const {
   return 0;
 }
 
-int64_t Sequence::Destination(const Item& item) const {
+int64_t Sequence::Destination(const Item& item) {
   const int64_t left = LeftPosition(item.origin_left);
   const auto end = static_cast<int64_t>(items_.size());
   if (integration_ == Integration::kRga) {
@@ -78,6 +78,7 @@ int64_t Sequence::Destination(const Item& item) const {
       const Item& other = items_[HandleAt(static_cast<uint64_t>(i))];
       const int64_t other_left = LeftPosition(other.origin_left);
       if (other_left < left) break;  // past the parent's subtree
+      if (other_left == left) ++counts_.concurrent_siblings;
       if (other_left == left &&
           std::tie(item.lamport, item.id.agent) > std::tie(other.lamport, other.id.agent)) {
         break;  // newer siblings go first
@@ -97,6 +98,7 @@ int64_t Sequence::Destination(const Item& item) const {
     const int64_t other_left = LeftPosition(other.origin_left);
     if (other_left < left) break;
     if (other_left == left) {
+      ++counts_.concurrent_siblings;
       const int64_t other_right = RightPosition(other.origin_right);
       if (other_right < right) {
         scanning = true;  // other goes after us unless a later sibling says otherwise
@@ -205,6 +207,7 @@ absl::Status Sequence::Apply(const InsertOp& op) {
       op.origin_left->counter >= op.id.counter && op.origin_left->counter < op.id.counter + op.text.size()) {
     return absl::InvalidArgumentError("insert is its own origin");
   }
+  if (op.origin_left.has_value() && items_[index_.at(*op.origin_left)].deleted) ++counts_.insert_after_tombstone;
   std::optional<ItemId> left = op.origin_left;
   for (size_t k = 0; k < op.text.size(); ++k) {
     Item item;
@@ -230,13 +233,35 @@ absl::Status Sequence::Apply(const DeleteOp& op) {
   for (const DeleteRange& range : op.ranges) {
     for (uint64_t k = 0; k < range.length; ++k) {
       Item& item = items_[index_.at(ItemId{range.first.agent, range.first.counter + k})];
-      if (item.deleted) continue;
+      if (item.deleted) {
+        ++counts_.deleted_twice;
+        continue;
+      }
       item.deleted = true;
       --item.block->visible;
       --visible_;
     }
   }
   return absl::OkStatus();
+}
+
+std::optional<ItemId> Sequence::AnchorAt(uint64_t position) const {
+  COLLABSIM_CHECK(position <= visible_);
+  if (position == 0) return std::nullopt;
+  return items_[HandleAt(FullPositionOfVisible(position - 1))].id;
+}
+
+uint64_t Sequence::Resolve(const std::optional<ItemId>& anchor) const {
+  if (!anchor.has_value()) return 0;
+  const uint32_t handle = index_.at(*anchor);
+  const Block* block = items_[handle].block;
+  uint64_t visible = 0;
+  for (size_t b = 0; b < block->ordinal; ++b) visible += blocks_[b]->visible;
+  for (uint32_t other : block->handles) {
+    visible += !items_[other].deleted;
+    if (other == handle) break;
+  }
+  return visible;
 }
 
 std::u32string Sequence::Text() const { return Slice(0, visible_); }

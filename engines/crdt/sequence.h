@@ -29,6 +29,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "crdt_wire.pb.h"
 
 namespace collabsim::crdt {
 
@@ -92,6 +94,23 @@ class Sequence {
   absl::Status Apply(const DeleteOp& op);
 
   bool Contains(ItemId id) const { return index_.contains(id); }
+
+  // A caret as a relative position: the item just left of visible position
+  // `position` (nullopt: the start). It stays on the same character while
+  // text moves around it, and survives that character's deletion.
+  std::optional<ItemId> AnchorAt(uint64_t position) const;
+  // The visible position of a caret after `anchor`. REQUIRES: Contains.
+  uint64_t Resolve(const std::optional<ItemId>& anchor) const;
+
+  // What integration met, for coverage probes: an insert that had to be
+  // ordered against a concurrent insert at the same place; a delete of an
+  // item already deleted; an insert whose left neighbour was deleted.
+  struct Counts {
+    uint64_t concurrent_siblings = 0;
+    uint64_t deleted_twice = 0;
+    uint64_t insert_after_tombstone = 0;
+  };
+  const Counts& counts() const { return counts_; }
   std::u32string Text() const;
   // Visible characters [from, from + count), clamped.
   std::u32string Slice(uint64_t from, uint64_t count) const;
@@ -105,6 +124,14 @@ class Sequence {
   uint64_t TombstoneBytes() const;
 
   void CheckInvariants() const;
+
+  // Every item in document order, run-length encoded (sequence_snapshot.cc).
+  void EncodeSnapshot(wire::SequenceSnapshot* out) const;
+  // The sequence a snapshot describes. InvalidArgument (and no sequence) for
+  // bad UTF-8, empty or overflowing runs, repeated ids, or origins that are
+  // missing or on the wrong side of their item.
+  static absl::StatusOr<std::unique_ptr<Sequence>> FromSnapshot(Integration integration,
+                                                               const wire::SequenceSnapshot& snapshot);
 
  private:
   static constexpr size_t kMaxBlock = 512;
@@ -130,7 +157,7 @@ class Sequence {
   int64_t LeftPosition(const std::optional<ItemId>& id) const;
   int64_t RightPosition(const std::optional<ItemId>& id) const;
   // Where a new item with these origins goes, by the integration rule.
-  int64_t Destination(const Item& item) const;
+  int64_t Destination(const Item& item);  // counts concurrent siblings
   void InsertAt(int64_t position, uint32_t handle);
   // The block and offset of full-list position `position` (< ItemCount()).
   std::pair<size_t, size_t> Locate(uint64_t position) const;
@@ -146,6 +173,7 @@ class Sequence {
   absl::flat_hash_map<ItemId, uint32_t> index_;
   uint64_t visible_ = 0;
   uint64_t max_lamport_ = 0;
+  Counts counts_;
 };
 
 }  // namespace collabsim::crdt

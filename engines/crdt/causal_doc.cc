@@ -1,0 +1,143 @@
+// Causal delivery over a sequence (see causal_doc.h).
+#include "engines/crdt/causal_doc.h"
+
+#include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+
+namespace collabsim::crdt {
+
+CausalDoc::CausalDoc(Integration integration) : sequence_(std::make_unique<Sequence>(integration)) {}
+
+CausalDoc::CausalDoc(std::unique_ptr<Sequence> sequence, VersionVector version)
+    : sequence_(std::move(sequence)), version_(std::move(version)) {}
+
+bool CausalDoc::Ready(const Change& change) const {
+  if (change.id.counter != version_.Next(change.id.agent)) return false;
+  return std::visit([this](const auto& op) { return sequence_->Ready(op); }, change.body);
+}
+
+void CausalDoc::Apply(const Change& change) {
+  const absl::Status status = std::visit([this](const auto& op) { return sequence_->Apply(op); }, change.body);
+  COLLABSIM_CHECK(status.ok());  // ready and checked: the sequence cannot refuse it
+  version_.Set(change.id.agent, change.id.counter + change.Span());
+}
+
+void CausalDoc::ApplyOwn(const Change& change) {
+  COLLABSIM_CHECK(Ready(change));
+  Apply(change);
+}
+
+const Change* CausalDoc::BufferedOverlap(uint64_t agent, uint64_t counter, uint64_t span) const {
+  auto it = buffer_.upper_bound(Key{agent, counter});
+  if (it != buffer_.end() && it->first.first == agent && it->first.second < counter + span) return &it->second;
+  if (it == buffer_.begin()) return nullptr;
+  --it;
+  if (it->first.first == agent && it->first.second + it->second.Span() > counter) return &it->second;
+  return nullptr;
+}
+
+absl::Status CausalDoc::CheckBatch(const std::vector<Change>& batch) const {
+  if (buffer_.size() + batch.size() > kMaxBuffered && !batch.empty()) {
+    // Only what cannot be applied is buffered, but a batch this large
+    // against a full buffer means a sender is far out of causal order.
+    uint64_t unready = 0;
+    for (const Change& change : batch) unready += change.id.counter != version_.Next(change.id.agent);
+    if (buffer_.size() + unready > kMaxBuffered) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "causal buffer full: %d changes wait for missing dependencies, limit %d", buffer_.size(), kMaxBuffered));
+    }
+  }
+  // What the batch itself adds, per agent: exact spans by first counter.
+  std::map<Key, uint64_t> claimed;
+  for (const Change& change : batch) {
+    const uint64_t agent = change.id.agent, counter = change.id.counter, span = change.Span();
+    const uint64_t next = version_.Next(agent);
+    if (counter + span <= next) continue;  // held already
+    if (counter < next) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "change %d.%d (+%d) overlaps changes already held up to %d", agent, counter, span, next));
+    }
+    if (const Change* held = BufferedOverlap(agent, counter, span)) {
+      if (held->id.counter != counter || held->Span() != span) {
+        return absl::InvalidArgumentError(absl::StrFormat("change %d.%d (+%d) overlaps buffered change %d.%d (+%d)",
+                                                          agent, counter, span, agent, held->id.counter, held->Span()));
+      }
+      continue;
+    }
+    auto it = claimed.upper_bound(Key{agent, counter});
+    const bool overlaps_next = it != claimed.end() && it->first.first == agent && it->first.second < counter + span;
+    bool overlaps_prev = false, exact = false;
+    if (it != claimed.begin()) {
+      const auto prev = std::prev(it);
+      overlaps_prev = prev->first.first == agent && prev->first.second + prev->second > counter;
+      exact = prev->first == Key{agent, counter} && prev->second == span;
+    }
+    if (exact) continue;
+    if (overlaps_next || overlaps_prev) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("change %d.%d (+%d) overlaps another change in the same message", agent, counter, span));
+    }
+    claimed.emplace(Key{agent, counter}, span);
+  }
+  return absl::OkStatus();
+}
+
+CausalDoc::Delivery CausalDoc::Deliver(std::vector<Change> batch) {
+  Delivery delivery;
+  for (Change& change : batch) {
+    const uint64_t next = version_.Next(change.id.agent);
+    if (change.id.counter + change.Span() <= next || buffer_.contains(Key{change.id.agent, change.id.counter})) {
+      ++delivery.duplicates;
+      continue;
+    }
+    COLLABSIM_CHECK(change.id.counter >= next);  // CheckBatch refused partial overlaps
+    if (Ready(change)) {
+      Apply(change);
+      delivery.applied.push_back(std::move(change));
+      Drain(&delivery);
+    } else {
+      ++delivery.buffered;
+      const Key key{change.id.agent, change.id.counter};
+      buffer_.emplace(key, std::move(change));
+    }
+  }
+  return delivery;
+}
+
+void CausalDoc::Drain(Delivery* delivery) {
+  bool progress = !buffer_.empty();
+  while (progress) {
+    progress = false;
+    for (auto it = buffer_.begin(); it != buffer_.end();) {
+      if (!Ready(it->second)) {
+        ++it;
+        continue;
+      }
+      Apply(it->second);
+      delivery->applied.push_back(std::move(it->second));
+      it = buffer_.erase(it);
+      progress = true;
+    }
+  }
+}
+
+uint64_t CausalDoc::BufferedBytes() const {
+  uint64_t bytes = 0;
+  for (const auto& [key, change] : buffer_) bytes += change.Bytes() + sizeof(Key);
+  return bytes;
+}
+
+void CausalDoc::CheckInvariants() const {
+  sequence_->CheckInvariants();
+  const std::pair<uint64_t, uint64_t>* previous_end = nullptr;
+  std::pair<uint64_t, uint64_t> end;
+  for (const auto& [key, change] : buffer_) {
+    COLLABSIM_CHECK(key.first == change.id.agent && key.second == change.id.counter);
+    COLLABSIM_CHECK(key.second >= version_.Next(key.first));
+    if (previous_end != nullptr && previous_end->first == key.first) COLLABSIM_CHECK(previous_end->second <= key.second);
+    end = {key.first, key.second + change.Span()};
+    previous_end = &end;
+  }
+}
+
+}  // namespace collabsim::crdt

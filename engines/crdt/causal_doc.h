@@ -1,0 +1,73 @@
+// A sequence plus the causal delivery rules every CRDT replica needs: which
+// changes it holds (a version vector), changes that arrived before their
+// dependencies (a bounded buffer), and duplicates (ignored). Client and
+// server both keep one; neither knows anything of the network.
+//
+// A change is ready when it is the next of its agent (counters are taken in
+// order, so an agent's own earlier changes come first) and every item it
+// refers to is here. Delivery is idempotent and order-insensitive as long as
+// every change eventually arrives.
+//
+// Invariants (CheckInvariants): every buffered change starts at or past its
+// agent's next counter, and buffered changes of one agent never overlap.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engines/crdt/change.h"
+#include "engines/crdt/sequence.h"
+
+namespace collabsim::crdt {
+
+class CausalDoc {
+ public:
+  static constexpr size_t kMaxBuffered = 4096;
+
+  explicit CausalDoc(Integration integration);
+  CausalDoc(std::unique_ptr<Sequence> sequence, VersionVector version);
+
+  const Sequence& sequence() const { return *sequence_; }
+  const VersionVector& version() const { return version_; }
+
+  // A change this replica's own user made (its agent's next, and ready by
+  // construction). REQUIRES: both.
+  void ApplyOwn(const Change& change);
+
+  // Whether Deliver(batch) can take the whole batch: no change overlaps one
+  // already held, buffered or earlier in the batch except as an exact
+  // duplicate, and the buffer has room. Changes nothing.
+  absl::Status CheckBatch(const std::vector<Change>& batch) const;
+
+  struct Delivery {
+    std::vector<Change> applied;  // in the order applied (buffered ones included)
+    uint64_t duplicates = 0;
+    uint64_t buffered = 0;
+  };
+  // REQUIRES: CheckBatch(batch) is OK.
+  Delivery Deliver(std::vector<Change> batch);
+
+  size_t buffered() const { return buffer_.size(); }
+  uint64_t BufferedBytes() const;
+  void CheckInvariants() const;
+
+ private:
+  using Key = std::pair<uint64_t, uint64_t>;  // (agent, counter)
+
+  bool Ready(const Change& change) const;
+  void Apply(const Change& change);
+  // Applies every buffered change that became ready.
+  void Drain(Delivery* delivery);
+  // The buffered change of `agent` overlapping [counter, counter + span), if any.
+  const Change* BufferedOverlap(uint64_t agent, uint64_t counter, uint64_t span) const;
+
+  std::unique_ptr<Sequence> sequence_;
+  VersionVector version_;
+  std::map<Key, Change> buffer_;  // ordered: drain order never depends on hash order
+};
+
+}  // namespace collabsim::crdt

@@ -1,0 +1,58 @@
+// Factories and traits of the CRDT engines: one implementation, two
+// integration rules, so users can see what non-interleaving buys.
+#include "engines/crdt/crdt_engine.h"
+
+#include "engines/crdt/crdt_client.h"
+#include "engines/crdt/crdt_server.h"
+
+namespace collabsim::crdt {
+namespace {
+
+class CrdtEngine : public Engine {
+ public:
+  CrdtEngine(Integration integration, EngineTraits traits) : integration_(integration), traits_(std::move(traits)) {}
+
+  const EngineTraits& traits() const override { return traits_; }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
+    return std::make_unique<CrdtServer>(integration_, options);
+  }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
+    return std::make_unique<CrdtClient>(id, integration_, options);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
+                                                         const EngineOptions& options) const override {
+    absl::StatusOr<std::unique_ptr<CrdtServer>> server = CrdtServer::Restore(integration_, durable_state, options);
+    if (!server.ok()) return server.status();
+    return std::unique_ptr<Replica>(*std::move(server));
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
+                                                         const EngineOptions& options) const override {
+    absl::StatusOr<std::unique_ptr<CrdtClient>> client = CrdtClient::Restore(id, integration_, durable_state, options);
+    if (!client.ok()) return client.status();
+    return std::unique_ptr<Replica>(*std::move(client));
+  }
+
+ private:
+  Integration integration_;
+  EngineTraits traits_;
+};
+
+}  // namespace
+
+const Engine& FugueMaxEngine() {
+  static const CrdtEngine* const engine = new CrdtEngine(
+      Integration::kFugueMax,
+      {"crdt", "sequence CRDT (FugueMax order: concurrent typing never interleaves), relay server, offline-first",
+       Topology::kRelay, false});
+  return *engine;
+}
+
+const Engine& RgaEngine() {
+  static const CrdtEngine* const engine = new CrdtEngine(
+      Integration::kRga,
+      {"crdt-rga", "sequence CRDT with RGA order (runs typed backwards can interleave), relay server",
+       Topology::kRelay, false});
+  return *engine;
+}
+
+}  // namespace collabsim::crdt

@@ -1,0 +1,193 @@
+// CRDT relay: catch-up by version vector, causal delivery of pushes, log,
+// acks and broadcast (see crdt_server.h).
+#include "engines/crdt/crdt_server.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+#include "engines/common/probes.h"
+#include "engines/common/utf8.h"
+#include "engines/crdt/wire_batch.h"
+
+namespace collabsim::crdt {
+
+CrdtServer::CrdtServer(Integration integration, const EngineOptions& options)
+    : Replica(kServerReplica), options_(options), doc_(std::make_unique<CausalDoc>(integration)) {}
+
+absl::Status CrdtServer::ApplyLocal(const Intent& intent) {
+  return absl::FailedPreconditionError(
+      absl::StrFormat("the CRDT relay has no user; intent %d.%d refused", intent.id.replica, intent.id.seq));
+}
+
+absl::Status CrdtServer::Receive(ReplicaId from, std::string_view bytes) {
+  if (from == kServerReplica) return absl::InvalidArgumentError("CRDT relay got a message from itself");
+  wire::ClientMessage message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError(absl::StrFormat("undecodable CRDT client message from replica %d", from));
+  }
+  switch (message.body_case()) {
+    case wire::ClientMessage::kHello:
+      return HandleHello(from, message.hello());
+    case wire::ClientMessage::kPush:
+      return HandlePush(from, message.push());
+    case wire::ClientMessage::BODY_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrFormat("CRDT client message with no body from replica %d", from));
+}
+
+void CrdtServer::SendChanges(ReplicaId to, const std::vector<const Change*>& changes) {
+  for (size_t start = 0; start < changes.size(); start += kChangesPerMessage) {
+    wire::ServerMessage message;
+    const size_t end = std::min(changes.size(), start + kChangesPerMessage);
+    for (size_t k = start; k < end; ++k) EncodeChange(*changes[k], message.mutable_chunk()->add_ops());
+    outbox_.push_back(OutgoingMessage{to, message.SerializeAsString()});
+  }
+}
+
+absl::Status CrdtServer::HandleHello(ReplicaId from, const wire::Hello& hello) {
+  absl::StatusOr<VersionVector> client = VersionVector::Decode(hello.version());
+  if (!client.ok()) return client.status();
+  // What the client lacks: per agent, the changes from its next counter on,
+  // sent in log order, which is causal.
+  std::vector<uint32_t> missing;
+  for (const auto& [agent, changes] : by_agent_) {
+    const uint64_t next = client->Next(agent);
+    auto it = std::lower_bound(changes.begin(), changes.end(), std::pair<uint64_t, uint32_t>{next, 0});
+    // A change straddling `next` means the client holds part of a change.
+    if (it != changes.begin()) {
+      const Change& before = log_[std::prev(it)->second];
+      if (before.id.counter + before.Span() > next) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "replica %d claims agent %d up to %d, inside change %d.%d", from, agent, next, agent, before.id.counter));
+      }
+    }
+    for (; it != changes.end(); ++it) missing.push_back(it->second);
+  }
+  std::sort(missing.begin(), missing.end());
+  std::vector<const Change*> changes;
+  changes.reserve(missing.size());
+  for (uint32_t index : missing) changes.push_back(&log_[index]);
+  wire::ServerMessage welcome;
+  doc_->version().Encode(welcome.mutable_welcome()->mutable_version());
+  welcome.mutable_welcome()->set_chunks((changes.size() + kChangesPerMessage - 1) / kChangesPerMessage);
+  outbox_.push_back(OutgoingMessage{from, welcome.SerializeAsString()});
+  SendChanges(from, changes);
+  synced_.insert(from);
+  return absl::OkStatus();
+}
+
+absl::Status CrdtServer::HandlePush(ReplicaId from, const wire::Push& push) {
+  if (!synced_.contains(from)) {
+    return absl::FailedPreconditionError(absl::StrFormat("push from replica %d before its Hello", from));
+  }
+  absl::StatusOr<std::vector<Change>> batch = DecodeBatch(push.ops());
+  if (!batch.ok()) return batch.status();
+  if (absl::Status status = doc_->CheckBatch(*batch); !status.ok()) return status;
+  std::set<uint64_t> agents;
+  for (const Change& change : *batch) agents.insert(change.id.agent);
+  CausalDoc::Delivery delivery = doc_->Deliver(*std::move(batch));
+  duplicates_ += delivery.duplicates;
+  const size_t first_new = log_.size();
+  for (Change& change : delivery.applied) Append(std::move(change));
+  for (uint64_t agent : agents) {
+    wire::ServerMessage ack;
+    ack.mutable_ack()->set_agent(agent);
+    ack.mutable_ack()->set_next_counter(doc_->version().Next(agent));
+    outbox_.push_back(OutgoingMessage{from, ack.SerializeAsString()});
+  }
+  if (log_.size() == first_new) return absl::OkStatus();
+  std::vector<const Change*> fresh;
+  for (size_t k = first_new; k < log_.size(); ++k) fresh.push_back(&log_[k]);
+  for (ReplicaId client : synced_) {
+    if (client != from) SendChanges(client, fresh);
+  }
+  return absl::OkStatus();
+}
+
+void CrdtServer::Append(Change change) {
+  COLLABSIM_CHECK(log_.size() < UINT32_MAX);
+  by_agent_[change.id.agent].emplace_back(change.id.counter, static_cast<uint32_t>(log_.size()));
+  history_bytes_ += change.Bytes() + sizeof(std::pair<uint64_t, uint32_t>);
+  visible_.push_back(change.intent);
+  log_.push_back(std::move(change));
+}
+
+void CrdtServer::Connected(ReplicaId) {}  // the client speaks first
+
+void CrdtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
+
+View CrdtServer::GetView() const {
+  View view;
+  view.text = EncodeUtf8(doc_->sequence().Text());
+  return view;
+}
+
+ReplicaStats CrdtServer::Stats() const {
+  ReplicaStats stats;
+  const Sequence& sequence = doc_->sequence();
+  stats.memory.content_bytes = sequence.ContentBytes();
+  stats.memory.metadata_bytes = sequence.MetadataBytes() + doc_->version().size() * 2 * sizeof(uint64_t);
+  stats.memory.tombstone_bytes = sequence.TombstoneBytes();
+  stats.memory.history_bytes = history_bytes_ + doc_->BufferedBytes();
+  // Integration probes are counted here only: the relay merges every change
+  // once, as the OT server transforms every concurrent pair once.
+  const Sequence::Counts& counts = sequence.counts();
+  stats.probes[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_siblings;
+  stats.probes[std::string(probes::kDeleteDeleteOverlap)] = counts.deleted_twice;
+  stats.probes[std::string(probes::kInsertIntoDeletedRange)] = counts.insert_after_tombstone;
+  stats.probes[std::string(probes::kDuplicateResendRecognised)] = duplicates_;
+  return stats;
+}
+
+std::vector<OutgoingMessage> CrdtServer::TakeOutbox() { return std::exchange(outbox_, {}); }
+std::vector<IntentId> CrdtServer::TakeNewlyVisible() { return std::exchange(visible_, {}); }
+
+void CrdtServer::CheckInvariants() const {
+  doc_->CheckInvariants();
+  size_t indexed = 0;
+  for (const auto& [agent, changes] : by_agent_) {
+    for (size_t k = 0; k < changes.size(); ++k) {
+      const Change& change = log_[changes[k].second];
+      COLLABSIM_CHECK(change.id.agent == agent && change.id.counter == changes[k].first);
+      if (k > 0) COLLABSIM_CHECK(log_[changes[k - 1].second].id.counter + log_[changes[k - 1].second].Span() <= changes[k].first);
+    }
+    COLLABSIM_CHECK(changes.back().first + log_[changes.back().second].Span() == doc_->version().Next(agent));
+    indexed += changes.size();
+  }
+  COLLABSIM_CHECK(indexed == log_.size());
+}
+
+std::string CrdtServer::DurableState() const {
+  wire::ServerDurableState state;
+  for (const Change& change : log_) EncodeChange(change, state.add_log());
+  return state.SerializeAsString();
+}
+
+absl::StatusOr<std::unique_ptr<CrdtServer>> CrdtServer::Restore(Integration integration,
+                                                                std::string_view durable_state,
+                                                                const EngineOptions& options) {
+  wire::ServerDurableState state;
+  if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
+    return absl::InvalidArgumentError("undecodable CRDT relay log");
+  }
+  absl::StatusOr<std::vector<Change>> log = DecodeBatch(state.log());
+  if (!log.ok()) return log.status();
+  auto server = std::make_unique<CrdtServer>(integration, options);
+  for (size_t k = 0; k < log->size(); ++k) {
+    std::vector<Change> one{std::move((*log)[k])};
+    if (absl::Status status = server->doc_->CheckBatch(one); !status.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("relay log entry %d: %s", k + 1, status.message()));
+    }
+    CausalDoc::Delivery delivery = server->doc_->Deliver(std::move(one));
+    if (delivery.applied.size() != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("relay log entry %d is a repeat or comes before what it depends on", k + 1));
+    }
+    server->Append(std::move(delivery.applied.front()));
+  }
+  return server;
+}
+
+}  // namespace collabsim::crdt
