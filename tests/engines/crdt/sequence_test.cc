@@ -250,3 +250,78 @@ TEST(Sequence, DeletesLeaveTombstonesThatStillAnchorInserts) {
 
 }  // namespace
 }  // namespace collabsim::crdt
+
+namespace collabsim::crdt {
+namespace {
+
+TEST(SequenceSnapshot, RoundTripKeepsTextAndFutureMerges) {
+  for (Integration integration : {Integration::kFugueMax, Integration::kRga}) {
+    Sequence a(integration);
+    ASSERT_TRUE(a.Apply(a.MakeInsert(1, 0, 0, U"hello world")).ok());
+    ASSERT_TRUE(a.Apply(a.MakeInsert(2, 0, 6, U"big ")).ok());
+    ASSERT_TRUE(a.Apply(a.MakeDelete(0, 6)).ok());
+    wire::SequenceSnapshot snapshot;
+    a.EncodeSnapshot(&snapshot);
+    auto b = Sequence::FromSnapshot(integration, snapshot);
+    ASSERT_TRUE(b.ok()) << b.status();
+    (*b)->CheckInvariants();
+    EXPECT_EQ((*b)->Text(), U"big world");
+    EXPECT_EQ((*b)->ItemCount(), a.ItemCount());
+    EXPECT_EQ((*b)->TombstoneCount(), 6u);
+    // Concurrent edits made on each copy merge the same way on both.
+    const InsertOp from_a = a.MakeInsert(3, 0, 4, U"wide ");
+    const InsertOp from_b = (*b)->MakeInsert(4, 0, 4, U"old ");
+    for (Sequence* s : {&a, b->get()}) {
+      ASSERT_TRUE(s->Apply(from_a).ok());
+      ASSERT_TRUE(s->Apply(from_b).ok());
+    }
+    EXPECT_EQ(a.Text(), (*b)->Text());
+    (*b)->CheckInvariants();
+  }
+}
+
+TEST(SequenceSnapshot, ARunOfTypingIsOneRun) {
+  Sequence s(Integration::kFugueMax);
+  for (uint64_t k = 0; k < 1000; ++k) ASSERT_TRUE(s.Apply(s.MakeInsert(1, k, k, U"x")).ok());
+  wire::SequenceSnapshot snapshot;
+  s.EncodeSnapshot(&snapshot);
+  EXPECT_EQ(snapshot.runs_size(), 1);
+  ASSERT_TRUE(s.Apply(s.MakeDelete(500, 10)).ok());
+  s.EncodeSnapshot(&snapshot);
+  EXPECT_EQ(snapshot.runs_size(), 3);  // before, the deleted ten, after
+}
+
+TEST(SequenceSnapshot, MalformedSnapshotsAreRefused) {
+  Sequence s(Integration::kFugueMax);
+  ASSERT_TRUE(s.Apply(s.MakeInsert(1, 0, 0, U"ab")).ok());
+  ASSERT_TRUE(s.Apply(s.MakeInsert(2, 0, 1, U"X")).ok());
+  wire::SequenceSnapshot good;
+  s.EncodeSnapshot(&good);
+  ASSERT_EQ(good.runs_size(), 3);
+  std::vector<std::pair<std::string, wire::SequenceSnapshot>> bad;
+  wire::SequenceSnapshot repeated = good;
+  *repeated.add_runs() = good.runs(0);
+  bad.emplace_back("repeated id", repeated);
+  wire::SequenceSnapshot missing = good;
+  missing.mutable_runs(1)->mutable_origin_left()->set_agent(99);
+  bad.emplace_back("missing origin", missing);
+  wire::SequenceSnapshot empty = good;
+  empty.mutable_runs(2)->set_text("");
+  bad.emplace_back("empty run", empty);
+  wire::SequenceSnapshot utf8 = good;
+  utf8.mutable_runs(0)->set_text("\xc3");
+  bad.emplace_back("bad UTF-8", utf8);
+  wire::SequenceSnapshot reordered = good;
+  reordered.mutable_runs()->SwapElements(0, 2);  // right origins now come first
+  bad.emplace_back("misplaced origins", reordered);
+  wire::SequenceSnapshot overflow = good;
+  overflow.mutable_runs(0)->set_counter(UINT64_MAX);
+  bad.emplace_back("overflow", overflow);
+  for (const auto& [name, snapshot] : bad) {
+    EXPECT_FALSE(Sequence::FromSnapshot(Integration::kFugueMax, snapshot).ok()) << name;
+  }
+  EXPECT_TRUE(Sequence::FromSnapshot(Integration::kFugueMax, good).ok());
+}
+
+}  // namespace
+}  // namespace collabsim::crdt
