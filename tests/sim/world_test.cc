@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "engines/ot/ot_client.h"
 #include "engines/ot/ot_engine.h"
 #include "ot_wire.pb.h"
@@ -32,24 +33,58 @@ scenario::Scenario Short(const std::string& name, double active_s) {
   return scenario;
 }
 
+// A built-in scenario's shape (faults included) in 90 s, with crowds scaled
+// to at most 40 users so the sanitizer build stays quick.
+scenario::Scenario ScaledShape(const std::string& name) {
+  scenario::Scenario scenario = Short(name, 90);
+  for (auto& storm : *scenario.mutable_storms()) storm.set_at_s(std::min(storm.at_s(), 30.0));
+  for (auto& group : *scenario.mutable_groups()) group.set_count(std::min<uint32_t>(group.count(), 40));
+  for (auto& partition : *scenario.mutable_partitions()) {
+    partition.set_at_s(20);
+    partition.set_duration_s(std::min(partition.duration_s(), 40.0));
+  }
+  for (auto& crash : *scenario.mutable_server_crashes()) crash.set_at_s(std::min(crash.at_s(), 45.0));
+  for (auto& crash : *scenario.mutable_client_crashes()) crash.set_at_s(std::min(crash.at_s(), 60.0));
+  scenario.clear_require_probe();
+  return scenario;
+}
+
 TEST(World, SameSeedSameTraceHash) {
-  // Every built-in scenario's shape (faults included), with crowds scaled to
-  // at most 40 users so the sanitizer build stays quick; invariant checking
-  // is off here because InvariantCheckingDoesNotChangeTheRun covers it.
+  // Invariant checking is off here: InvariantCheckingDoesNotChangeTheRun covers it.
   RunOptions fast;
   fast.check_invariants = false;
   for (const BuiltinScenario& builtin : BuiltinScenarios()) {
-    scenario::Scenario scenario = Short(std::string(builtin.name), 90);
-    for (auto& storm : *scenario.mutable_storms()) storm.set_at_s(std::min(storm.at_s(), 30.0));
-    for (auto& group : *scenario.mutable_groups()) group.set_count(std::min<uint32_t>(group.count(), 40));
-    for (auto& partition : *scenario.mutable_partitions()) {
-      partition.set_at_s(20);
-      partition.set_duration_s(std::min(partition.duration_s(), 40.0));
-    }
-    scenario.clear_require_probe();
+    const scenario::Scenario scenario = ScaledShape(std::string(builtin.name));
     const std::string first = World(scenario, OtEngine(), 11, fast).Run().trace_hash();
     const std::string second = World(scenario, OtEngine(), 11, fast).Run().trace_hash();
     EXPECT_EQ(first, second) << builtin.name;
+  }
+}
+
+// Every registered engine, every built-in shape, invariants checked after
+// every step: converged, and nothing lost, duplicated or resurrected. RGA
+// may interleave concurrent typing; the oracle must then say so (corrupted
+// words), and only that.
+TEST(World, EveryEngineConvergesOnEveryBuiltinShape) {
+  for (const Engine* engine : AllEngines()) {
+    const bool may_interleave = engine->traits().name == "crdt-rga";
+    for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+      for (uint64_t seed : {1, 2}) {
+        const results::RunResult result = World(ScaledShape(std::string(builtin.name)), *engine, seed).Run();
+        const std::string where = absl::StrCat(engine->traits().name, " ", std::string(builtin.name), " seed ", seed);
+        EXPECT_TRUE(result.converged()) << where;
+        EXPECT_GT(result.oracle().tokens_surviving(), 0u) << where;
+        EXPECT_EQ(result.oracle().lost(), 0u) << where;
+        EXPECT_EQ(result.oracle().duplicated(), 0u) << where;
+        EXPECT_EQ(result.oracle().resurrected(), 0u) << where;
+        for (const auto& violation : result.violations()) {
+          const bool reported_interleaving = may_interleave && violation.invariant() == "intent_oracle" &&
+                                             result.oracle().corrupted() > 0;
+          EXPECT_TRUE(reported_interleaving) << where << ": " << violation.invariant() << ": " << violation.detail();
+        }
+        if (!may_interleave) EXPECT_EQ(result.oracle().corrupted(), 0u) << where;
+      }
+    }
   }
 }
 
@@ -256,10 +291,12 @@ TEST(World, ServerCrashKeepsEveryAcknowledgedEdit) {
   scenario::Scenario scenario = Load("server-crash");
   scenario.set_active_s(60);
   scenario.mutable_server_crashes(0)->set_at_s(30);
-  const results::RunResult result = World(scenario, OtEngine(), 2).Run();
-  EXPECT_EQ(result.server_crashes(), 1u);
-  EXPECT_EQ(result.connection_drops(), 8u);
-  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  for (const Engine* engine : AllEngines()) {
+    const results::RunResult result = World(scenario, *engine, 2).Run();
+    EXPECT_EQ(result.server_crashes(), 1u) << engine->traits().name;
+    EXPECT_EQ(result.connection_drops(), 8u) << engine->traits().name;
+    EXPECT_EQ(result.violations_size(), 0) << engine->traits().name << ": " << result.violations(0).detail();
+  }
 }
 
 // An engine whose restarted server forgets the last op it acknowledged.
@@ -316,22 +353,26 @@ scenario::Scenario OfflineThenCrash(bool local_storage) {
 
 TEST(World, ClientCrashLosesOnlyWhatTheServerNeverGot) {
   const scenario::Scenario scenario = OfflineThenCrash(/*local_storage=*/false);
-  const results::RunResult result = World(scenario, OtEngine(), 6).Run();
-  EXPECT_EQ(result.client_crashes(), 1u);
-  EXPECT_GT(result.oracle().lost_by_crash(), 0u);
-  EXPECT_EQ(result.oracle().lost(), 0u);
-  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  for (const Engine* engine : AllEngines()) {
+    const results::RunResult result = World(scenario, *engine, 6).Run();
+    EXPECT_EQ(result.client_crashes(), 1u) << engine->traits().name;
+    EXPECT_GT(result.oracle().lost_by_crash(), 0u) << engine->traits().name;
+    EXPECT_EQ(result.oracle().lost(), 0u) << engine->traits().name;
+    EXPECT_EQ(result.violations_size(), 0) << engine->traits().name << ": " << result.violations(0).detail();
+  }
 }
 
 // The same crash with local storage: nothing is lost, not even by the crash.
 TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
   const scenario::Scenario scenario = OfflineThenCrash(/*local_storage=*/true);
-  const results::RunResult result = World(scenario, OtEngine(), 6).Run();
-  EXPECT_EQ(result.client_crashes(), 1u);
-  EXPECT_EQ(result.oracle().lost_by_crash(), 0u);
-  EXPECT_EQ(result.oracle().lost(), 0u);
-  EXPECT_GT(result.oracle().tokens_surviving(), 0u);
-  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  for (const Engine* engine : AllEngines()) {
+    const results::RunResult result = World(scenario, *engine, 6).Run();
+    EXPECT_EQ(result.client_crashes(), 1u) << engine->traits().name;
+    EXPECT_EQ(result.oracle().lost_by_crash(), 0u) << engine->traits().name;
+    EXPECT_EQ(result.oracle().lost(), 0u) << engine->traits().name;
+    EXPECT_GT(result.oracle().tokens_surviving(), 0u) << engine->traits().name;
+    EXPECT_EQ(result.violations_size(), 0) << engine->traits().name << ": " << result.violations(0).detail();
+  }
   // A client whose storage drops its unsent edits is caught by the oracle.
   const results::RunResult forgetful = World(scenario, ForgetfulEngine(), 6).Run();
   EXPECT_GT(forgetful.oracle().lost(), 0u);
