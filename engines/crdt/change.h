@@ -6,7 +6,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include "absl/container/btree_map.h"
 #include <variant>
 
 #include "absl/status/statusor.h"
@@ -37,7 +37,7 @@ class VersionVector {
   // The next counter expected from `agent` (0 when nothing is held).
   uint64_t Next(uint64_t agent) const;
   void Set(uint64_t agent, uint64_t next);
-  const std::map<uint64_t, uint64_t>& entries() const { return next_; }
+  const absl::btree_map<uint64_t, uint64_t>& entries() const { return next_; }
   size_t size() const { return next_.size(); }
 
   void Encode(wire::VersionVector* out) const;
@@ -45,7 +45,7 @@ class VersionVector {
   static absl::StatusOr<VersionVector> Decode(const wire::VersionVector& in);
 
  private:
-  std::map<uint64_t, uint64_t> next_;  // ordered: encodings never depend on hash order
+  absl::btree_map<uint64_t, uint64_t> next_;  // ordered: encodings never depend on hash order
 };
 
 void EncodeChange(const Change& change, wire::Op* out);
