@@ -65,6 +65,13 @@ int Main(int argc, char** argv) {
   compare->add_flag("--swarm", compare_flags.swarm, "Let each seed also draw extra faults");
   compare->footer(kExitCodes);
 
+  TraceFlags trace_flags;
+  CLI::App* trace = app.add_subcommand(
+      "trace", "Replay a recorded editing trace (.json.gz, editing-traces format) through an engine and time it");
+  trace->add_option("--engine", trace_flags.engine, "Engine name")->capture_default_str();
+  trace->add_option("file", trace_flags.path, "Sequential trace, e.g. automerge-paper.json.gz")->required();
+  trace->footer(kExitCodes);
+
   ReportFlags report_flags;
   CLI::App* report = app.add_subcommand("report", "Rebuild the report from saved results files, merging them (e.g. shards)");
   report->add_option("results", report_flags.inputs, "results.json files")->required();
@@ -86,6 +93,7 @@ int Main(int argc, char** argv) {
   if (show->parsed()) return ShowCommand(show_name, show_json);
   if (compare->parsed()) return CompareCommand(compare_flags);
   if (report->parsed()) return ReportCommand(report_flags);
+  if (trace->parsed()) return TraceCommand(trace_flags);
   return kExitBadInput;
 }
 

@@ -49,6 +49,12 @@ struct ReportFlags {
 };
 int ReportCommand(const ReportFlags& flags);
 
+struct TraceFlags {
+  std::string engine = "crdt";
+  std::string path;
+};
+int TraceCommand(const TraceFlags& flags);
+
 // Parses argv and dispatches; the whole program.
 int Main(int argc, char** argv);
 
