@@ -2,7 +2,7 @@
 # two commands: `make compare` (the main job) and `make test` (every test).
 .PHONY: all bootstrap release debug asan compare test bench clean
 
-SEEDS ?= 1-20
+SEEDS ?= 1-10
 JOBS ?= 2
 
 all: release
