@@ -7,7 +7,7 @@ cli=$1
 work=$2
 rm -rf "$work"
 mkdir -p "$work"
-args=(--suite two-continents --seeds 1-6 --gnuplot /nonexistent/gnuplot)
+args=(--suite two-continents --engines ot,crdt --seeds 1-6 --gnuplot /nonexistent/gnuplot)
 "$cli" compare "${args[@]}" --out "$work/whole" > /dev/null 2>&1
 "$cli" compare "${args[@]}" --shard 1/2 --out "$work/s1" > /dev/null 2>&1
 "$cli" compare "${args[@]}" --shard 2/2 --out "$work/s2" > /dev/null 2>&1
@@ -19,5 +19,5 @@ if ! diff <(strip "$work/whole/results.json") <(strip "$work/merged/results.json
   exit 1
 fi
 runs=$(grep -c '"trace_hash"' "$work/merged/results.json")
-[ "$runs" -eq 6 ] || { echo "expected 6 runs, got $runs" >&2; exit 1; }
+[ "$runs" -eq 12 ] || { echo "expected 12 runs (2 engines x 6 seeds), got $runs" >&2; exit 1; }
 echo "shards merged: $runs runs identical"
