@@ -8,11 +8,6 @@
 namespace collabsim::crdt {
 namespace {
 
-void SetId(const ItemId& id, wire::ItemId* out) {
-  out->set_agent(id.agent);
-  out->set_counter(id.counter);
-}
-
 ItemId IdOf(const wire::ItemId& id) { return ItemId{id.agent(), id.counter()}; }
 
 }  // namespace
@@ -72,8 +67,8 @@ void EncodeChange(const Change& change, wire::Op* out) {
   out->mutable_intent()->set_seq(change.intent.seq);
   if (const auto* insert = std::get_if<InsertOp>(&change.body)) {
     wire::Insert* w = out->mutable_insert();
-    if (insert->origin_left.has_value()) SetId(*insert->origin_left, w->mutable_origin_left());
-    if (insert->origin_right.has_value()) SetId(*insert->origin_right, w->mutable_origin_right());
+    if (insert->origin_left.has_value()) EncodeItemId(*insert->origin_left, w->mutable_origin_left());
+    if (insert->origin_right.has_value()) EncodeItemId(*insert->origin_right, w->mutable_origin_right());
     w->set_lamport(insert->lamport);
     w->set_text(EncodeUtf8(insert->text));
     return;
@@ -81,7 +76,7 @@ void EncodeChange(const Change& change, wire::Op* out) {
   wire::Delete* w = out->mutable_delete_();
   for (const DeleteRange& range : std::get<DeleteOp>(change.body).ranges) {
     wire::DeleteRange* r = w->add_ranges();
-    SetId(range.first, r->mutable_first());
+    EncodeItemId(range.first, r->mutable_first());
     r->set_length(range.length);
   }
 }

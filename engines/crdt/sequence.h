@@ -45,6 +45,9 @@ struct ItemId {
   }
 };
 
+// An item id on the wire (snapshots and changes both carry them).
+void EncodeItemId(const ItemId& id, wire::ItemId* out);
+
 enum class Integration { kFugueMax, kRga };
 
 // A run of characters typed left to right: character k has id (agent,

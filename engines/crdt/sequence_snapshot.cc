@@ -10,12 +10,12 @@
 #include "engines/crdt/sequence.h"
 
 namespace collabsim::crdt {
-namespace {
-
-void SetId(const ItemId& id, wire::ItemId* out) {
+void EncodeItemId(const ItemId& id, wire::ItemId* out) {
   out->set_agent(id.agent);
   out->set_counter(id.counter);
 }
+
+namespace {
 
 std::optional<ItemId> OptionalId(bool present, const wire::ItemId& id) {
   if (!present) return std::nullopt;
@@ -45,8 +45,8 @@ void Sequence::EncodeSnapshot(wire::SequenceSnapshot* out) const {
         run = out->add_runs();
         run->set_agent(item.id.agent);
         run->set_counter(item.id.counter);
-        if (item.origin_left.has_value()) SetId(*item.origin_left, run->mutable_origin_left());
-        if (item.origin_right.has_value()) SetId(*item.origin_right, run->mutable_origin_right());
+        if (item.origin_left.has_value()) EncodeItemId(*item.origin_left, run->mutable_origin_left());
+        if (item.origin_right.has_value()) EncodeItemId(*item.origin_right, run->mutable_origin_right());
         run->set_lamport(item.lamport);
         run->set_deleted(item.deleted);
       }
