@@ -35,6 +35,13 @@ struct EngineOptions {
   bool check_laws = false;
 };
 
+// A concrete replica from a Restore function, as the Replica the interface returns.
+template <typename Derived>
+absl::StatusOr<std::unique_ptr<Replica>> AsReplica(absl::StatusOr<std::unique_ptr<Derived>> restored) {
+  if (!restored.ok()) return restored.status();
+  return std::unique_ptr<Replica>(*std::move(restored));
+}
+
 class Engine {
  public:
   virtual ~Engine() = default;

@@ -37,15 +37,12 @@ const Change* CausalDoc::BufferedOverlap(uint64_t agent, uint64_t counter, uint6
 }
 
 absl::Status CausalDoc::CheckBatch(const std::vector<Change>& batch) const {
-  if (buffer_.size() + batch.size() > kMaxBuffered && !batch.empty()) {
-    // Only what cannot be applied is buffered, but a batch this large
-    // against a full buffer means a sender is far out of causal order.
-    uint64_t unready = 0;
-    for (const Change& change : batch) unready += change.id.counter != version_.Next(change.id.agent);
-    if (buffer_.size() + unready > kMaxBuffered) {
-      return absl::ResourceExhaustedError(absl::StrFormat(
-          "causal buffer full: %d changes wait for missing dependencies, limit %d", buffer_.size(), kMaxBuffered));
-    }
+  // Only changes that are not their agent's next can end up buffered.
+  uint64_t maybe_buffered = 0;
+  for (const Change& change : batch) maybe_buffered += change.id.counter != version_.Next(change.id.agent);
+  if (buffer_.size() + maybe_buffered > kMaxBuffered) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "causal buffer full: %d changes wait for missing dependencies, limit %d", buffer_.size(), kMaxBuffered));
   }
   // What the batch itself adds, per agent: exact spans by first counter.
   std::map<Key, uint64_t> claimed;
@@ -129,14 +126,14 @@ uint64_t CausalDoc::BufferedBytes() const {
 
 void CausalDoc::CheckInvariants() const {
   sequence_->CheckInvariants();
-  const std::pair<uint64_t, uint64_t>* previous_end = nullptr;
-  std::pair<uint64_t, uint64_t> end;
+  const Change* previous = nullptr;
   for (const auto& [key, change] : buffer_) {
     COLLABSIM_CHECK(key.first == change.id.agent && key.second == change.id.counter);
     COLLABSIM_CHECK(key.second >= version_.Next(key.first));
-    if (previous_end != nullptr && previous_end->first == key.first) COLLABSIM_CHECK(previous_end->second <= key.second);
-    end = {key.first, key.second + change.Span()};
-    previous_end = &end;
+    if (previous != nullptr && previous->id.agent == key.first) {
+      COLLABSIM_CHECK(previous->id.counter + previous->Span() <= key.second);
+    }
+    previous = &change;
   }
 }
 

@@ -21,15 +21,11 @@ class CrdtEngine : public Engine {
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
                                                          const EngineOptions& options) const override {
-    absl::StatusOr<std::unique_ptr<CrdtServer>> server = CrdtServer::Restore(integration_, durable_state, options);
-    if (!server.ok()) return server.status();
-    return std::unique_ptr<Replica>(*std::move(server));
+    return AsReplica(CrdtServer::Restore(integration_, durable_state, options));
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
                                                          const EngineOptions& options) const override {
-    absl::StatusOr<std::unique_ptr<CrdtClient>> client = CrdtClient::Restore(id, integration_, durable_state, options);
-    if (!client.ok()) return client.status();
-    return std::unique_ptr<Replica>(*std::move(client));
+    return AsReplica(CrdtClient::Restore(id, integration_, durable_state, options));
   }
 
  private:

@@ -18,15 +18,11 @@ class OtEngineImpl : public Engine {
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
                                                          const EngineOptions& options) const override {
-    absl::StatusOr<std::unique_ptr<OtServer>> server = OtServer::Restore(durable_state, options);
-    if (!server.ok()) return server.status();
-    return std::unique_ptr<Replica>(*std::move(server));
+    return AsReplica(OtServer::Restore(durable_state, options));
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
                                                          const EngineOptions& options) const override {
-    absl::StatusOr<std::unique_ptr<OtClient>> client = OtClient::Restore(id, durable_state, options);
-    if (!client.ok()) return client.status();
-    return std::unique_ptr<Replica>(*std::move(client));
+    return AsReplica(OtClient::Restore(id, durable_state, options));
   }
 
  private:

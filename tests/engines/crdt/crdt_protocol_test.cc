@@ -5,6 +5,7 @@
 
 #include "crdt_wire.pb.h"
 #include "engines/common/probes.h"
+#include "engines/crdt/causal_doc.h"
 #include "engines/crdt/crdt_engine.h"
 #include "tests/engines/common/relay_harness.h"
 
@@ -229,8 +230,17 @@ TEST(CrdtProtocol, MalformedOrImpossibleMessagesChangeNothing) {
   *two.mutable_push()->add_ops() = good;
   *two.mutable_push()->add_ops() = empty;
   bad.emplace_back("good then bad", two.SerializeAsString());
+  wire::ClientMessage flood;  // more changes with a gap before them than the buffer holds
+  for (uint64_t k = 0; k <= CausalDoc::kMaxBuffered; ++k) {
+    wire::Op ahead = good;
+    ahead.set_counter(good.counter() + 10 + k);
+    *flood.mutable_push()->add_ops() = ahead;
+  }
+  bad.emplace_back("buffer overflow", flood.SerializeAsString());
   for (const auto& [name, bytes] : bad) {
-    EXPECT_FALSE(h.server().Receive(1, bytes).ok()) << name;
+    const absl::Status refused = h.server().Receive(1, bytes);
+    EXPECT_FALSE(refused.ok()) << name;
+    if (name == "buffer overflow") EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
     EXPECT_EQ(h.server().DurableState(), server_before) << name;
     EXPECT_TRUE(h.server().TakeOutbox().empty()) << name;
   }
