@@ -1,180 +1,154 @@
-// Integration rules and the blocked item list (see sequence.h).
+// Integration rules over the run tree (see sequence.h). A run is placed as
+// a whole: once its first character has found its place, every later one
+// goes straight after the one before (nothing can refer to a character that
+// is only now arriving), which is what integrating them one by one gives.
 #include "engines/crdt/sequence.h"
 
 #include <algorithm>
+#include <tuple>
 
-#include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 
 namespace collabsim::crdt {
 
-Sequence::Sequence(Integration integration) : integration_(integration) {
-  blocks_.push_back(std::make_unique<Block>());
-  block_start_.push_back(0);
-}
+Sequence::Sequence(Integration integration) : integration_(integration) {}
 
 Sequence::~Sequence() = default;
 
-void Sequence::Renumber() {
-  block_start_.resize(blocks_.size());
-  uint64_t start = 0;
-  for (size_t b = 0; b < blocks_.size(); ++b) {
-    blocks_[b]->ordinal = b;
-    block_start_[b] = start;
-    start += blocks_[b]->handles.size();
+std::optional<uint32_t> Sequence::AgentIndex(uint64_t agent) const {
+  const auto it = agent_ids_.find(agent);
+  if (it == agent_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint32_t Sequence::Intern(uint64_t agent) {
+  const auto [it, added] = agent_ids_.emplace(agent, static_cast<uint32_t>(agents_.size()));
+  if (added) {
+    COLLABSIM_CHECK(agents_.size() < kNoAgent);
+    agents_.push_back(agent);
   }
+  return it->second;
 }
 
-int64_t Sequence::PositionOf(uint32_t handle) const {
-  const Block* block = items_[handle].block;
-  const auto& handles = block->handles;
-  const auto offset = std::find(handles.begin(), handles.end(), handle) - handles.begin();
-  return static_cast<int64_t>(block_start_[block->ordinal]) + offset;
+std::optional<RunTree::Cursor> Sequence::Find(const ItemId& id) const {
+  const std::optional<uint32_t> agent = AgentIndex(id.agent);
+  if (!agent.has_value()) return std::nullopt;
+  return tree_.Find(*agent, id.counter);
 }
 
-int64_t Sequence::LeftPosition(const std::optional<ItemId>& id) const {
-  return id.has_value() ? PositionOf(index_.at(*id)) : -1;
+ItemId Sequence::IdAt(const Cursor& c) const {
+  const Run& run = tree_.RunOf(c);
+  return ItemId{agents_[run.agent], run.counter + c.offset};
 }
 
-int64_t Sequence::RightPosition(const std::optional<ItemId>& id) const {
-  return id.has_value() ? PositionOf(index_.at(*id)) : static_cast<int64_t>(items_.size());
+int64_t Sequence::OriginPosition(uint32_t agent, uint64_t counter) const {
+  const std::optional<Cursor> at = tree_.Find(agent, counter);
+  COLLABSIM_CHECK(at.has_value());  // origins are present before their run
+  return static_cast<int64_t>(tree_.TotalBefore(*at));
 }
 
-std::pair<size_t, size_t> Sequence::Locate(uint64_t position) const {
-  const auto it = std::upper_bound(block_start_.begin(), block_start_.end(), position);
-  const size_t b = static_cast<size_t>(it - block_start_.begin()) - 1;
-  return {b, static_cast<size_t>(position - block_start_[b])};
-}
-
-uint32_t Sequence::HandleAt(uint64_t position) const {
-  const auto [b, offset] = Locate(position);
-  return blocks_[b]->handles[offset];
-}
-
-uint64_t Sequence::FullPositionOfVisible(uint64_t visible_index) const {
-  uint64_t seen = 0;
-  for (size_t b = 0; b < blocks_.size(); ++b) {
-    const Block& block = *blocks_[b];
-    if (seen + block.visible <= visible_index) {
-      seen += block.visible;
-      continue;
-    }
-    for (size_t k = 0; k < block.handles.size(); ++k) {
-      if (items_[block.handles[k]].deleted) continue;
-      if (seen == visible_index) return block_start_[b] + k;
-      ++seen;
-    }
-  }
-  COLLABSIM_CHECK(false);  // REQUIRES: visible_index < VisibleLength()
-  return 0;
-}
-
-int64_t Sequence::Destination(const Item& item) {
-  const int64_t left = LeftPosition(item.origin_left);
-  const auto end = static_cast<int64_t>(items_.size());
+int64_t Sequence::Destination(const InsertOp& op, const std::optional<Cursor>& left_at) {
+  const int64_t left = left_at.has_value() ? static_cast<int64_t>(tree_.TotalBefore(*left_at)) : -1;
+  std::optional<Cursor> at = left_at.has_value() ? tree_.Next(*left_at) : tree_.First();
+  int64_t i = left + 1;
+  // The origin_left of the character at `at`: the one before it inside a
+  // run, else the run's own.
+  auto origin_left_of = [&](const Cursor& c, const Run& run) -> int64_t {
+    if (c.offset > 0) return i - 1;
+    return run.left_agent == kNoAgent ? -1 : OriginPosition(run.left_agent, run.left_counter);
+  };
   if (integration_ == Integration::kRga) {
-    int64_t i = left + 1;
-    for (; i < end; ++i) {
-      const Item& other = items_[HandleAt(static_cast<uint64_t>(i))];
-      const int64_t other_left = LeftPosition(other.origin_left);
-      if (other_left < left) break;  // past the parent's subtree
-      if (other_left == left) ++counts_.concurrent_siblings;
-      if (other_left == left &&
-          std::tie(item.lamport, item.id.agent) > std::tie(other.lamport, other.id.agent)) {
-        break;  // newer siblings go first
+    // Children of one parent, newest first; skip each one's subtree. The
+    // rest of a run hangs below its first character.
+    for (; at.has_value(); at = tree_.NextRun(*at)) {
+      const Run& other = tree_.RunOf(*at);
+      const int64_t other_left = origin_left_of(*at, other);
+      if (other_left < left) break;
+      if (other_left == left) {
+        ++counts_.concurrent_siblings;
+        if (std::tie(op.lamport, op.id.agent) > std::tuple(other.lamport + at->offset, agents_[other.agent])) break;
       }
+      i += other.length - at->offset;
     }
     return i;
   }
-  // FugueMax (YjsMod): scan the items between the origins; items whose own
-  // origins lie inside ours are concurrent inserts at the same place.
-  const int64_t right = RightPosition(item.origin_right);
-  int64_t destination = left + 1;
+  // FugueMax (YjsMod): scan the characters between the origins; those whose
+  // own origin_left is ours are concurrent inserts at the same place.
+  const auto total = static_cast<int64_t>(tree_.total());
+  int64_t right = total;
+  if (op.origin_right.has_value()) right = static_cast<int64_t>(tree_.TotalBefore(*Find(*op.origin_right)));
+  int64_t destination = i;
   bool scanning = false;
-  for (int64_t i = left + 1;; ++i) {
+  while (true) {
     if (!scanning) destination = i;
     if (i >= right) break;
-    const Item& other = items_[HandleAt(static_cast<uint64_t>(i))];
-    const int64_t other_left = LeftPosition(other.origin_left);
+    const Run& other = tree_.RunOf(*at);
+    const int64_t other_left = origin_left_of(*at, other);
     if (other_left < left) break;
     if (other_left == left) {
       ++counts_.concurrent_siblings;
-      const int64_t other_right = RightPosition(other.origin_right);
+      const int64_t other_right =
+          other.right_agent == kNoAgent ? total : OriginPosition(other.right_agent, other.right_counter);
       if (other_right < right) {
         scanning = true;  // other goes after us unless a later sibling says otherwise
-        continue;
+      } else if (other_right == right && op.id.agent < agents_[other.agent]) {
+        break;
+      } else {
+        scanning = false;
       }
-      if (other_right == right && item.id.agent < other.id.agent) break;
-      scanning = false;
+    }
+    // The rest of this run hangs below the character just looked at: skip
+    // it, stopping at `right` if it lies inside.
+    const int64_t rest = other.length - at->offset - 1;
+    ++i;
+    if (i + rest > right) {
+      i = right;
       continue;
     }
-    // other_left > left: inside an earlier sibling's run; keep going.
+    i += rest;
+    at = tree_.NextRun(*at);
   }
   return destination;
 }
 
-void Sequence::InsertAt(int64_t position, uint32_t handle) {
-  const auto p = static_cast<uint64_t>(position);
-  size_t b = blocks_.size() - 1;
-  size_t offset = blocks_[b]->handles.size();
-  if (p < items_.size() - 1) std::tie(b, offset) = Locate(p);  // items_ already holds the new item
-  Block& block = *blocks_[b];
-  block.handles.insert(block.handles.begin() + static_cast<std::ptrdiff_t>(offset), handle);
-  items_[handle].block = &block;
-  if (!items_[handle].deleted) ++block.visible;
-  if (block.handles.size() > kMaxBlock) {
-    auto tail = std::make_unique<Block>();
-    const auto half = static_cast<std::ptrdiff_t>(block.handles.size() / 2);
-    tail->handles.assign(block.handles.begin() + half, block.handles.end());
-    block.handles.erase(block.handles.begin() + half, block.handles.end());
-    for (uint32_t moved : tail->handles) {
-      items_[moved].block = tail.get();
-      if (!items_[moved].deleted) {
-        --block.visible;
-        ++tail->visible;
-      }
-    }
-    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(b) + 1, std::move(tail));
-  }
-  Renumber();
-}
-
 InsertOp Sequence::MakeInsert(uint64_t agent, uint64_t counter, uint64_t position, std::u32string text) const {
-  COLLABSIM_CHECK(position <= visible_ && !text.empty());
+  COLLABSIM_CHECK(position <= VisibleLength() && !text.empty());
   InsertOp op;
   op.id = ItemId{agent, counter};
   op.lamport = max_lamport_ + 1;
   op.text = std::move(text);
   // Just after the visible character before the cursor; tombstones after
   // it stay to the right of the new text.
-  int64_t left = -1;
+  std::optional<Cursor> right = tree_.First();
   if (position > 0) {
-    left = static_cast<int64_t>(FullPositionOfVisible(position - 1));
-    op.origin_left = items_[HandleAt(static_cast<uint64_t>(left))].id;
+    const Cursor left = tree_.AtVisible(position - 1);
+    op.origin_left = IdAt(left);
+    right = tree_.Next(left);
   }
-  if (static_cast<uint64_t>(left + 1) < items_.size()) {
-    op.origin_right = items_[HandleAt(static_cast<uint64_t>(left + 1))].id;
-  }
+  if (right.has_value()) op.origin_right = IdAt(*right);
   return op;
 }
 
 DeleteOp Sequence::MakeDelete(uint64_t position, uint64_t length) const {
-  COLLABSIM_CHECK(position + length <= visible_);
+  COLLABSIM_CHECK(position + length <= VisibleLength());
   DeleteOp op;
   if (length == 0) return op;
-  uint64_t full = FullPositionOfVisible(position);
-  for (uint64_t taken = 0; taken < length; ++full) {
-    const Item& item = items_[HandleAt(full)];
-    if (item.deleted) continue;
-    ++taken;
+  std::optional<Cursor> at = tree_.AtVisible(position);
+  for (uint64_t taken = 0; taken < length; at = tree_.NextRun(*at)) {
+    COLLABSIM_CHECK(at.has_value());
+    const Run& run = tree_.RunOf(*at);
+    if (run.deleted) continue;
+    const uint64_t n = std::min<uint64_t>(run.length - at->offset, length - taken);
+    const ItemId first{agents_[run.agent], run.counter + at->offset};
+    taken += n;
     if (!op.ranges.empty()) {
       DeleteRange& last = op.ranges.back();
-      if (last.first.agent == item.id.agent && last.first.counter + last.length == item.id.counter) {
-        ++last.length;
+      if (last.first.agent == first.agent && last.first.counter + last.length == first.counter) {
+        last.length += n;
         continue;
       }
     }
-    op.ranges.push_back(DeleteRange{item.id, 1});
+    op.ranges.push_back(DeleteRange{first, n});
   }
   return op;
 }
@@ -186,135 +160,127 @@ bool Sequence::Ready(const InsertOp& op) const {
 
 bool Sequence::Ready(const DeleteOp& op) const {
   for (const DeleteRange& range : op.ranges) {
-    for (uint64_t k = 0; k < range.length; ++k) {
-      if (!Contains(ItemId{range.first.agent, range.first.counter + k})) return false;
+    if (range.first.counter > UINT64_MAX - range.length) return false;
+    const std::optional<uint32_t> agent = AgentIndex(range.first.agent);
+    if (range.length > 0 && (!agent.has_value() || tree_.CountPresent(*agent, range.first.counter, range.length) != range.length)) {
+      return false;
     }
   }
   return true;
 }
 
 absl::Status Sequence::Apply(const InsertOp& op) {
-  if (op.text.empty()) return absl::InvalidArgumentError("empty insert");
-  if (op.id.counter > UINT64_MAX - op.text.size() || op.lamport > UINT64_MAX - op.text.size()) {
+  const uint64_t length = op.text.size();
+  if (length == 0) return absl::InvalidArgumentError("empty insert");
+  if (length > UINT32_MAX) return absl::InvalidArgumentError("insert longer than 2^32 - 1 characters");
+  if (op.id.counter > UINT64_MAX - length || op.lamport > UINT64_MAX - length) {
     return absl::InvalidArgumentError("insert counter overflows");
   }
-  size_t present = 0;
-  for (size_t k = 0; k < op.text.size(); ++k) present += Contains(ItemId{op.id.agent, op.id.counter + k});
-  if (present == op.text.size()) return absl::OkStatus();  // a duplicate
+  const std::optional<uint32_t> agent = AgentIndex(op.id.agent);
+  const uint64_t present = agent.has_value() ? tree_.CountPresent(*agent, op.id.counter, length) : 0;
+  if (present == length) return absl::OkStatus();  // a duplicate
   if (present != 0) return absl::InvalidArgumentError("insert overlaps items already present in part");
   if (!Ready(op)) return absl::FailedPreconditionError("insert refers to items not yet received");
-  if (op.origin_left.has_value() && op.origin_left->agent == op.id.agent &&
-      op.origin_left->counter >= op.id.counter && op.origin_left->counter < op.id.counter + op.text.size()) {
-    return absl::InvalidArgumentError("insert is its own origin");
+  for (const auto& origin : {op.origin_left, op.origin_right}) {
+    if (origin.has_value() && origin->agent == op.id.agent && origin->counter >= op.id.counter &&
+        origin->counter - op.id.counter < length) {
+      return absl::InvalidArgumentError("insert is its own origin");
+    }
   }
-  if (op.origin_left.has_value() && items_[index_.at(*op.origin_left)].deleted) ++counts_.insert_after_tombstone;
-  std::optional<ItemId> left = op.origin_left;
-  for (size_t k = 0; k < op.text.size(); ++k) {
-    Item item;
-    item.id = ItemId{op.id.agent, op.id.counter + k};
-    item.origin_left = left;
-    item.origin_right = op.origin_right;
-    item.lamport = op.lamport + k;
-    item.ch = op.text[k];
-    const int64_t destination = Destination(item);
-    const auto handle = static_cast<uint32_t>(items_.size());
-    items_.push_back(item);
-    index_.emplace(item.id, handle);
-    InsertAt(destination, handle);
-    ++visible_;
-    max_lamport_ = std::max(max_lamport_, item.lamport);
-    left = item.id;
+  if (!content_.HasRoomFor(length)) return absl::ResourceExhaustedError("document holds 2^32 - 1 characters");
+
+  const std::optional<Cursor> left_at = op.origin_left.has_value() ? Find(*op.origin_left) : std::nullopt;
+  if (left_at.has_value() && tree_.RunOf(*left_at).deleted) ++counts_.insert_after_tombstone;
+  const int64_t destination = Destination(op, left_at);
+  Run run;
+  run.agent = Intern(op.id.agent);
+  run.counter = op.id.counter;
+  run.lamport = op.lamport;
+  if (op.origin_left.has_value()) {
+    run.left_agent = *AgentIndex(op.origin_left->agent);
+    run.left_counter = op.origin_left->counter;
   }
+  if (op.origin_right.has_value()) {
+    run.right_agent = *AgentIndex(op.origin_right->agent);
+    run.right_counter = op.origin_right->counter;
+  }
+  run.length = static_cast<uint32_t>(length);
+  run.content = content_.Append(op.text);
+  const int64_t left = left_at.has_value() ? static_cast<int64_t>(tree_.TotalBefore(*left_at)) : -1;
+  std::optional<Cursor> after;
+  if (destination == left + 1) {
+    after = left_at;
+  } else if (destination > 0) {
+    after = tree_.AtTotal(static_cast<uint64_t>(destination - 1));
+  }
+  tree_.InsertAfter(after, run);
+  max_lamport_ = std::max(max_lamport_, op.lamport + length - 1);
   return absl::OkStatus();
 }
 
 absl::Status Sequence::Apply(const DeleteOp& op) {
+  for (const DeleteRange& range : op.ranges) {
+    if (range.first.counter > UINT64_MAX - range.length) return absl::InvalidArgumentError("delete range overflows");
+  }
   if (!Ready(op)) return absl::FailedPreconditionError("delete refers to items not yet received");
   for (const DeleteRange& range : op.ranges) {
-    for (uint64_t k = 0; k < range.length; ++k) {
-      Item& item = items_[index_.at(ItemId{range.first.agent, range.first.counter + k})];
-      if (item.deleted) {
-        ++counts_.deleted_twice;
-        continue;
-      }
-      item.deleted = true;
-      --item.block->visible;
-      --visible_;
-    }
+    if (range.length == 0) continue;
+    counts_.deleted_twice += tree_.MarkDeleted(*AgentIndex(range.first.agent), range.first.counter, range.length);
   }
   return absl::OkStatus();
 }
 
 std::optional<ItemId> Sequence::AnchorAt(uint64_t position) const {
-  COLLABSIM_CHECK(position <= visible_);
+  COLLABSIM_CHECK(position <= VisibleLength());
   if (position == 0) return std::nullopt;
-  return items_[HandleAt(FullPositionOfVisible(position - 1))].id;
+  return IdAt(tree_.AtVisible(position - 1));
 }
 
 uint64_t Sequence::Resolve(const std::optional<ItemId>& anchor) const {
   if (!anchor.has_value()) return 0;
-  const uint32_t handle = index_.at(*anchor);
-  const Block* block = items_[handle].block;
-  uint64_t visible = 0;
-  for (size_t b = 0; b < block->ordinal; ++b) visible += blocks_[b]->visible;
-  for (uint32_t other : block->handles) {
-    visible += !items_[other].deleted;
-    if (other == handle) break;
-  }
-  return visible;
+  const std::optional<Cursor> at = Find(*anchor);
+  COLLABSIM_CHECK(at.has_value());
+  return tree_.VisibleBefore(*at) + (tree_.RunOf(*at).deleted ? 0 : 1);
 }
 
-std::u32string Sequence::Text() const { return Slice(0, visible_); }
+std::u32string Sequence::Text() const { return Slice(0, VisibleLength()); }
 
 std::u32string Sequence::Slice(uint64_t from, uint64_t count) const {
   std::u32string out;
-  if (from >= visible_) return out;
-  count = std::min(count, visible_ - from);
+  if (from >= VisibleLength()) return out;
+  count = std::min(count, VisibleLength() - from);
   out.reserve(count);
-  uint64_t seen = 0;
-  for (const auto& block : blocks_) {
-    if (seen + block->visible <= from) {
-      seen += block->visible;
-      continue;
-    }
-    for (uint32_t handle : block->handles) {
-      const Item& item = items_[handle];
-      if (item.deleted) continue;
-      if (seen++ >= from) out.push_back(item.ch);
-      if (out.size() == count) return out;
-    }
+  for (std::optional<Cursor> at = tree_.AtVisible(from); at.has_value() && out.size() < count;
+       at = tree_.NextRun(*at)) {
+    const Run& run = tree_.RunOf(*at);
+    if (run.deleted) continue;
+    const uint64_t n = std::min<uint64_t>(run.length - at->offset, count - out.size());
+    content_.CopyTo(run.content + at->offset, n, &out);
   }
   return out;
 }
 
-uint64_t Sequence::ContentBytes() const { return visible_ * sizeof(char32_t); }
+uint64_t Sequence::ContentBytes() const { return content_.Bytes(); }
+uint64_t Sequence::TombstoneBytes() const { return tree_.deleted_runs() * sizeof(Run); }
 uint64_t Sequence::MetadataBytes() const {
-  return visible_ * (sizeof(Item) - sizeof(char32_t) + sizeof(uint32_t) * 2) + blocks_.size() * sizeof(Block);
+  const uint64_t structure = tree_.LeafBytes() + tree_.InnerBytes() + tree_.IndexBytes() +
+                             agents_.capacity() * sizeof(uint64_t) +
+                             agent_ids_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+  return structure - TombstoneBytes();
 }
-uint64_t Sequence::TombstoneBytes() const { return TombstoneCount() * (sizeof(Item) + sizeof(uint32_t) * 2); }
 
 void Sequence::CheckInvariants() const {
-  uint64_t total = 0, visible = 0;
-  for (size_t b = 0; b < blocks_.size(); ++b) {
-    const Block& block = *blocks_[b];
-    COLLABSIM_CHECK(block.ordinal == b && block_start_[b] == total);
-    COLLABSIM_CHECK(block.handles.size() <= kMaxBlock);
-    uint64_t block_visible = 0;
-    for (uint32_t handle : block.handles) {
-      const Item& item = items_[handle];
-      COLLABSIM_CHECK(item.block == &block);
-      COLLABSIM_CHECK(index_.at(item.id) == handle);
-      block_visible += !item.deleted;
+  tree_.CheckInvariants();
+  COLLABSIM_CHECK(agents_.size() == agent_ids_.size());
+  for (uint32_t a = 0; a < agents_.size(); ++a) COLLABSIM_CHECK(agent_ids_.at(agents_[a]) == a);
+  for (std::optional<Cursor> at = tree_.First(); at.has_value(); at = tree_.NextRun(*at)) {
+    const Run& run = tree_.RunOf(*at);
+    const auto start = static_cast<int64_t>(tree_.TotalBefore(*at));
+    if (run.left_agent != kNoAgent) COLLABSIM_CHECK(OriginPosition(run.left_agent, run.left_counter) < start);
+    if (run.right_agent != kNoAgent && integration_ == Integration::kFugueMax) {
+      COLLABSIM_CHECK(OriginPosition(run.right_agent, run.right_counter) >= start + run.length);
     }
-    COLLABSIM_CHECK(block_visible == block.visible);
-    total += block.handles.size();
-    visible += block_visible;
-  }
-  COLLABSIM_CHECK(total == items_.size() && index_.size() == items_.size() && visible == visible_);
-  for (uint32_t handle = 0; handle < items_.size(); ++handle) {
-    const int64_t at = PositionOf(handle);
-    COLLABSIM_CHECK(LeftPosition(items_[handle].origin_left) < at);
-    if (integration_ == Integration::kFugueMax) COLLABSIM_CHECK(RightPosition(items_[handle].origin_right) > at);
+    COLLABSIM_CHECK(run.deleted || run.content + uint64_t{run.length} <= content_.size());
   }
 }
 

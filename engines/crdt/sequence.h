@@ -11,14 +11,15 @@
 //    descending Lamport timestamp then agent. Runs typed forwards stay
 //    together; runs typed backwards at one place interleave.
 //
-// Layout: items in document order (tombstones included) in blocks of at most
-// kMaxBlock handles, each block counting its visible items, plus an id ->
-// handle map. A position lookup is O(blocks + block size). The structure is
-// sans-IO and knows nothing of the network; engines wrap it.
+// Layout: runs of characters in a B-tree (run_tree.h) whose text lives in an
+// append-only arena (content_arena.h). A local edit finds its place in
+// O(log n); a remote one finds its origins through the id index in O(log n)
+// and scans only the concurrent inserts between them. A run of typing is
+// one entry. The structure is sans-IO and knows nothing of the network;
+// engines wrap it.
 //
-// Invariants (CheckInvariants): block counts match their items; every
-// item's block pointer is the block holding it; the id map and the blocks
-// hold the same items; origins of every item precede / follow it.
+// Invariants (CheckInvariants): the tree's own (run_tree.h); the agent
+// table and its reverse map agree; origins of every run precede / follow it.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "crdt_wire.pb.h"
+#include "engines/crdt/content_arena.h"
+#include "engines/crdt/run_tree.h"
 
 namespace collabsim::crdt {
 
@@ -96,7 +99,7 @@ class Sequence {
   // Deleting an already deleted item is a no-op. Error if not ready.
   absl::Status Apply(const DeleteOp& op);
 
-  bool Contains(ItemId id) const { return index_.contains(id); }
+  bool Contains(ItemId id) const { return Find(id).has_value(); }
 
   // A caret as a relative position: the item just left of visible position
   // `position` (nullopt: the start). It stays on the same character while
@@ -105,8 +108,8 @@ class Sequence {
   // The visible position of a caret after `anchor`. REQUIRES: Contains.
   uint64_t Resolve(const std::optional<ItemId>& anchor) const;
 
-  // What integration met, for coverage probes: an insert that had to be
-  // ordered against a concurrent insert at the same place; a delete of an
+  // What integration met, for coverage probes: an insert (a whole run) that
+  // had to be ordered against a concurrent insert at the same place; a delete of an
   // item already deleted; an insert whose left neighbour was deleted.
   struct Counts {
     uint64_t concurrent_siblings = 0;
@@ -117,64 +120,46 @@ class Sequence {
   std::u32string Text() const;
   // Visible characters [from, from + count), clamped.
   std::u32string Slice(uint64_t from, uint64_t count) const;
-  uint64_t VisibleLength() const { return visible_; }
-  uint64_t ItemCount() const { return items_.size(); }
-  uint64_t TombstoneCount() const { return items_.size() - visible_; }
+  uint64_t VisibleLength() const { return tree_.visible(); }
+  uint64_t ItemCount() const { return tree_.total(); }
+  uint64_t TombstoneCount() const { return tree_.total() - tree_.visible(); }
+  uint64_t RunCount() const { return tree_.runs(); }
   uint64_t max_lamport() const { return max_lamport_; }
-  // Bytes held: visible content, per-item metadata, tombstones.
+  // Bytes held: the character arena (deleted characters included), the tree
+  // and index except tombstone runs, and tombstone runs.
   uint64_t ContentBytes() const;
   uint64_t MetadataBytes() const;
   uint64_t TombstoneBytes() const;
 
   void CheckInvariants() const;
 
-  // Every item in document order, run-length encoded (sequence_snapshot.cc).
+  // Every run in document order, columns of varints; deleted text is not
+  // kept (sequence_snapshot.cc).
   void EncodeSnapshot(wire::SequenceSnapshot* out) const;
   // The sequence a snapshot describes. InvalidArgument (and no sequence) for
-  // bad UTF-8, empty or overflowing runs, repeated ids, or origins that are
-  // missing or on the wrong side of their item.
+  // columns of different lengths, unknown agents, empty or overflowing runs,
+  // text that is not UTF-8 or not as long as the visible runs, repeated ids,
+  // or origins that are missing or on the wrong side of their run.
   static absl::StatusOr<std::unique_ptr<Sequence>> FromSnapshot(Integration integration,
                                                                const wire::SequenceSnapshot& snapshot);
 
  private:
-  static constexpr size_t kMaxBlock = 512;
-  struct Block;
-  struct Item {
-    ItemId id;
-    std::optional<ItemId> origin_left;
-    std::optional<ItemId> origin_right;
-    uint64_t lamport = 0;
-    char32_t ch = 0;
-    bool deleted = false;
-    Block* block = nullptr;
-  };
-  struct Block {
-    std::vector<uint32_t> handles;
-    uint64_t visible = 0;
-    size_t ordinal = 0;
-  };
-
-  // Position in the full list (tombstones included) of an item, or of an
-  // absent origin: -1 for "start" (left) and ItemCount() for "end" (right).
-  int64_t PositionOf(uint32_t handle) const;
-  int64_t LeftPosition(const std::optional<ItemId>& id) const;
-  int64_t RightPosition(const std::optional<ItemId>& id) const;
-  // Where a new item with these origins goes, by the integration rule.
-  int64_t Destination(const Item& item);  // counts concurrent siblings
-  void InsertAt(int64_t position, uint32_t handle);
-  // The block and offset of full-list position `position` (< ItemCount()).
-  std::pair<size_t, size_t> Locate(uint64_t position) const;
-  // The full-list position of the visible character `visible_index`.
-  uint64_t FullPositionOfVisible(uint64_t visible_index) const;
-  uint32_t HandleAt(uint64_t position) const;
-  void Renumber();
+  using Cursor = RunTree::Cursor;
+  std::optional<uint32_t> AgentIndex(uint64_t agent) const;
+  uint32_t Intern(uint64_t agent);
+  std::optional<Cursor> Find(const ItemId& id) const;
+  ItemId IdAt(const Cursor& c) const;
+  // Total position (tombstones included) of an origin of a run that is here.
+  int64_t OriginPosition(uint32_t agent, uint64_t counter) const;
+  // The total position before which a new run with these origins goes, by
+  // the integration rule; counts concurrent siblings.
+  int64_t Destination(const InsertOp& op, const std::optional<Cursor>& left_at);
 
   Integration integration_;
-  std::vector<Item> items_;  // by handle
-  std::vector<std::unique_ptr<Block>> blocks_;
-  std::vector<uint64_t> block_start_;  // full-list position of each block's first item
-  absl::flat_hash_map<ItemId, uint32_t> index_;
-  uint64_t visible_ = 0;
+  RunTree tree_;
+  ContentArena content_;
+  std::vector<uint64_t> agents_;                     // interned index -> agent
+  absl::flat_hash_map<uint64_t, uint32_t> agent_ids_;  // agent -> interned index
   uint64_t max_lamport_ = 0;
   Counts counts_;
 };

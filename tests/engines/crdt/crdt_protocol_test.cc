@@ -273,7 +273,11 @@ TEST(CrdtProtocol, InconsistentLocalStorageIsRefused) {
   wire::ClientDurableState cursor_past_end = state;
   cursor_past_end.set_cursor(99);
   wire::ClientDurableState missing_origin = state;
-  missing_origin.mutable_document()->mutable_runs(0)->mutable_origin_left()->set_agent(777);
+  wire::SequenceSnapshot* document = missing_origin.mutable_document();
+  ASSERT_EQ(document->origin_counter_size(), 0);
+  document->set_flags(0, document->flags(0) | 3u);  // an explicit origin_left that is not there
+  document->add_origin_agent(0);
+  document->add_origin_counter(777);
   wire::ClientDurableState counter_mismatch = state;
   counter_mismatch.set_next_counter(state.next_counter() + 5);
   for (const auto& [name, bad] : std::vector<std::pair<std::string, wire::ClientDurableState>>{

@@ -168,6 +168,52 @@ TEST(Sequence, LongSessionsSplitBlocksAndStillMatchTheReference) {
   RandomSession(Integration::kRga, 12345, 6000);
 }
 
+// Enough scattered edits to grow the run tree three levels deep: local
+// edits must splice exactly like a string, a second replica applying them
+// as remote ops must agree, and so must a copy restored from a snapshot.
+TEST(Sequence, DeepTreesMatchAPlainStringSplice) {
+  for (Integration integration : {Integration::kFugueMax, Integration::kRga}) {
+    Sequence local(integration), remote(integration);
+    std::u32string expected;
+    sim::Prng prng = sim::Prng::ForStream(4242, 1);
+    uint64_t counter = 0;
+    for (int step = 0; step < 30000; ++step) {
+      const uint64_t length = local.VisibleLength();
+      if (length > 0 && prng.UniformInt(3) == 0) {
+        const uint64_t at = prng.UniformInt(length);
+        const uint64_t n = 1 + prng.UniformInt(std::min<uint64_t>(4, length - at));
+        const DeleteOp op = local.MakeDelete(at, n);
+        ASSERT_TRUE(local.Apply(op).ok());
+        ASSERT_TRUE(remote.Apply(op).ok());
+        expected.erase(at, n);
+        ++counter;
+      } else {
+        const uint64_t at = prng.UniformInt(length + 1);
+        const std::u32string text(1 + prng.UniformInt(3), static_cast<char32_t>(U'a' + step % 26));
+        const InsertOp op = local.MakeInsert(1, counter, at, text);
+        ASSERT_TRUE(local.Apply(op).ok());
+        ASSERT_TRUE(remote.Apply(op).ok());
+        expected.insert(at, text);
+        counter += text.size();
+      }
+      if (step % 5000 == 0) local.CheckInvariants();
+    }
+    ASSERT_GT(local.RunCount(), 16u * 16u * RunTree::kLeafRuns / 2);  // three levels
+    local.CheckInvariants();
+    remote.CheckInvariants();
+    EXPECT_EQ(local.Text(), expected);
+    EXPECT_EQ(remote.Text(), expected);
+    EXPECT_EQ(local.Slice(1000, 50), expected.substr(1000, 50));
+    wire::SequenceSnapshot snapshot;
+    local.EncodeSnapshot(&snapshot);
+    auto restored = Sequence::FromSnapshot(integration, snapshot);
+    ASSERT_TRUE(restored.ok()) << restored.status();
+    (*restored)->CheckInvariants();
+    EXPECT_EQ((*restored)->Text(), expected);
+    EXPECT_EQ((*restored)->ItemCount(), local.ItemCount());
+  }
+}
+
 // Two users type a word each at the same place, at the same time.
 std::u32string Concurrent(Integration integration, bool backwards) {
   Sequence a(integration), b(integration);
@@ -285,10 +331,13 @@ TEST(SequenceSnapshot, ARunOfTypingIsOneRun) {
   for (uint64_t k = 0; k < 1000; ++k) ASSERT_TRUE(s.Apply(s.MakeInsert(1, k, k, U"x")).ok());
   wire::SequenceSnapshot snapshot;
   s.EncodeSnapshot(&snapshot);
-  EXPECT_EQ(snapshot.runs_size(), 1);
+  EXPECT_EQ(snapshot.length_size(), 1);
+  EXPECT_EQ(snapshot.text().size(), 1000u);
   ASSERT_TRUE(s.Apply(s.MakeDelete(500, 10)).ok());
   s.EncodeSnapshot(&snapshot);
-  EXPECT_EQ(snapshot.runs_size(), 3);  // before, the deleted ten, after
+  EXPECT_EQ(snapshot.length_size(), 3);  // before, the deleted ten, after
+  EXPECT_EQ(snapshot.text().size(), 990u);  // deleted text is not kept
+  EXPECT_EQ(snapshot.origin_agent_size(), 0);  // every origin is a neighbour
 }
 
 TEST(SequenceSnapshot, MalformedSnapshotsAreRefused) {
@@ -297,30 +346,52 @@ TEST(SequenceSnapshot, MalformedSnapshotsAreRefused) {
   ASSERT_TRUE(s.Apply(s.MakeInsert(2, 0, 1, U"X")).ok());
   wire::SequenceSnapshot good;
   s.EncodeSnapshot(&good);
-  ASSERT_EQ(good.runs_size(), 3);
+  // Runs "a", "X", "b"; only b's origin_left ("a") is not a neighbour.
+  ASSERT_EQ(good.length_size(), 3);
+  ASSERT_EQ(good.origin_counter_size(), 1);
   std::vector<std::pair<std::string, wire::SequenceSnapshot>> bad;
-  wire::SequenceSnapshot repeated = good;
-  *repeated.add_runs() = good.runs(0);
-  bad.emplace_back("repeated id", repeated);
-  wire::SequenceSnapshot missing = good;
-  missing.mutable_runs(1)->mutable_origin_left()->set_agent(99);
-  bad.emplace_back("missing origin", missing);
-  wire::SequenceSnapshot empty = good;
-  empty.mutable_runs(2)->set_text("");
-  bad.emplace_back("empty run", empty);
-  wire::SequenceSnapshot utf8 = good;
-  utf8.mutable_runs(0)->set_text("\xc3");
-  bad.emplace_back("bad UTF-8", utf8);
-  wire::SequenceSnapshot reordered = good;
-  reordered.mutable_runs()->SwapElements(0, 2);  // right origins now come first
-  bad.emplace_back("misplaced origins", reordered);
-  wire::SequenceSnapshot overflow = good;
-  overflow.mutable_runs(0)->set_counter(UINT64_MAX);
-  bad.emplace_back("overflow", overflow);
+  auto add = [&](const std::string& name, auto&& edit) {
+    wire::SequenceSnapshot copy = good;
+    edit(copy);
+    bad.emplace_back(name, copy);
+  };
+  add("repeated id", [](auto& x) {  // agent 1 again at counter 1, deleted
+    x.add_agent(x.agent(2));
+    x.add_counter_delta(0);
+    x.add_lamport_delta(0);
+    x.add_length(1);
+    x.add_flags(16);
+  });
+  add("missing origin", [](auto& x) { x.set_origin_counter(0, 99); });
+  add("origin after its run", [](auto& x) {  // X's origin_right made "a"
+    x.set_flags(1, (x.flags(1) & ~12u) | 12u);
+    x.clear_origin_agent();
+    x.clear_origin_counter();
+    for (int k = 0; k < 2; ++k) {
+      x.add_origin_agent(x.agent(0));
+      x.add_origin_counter(0);
+    }
+  });
+  add("empty run", [](auto& x) { x.set_length(2, 0); });
+  add("bad UTF-8", [](auto& x) { x.set_text("\xc3"); });
+  add("text longer than the runs", [](auto& x) { x.set_text(x.text() + "z"); });
+  add("text shorter than the runs", [](auto& x) { x.set_text("a"); });
+  add("counter overflow", [](auto& x) { x.set_counter_delta(0, -1); });
+  add("columns of different lengths", [](auto& x) { x.mutable_length()->RemoveLast(); });
+  add("agent not in the table", [](auto& x) { x.set_agent(1, 7); });
+  add("agent named twice", [](auto& x) { x.add_agents(x.agents(0)); });
+  add("unknown flags", [](auto& x) { x.set_flags(0, 64); });
+  add("neighbour origin before the first run", [](auto& x) { x.set_flags(0, x.flags(0) | 1u); });
+  add("unused origins", [](auto& x) {
+    x.add_origin_agent(0);
+    x.add_origin_counter(0);
+  });
   for (const auto& [name, snapshot] : bad) {
     EXPECT_FALSE(Sequence::FromSnapshot(Integration::kFugueMax, snapshot).ok()) << name;
   }
-  EXPECT_TRUE(Sequence::FromSnapshot(Integration::kFugueMax, good).ok());
+  auto restored = Sequence::FromSnapshot(Integration::kFugueMax, good);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ((*restored)->Text(), U"aXb");
 }
 
 }  // namespace
