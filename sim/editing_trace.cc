@@ -157,23 +157,4 @@ absl::StatusOr<EditingTrace> LoadEditingTrace(const std::string& path) {
   return trace;
 }
 
-absl::StatusOr<std::u32string> ReplaySplices(const EditingTrace& trace) {
-  absl::StatusOr<std::u32string> start = DecodeUtf8(trace.start_content);
-  if (!start.ok()) return start.status();
-  std::u32string doc = *std::move(start);
-  for (size_t t = 0; t < trace.txns.size(); ++t) {
-    for (size_t p = 0; p < trace.txns[t].patches.size(); ++p) {
-      const TracePatch& patch = trace.txns[t].patches[p];
-      if (patch.position > doc.size() || patch.delete_count > doc.size() - patch.position) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "txns[%d].patches[%d]: [%d, %d] runs past the end of the document (%d characters)", t, p, patch.position,
-            patch.delete_count, doc.size()));
-      }
-      absl::StatusOr<std::u32string> insert = DecodeUtf8(patch.insert);
-      doc.replace(patch.position, patch.delete_count, *insert);
-    }
-  }
-  return doc;
-}
-
 }  // namespace collabsim::sim

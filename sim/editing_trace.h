@@ -41,12 +41,8 @@ struct EditingTrace {
 // non-negative integer"): unreadable or truncated gzip, bad JSON, missing or
 // mistyped fields, bad UTF-8, parents that are not earlier transactions,
 // agents out of range. Positions are checked against the document only by
-// replaying (ReplaySplices).
+// replaying (ReplaySplices in trace_replay.h).
 absl::StatusOr<EditingTrace> LoadEditingTrace(const std::string& path);
 
-// The text a sequential trace produces by plain splicing (the baseline every
-// engine is measured against); InvalidArgument naming the transaction and
-// patch when a position or delete runs past the end.
-absl::StatusOr<std::u32string> ReplaySplices(const EditingTrace& trace);
 
 }  // namespace collabsim::sim

@@ -22,9 +22,22 @@ void CausalDoc::Apply(const Change& change) {
   version_.Set(change.id.agent, change.id.counter + change.Span());
 }
 
-void CausalDoc::ApplyOwn(const Change& change) {
-  COLLABSIM_CHECK(Ready(change));
-  Apply(change);
+Change CausalDoc::InsertOwn(IntentId intent, uint64_t agent, uint64_t position, std::u32string text) {
+  Change change;
+  change.intent = intent;
+  change.id = ItemId{agent, version_.Next(agent)};
+  change.body = sequence_->InsertLocal(agent, change.id.counter, position, std::move(text));
+  version_.Set(agent, change.id.counter + change.Span());
+  return change;
+}
+
+Change CausalDoc::DeleteOwn(IntentId intent, uint64_t agent, uint64_t position, uint64_t length) {
+  Change change;
+  change.intent = intent;
+  change.id = ItemId{agent, version_.Next(agent)};
+  change.body = sequence_->DeleteLocal(position, length);
+  version_.Set(agent, change.id.counter + change.Span());
+  return change;
 }
 
 const Change* CausalDoc::BufferedOverlap(uint64_t agent, uint64_t counter, uint64_t span) const {

@@ -34,9 +34,11 @@ class CausalDoc {
   const Sequence& sequence() const { return *sequence_; }
   const VersionVector& version() const { return version_; }
 
-  // A change this replica's own user made (its agent's next, and ready by
-  // construction). REQUIRES: both.
-  void ApplyOwn(const Change& change);
+  // An edit this replica's own user made at a visible position, applied at
+  // once as `agent`'s next change and returned. REQUIRES: in range, text
+  // non-empty.
+  Change InsertOwn(IntentId intent, uint64_t agent, uint64_t position, std::u32string text);
+  Change DeleteOwn(IntentId intent, uint64_t agent, uint64_t position, uint64_t length);
 
   // Whether Deliver(batch) can take the whole batch: no change overlaps one
   // already held, buffered or earlier in the batch except as an exact

@@ -30,8 +30,6 @@ absl::Status CrdtClient::ApplyLocal(const Intent& intent) {
     cursor_ = sequence.AnchorAt(move->position);
     return absl::OkStatus();
   }
-  Change change;
-  change.intent = intent.id;
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
     if (insert->position > length) {
       return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
@@ -40,11 +38,9 @@ absl::Status CrdtClient::ApplyLocal(const Intent& intent) {
     if (!text.ok()) return text.status();
     if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
     if (agent_ == 0) agent_ = AgentFor(intent.id);
-    change.id = ItemId{agent_, doc_->version().Next(agent_)};
-    InsertOp op = sequence.MakeInsert(agent_, change.id.counter, insert->position, *std::move(text));
-    const ItemId last{agent_, change.id.counter + op.text.size() - 1};
-    change.body = std::move(op);
-    ApplyOwnChange(std::move(change));
+    Change change = doc_->InsertOwn(intent.id, agent_, insert->position, *std::move(text));
+    const ItemId last{agent_, change.id.counter + change.Span() - 1};
+    Record(std::move(change));
     cursor_ = last;
     return absl::OkStatus();
   }
@@ -54,15 +50,12 @@ absl::Status CrdtClient::ApplyLocal(const Intent& intent) {
         absl::StrFormat("delete [%d, +%d) outside document of length %d", del.position, del.length, length));
   }
   if (agent_ == 0) agent_ = AgentFor(intent.id);
-  change.id = ItemId{agent_, doc_->version().Next(agent_)};
-  change.body = sequence.MakeDelete(del.position, del.length);
+  Record(doc_->DeleteOwn(intent.id, agent_, del.position, del.length));
   cursor_ = sequence.AnchorAt(del.position);
-  ApplyOwnChange(std::move(change));
   return absl::OkStatus();
 }
 
-void CrdtClient::ApplyOwnChange(Change change) {
-  doc_->ApplyOwn(change);
+void CrdtClient::Record(Change change) {
   pending_.push_back(std::move(change));
   if (link_ == LinkState::kSynced) Push(pending_, pending_.size() - 1);
 }

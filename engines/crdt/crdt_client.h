@@ -61,7 +61,8 @@ class CrdtClient : public Replica {
   absl::Status HandleWelcome(const wire::Welcome& welcome);
   absl::Status HandleChunk(const wire::Chunk& chunk);
   void HandleAck(uint64_t agent, uint64_t next_counter);
-  void ApplyOwnChange(Change change);
+  // Keeps an own change (already applied) until acked, pushing it when synced.
+  void Record(Change change);
   // Sends `changes` (own, in order) in bounded Push messages.
   void Push(const std::deque<Change>& changes, size_t from);
   absl::Status ValidateState() const;

@@ -191,6 +191,12 @@ void RunTree::Assign(const Run& run, Leaf* leaf) {
   Index& index = IndexOf(run.agent);
   const uint64_t lo = run.counter;
   const uint64_t hi = run.counter + run.length;
+  // Usually [lo, hi) already lies inside one entry for this leaf (typing on
+  // in the same place): nothing to do.
+  if (auto it = index.upper_bound(lo); it != index.begin() && std::prev(it)->second == leaf &&
+                                        (it == index.end() || it->first >= hi)) {
+    return;
+  }
   Leaf* owner_of_hi = nullptr;
   if (auto it = index.upper_bound(hi); it != index.begin()) owner_of_hi = std::prev(it)->second;
   index.erase(index.lower_bound(lo), index.upper_bound(hi));

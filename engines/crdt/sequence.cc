@@ -16,8 +16,11 @@ Sequence::Sequence(Integration integration) : integration_(integration) {}
 Sequence::~Sequence() = default;
 
 std::optional<uint32_t> Sequence::AgentIndex(uint64_t agent) const {
+  if (last_agent_index_ != kNoAgent && last_agent_ == agent) return last_agent_index_;
   const auto it = agent_ids_.find(agent);
   if (it == agent_ids_.end()) return std::nullopt;
+  last_agent_ = agent;
+  last_agent_index_ = it->second;
   return it->second;
 }
 
@@ -149,6 +152,51 @@ DeleteOp Sequence::MakeDelete(uint64_t position, uint64_t length) const {
       }
     }
     op.ranges.push_back(DeleteRange{first, n});
+  }
+  return op;
+}
+
+InsertOp Sequence::InsertLocal(uint64_t agent, uint64_t counter, uint64_t position, std::u32string text) {
+  const uint64_t length = text.size();
+  COLLABSIM_CHECK(position <= VisibleLength() && length > 0 && length <= UINT32_MAX);
+  COLLABSIM_CHECK(counter <= UINT64_MAX - length && max_lamport_ < UINT64_MAX - length && content_.HasRoomFor(length));
+  InsertOp op;
+  op.id = ItemId{agent, counter};
+  op.lamport = max_lamport_ + 1;
+  Run run;
+  run.agent = Intern(agent);
+  run.counter = counter;
+  run.lamport = op.lamport;
+  run.length = static_cast<uint32_t>(length);
+  // As in MakeInsert; the new run then goes straight after `left` (the
+  // character after it is its origin_right, so there is nothing to scan).
+  std::optional<Cursor> left, right = tree_.First();
+  if (position > 0) {
+    left = tree_.AtVisible(position - 1);
+    const Run& l = tree_.RunOf(*left);
+    run.left_agent = l.agent;
+    run.left_counter = l.counter + left->offset;
+    op.origin_left = ItemId{agents_[l.agent], run.left_counter};
+    right = tree_.Next(*left);
+  }
+  if (right.has_value()) {
+    const Run& r = tree_.RunOf(*right);
+    run.right_agent = r.agent;
+    run.right_counter = r.counter + right->offset;
+    op.origin_right = ItemId{agents_[r.agent], run.right_counter};
+  }
+  run.content = content_.Append(text);
+  op.text = std::move(text);
+  tree_.InsertAfter(left, run);
+  max_lamport_ = op.lamport + length - 1;
+  return op;
+}
+
+DeleteOp Sequence::DeleteLocal(uint64_t position, uint64_t length) {
+  DeleteOp op = MakeDelete(position, length);
+  for (const DeleteRange& range : op.ranges) {
+    const uint64_t already = tree_.MarkDeleted(*AgentIndex(range.first.agent), range.first.counter, range.length);
+    COLLABSIM_CHECK(already == 0);  // MakeDelete takes visible characters only
   }
   return op;
 }

@@ -88,6 +88,14 @@ class Sequence {
   // REQUIRES: position + length <= VisibleLength().
   DeleteOp MakeDelete(uint64_t position, uint64_t length) const;
 
+  // A local edit made and applied at once: the same op and the same result
+  // as MakeInsert/MakeDelete followed by Apply, without looking up by id
+  // what the position already gives. REQUIRES: as MakeInsert/MakeDelete;
+  // the counters are unused and the text fits (a replica's own next counters
+  // and a document below 2^32 characters).
+  InsertOp InsertLocal(uint64_t agent, uint64_t counter, uint64_t position, std::u32string text);
+  DeleteOp DeleteLocal(uint64_t position, uint64_t length);
+
   // Whether everything `op` refers to is here (causal readiness). A run
   // already fully present is ready (applying it is a no-op).
   bool Ready(const InsertOp& op) const;
@@ -160,6 +168,9 @@ class Sequence {
   ContentArena content_;
   std::vector<uint64_t> agents_;                     // interned index -> agent
   absl::flat_hash_map<uint64_t, uint32_t> agent_ids_;  // agent -> interned index
+  // The last agent looked up (most ops in a row come from one agent).
+  mutable uint64_t last_agent_ = 0;
+  mutable uint32_t last_agent_index_ = kNoAgent;
   uint64_t max_lamport_ = 0;
   Counts counts_;
 };

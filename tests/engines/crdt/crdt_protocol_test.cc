@@ -240,7 +240,9 @@ TEST(CrdtProtocol, MalformedOrImpossibleMessagesChangeNothing) {
   for (const auto& [name, bytes] : bad) {
     const absl::Status refused = h.server().Receive(1, bytes);
     EXPECT_FALSE(refused.ok()) << name;
-    if (name == "buffer overflow") EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+    if (name == "buffer overflow") {
+      EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+    }
     EXPECT_EQ(h.server().DurableState(), server_before) << name;
     EXPECT_TRUE(h.server().TakeOutbox().empty()) << name;
   }

@@ -170,10 +170,12 @@ TEST(Sequence, LongSessionsSplitBlocksAndStillMatchTheReference) {
 
 // Enough scattered edits to grow the run tree three levels deep: local
 // edits must splice exactly like a string, a second replica applying them
-// as remote ops must agree, and so must a copy restored from a snapshot.
+// as remote ops must agree, and so must a copy restored from a snapshot. A
+// third replica takes the same edits through the InsertLocal/DeleteLocal
+// shortcut and must make the very same ops.
 TEST(Sequence, DeepTreesMatchAPlainStringSplice) {
   for (Integration integration : {Integration::kFugueMax, Integration::kRga}) {
-    Sequence local(integration), remote(integration);
+    Sequence local(integration), remote(integration), shortcut(integration);
     std::u32string expected;
     sim::Prng prng = sim::Prng::ForStream(4242, 1);
     uint64_t counter = 0;
@@ -185,6 +187,12 @@ TEST(Sequence, DeepTreesMatchAPlainStringSplice) {
         const DeleteOp op = local.MakeDelete(at, n);
         ASSERT_TRUE(local.Apply(op).ok());
         ASSERT_TRUE(remote.Apply(op).ok());
+        const DeleteOp same = shortcut.DeleteLocal(at, n);
+        ASSERT_EQ(same.ranges.size(), op.ranges.size());
+        for (size_t k = 0; k < op.ranges.size(); ++k) {
+          ASSERT_EQ(same.ranges[k].first, op.ranges[k].first);
+          ASSERT_EQ(same.ranges[k].length, op.ranges[k].length);
+        }
         expected.erase(at, n);
         ++counter;
       } else {
@@ -193,6 +201,10 @@ TEST(Sequence, DeepTreesMatchAPlainStringSplice) {
         const InsertOp op = local.MakeInsert(1, counter, at, text);
         ASSERT_TRUE(local.Apply(op).ok());
         ASSERT_TRUE(remote.Apply(op).ok());
+        const InsertOp same = shortcut.InsertLocal(1, counter, at, text);
+        ASSERT_EQ(same.origin_left, op.origin_left);
+        ASSERT_EQ(same.origin_right, op.origin_right);
+        ASSERT_EQ(same.lamport, op.lamport);
         expected.insert(at, text);
         counter += text.size();
       }
@@ -201,6 +213,9 @@ TEST(Sequence, DeepTreesMatchAPlainStringSplice) {
     ASSERT_GT(local.RunCount(), 16u * 16u * RunTree::kLeafRuns / 2);  // three levels
     local.CheckInvariants();
     remote.CheckInvariants();
+    shortcut.CheckInvariants();
+    EXPECT_EQ(shortcut.Text(), expected);
+    EXPECT_EQ(shortcut.RunCount(), local.RunCount());
     EXPECT_EQ(local.Text(), expected);
     EXPECT_EQ(remote.Text(), expected);
     EXPECT_EQ(local.Slice(1000, 50), expected.substr(1000, 50));
