@@ -12,7 +12,7 @@
 #include "engines/common/utf8.h"
 #include "engines/registry.h"
 #include "sim/editing_trace.h"
-#include "sim/trace_replay.h"
+#include "apps/trace_replay.h"
 
 namespace collabsim::apps {
 namespace {
@@ -46,7 +46,7 @@ int TraceCommand(const TraceFlags& flags) {
     return kExitBadInput;
   }
   start = Clock::now();
-  absl::StatusOr<std::string> spliced = sim::ReplaySplices(*trace);
+  absl::StatusOr<std::string> spliced = ReplaySplices(*trace);
   const double splice_ms = MsSince(start);
   if (!spliced.ok() || *spliced != trace->end_content) {
     std::cerr << "collabsim trace: " << flags.path << ": "
@@ -60,9 +60,9 @@ int TraceCommand(const TraceFlags& flags) {
   std::cout << absl::StrFormat("trace:            %s: %d patches in %d transactions, final %d characters; loaded in %.1f ms\n",
                                flags.path, trace->PatchCount(), trace->txns.size(), CountCodePoints(*spliced), load_ms);
   std::cout << absl::StrFormat("splice baseline:  %.1f ms (%s replace per patch)\n", splice_ms,
-                               sim::EveryCharacterIsAscii(*trace) ? "std::string" : "std::u32string");
+                               EveryCharacterIsAscii(*trace) ? "std::string" : "std::u32string");
 
-  sim::DirectRelay relay(**engine);
+  DirectRelay relay(**engine);
   Replica& writer = relay.AddClient(1);
   if (absl::Status s = relay.Pump(); !s.ok()) {
     std::cerr << "collabsim trace: engine error while connecting: " << s.message() << "\n";

@@ -2,7 +2,7 @@
 // mean something: a plain std::string splice of every patch (the baseline);
 // the CRDT's sequence alone taking the patches as local edits and, on a
 // second copy, as remote ops; and each engine's client through
-// sim::DirectRelay (local edits, and a second client catching up). Traces are
+// apps::DirectRelay (local edits, and a second client catching up). Traces are
 // read from $COLLABSIM_TRACES, else from ../shared/traces beside the source
 // tree; a missing trace skips its rows with a message.
 #include <benchmark/benchmark.h>
@@ -13,7 +13,7 @@
 #include "engines/common/utf8.h"
 #include "engines/crdt/sequence.h"
 #include "engines/registry.h"
-#include "sim/trace_replay.h"
+#include "apps/trace_replay.h"
 
 namespace collabsim {
 namespace {
@@ -68,7 +68,7 @@ const LoadedTrace* Load(const std::string& name, std::string* error) {
 
 void Splice(benchmark::State& state, std::string name) {
   LOAD_OR_SKIP(t, name);
-  if (!sim::EveryCharacterIsAscii(t->trace)) {
+  if (!apps::EveryCharacterIsAscii(t->trace)) {
     state.SkipWithError("the std::string baseline needs an ASCII trace");
     return;
   }
@@ -153,7 +153,7 @@ void EngineReplay(benchmark::State& state, std::string engine_name, std::string 
   LOAD_OR_SKIP(t, name);
   const Engine* engine = *FindEngine(engine_name);
   for (auto _ : state) {
-    sim::DirectRelay relay(*engine);
+    apps::DirectRelay relay(*engine);
     relay.AddClient(1);
     absl::Status status = relay.Pump();
     if (status.ok()) status = relay.ReplayLocally(t->trace, 1);

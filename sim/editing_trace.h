@@ -41,7 +41,7 @@ struct EditingTrace {
 // non-negative integer"): unreadable or truncated gzip, bad JSON, missing or
 // mistyped fields, bad UTF-8, parents that are not earlier transactions,
 // agents out of range. Positions are checked against the document only by
-// replaying (ReplaySplices in trace_replay.h).
+// replaying (ReplaySplices in apps/trace_replay.h).
 absl::StatusOr<EditingTrace> LoadEditingTrace(const std::string& path);
 
 

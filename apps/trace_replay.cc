@@ -1,12 +1,12 @@
 // Direct-delivery replays of editing traces (see trace_replay.h).
-#include "sim/trace_replay.h"
+#include "apps/trace_replay.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
 #include "engines/common/utf8.h"
 
-namespace collabsim::sim {
+namespace collabsim::apps {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -14,7 +14,7 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-absl::Status RunsPastEnd(size_t t, size_t p, const TracePatch& patch, uint64_t length) {
+absl::Status RunsPastEnd(size_t t, size_t p, const sim::TracePatch& patch, uint64_t length) {
   return absl::InvalidArgumentError(absl::StrFormat("txns[%d].patches[%d]: [%d, %d] runs past the end of the document (%d characters)", t, p, patch.position,
                                                     patch.delete_count, length));
 }
@@ -22,10 +22,10 @@ absl::Status RunsPastEnd(size_t t, size_t p, const TracePatch& patch, uint64_t l
 // Splices into `doc` (std::string or std::u32string); `decode` turns a
 // patch's UTF-8 into the document's characters.
 template <typename Text, typename Decode>
-absl::Status Splice(const EditingTrace& trace, Text* doc, Decode decode) {
+absl::Status Splice(const sim::EditingTrace& trace, Text* doc, Decode decode) {
   for (size_t t = 0; t < trace.txns.size(); ++t) {
     for (size_t p = 0; p < trace.txns[t].patches.size(); ++p) {
-      const TracePatch& patch = trace.txns[t].patches[p];
+      const sim::TracePatch& patch = trace.txns[t].patches[p];
       if (patch.position > doc->size() || patch.delete_count > doc->size() - patch.position) {
         return RunsPastEnd(t, p, patch, doc->size());
       }
@@ -70,12 +70,12 @@ absl::Status DirectRelay::Pump() {
   return absl::OkStatus();
 }
 
-absl::Status DirectRelay::ReplayLocally(const EditingTrace& trace, ReplicaId id) {
+absl::Status DirectRelay::ReplayLocally(const sim::EditingTrace& trace, ReplicaId id) {
   Client& writer = clients_.at(id - 1);
   uint64_t seq = 0;
-  for (const TraceTxn& txn : trace.txns) {
+  for (const sim::TraceTxn& txn : trace.txns) {
     const auto start = Clock::now();
-    for (const TracePatch& patch : txn.patches) {
+    for (const sim::TracePatch& patch : txn.patches) {
       absl::Status status;
       if (patch.delete_count > 0) {
         status = writer.replica->ApplyLocal(Intent{IntentId{id, ++seq}, DeleteText{patch.position, patch.delete_count}});
@@ -94,20 +94,20 @@ absl::Status DirectRelay::ReplayLocally(const EditingTrace& trace, ReplicaId id)
   return absl::OkStatus();
 }
 
-bool EveryCharacterIsAscii(const EditingTrace& trace) {
+bool EveryCharacterIsAscii(const sim::EditingTrace& trace) {
   auto ascii = [](const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   };
   if (!ascii(trace.start_content)) return false;
-  for (const TraceTxn& txn : trace.txns) {
-    for (const TracePatch& patch : txn.patches) {
+  for (const sim::TraceTxn& txn : trace.txns) {
+    for (const sim::TracePatch& patch : txn.patches) {
       if (!ascii(patch.insert)) return false;
     }
   }
   return true;
 }
 
-absl::StatusOr<std::string> ReplaySplices(const EditingTrace& trace) {
+absl::StatusOr<std::string> ReplaySplices(const sim::EditingTrace& trace) {
   if (EveryCharacterIsAscii(trace)) {
     std::string doc = trace.start_content;
     if (absl::Status s = Splice(trace, &doc, [](const std::string& text) -> const std::string& { return text; });
@@ -126,4 +126,4 @@ absl::StatusOr<std::string> ReplaySplices(const EditingTrace& trace) {
   return EncodeUtf8(doc);
 }
 
-}  // namespace collabsim::sim
+}  // namespace collabsim::apps

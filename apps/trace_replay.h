@@ -5,7 +5,8 @@
 // with a server. Remote replay: a second client that joins afterwards and
 // receives the whole document as updates. Times are wall-clock measurements
 // of this process, kept per client (its edits and the messages it takes in);
-// the server's work is not counted for either.
+// the server's work is not counted for either. Wall-clock time is read
+// here and in the commands, never inside the simulator.
 #pragma once
 
 #include <chrono>
@@ -18,7 +19,7 @@
 #include "engines/common/engine.h"
 #include "sim/editing_trace.h"
 
-namespace collabsim::sim {
+namespace collabsim::apps {
 
 class DirectRelay {
  public:
@@ -30,7 +31,7 @@ class DirectRelay {
   absl::Status Pump();
   // The trace's patches as intents of client `id`, pumping after each
   // transaction as a live session would.
-  absl::Status ReplayLocally(const EditingTrace& trace, ReplicaId id);
+  absl::Status ReplayLocally(const sim::EditingTrace& trace, ReplicaId id);
   // Milliseconds client `id` has spent in ApplyLocal and Receive.
   double client_ms(ReplicaId id) const { return clients_.at(id - 1).ms; }
   Replica& client(ReplicaId id) { return *clients_.at(id - 1).replica; }
@@ -47,12 +48,12 @@ class DirectRelay {
 
 // Whether every character of the trace (start content and inserts) is
 // ASCII, so a byte string can stand for the document.
-bool EveryCharacterIsAscii(const EditingTrace& trace);
+bool EveryCharacterIsAscii(const sim::EditingTrace& trace);
 
 // The text a sequential trace produces by plain splicing (the baseline every
 // engine is measured against): a std::string when the trace is ASCII, else a
 // std::u32string. InvalidArgument naming the transaction and patch when a
 // position or delete runs past the end.
-absl::StatusOr<std::string> ReplaySplices(const EditingTrace& trace);
+absl::StatusOr<std::string> ReplaySplices(const sim::EditingTrace& trace);
 
-}  // namespace collabsim::sim
+}  // namespace collabsim::apps
