@@ -50,8 +50,14 @@ int64_t Sequence::OriginPosition(uint32_t agent, uint64_t counter) const {
   return static_cast<int64_t>(tree_.TotalBefore(*at));
 }
 
-int64_t Sequence::Destination(const InsertOp& op, const std::optional<Cursor>& left_at) {
+std::optional<RunTree::Cursor> Sequence::PlaceAfter(const InsertOp& op, const std::optional<Cursor>& left_at) {
   const int64_t left = left_at.has_value() ? static_cast<int64_t>(tree_.TotalBefore(*left_at)) : -1;
+  // The character before total position `destination` (nullopt: the start).
+  auto before = [&](int64_t destination) -> std::optional<Cursor> {
+    if (destination == left + 1) return left_at;
+    if (destination == 0) return std::nullopt;
+    return tree_.AtTotal(static_cast<uint64_t>(destination - 1));
+  };
   std::optional<Cursor> at = left_at.has_value() ? tree_.Next(*left_at) : tree_.First();
   int64_t i = left + 1;
   // The origin_left of the character at `at`: the one before it inside a
@@ -73,7 +79,7 @@ int64_t Sequence::Destination(const InsertOp& op, const std::optional<Cursor>& l
       }
       i += other.length - at->offset;
     }
-    return i;
+    return before(i);
   }
   // FugueMax (YjsMod): scan the characters between the origins; those whose
   // own origin_left is ours are concurrent inserts at the same place.
@@ -111,7 +117,16 @@ int64_t Sequence::Destination(const InsertOp& op, const std::optional<Cursor>& l
     i += rest;
     at = tree_.NextRun(*at);
   }
-  return destination;
+  return before(destination);
+}
+
+std::pair<std::optional<RunTree::Cursor>, std::optional<RunTree::Cursor>> Sequence::NeighboursAt(
+    uint64_t position) const {
+  // Just after the visible character before the cursor; tombstones after
+  // it stay to the right of new text.
+  if (position == 0) return {std::nullopt, tree_.First()};
+  const Cursor left = tree_.AtVisible(position - 1);
+  return {left, tree_.Next(left)};
 }
 
 InsertOp Sequence::MakeInsert(uint64_t agent, uint64_t counter, uint64_t position, std::u32string text) const {
@@ -120,14 +135,8 @@ InsertOp Sequence::MakeInsert(uint64_t agent, uint64_t counter, uint64_t positio
   op.id = ItemId{agent, counter};
   op.lamport = max_lamport_ + 1;
   op.text = std::move(text);
-  // Just after the visible character before the cursor; tombstones after
-  // it stay to the right of the new text.
-  std::optional<Cursor> right = tree_.First();
-  if (position > 0) {
-    const Cursor left = tree_.AtVisible(position - 1);
-    op.origin_left = IdAt(left);
-    right = tree_.Next(left);
-  }
+  const auto [left, right] = NeighboursAt(position);
+  if (left.has_value()) op.origin_left = IdAt(*left);
   if (right.has_value()) op.origin_right = IdAt(*right);
   return op;
 }
@@ -168,16 +177,14 @@ InsertOp Sequence::InsertLocal(uint64_t agent, uint64_t counter, uint64_t positi
   run.counter = counter;
   run.lamport = op.lamport;
   run.length = static_cast<uint32_t>(length);
-  // As in MakeInsert; the new run then goes straight after `left` (the
-  // character after it is its origin_right, so there is nothing to scan).
-  std::optional<Cursor> left, right = tree_.First();
-  if (position > 0) {
-    left = tree_.AtVisible(position - 1);
+  // The origins MakeInsert would give; the new run then goes straight after
+  // `left` (the character after it is its origin_right: nothing to scan).
+  const auto [left, right] = NeighboursAt(position);
+  if (left.has_value()) {
     const Run& l = tree_.RunOf(*left);
     run.left_agent = l.agent;
     run.left_counter = l.counter + left->offset;
     op.origin_left = ItemId{agents_[l.agent], run.left_counter};
-    right = tree_.Next(*left);
   }
   if (right.has_value()) {
     const Run& r = tree_.RunOf(*right);
@@ -239,7 +246,7 @@ absl::Status Sequence::Apply(const InsertOp& op) {
 
   const std::optional<Cursor> left_at = op.origin_left.has_value() ? Find(*op.origin_left) : std::nullopt;
   if (left_at.has_value() && tree_.RunOf(*left_at).deleted) ++counts_.insert_after_tombstone;
-  const int64_t destination = Destination(op, left_at);
+  const std::optional<Cursor> after = PlaceAfter(op, left_at);
   Run run;
   run.agent = Intern(op.id.agent);
   run.counter = op.id.counter;
@@ -254,13 +261,6 @@ absl::Status Sequence::Apply(const InsertOp& op) {
   }
   run.length = static_cast<uint32_t>(length);
   run.content = content_.Append(op.text);
-  const int64_t left = left_at.has_value() ? static_cast<int64_t>(tree_.TotalBefore(*left_at)) : -1;
-  std::optional<Cursor> after;
-  if (destination == left + 1) {
-    after = left_at;
-  } else if (destination > 0) {
-    after = tree_.AtTotal(static_cast<uint64_t>(destination - 1));
-  }
   tree_.InsertAfter(after, run);
   max_lamport_ = std::max(max_lamport_, op.lamport + length - 1);
   return absl::OkStatus();

@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -159,9 +160,12 @@ class Sequence {
   ItemId IdAt(const Cursor& c) const;
   // Total position (tombstones included) of an origin of a run that is here.
   int64_t OriginPosition(uint32_t agent, uint64_t counter) const;
-  // The total position before which a new run with these origins goes, by
-  // the integration rule; counts concurrent siblings.
-  int64_t Destination(const InsertOp& op, const std::optional<Cursor>& left_at);
+  // The character a new run with these origins goes right after (nullopt:
+  // the start), by the integration rule; counts concurrent siblings.
+  std::optional<Cursor> PlaceAfter(const InsertOp& op, const std::optional<Cursor>& left_at);
+  // Where typing at visible `position` puts its origins: the visible
+  // character before it and the character (maybe a tombstone) after that.
+  std::pair<std::optional<Cursor>, std::optional<Cursor>> NeighboursAt(uint64_t position) const;
 
   Integration integration_;
   RunTree tree_;
