@@ -31,7 +31,8 @@ int CheckCommand(const CheckFlags& flags) {
                                engine->traits().name, flags.seeds, seeds->size(),
                                flags.swarm ? ", swarm: each seed also draws extra faults" : "");
   for (uint64_t seed : *seeds) {
-    const Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
+    Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
+    c.time_each_step = false;  // pass/fail only
     const results::RunResult result = RunCase(c, sim::RunOptions{});
     ++done;
     for (const auto& probe : result.probes()) probe_totals[probe.name()] += probe.count();

@@ -47,7 +47,7 @@ int64_t ThreadCpuNanoseconds() {
 results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
                            const std::function<void(const std::string&)>& on_start) {
   sim::RunOptions measured = options;
-  measured.measure_cpu_ns = ThreadCpuNanoseconds;
+  if (c.time_each_step) measured.measure_cpu_ns = ThreadCpuNanoseconds;
   measured.require_probes_per_run = !c.swarm;
   std::optional<sim::SwarmDraw> swarm;
   if (c.swarm) swarm = sim::ApplySwarm(*c.scenario, c.seed);
