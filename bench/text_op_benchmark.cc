@@ -17,7 +17,7 @@ BENCHMARK(BM_TransformWordInserts)->Arg(1 << 10)->Arg(1 << 16);
 
 void BM_ApplyInPlaceWordInsert(benchmark::State& state) {
   const uint64_t length = state.range(0);
-  std::u32string doc(length, U'x');
+  ChunkedText doc(std::u32string(length, U'x'));
   const TextOp insert = MakeInsert(length, length / 2, U"word ");
   const TextOp undo = MakeDelete(length + 5, length / 2, 5);
   for (auto _ : state) {

@@ -52,7 +52,7 @@ absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t 
   ApplyInPlace(&doc_, op);
   cursor_ = cursor_after;
   if (buffer_.has_value()) {
-    absl::StatusOr<TextOp> composed = Compose(buffer_->op, op);
+    absl::StatusOr<TextOp> composed = Compose(std::move(buffer_->op), std::move(op));
     COLLABSIM_CHECK(composed.ok());  // buffer ends where the document is now
     buffer_->op = *std::move(composed);
     buffer_->intents.push_back(intent.id);
@@ -198,12 +198,16 @@ absl::Status OtClient::HandleBroadcast(const wire::LogEntry& broadcast) {
   return absl::OkStatus();
 }
 
-TextOp OtClient::TransformAndCheck(TextOp* server_op, const TextOp& pending) const {
+TextOp OtClient::TransformAndCheck(TextOp* server_op, TextOp pending) const {
   // The server sequenced server_op before anything still pending here, so it
-  // is the left (tie-winning) argument on every replica.
-  absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(*server_op, pending);
+  // is the left (tie-winning) argument on every replica. Both ops are
+  // consumed (pending may hold a long offline session's text); the law
+  // check keeps copies.
+  std::optional<std::pair<TextOp, TextOp>> before;
+  if (options_.check_laws) before.emplace(*server_op, pending);
+  absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(std::move(*server_op), std::move(pending));
   COLLABSIM_CHECK(result.ok());  // lengths were validated by ValidateNext
-  if (options_.check_laws) CheckTransformLaws(*server_op, pending, result->first, result->second);
+  if (before.has_value()) CheckTransformLaws(before->first, before->second, result->first, result->second);
   *server_op = std::move(result->first);
   return std::move(result->second);
 }
@@ -215,8 +219,8 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
     return;
   }
   TextOp op = entry.op;
-  if (inflight_.has_value()) inflight_->op = TransformAndCheck(&op, inflight_->op);
-  if (buffer_.has_value()) buffer_->op = TransformAndCheck(&op, buffer_->op);
+  if (inflight_.has_value()) inflight_->op = TransformAndCheck(&op, std::move(inflight_->op));
+  if (buffer_.has_value()) buffer_->op = TransformAndCheck(&op, std::move(buffer_->op));
   ApplyInPlace(&doc_, op);
   cursor_ = TransformIndex(op, cursor_);
   revision_ = entry.revision;
@@ -262,19 +266,18 @@ uint64_t OtClient::ServerLength() const {
 
 View OtClient::GetView() const {
   View view;
-  view.text = EncodeUtf8(doc_);
+  view.text = doc_.ToUtf8();
   view.cursors[id()] = cursor_;
   return view;
 }
 
 std::string OtClient::TextSlice(uint64_t from, uint64_t count) const {
-  if (from >= doc_.size()) return std::string();
-  return EncodeUtf8(std::u32string_view(doc_).substr(from, count));
+  return doc_.Utf8Slice(from, count);
 }
 
 ReplicaStats OtClient::Stats() const {
   ReplicaStats stats;
-  stats.memory.content_bytes = doc_.capacity() * sizeof(char32_t);
+  stats.memory.content_bytes = doc_.AllocatedBytes();
   uint64_t pending_bytes = 0;
   uint64_t pending_intents = 0;
   for (const auto* pending : {&inflight_, &buffer_}) {
@@ -295,6 +298,7 @@ std::vector<IntentId> OtClient::TakeNewlyVisible() { return std::exchange(visibl
 void OtClient::CheckInvariants() const {
   const absl::Status state = ValidateState();
   COLLABSIM_CHECK(state.ok());
+  doc_.CheckInvariants();
 }
 
 absl::Status OtClient::ValidateState() const {
@@ -319,7 +323,7 @@ absl::Status OtClient::ValidateState() const {
 
 std::string OtClient::DurableState() const {
   wire::ClientDurableState state;
-  state.set_document(EncodeUtf8(doc_));
+  state.set_document(doc_.ToUtf8());
   state.set_revision(revision_);
   auto encode = [](const PendingOp& pending, wire::PendingOp* out) {
     out->set_client_seq(pending.client_seq);
@@ -344,7 +348,7 @@ absl::StatusOr<std::unique_ptr<OtClient>> OtClient::Restore(ReplicaId id, std::s
   auto client = std::make_unique<OtClient>(id, options);
   absl::StatusOr<std::u32string> doc = DecodeUtf8(state.document());
   if (!doc.ok()) return doc.status();
-  client->doc_ = *std::move(doc);
+  client->doc_.Assign(*doc);
   client->revision_ = state.revision();
   auto decode = [&](const wire::PendingOp& in) -> absl::StatusOr<PendingOp> {
     absl::StatusOr<TextOp> op = DecodeTextOp(in.op());

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "engines/common/chunked_text.h"
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
 #include "engines/ot/text_op.h"
@@ -93,10 +94,10 @@ class OtClient : public Replica {
   void SendSubmit(const PendingOp& pending);
   // Length of the server document at revision_.
   uint64_t ServerLength() const;
-  TextOp TransformAndCheck(TextOp* server_op, const TextOp& pending) const;
+  TextOp TransformAndCheck(TextOp* server_op, TextOp pending) const;
 
   EngineOptions options_;
-  std::u32string doc_;
+  ChunkedText doc_;
   uint64_t revision_ = 0;
   std::optional<PendingOp> inflight_;
   std::optional<PendingOp> buffer_;

@@ -76,9 +76,10 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   // until this loop has succeeded.
   TransformProbes seen;
   for (uint64_t k = submit.base_revision(); k < head_revision(); ++k) {
-    absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(log_[k].op, op, &seen);
+    const TextOp before = options_.check_laws ? op : TextOp();
+    absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(log_[k].op, std::move(op), &seen);
     if (!result.ok()) return result.status();
-    if (options_.check_laws) CheckTransformLaws(log_[k].op, op, result->first, result->second);
+    if (options_.check_laws) CheckTransformLaws(log_[k].op, before, result->first, result->second);
     op = std::move(result->second);
   }
   if (op.base_length() != doc_.size()) {
@@ -134,13 +135,13 @@ void OtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
 
 View OtServer::GetView() const {
   View view;
-  view.text = EncodeUtf8(doc_);
+  view.text = doc_.ToUtf8();
   return view;
 }
 
 ReplicaStats OtServer::Stats() const {
   ReplicaStats stats;
-  stats.memory.content_bytes = doc_.capacity() * sizeof(char32_t);
+  stats.memory.content_bytes = doc_.AllocatedBytes();
   stats.memory.history_bytes = history_bytes_;
   stats.memory.metadata_bytes = clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
                                 synced_.size() * sizeof(ReplicaId);
@@ -156,6 +157,7 @@ void OtServer::CheckInvariants() const {
   // Each append checked base == previous target; here the log must end at
   // the document. O(clients), cheap enough for every simulator step.
   COLLABSIM_CHECK(log_.empty() ? doc_.empty() : log_.back().op.target_length() == doc_.size());
+  doc_.CheckInvariants();
   for (ReplicaId client : synced_) COLLABSIM_CHECK(clients_.contains(client));
   for (const auto& [client, record] : clients_) COLLABSIM_CHECK(record.last_revision <= head_revision());
 }

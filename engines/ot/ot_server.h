@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engines/common/chunked_text.h"
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
 #include "engines/ot/text_op.h"
@@ -62,7 +63,7 @@ class OtServer : public Replica {
   void Send(ReplicaId to, const wire::ServerMessage& message);
 
   EngineOptions options_;
-  std::u32string doc_;
+  ChunkedText doc_;
   std::vector<LogEntry> log_;
   uint64_t history_bytes_ = 0;
   // Ordered containers: iteration order decides broadcast order.

@@ -33,27 +33,43 @@ TextOp& TextOp::Retain(uint64_t count) {
 TextOp& TextOp::Insert(std::u32string_view text) {
   if (text.empty()) return *this;
   target_length_ += text.size();
-  if (!components_.empty()) {
-    if (auto* last = std::get_if<ot::Insert>(&components_.back())) {
-      last->text.append(text);
-      return *this;
-    }
-    if (std::holds_alternative<ot::Delete>(components_.back())) {
-      // Canonical order: insert before delete. Merge with an insert that
-      // precedes the delete, if any.
-      const size_t n = components_.size();
-      if (n >= 2) {
-        if (auto* before = std::get_if<ot::Insert>(&components_[n - 2])) {
-          before->text.append(text);
-          return *this;
-        }
-      }
-      components_.insert(components_.end() - 1, ot::Insert{std::u32string(text)});
-      return *this;
-    }
+  if (ot::Insert* joined = MergeableInsert()) {
+    joined->text.append(text);
+  } else {
+    AddInsert(std::u32string(text));
   }
-  components_.push_back(ot::Insert{std::u32string(text)});
   return *this;
+}
+
+TextOp& TextOp::Insert(std::u32string&& text) {
+  if (text.empty()) return *this;
+  target_length_ += text.size();
+  if (ot::Insert* joined = MergeableInsert()) {
+    joined->text.append(text);
+  } else {
+    AddInsert(std::move(text));
+  }
+  return *this;
+}
+
+ot::Insert* TextOp::MergeableInsert() {
+  if (components_.empty()) return nullptr;
+  if (auto* last = std::get_if<ot::Insert>(&components_.back())) return last;
+  // Canonical order puts an insert before a delete at the same place, so
+  // an insert that precedes a trailing delete is the one to extend.
+  const size_t n = components_.size();
+  if (n >= 2 && std::holds_alternative<ot::Delete>(components_.back())) {
+    return std::get_if<ot::Insert>(&components_[n - 2]);
+  }
+  return nullptr;
+}
+
+void TextOp::AddInsert(std::u32string text) {
+  if (!components_.empty() && std::holds_alternative<ot::Delete>(components_.back())) {
+    components_.insert(components_.end() - 1, ot::Insert{std::move(text)});
+  } else {
+    components_.push_back(ot::Insert{std::move(text)});
+  }
 }
 
 TextOp& TextOp::Delete(uint64_t count) {
@@ -117,17 +133,17 @@ absl::StatusOr<std::u32string> Apply(std::u32string_view doc, const TextOp& op) 
   return out;
 }
 
-void ApplyInPlace(std::u32string* doc, const TextOp& op) {
+void ApplyInPlace(ChunkedText* doc, const TextOp& op) {
   COLLABSIM_CHECK(op.base_length() == doc->size());
-  size_t pos = 0;  // position in the document being rewritten
+  uint64_t pos = 0;  // position in the document being rewritten
   for (const Component& c : op.components()) {
     if (const auto* r = std::get_if<ot::Retain>(&c)) {
       pos += r->count;
     } else if (const auto* i = std::get_if<ot::Insert>(&c)) {
-      doc->insert(pos, i->text);
+      doc->Insert(pos, i->text);
       pos += i->text.size();
     } else {
-      doc->erase(pos, std::get<ot::Delete>(c).count);
+      doc->Erase(pos, std::get<ot::Delete>(c).count);
     }
   }
   COLLABSIM_CHECK(doc->size() == op.target_length());
@@ -135,10 +151,13 @@ void ApplyInPlace(std::u32string* doc, const TextOp& op) {
 
 namespace {
 
-// Walks an op's components, handing out prefixes of the current one.
+// Walks an op's components, handing out prefixes of the current one. It
+// owns the components so whole inserts can be moved out, not copied: a
+// client's pending op may carry hours of offline typing and is transformed
+// against every op it catches up on.
 class ComponentCursor {
  public:
-  explicit ComponentCursor(const TextOp& op) : components_(op.components()) {}
+  explicit ComponentCursor(TextOp op) : components_(std::move(op).TakeComponents()) {}
 
   bool done() const { return index_ >= components_.size(); }
   const Component& current() const { return components_[index_]; }
@@ -149,9 +168,16 @@ class ComponentCursor {
   // True when part of the current component has been handed out already.
   bool Inside() const { return offset_ > 0; }
 
-  // The next `count` code points of the current insert.
-  std::u32string_view InsertText(uint64_t count) const {
-    return std::u32string_view(std::get<Insert>(current()).text).substr(offset_, count);
+  // The next `count` code points of the current insert, consumed.
+  std::u32string TakeInsert(uint64_t count) {
+    std::u32string& text = std::get<Insert>(components_[index_]).text;
+    if (offset_ == 0 && count == text.size()) {
+      ++index_;
+      return std::move(text);
+    }
+    std::u32string piece = text.substr(offset_, count);
+    Advance(count);
+    return piece;
   }
 
   void Advance(uint64_t count) {
@@ -163,21 +189,21 @@ class ComponentCursor {
   }
 
  private:
-  const std::vector<Component>& components_;
+  std::vector<Component> components_;
   size_t index_ = 0;
   uint64_t offset_ = 0;
 };
 
 }  // namespace
 
-absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b) {
+absl::StatusOr<TextOp> Compose(TextOp a, TextOp b) {
   if (a.target_length() != b.base_length()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "compose: first op's target length %d != second op's base length %d", a.target_length(),
         b.base_length()));
   }
   TextOp out;
-  ComponentCursor ca(a), cb(b);
+  ComponentCursor ca(std::move(a)), cb(std::move(b));
   while (!ca.done() || !cb.done()) {
     if (ca.IsDelete()) {
       out.Delete(ca.remaining());
@@ -185,8 +211,7 @@ absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b) {
       continue;
     }
     if (cb.IsInsert()) {
-      out.Insert(cb.InsertText(cb.remaining()));
-      cb.Advance(cb.remaining());
+      out.Insert(cb.TakeInsert(cb.remaining()));
       continue;
     }
     // Lengths matched above, so both have a retain/insert (a) and a
@@ -198,7 +223,9 @@ absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b) {
     } else if (ca.IsRetain() && cb.IsDelete()) {
       out.Delete(n);
     } else if (ca.IsInsert() && cb.IsRetain()) {
-      out.Insert(ca.InsertText(n));
+      out.Insert(ca.TakeInsert(n));
+      cb.Advance(n);
+      continue;
     }  // insert then delete: the text never existed.
     ca.Advance(n);
     cb.Advance(n);
@@ -206,7 +233,7 @@ absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b) {
   return out;
 }
 
-absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextOp& b, TransformProbes* probes) {
+absl::StatusOr<std::pair<TextOp, TextOp>> Transform(TextOp a, TextOp b, TransformProbes* probes) {
   TransformProbes unused;
   TransformProbes& p = probes != nullptr ? *probes : unused;
   if (a.base_length() != b.base_length()) {
@@ -214,24 +241,22 @@ absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextO
         "transform: base lengths differ (%d vs %d)", a.base_length(), b.base_length()));
   }
   TextOp a_prime, b_prime;
-  ComponentCursor ca(a), cb(b);
+  ComponentCursor ca(std::move(a)), cb(std::move(b));
   while (!ca.done() || !cb.done()) {
     // a's insert goes first on a tie: that is the documented tie-break.
     if (ca.IsInsert()) {
       if (cb.IsInsert()) ++p.insert_ties;
       if (cb.IsDelete() && cb.Inside()) ++p.inserts_in_deletes;
       const uint64_t n = ca.remaining();
-      a_prime.Insert(ca.InsertText(n));
+      a_prime.Insert(ca.TakeInsert(n));
       b_prime.Retain(n);
-      ca.Advance(n);
       continue;
     }
     if (cb.IsInsert()) {
       if (ca.IsDelete() && ca.Inside()) ++p.inserts_in_deletes;
       const uint64_t n = cb.remaining();
       a_prime.Retain(n);
-      b_prime.Insert(cb.InsertText(n));
-      cb.Advance(n);
+      b_prime.Insert(cb.TakeInsert(n));
       continue;
     }
     COLLABSIM_CHECK(!ca.done() && !cb.done());

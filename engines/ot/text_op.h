@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engines/common/chunked_text.h"
 
 namespace collabsim::ot {
 
@@ -44,6 +45,7 @@ class TextOp {
   // Builders; each keeps the class invariants. Zero lengths are ignored.
   TextOp& Retain(uint64_t count);
   TextOp& Insert(std::u32string_view text);
+  TextOp& Insert(std::u32string&& text);  // moves the text in when it starts a component
   TextOp& Delete(uint64_t count);
 
   const std::vector<Component>& components() const { return components_; }
@@ -59,7 +61,15 @@ class TextOp {
   // Approximate heap bytes held, for memory accounting.
   uint64_t MemoryBytes() const;
 
+  // The components, handed over by an op that is being consumed.
+  std::vector<Component> TakeComponents() && { return std::move(components_); }
+
  private:
+  // The insert that new inserted text extends, if any.
+  ot::Insert* MergeableInsert();
+  // A new insert component, before a trailing delete (canonical order).
+  void AddInsert(std::u32string text);
+
   std::vector<Component> components_;
   uint64_t base_length_ = 0;
   uint64_t target_length_ = 0;
@@ -75,21 +85,22 @@ absl::StatusOr<std::u32string> Apply(std::u32string_view doc, const TextOp& op);
 
 // Applies `op` to `doc` in place.
 // REQUIRES: op.base_length() == doc->size().
-void ApplyInPlace(std::u32string* doc, const TextOp& op);
+void ApplyInPlace(ChunkedText* doc, const TextOp& op);
 
 // The single op with the effect of `a` then `b`.
 // InvalidArgument if a.target_length() != b.base_length().
-absl::StatusOr<TextOp> Compose(const TextOp& a, const TextOp& b);
+// Arguments are taken by value: pass an op that is being replaced with
+// std::move and its inserted text moves into the result instead of copying.
+absl::StatusOr<TextOp> Compose(TextOp a, TextOp b);
 
 // Given a and b made concurrently on the same document, returns (a', b') with
 //   apply(apply(d, a), b') == apply(apply(d, b), a')          (TP1).
 // Tie-break: when both insert at the same position, `a`'s text ends up first
 // (left). Callers pass the op the server sequenced earlier as `a`, so ties
 // resolve in server order on every replica.
-// InvalidArgument if a.base_length() != b.base_length().
+// InvalidArgument if a.base_length() != b.base_length(). By value, like Compose.
 struct TransformProbes;
-absl::StatusOr<std::pair<TextOp, TextOp>> Transform(const TextOp& a, const TextOp& b,
-                                                    TransformProbes* probes = nullptr);
+absl::StatusOr<std::pair<TextOp, TextOp>> Transform(TextOp a, TextOp b, TransformProbes* probes = nullptr);
 
 // What a transform ran into, for coverage probes.
 struct TransformProbes {

@@ -28,13 +28,13 @@ TEST(TextOp, ApplyChecksBaseLength) {
 }
 
 TEST(TextOp, ApplyInPlaceMatchesApply) {
-  std::u32string doc = U("abcdef");
+  ChunkedText doc(U("abcdef"));
   TextOp op;
   op.Retain(1).Insert(U("XY")).Delete(2).Retain(1).Delete(1).Insert(U("Z")).Retain(1);
-  const std::u32string expected = *Apply(doc, op);
+  const std::u32string expected = *Apply(doc.ToU32String(), op);
   ApplyInPlace(&doc, op);
-  EXPECT_EQ(doc, expected);
-  EXPECT_EQ(doc, U("aXYdZf"));
+  EXPECT_EQ(doc.ToU32String(), expected);
+  EXPECT_EQ(doc.ToU32String(), U("aXYdZf"));
 }
 
 TEST(TextOp, ComposeRejectsMismatchedLengths) {
