@@ -53,12 +53,6 @@ RunTree::Index& RunTree::IndexOf(uint32_t agent) {
   return index_[agent];
 }
 
-uint64_t RunTree::deleted_runs() const {
-  uint64_t n = 0;
-  ForEachRun([&](const Run& run) { n += run.deleted; });
-  return n;
-}
-
 uint64_t RunTree::IndexBytes() const {
   // absl::btree_map nodes hold up to ~15 pairs of 16 bytes; assume them
   // two-thirds full.
@@ -336,9 +330,11 @@ void RunTree::PlaceAt(Leaf* leaf, uint32_t gap, const Run& run) {
   leaf->runs[gap] = run;
   ++leaf->size;
   ++runs_;
+  deleted_runs_ += run.deleted;
 }
 
 void RunTree::RemoveRun(Leaf* leaf, uint32_t i) {
+  deleted_runs_ -= leaf->runs[i].deleted;
   for (uint32_t k = i; k + 1 < leaf->size; ++k) leaf->runs[k] = leaf->runs[k + 1];
   --leaf->size;
   --runs_;
@@ -410,6 +406,7 @@ uint64_t RunTree::MarkDeleted(uint32_t agent, uint64_t counter, uint64_t length)
         i = gap - 1;
       }
       leaf->runs[i].deleted = true;
+      ++deleted_runs_;
       MergeAround(leaf, i);
       FixUp(leaf, true);
     }
@@ -442,6 +439,7 @@ void RunTree::BulkLoad(const std::vector<Run>& runs) {
   }
   first_ = static_cast<Leaf*>(level.front());
   runs_ = runs.size();
+  deleted_runs_ = static_cast<uint64_t>(std::count_if(runs.begin(), runs.end(), [](const Run& r) { return r.deleted; }));
   bool leaves = true;
   while (level.size() > 1) {
     std::vector<void*> up;
@@ -505,13 +503,14 @@ void RunTree::CheckInvariants() const {
   const uint64_t total = CheckNode(root_, root_is_leaf_, nullptr, &visible, &order);
   COLLABSIM_CHECK(total == total_ && visible == visible_);
   COLLABSIM_CHECK(order.size() == leaves_.size() && order.front() == first_);
-  uint64_t runs = 0;
+  uint64_t runs = 0, deleted = 0;
   for (size_t i = 0; i < order.size(); ++i) {
     COLLABSIM_CHECK(order[i]->prev == (i == 0 ? nullptr : order[i - 1]));
     COLLABSIM_CHECK(order[i]->next == (i + 1 == order.size() ? nullptr : order[i + 1]));
     runs += order[i]->size;
+    for (uint32_t r = 0; r < order[i]->size; ++r) deleted += order[i]->runs[r].deleted;
   }
-  COLLABSIM_CHECK(runs == runs_);
+  COLLABSIM_CHECK(runs == runs_ && deleted == deleted_runs_);
 }
 
 }  // namespace collabsim::crdt

@@ -91,7 +91,7 @@ class RunTree {
   uint64_t visible() const { return visible_; }
   uint64_t total() const { return total_; }
   uint64_t runs() const { return runs_; }
-  uint64_t deleted_runs() const;  // O(runs)
+  uint64_t deleted_runs() const { return deleted_runs_; }
 
   const Run& RunOf(const Cursor& c) const { return c.leaf->runs[c.run]; }
   std::optional<Cursor> Find(uint32_t agent, uint64_t counter) const;
@@ -169,6 +169,7 @@ class RunTree {
   uint64_t visible_ = 0;
   uint64_t total_ = 0;
   uint64_t runs_ = 0;
+  uint64_t deleted_runs_ = 0;  // runs marked deleted (tombstones)
 };
 
 }  // namespace collabsim::crdt
