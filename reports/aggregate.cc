@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/memory_sample.h"
 
 namespace collabsim::reports {
 namespace {
@@ -139,8 +140,7 @@ Aggregate AggregateResults(const results::ResultsFile& file, const std::vector<s
       double total = 0;
       for (const auto* run : group.runs) {
         const auto& s = run->memory_samples(static_cast<int>(k));
-        total += static_cast<double>(s.server_content_bytes() + s.server_metadata_bytes() +
-                                     s.server_tombstone_bytes() + s.server_history_bytes());
+        total += static_cast<double>(sim::ServerBytes(s));
       }
       group.server_memory_kib.emplace_back(group.runs.front()->memory_samples(static_cast<int>(k)).at_s(),
                                            total / static_cast<double>(group.runs.size()) / 1024);

@@ -639,6 +639,7 @@ void World::SampleMemory() {
   sample->set_server_metadata_bytes(server.memory.metadata_bytes);
   sample->set_server_tombstone_bytes(server.memory.tombstone_bytes);
   sample->set_server_history_bytes(server.memory.history_bytes);
+  sample->set_server_buffered_bytes(server.memory.buffered_bytes);
   sample->set_client_bytes_max(client_max);
   results::MemorySummary* memory = result_.mutable_memory();
   memory->set_server_bytes_peak(std::max<uint64_t>(memory->server_bytes_peak(), server.memory.Total()));
@@ -716,8 +717,7 @@ void World::Finish() {
   SampleMemory();  // the final state, also folded into the peaks
   const results::MemorySample& last = result_.memory_samples(result_.memory_samples_size() - 1);
   results::MemorySummary* memory = result_.mutable_memory();
-  memory->set_server_bytes(last.server_content_bytes() + last.server_metadata_bytes() +
-                           last.server_tombstone_bytes() + last.server_history_bytes());
+  memory->set_server_bytes(ServerBytes(last));
   memory->set_history_bytes(last.server_history_bytes());
   const uint64_t client_max = last.client_bytes_max();
   memory->set_client_bytes_max(client_max);

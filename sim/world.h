@@ -23,6 +23,7 @@
 #include "results.pb.h"
 #include "scenario.pb.h"
 #include "sim/event_queue.h"
+#include "sim/memory_sample.h"
 #include "sim/network.h"
 #include "sim/node_clock.h"
 #include "sim/synthetic_user.h"

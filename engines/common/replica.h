@@ -36,8 +36,12 @@ struct MemoryStats {
   uint64_t content_bytes = 0;
   uint64_t metadata_bytes = 0;
   uint64_t tombstone_bytes = 0;
-  uint64_t history_bytes = 0;
-  uint64_t Total() const { return content_bytes + metadata_bytes + tombstone_bytes + history_bytes; }
+  uint64_t history_bytes = 0;  // a server's log of every op
+  // Ops held until they can be applied (a causal buffer waiting for
+  // dependencies) or until they are acknowledged (a client's own unsent or
+  // unacknowledged edits).
+  uint64_t buffered_bytes = 0;
+  uint64_t Total() const { return content_bytes + metadata_bytes + tombstone_bytes + history_bytes + buffered_bytes; }
 };
 
 struct ReplicaStats {

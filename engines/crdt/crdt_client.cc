@@ -176,7 +176,7 @@ ReplicaStats CrdtClient::Stats() const {
   stats.memory.tombstone_bytes = sequence.TombstoneBytes();
   uint64_t pending_bytes = 0;
   for (const Change& change : pending_) pending_bytes += change.Bytes();
-  stats.memory.history_bytes = pending_bytes + doc_->BufferedBytes();
+  stats.memory.buffered_bytes = pending_bytes + doc_->BufferedBytes();
   stats.pending_intents = pending_.size();
   stats.probes = probes_;
   return stats;

@@ -130,7 +130,8 @@ ReplicaStats CrdtServer::Stats() const {
   stats.memory.content_bytes = sequence.ContentBytes();
   stats.memory.metadata_bytes = sequence.MetadataBytes() + doc_->version().size() * 2 * sizeof(uint64_t);
   stats.memory.tombstone_bytes = sequence.TombstoneBytes();
-  stats.memory.history_bytes = history_bytes_ + doc_->BufferedBytes();
+  stats.memory.history_bytes = history_bytes_;
+  stats.memory.buffered_bytes = doc_->BufferedBytes();
   // Integration probes are counted here only: the relay merges every change
   // once, as the OT server transforms every concurrent pair once.
   const Sequence::Counts& counts = sequence.counts();

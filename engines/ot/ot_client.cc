@@ -285,7 +285,7 @@ ReplicaStats OtClient::Stats() const {
     pending_bytes += (*pending)->op.MemoryBytes() + (*pending)->intents.capacity() * sizeof(IntentId);
     pending_intents += (*pending)->intents.size();
   }
-  stats.memory.metadata_bytes = pending_bytes;
+  stats.memory.buffered_bytes = pending_bytes;
   stats.pending_intents = pending_intents;
   stats.probes.insert(probes_.begin(), probes_.end());
   return stats;

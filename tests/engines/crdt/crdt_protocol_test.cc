@@ -137,8 +137,12 @@ TEST(CrdtProtocol, ChangesWaitForTheirDependencies) {
   h.DiscardUp(1);
   ASSERT_TRUE(h.server().Receive(1, second).ok());
   EXPECT_EQ(h.server().GetView().text, "");
-  EXPECT_GT(h.server().Stats().memory.history_bytes, 0u);  // the buffered change is counted
+  EXPECT_GT(h.server().Stats().memory.buffered_bytes, 0u);  // the buffered change is counted
+  ASSERT_TRUE(h.server().Receive(1, second).ok());           // a duplicate is not buffered twice
+  const uint64_t buffered = h.server().Stats().memory.buffered_bytes;
+  EXPECT_EQ(h.server().Stats().memory.buffered_bytes, buffered);
   ASSERT_TRUE(h.server().Receive(1, first).ok());
+  EXPECT_EQ(h.server().Stats().memory.buffered_bytes, 0u);  // both applied
   h.DeliverAll();
   h.ExpectConverged("ab");
 }
