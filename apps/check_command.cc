@@ -1,6 +1,7 @@
 // `collabsim check`: many seeds, one line per failure, a summary at the end.
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -9,6 +10,7 @@
 #include "apps/run_case.h"
 #include "apps/seed_list.h"
 #include "engines/registry.h"
+#include "reports/junit_writer.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
@@ -22,6 +24,18 @@ int CheckCommand(const CheckFlags& flags) {
   scenario::Scenario scenario;
   const Engine* engine = nullptr;
   if (!ResolveInputs("check", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
+  // Opened before the sweep, so a bad path fails at once, not after it.
+  std::ofstream junit;
+  if (!flags.junit.empty()) {
+    junit.open(flags.junit, std::ios::binary | std::ios::trunc);
+    if (!junit) {
+      std::cerr << "collabsim check: --junit: cannot write " << flags.junit << "\n";
+      return kExitBadInput;
+    }
+  }
+  reports::JUnitCase junit_case{"collabsim.check." + scenario.name(), engine->traits().name, 0, std::nullopt};
+  std::string failed_seeds;
+  std::string first_invariant;
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const size_t progress_every = terminal ? 1 : std::max<size_t>(1, seeds->size() / 10);
   size_t failures = 0;
@@ -34,15 +48,18 @@ int CheckCommand(const CheckFlags& flags) {
     Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
     c.time_each_step = false;  // pass/fail only
     const results::RunResult result = RunCase(c, sim::RunOptions{});
+    junit_case.time_s += result.measured_cpu_s();
     ++done;
     for (const auto& probe : result.probes()) probe_totals[probe.name()] += probe.count();
     if (result.violations_size() > 0) {
       ++failures;
       if (terminal) std::cerr << "\r\033[K";
-      std::cout << absl::StrFormat("FAIL seed=%d [%s] %s%s\n     reproduce with: %s\n", seed,
-                                   result.violations(0).invariant(), result.violations(0).detail(),
-                                   flags.swarm ? " (swarm: " + result.swarm() + ")" : "", result.command())
-                << std::flush;
+      const std::string line = absl::StrFormat("FAIL seed=%d [%s] %s%s\n     reproduce with: %s\n", seed,
+                                               result.violations(0).invariant(), result.violations(0).detail(),
+                                               flags.swarm ? " (swarm: " + result.swarm() + ")" : "", result.command());
+      std::cout << line << std::flush;
+      failed_seeds += line;
+      if (first_invariant.empty()) first_invariant = result.violations(0).invariant();
     }
     if (done % progress_every == 0 || done == seeds->size()) {
       const std::string line = absl::StrFormat("[check] %d/%d seeds, %d failed", done, seeds->size(), failures);
@@ -61,13 +78,36 @@ int CheckCommand(const CheckFlags& flags) {
     for (const std::string& required : scenario.require_probe()) {
       if (probe_totals[required] == 0) {
         coverage_ok = false;
-        std::cout << absl::StrFormat("FAIL coverage: required probe %s was never hit in %d swarm runs\n", required,
-                                     seeds->size());
+        const std::string line = absl::StrFormat("FAIL coverage: required probe %s was never hit in %d swarm runs\n",
+                                                 required, seeds->size());
+        std::cout << line;
+        failed_seeds += line;
+        if (first_invariant.empty()) first_invariant = "coverage";
       }
     }
   }
-  std::cout << absl::StrFormat("%s: %d passed, %d failed\n", failures == 0 && coverage_ok ? "ok" : "FAILED",
-                               seeds->size() - failures, failures);
+  const std::string summary = absl::StrFormat("%d passed, %d failed", seeds->size() - failures, failures);
+  std::cout << (failures == 0 && coverage_ok ? "ok: " : "FAILED: ") << summary << "\n";
+  if (junit.is_open()) {
+    if (failures > 0 || !coverage_ok) {
+      junit_case.failure = reports::JUnitFailure{
+          absl::StrFormat("%s of seeds %s%s", summary, flags.seeds, coverage_ok ? "" : "; a required probe was never hit"),
+          first_invariant, failed_seeds};
+    }
+    reports::JUnitSuite suite{"collabsim check",
+                              {{"scenario", scenario.name()},
+                               {"engine", engine->traits().name},
+                               {"seeds", flags.seeds},
+                               {"swarm", flags.swarm ? "true" : "false"}},
+                              {junit_case}};
+    for (const auto& [name, count] : probe_totals) suite.properties.emplace_back("probe." + name, std::to_string(count));
+    junit << reports::JUnitXml(suite);
+    junit.close();
+    if (!junit) {
+      std::cerr << "collabsim check: --junit: writing " << flags.junit << " failed\n";
+      return kExitBadInput;
+    }
+  }
   return failures == 0 && coverage_ok ? kExitOk : kExitViolation;
 }
 

@@ -39,6 +39,9 @@ int Main(int argc, char** argv) {
   check->add_option("--engine", check_flags.engine, "Engine name")->capture_default_str();
   check->add_option("--seeds", check_flags.seeds, "Seeds: a range 1-500, a list 1,5,9-12")->capture_default_str();
   check->add_flag("--swarm", check_flags.swarm, "Let each seed also draw extra faults");
+  check->add_option("--junit", check_flags.junit,
+                    "Also write the result as JUnit XML to this file (one test case: scenario x engine; a failure "
+                    "lists each failing seed with its reproduce command)");
   check->footer(kExitCodes);
 
   CLI::App* list = app.add_subcommand("list", "List built-in scenarios, engines and coverage probes");

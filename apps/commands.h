@@ -24,6 +24,7 @@ struct CheckFlags {
   std::string engine = "ot";
   std::string seeds = "1-100";
   bool swarm = false;
+  std::string junit;  // write JUnit XML here when set
 };
 int CheckCommand(const CheckFlags& flags);
 
