@@ -45,8 +45,6 @@ class ChunkedText {
   // Aborts (COLLABSIM_CHECK) when an invariant above is broken.
   void CheckInvariants() const;
 
-  friend bool operator==(const ChunkedText& a, const ChunkedText& b) { return a.ToU32String() == b.ToU32String(); }
-
  private:
   // The chunk holding `*position`, with *position made relative to it.
   // Ties at a chunk boundary go to the earlier chunk, so typing at the end
