@@ -1,5 +1,6 @@
 // Jupiter client: local edits, the in-flight/buffer pair, server ops
-// transformed through pending work, and the reconnect handshake.
+// transformed through pending work, and the reconnect handshake with its
+// resumable catch-up and upload.
 #include "engines/ot/ot_client.h"
 
 #include <algorithm>
@@ -78,6 +79,10 @@ absl::Status OtClient::Receive(ReplicaId from, std::string_view bytes) {
       return HandleAck(message.ack());
     case wire::ServerMessage::kBroadcast:
       return HandleBroadcast(message.broadcast());
+    case wire::ServerMessage::kCatchUp:
+      return HandleCatchUp(message.catch_up().entries());
+    case wire::ServerMessage::kEntryPart:
+      return HandleEntryPart(message.entry_part());
     case wire::ServerMessage::BODY_NOT_SET:
       break;
   }
@@ -111,11 +116,56 @@ absl::Status OtClient::ValidateNext(const Entry& entry, uint64_t expected_revisi
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<OtClient::Entry>> OtClient::ValidateCatchUp(
+    const google::protobuf::RepeatedPtrField<wire::LogEntry>& wire, uint64_t life_start) const {
+  std::vector<Entry> entries;
+  entries.reserve(wire.size());
+  uint64_t length = ServerLength();
+  uint64_t expected = revision_ + 1;
+  bool own_ack_seen = false;
+  for (const wire::LogEntry& wire_entry : wire) {
+    absl::StatusOr<Entry> entry = DecodeEntry(wire_entry);
+    if (!entry.ok()) return entry.status();
+    bool own = false;
+    absl::Status valid = ValidateNext(*entry, expected, length, life_start, &own);
+    if (!valid.ok()) return valid;
+    // After the own op is acknowledged nothing of ours is in flight, so a
+    // later entry can't be ours (ApplyServerEntry's order agrees).
+    if (own && own_ack_seen) return absl::FailedPreconditionError("catch-up acknowledges one op twice");
+    own_ack_seen = own_ack_seen || own;
+    length = entry->op.target_length();
+    ++expected;
+    entries.push_back(*std::move(entry));
+  }
+  return entries;
+}
+
+void OtClient::ApplyCatchUp(const std::vector<Entry>& entries) {
+  COLLABSIM_CHECK(link_ == LinkState::kCatchingUp);
+  if (inflight_.has_value() || buffer_.has_value()) catch_up_had_pending_ = true;
+  for (const Entry& entry : entries) {
+    if (entry.origin != id() || entry.client_seq < first_seq_this_life_) ++catch_up_missed_;
+    ApplyServerEntry(entry);
+  }
+  COLLABSIM_CHECK(revision_ <= catch_up_head_);
+  if (revision_ < catch_up_head_) return;  // more is on its way
+  // Caught up. The probes see the whole catch-up, however many connections
+  // it took.
+  if (catch_up_had_pending_ && catch_up_missed_ > 0) ++probes_[std::string(probes::kOpRebasedAcrossReconnect)];
+  if (catch_up_missed_ >= probes::kLongCatchUpOps) ++probes_[std::string(probes::kCatchUpAfterLongOffline)];
+  catch_up_missed_ = 0;
+  catch_up_had_pending_ = false;
+  link_ = LinkState::kSynced;
+  if (inflight_.has_value()) SendInflight(resume_upload_at_);  // same client_seq as before
+  resume_upload_at_ = 0;
+  SendPendingIfReady();
+}
+
 absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
   if (link_ != LinkState::kAwaitingWelcome) {
     return absl::FailedPreconditionError("Welcome while not awaiting one");
   }
-  // Validate the whole catch-up before touching anything.
+  // Validate the whole message before touching anything.
   // On the first Welcome of this incarnation, learn where an earlier one
   // left off; nothing of this one has been sent before it.
   uint64_t life_start = first_seq_this_life_;
@@ -129,50 +179,79 @@ absl::Status OtClient::HandleWelcome(const wire::Welcome& welcome) {
         "server holds op %d from this client, which has only sent up to %d", welcome.last_client_seq(),
         next_client_seq_ - 1));
   }
-  std::vector<Entry> entries;
-  entries.reserve(welcome.catch_up_size());
-  uint64_t length = ServerLength();
-  uint64_t expected = revision_ + 1;
-  bool own_ack_seen = false;
-  for (const wire::LogEntry& wire_entry : welcome.catch_up()) {
-    absl::StatusOr<Entry> entry = DecodeEntry(wire_entry);
-    if (!entry.ok()) return entry.status();
-    bool own = false;
-    absl::Status valid = ValidateNext(*entry, expected, length, life_start, &own);
-    if (!valid.ok()) return valid;
-    if (own && own_ack_seen) return absl::FailedPreconditionError("catch-up acknowledges one op twice");
-    own_ack_seen = own_ack_seen || own;
-    // After the own op is acknowledged nothing of ours is in flight, so a
-    // later entry can't be ours (checked in ApplyServerEntry's order too).
-    length = entry->op.target_length();
-    ++expected;
-    entries.push_back(*std::move(entry));
-  }
-  if (welcome.head_revision() != expected - 1) {
+  if (welcome.head_revision() < revision_) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "Welcome head %d does not match catch-up ending at %d", welcome.head_revision(), expected - 1));
+        "Welcome head %d is behind this client's revision %d", welcome.head_revision(), revision_));
+  }
+  // Where the in-flight op's upload resumes: only an upload of this very
+  // encoding counts.
+  uint64_t resume_at = 0;
+  if (inflight_.has_value() && !inflight_wire_.empty() && welcome.partial_submit_bytes() > 0 &&
+      welcome.partial_submit_seq() == inflight_->client_seq && welcome.partial_submit_base() == inflight_wire_base_) {
+    if (welcome.partial_submit_bytes() >= inflight_wire_.size()) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "server holds %d bytes of op %d, which has %d", welcome.partial_submit_bytes(), inflight_->client_seq,
+          inflight_wire_.size()));
+    }
+    resume_at = welcome.partial_submit_bytes();
+  }
+  absl::StatusOr<std::vector<Entry>> entries = ValidateCatchUp(welcome.catch_up(), life_start);
+  if (!entries.ok()) return entries.status();
+  if (revision_ + entries->size() > welcome.head_revision()) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "Welcome head %d does not match catch-up ending at %d", welcome.head_revision(),
+        revision_ + entries->size()));
   }
   first_seq_this_life_ = life_start;
   next_client_seq_ = next_seq;
   seq_base_known_ = true;
-  const bool had_pending = inflight_.has_value() || buffer_.has_value();
-  size_t missed = 0;
-  for (const Entry& entry : entries) {
-    if (entry.origin != id() || entry.client_seq < first_seq_this_life_) ++missed;
-    ApplyServerEntry(entry);
+  catch_up_head_ = welcome.head_revision();
+  resume_upload_at_ = resume_at;
+  link_ = LinkState::kCatchingUp;
+  ApplyCatchUp(*entries);
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::HandleCatchUp(const google::protobuf::RepeatedPtrField<wire::LogEntry>& wire) {
+  if (link_ != LinkState::kCatchingUp) return absl::FailedPreconditionError("catch-up entries while not catching up");
+  if (wire.empty()) return absl::InvalidArgumentError("CatchUp with no entries");
+  absl::StatusOr<std::vector<Entry>> entries = ValidateCatchUp(wire, first_seq_this_life_);
+  if (!entries.ok()) return entries.status();
+  if (revision_ + entries->size() > catch_up_head_) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "catch-up runs to revision %d, past the Welcome's head %d", revision_ + entries->size(), catch_up_head_));
   }
-  if (had_pending && missed > 0) ++probes_[std::string(probes::kOpRebasedAcrossReconnect)];
-  if (missed >= probes::kLongCatchUpOps) ++probes_[std::string(probes::kCatchUpAfterLongOffline)];
-  link_ = LinkState::kSynced;
-  if (inflight_.has_value()) {
-    SendSubmit(*inflight_);  // rebased on the head by the catch-up; same client_seq
+  ApplyCatchUp(*entries);
+  return absl::OkStatus();
+}
+
+absl::Status OtClient::HandleEntryPart(const wire::EntryPart& part) {
+  if (link_ != LinkState::kCatchingUp && link_ != LinkState::kSynced) {
+    return absl::FailedPreconditionError("part of an entry before Welcome");
   }
-  SendPendingIfReady();
+  if (part.revision() != revision_ + 1) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "part of entry %d, expected entry %d", part.revision(), revision_ + 1));
+  }
+  if (entry_parts_revision_ != part.revision()) entry_parts_.Clear();  // held parts of an entry now applied
+  absl::StatusOr<std::optional<std::string>> whole = entry_parts_.Offer(part.part());
+  if (!whole.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("entry %d: %s", part.revision(), whole.status().message()));
+  }
+  entry_parts_revision_ = part.revision();
+  if (!whole->has_value()) return absl::OkStatus();
+  google::protobuf::RepeatedPtrField<wire::LogEntry> entry;
+  if (!entry.Add()->ParseFromString(**whole)) {
+    return absl::InvalidArgumentError(absl::StrFormat("entry %d: undecodable once reassembled", part.revision()));
+  }
+  absl::Status handled = link_ == LinkState::kSynced ? HandleBroadcast(entry[0]) : HandleCatchUp(entry);
+  if (!handled.ok()) return handled;
+  entry_parts_.Clear();
   return absl::OkStatus();
 }
 
 absl::Status OtClient::HandleAck(const wire::Ack& ack) {
-  if (link_ != LinkState::kSynced) return absl::FailedPreconditionError("Ack before Welcome");
+  if (link_ != LinkState::kSynced) return absl::FailedPreconditionError("Ack before the catch-up finished");
   if (!inflight_.has_value() || ack.client_seq() != inflight_->client_seq) {
     return absl::OkStatus();  // a re-ack of something already settled
   }
@@ -182,12 +261,13 @@ absl::Status OtClient::HandleAck(const wire::Ack& ack) {
   }
   revision_ = ack.revision();
   inflight_.reset();
+  inflight_wire_.clear();
   SendPendingIfReady();
   return absl::OkStatus();
 }
 
 absl::Status OtClient::HandleBroadcast(const wire::LogEntry& broadcast) {
-  if (link_ != LinkState::kSynced) return absl::FailedPreconditionError("broadcast before Welcome");
+  if (link_ != LinkState::kSynced) return absl::FailedPreconditionError("broadcast before the catch-up finished");
   absl::StatusOr<Entry> entry = DecodeEntry(broadcast);
   if (!entry.ok()) return entry.status();
   bool own = false;
@@ -213,9 +293,14 @@ TextOp OtClient::TransformAndCheck(TextOp* server_op, TextOp pending) const {
 }
 
 void OtClient::ApplyServerEntry(const Entry& entry) {
+  if (entry_parts_revision_ != 0 && entry_parts_revision_ <= entry.revision) {
+    entry_parts_.Clear();  // parts of an entry that has now arrived
+    entry_parts_revision_ = 0;
+  }
   if (entry.origin == id() && entry.client_seq >= first_seq_this_life_) {  // in flight; acked by catch-up
     revision_ = entry.revision;
     inflight_.reset();
+    inflight_wire_.clear();
     return;
   }
   TextOp op = entry.op;
@@ -232,17 +317,35 @@ void OtClient::SendPendingIfReady() {
   inflight_ = std::move(buffer_);
   buffer_.reset();
   inflight_->client_seq = next_client_seq_++;
-  SendSubmit(*inflight_);
+  SendInflight(0);
 }
 
-void OtClient::SendSubmit(const PendingOp& pending) {
+void OtClient::SendInflight(uint64_t offset) {
+  COLLABSIM_CHECK(inflight_.has_value());
+  if (inflight_wire_.empty()) {
+    wire::Submit submit;
+    submit.set_client_seq(inflight_->client_seq);
+    submit.set_base_revision(revision_);
+    EncodeTextOp(inflight_->op, submit.mutable_op());
+    EncodeIntentIds(inflight_->intents, submit.mutable_intents());
+    inflight_wire_ = submit.SerializeAsString();
+    inflight_wire_base_ = revision_;
+    COLLABSIM_CHECK(!inflight_wire_.empty());  // a client_seq is never 0
+  }
   wire::ClientMessage message;
-  wire::Submit* submit = message.mutable_submit();
-  submit->set_client_seq(pending.client_seq);
-  submit->set_base_revision(revision_);
-  EncodeTextOp(pending.op, submit->mutable_op());
-  EncodeIntentIds(pending.intents, submit->mutable_intents());
-  outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
+  if (inflight_wire_.size() <= kMaxPartBytes && offset == 0) {
+    const bool parsed = message.mutable_submit()->ParseFromString(inflight_wire_);
+    COLLABSIM_CHECK(parsed);
+    outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
+    return;
+  }
+  for (wire::Part& part : SplitIntoParts(inflight_wire_, offset)) {
+    wire::SubmitPart* submit_part = message.mutable_submit_part();
+    submit_part->set_client_seq(inflight_->client_seq);
+    submit_part->set_base_revision(inflight_wire_base_);
+    *submit_part->mutable_part() = std::move(part);
+    outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
+  }
 }
 
 void OtClient::Connected(ReplicaId peer) {
@@ -250,6 +353,7 @@ void OtClient::Connected(ReplicaId peer) {
   link_ = LinkState::kAwaitingWelcome;
   wire::ClientMessage message;
   message.mutable_hello()->set_known_revision(revision_);
+  if (entry_parts_revision_ == revision_ + 1) message.mutable_hello()->set_partial_entry_bytes(entry_parts_.held());
   outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
 }
 
@@ -285,7 +389,7 @@ ReplicaStats OtClient::Stats() const {
     pending_bytes += (*pending)->op.MemoryBytes() + (*pending)->intents.capacity() * sizeof(IntentId);
     pending_intents += (*pending)->intents.size();
   }
-  stats.memory.buffered_bytes = pending_bytes;
+  stats.memory.buffered_bytes = pending_bytes + inflight_wire_.capacity() + entry_parts_.MemoryBytes();
   stats.pending_intents = pending_intents;
   stats.probes.insert(probes_.begin(), probes_.end());
   return stats;

@@ -3,10 +3,19 @@
 // into one buffer, every server op transformed past both before it is shown.
 //
 // Reconnect: on every connect the client sends Hello(known revision) and the
-// server answers with every log entry since then. An entry that is the
-// client's own in-flight op (origin, client_seq) acknowledges it; otherwise
-// the in-flight op, now rebased on the head, is resent with its original
-// client_seq, which the server uses to refuse applying anything twice.
+// server answers with every log entry since then, in bounded messages
+// (Welcome, CatchUp, and EntryParts for a large entry; wire_limits.h). Each
+// message is validated whole and then applied, so a drop half-way keeps the
+// progress made, and the next Hello resumes after it, inside an entry if
+// need be. An entry that is the client's own in-flight op (origin,
+// client_seq) acknowledges it; once caught up to the Welcome's head, the
+// in-flight op is resent with its original client_seq, which the server uses
+// to refuse applying anything twice.
+//
+// The in-flight op's encoding is fixed when it is first sent (made against
+// the revision it had then; the server transforms it from there), so an op
+// too large for one message, such as three weeks of offline typing, uploads
+// in parts that resume where the server's Welcome says it stopped.
 //
 // Restart without local storage: the first Welcome carries the last
 // client_seq the server holds from this id; the client numbers after it.
@@ -31,6 +40,7 @@
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
 #include "engines/ot/text_op.h"
+#include "engines/ot/wire_limits.h"
 #include "ot_wire.pb.h"
 
 namespace collabsim::ot {
@@ -74,7 +84,7 @@ class OtClient : public Replica {
     TextOp op;
     std::vector<IntentId> intents;
   };
-  enum class LinkState { kDisconnected, kAwaitingWelcome, kSynced };
+  enum class LinkState { kDisconnected, kAwaitingWelcome, kCatchingUp, kSynced };
 
   absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t cursor_after);
   absl::StatusOr<Entry> DecodeEntry(const wire::LogEntry& wire) const;
@@ -83,7 +93,15 @@ class OtClient : public Replica {
   // below it come from before a restart and are ordinary remote ops.
   absl::Status ValidateNext(const Entry& entry, uint64_t expected_revision, uint64_t server_length,
                             uint64_t life_start, bool* is_own_ack) const;
+  // Decodes and validates one catch-up message's entries against the
+  // current state (with `life_start` for own-op recognition); changes nothing.
+  absl::StatusOr<std::vector<Entry>> ValidateCatchUp(const google::protobuf::RepeatedPtrField<wire::LogEntry>& wire,
+                                                     uint64_t life_start) const;
+  // Applies validated catch-up entries; finishes the catch-up at its head.
+  void ApplyCatchUp(const std::vector<Entry>& entries);
   absl::Status HandleWelcome(const wire::Welcome& welcome);
+  absl::Status HandleCatchUp(const google::protobuf::RepeatedPtrField<wire::LogEntry>& entries);
+  absl::Status HandleEntryPart(const wire::EntryPart& part);
   absl::Status HandleAck(const wire::Ack& ack);
   absl::Status HandleBroadcast(const wire::LogEntry& broadcast);
   // REQUIRES: ValidateNext(entry) succeeded against the current state.
@@ -91,7 +109,9 @@ class OtClient : public Replica {
   // The invariants above, as a status (for restored state).
   absl::Status ValidateState() const;
   void SendPendingIfReady();
-  void SendSubmit(const PendingOp& pending);
+  // Sends the in-flight op (whole, or in parts from byte `offset`), encoding
+  // it first if it has not gone out before.
+  void SendInflight(uint64_t offset);
   // Length of the server document at revision_.
   uint64_t ServerLength() const;
   TextOp TransformAndCheck(TextOp* server_op, TextOp pending) const;
@@ -107,6 +127,21 @@ class OtClient : public Replica {
   uint64_t first_seq_this_life_ = 1;
   bool seq_base_known_ = false;
   LinkState link_ = LinkState::kDisconnected;
+  // The in-flight op as first encoded (a wire::Submit), and its base.
+  std::string inflight_wire_;
+  uint64_t inflight_wire_base_ = 0;
+  // The revision the current catch-up ends at (the last Welcome's head), and
+  // where to resume the in-flight op's upload once it is reached.
+  uint64_t catch_up_head_ = 0;
+  uint64_t resume_upload_at_ = 0;
+  // Since the last time this client was fully caught up (a catch-up may span
+  // several connections): remote entries applied, and whether local work was
+  // pending meanwhile. For the reconnect probes.
+  uint64_t catch_up_missed_ = 0;
+  bool catch_up_had_pending_ = false;
+  // Entry revision_ + 1 arriving in parts (entry_parts_revision_ says which).
+  Reassembly entry_parts_;
+  uint64_t entry_parts_revision_ = 0;
   uint64_t cursor_ = 0;
   std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;

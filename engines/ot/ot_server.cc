@@ -28,6 +28,8 @@ absl::Status OtServer::Receive(ReplicaId from, std::string_view bytes) {
       return HandleHello(from, message.hello());
     case wire::ClientMessage::kSubmit:
       return HandleSubmit(from, message.submit());
+    case wire::ClientMessage::kSubmitPart:
+      return HandleSubmitPart(from, message.submit_part());
     case wire::ClientMessage::BODY_NOT_SET:
       break;
   }
@@ -39,16 +41,114 @@ absl::Status OtServer::HandleHello(ReplicaId from, const wire::Hello& hello) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "client %d claims revision %d beyond head %d", from, hello.known_revision(), head_revision()));
   }
+  // The first entry may resume part-way; check that before sending anything.
+  wire::LogEntry first;
+  if (hello.partial_entry_bytes() > 0) {
+    if (hello.known_revision() >= head_revision()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "client %d holds part of entry %d, beyond head %d", from, hello.known_revision() + 1, head_revision()));
+    }
+    EncodeEntry(hello.known_revision() + 1, &first);
+    if (hello.partial_entry_bytes() >= first.ByteSizeLong()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "client %d claims %d bytes of entry %d, which has %d", from, hello.partial_entry_bytes(),
+          hello.known_revision() + 1, first.ByteSizeLong()));
+    }
+  }
   wire::ServerMessage message;
   wire::Welcome* welcome = message.mutable_welcome();
   welcome->set_head_revision(head_revision());
   welcome->set_last_client_seq(clients_[from].last_client_seq);
-  for (uint64_t revision = hello.known_revision() + 1; revision <= head_revision(); ++revision) {
-    EncodeEntry(revision, welcome->add_catch_up());
+  if (const auto upload = uploads_.find(from); upload != uploads_.end()) {
+    welcome->set_partial_submit_seq(upload->second.client_seq);
+    welcome->set_partial_submit_base(upload->second.base_revision);
+    welcome->set_partial_submit_bytes(upload->second.bytes.held());
   }
-  Send(from, message);
+  // The Welcome goes first, with as many entries as fit; CatchUp messages
+  // carry the rest, each cut once it holds kMaxPartBytes, and an entry
+  // larger than that goes alone as EntryParts.
+  google::protobuf::RepeatedPtrField<wire::LogEntry>* entries = welcome->mutable_catch_up();
+  bool welcome_sent = false;
+  uint64_t bytes = 0;
+  auto flush = [&] {
+    if (welcome_sent && entries->empty()) return;
+    Send(from, message);
+    welcome_sent = true;
+    message.Clear();
+    entries = message.mutable_catch_up()->mutable_entries();
+    bytes = 0;
+  };
+  for (uint64_t revision = hello.known_revision() + 1; revision <= head_revision(); ++revision) {
+    wire::LogEntry entry;
+    if (revision == hello.known_revision() + 1 && hello.partial_entry_bytes() > 0) {
+      entry = std::move(first);
+    } else {
+      EncodeEntry(revision, &entry);
+    }
+    const uint64_t size = entry.ByteSizeLong();
+    const uint64_t resume = revision == hello.known_revision() + 1 ? hello.partial_entry_bytes() : 0;
+    if (size > kMaxPartBytes || resume > 0) {
+      flush();
+      SendEntryParts(from, revision, entry.SerializeAsString(), resume);
+      continue;
+    }
+    if (bytes + size > kMaxPartBytes) flush();
+    entries->Add(std::move(entry));
+    bytes += size;
+  }
+  if (!welcome_sent || !entries->empty()) Send(from, message);
   synced_.insert(from);
   return absl::OkStatus();
+}
+
+absl::Status OtServer::HandleSubmitPart(ReplicaId from, const wire::SubmitPart& part) {
+  if (!synced_.contains(from)) {
+    return absl::FailedPreconditionError(absl::StrFormat("client %d sent part of an op before Hello", from));
+  }
+  if (part.client_seq() <= clients_[from].last_client_seq) {
+    // Part of an op already in the log: the catch-up acknowledged it.
+    ++probes_[std::string(probes::kDuplicateResendRecognised)];
+    return absl::OkStatus();
+  }
+  // A part of another op than the one held starts a new upload; the held one
+  // is only dropped once the new part is accepted.
+  Upload fresh{part.client_seq(), part.base_revision(), Reassembly()};
+  auto held = uploads_.find(from);
+  const bool same = held != uploads_.end() && held->second.client_seq == part.client_seq() &&
+                    held->second.base_revision == part.base_revision();
+  Upload& upload = same ? held->second : fresh;
+  absl::StatusOr<std::optional<std::string>> whole = upload.bytes.Offer(part.part());
+  if (!whole.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("client %d op %d: %s", from, part.client_seq(),
+                                                      whole.status().message()));
+  }
+  if (whole->has_value()) {
+    wire::Submit submit;
+    if (!submit.ParseFromString(**whole)) {
+      return absl::InvalidArgumentError(absl::StrFormat("client %d op %d: undecodable once reassembled", from,
+                                                        part.client_seq()));
+    }
+    if (submit.client_seq() != part.client_seq() || submit.base_revision() != part.base_revision()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "client %d: reassembled op is %d at revision %d, its parts said %d at %d", from, submit.client_seq(),
+          submit.base_revision(), part.client_seq(), part.base_revision()));
+    }
+    absl::Status applied = HandleSubmit(from, submit);
+    if (!applied.ok()) return applied;
+    uploads_.erase(from);
+    return absl::OkStatus();
+  }
+  if (!same) uploads_[from] = std::move(fresh);
+  return absl::OkStatus();
+}
+
+void OtServer::SendEntryParts(ReplicaId to, uint64_t revision, const std::string& encoded, uint64_t offset) {
+  for (wire::Part& part : SplitIntoParts(encoded, offset)) {
+    wire::ServerMessage message;
+    message.mutable_entry_part()->set_revision(revision);
+    *message.mutable_entry_part()->mutable_part() = std::move(part);
+    Send(to, message);
+  }
 }
 
 absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) {
@@ -105,10 +205,21 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   ack.mutable_ack()->set_client_seq(submit.client_seq());
   ack.mutable_ack()->set_revision(head_revision());
   Send(from, ack);
+  // An upload in parts of an op now in the log is finished with.
+  if (const auto upload = uploads_.find(from); upload != uploads_.end() && upload->second.client_seq <= record.last_client_seq) {
+    uploads_.erase(upload);
+  }
   wire::ServerMessage broadcast;
   EncodeEntry(head_revision(), broadcast.mutable_broadcast());
+  const bool in_parts = broadcast.broadcast().ByteSizeLong() > kMaxPartBytes;
+  const std::string encoded_entry = in_parts ? broadcast.broadcast().SerializeAsString() : std::string();
   for (ReplicaId client : synced_) {
-    if (client != from) Send(client, broadcast);
+    if (client == from) continue;
+    if (in_parts) {
+      SendEntryParts(client, head_revision(), encoded_entry, 0);
+    } else {
+      Send(client, broadcast);
+    }
   }
   return absl::OkStatus();
 }
@@ -143,6 +254,7 @@ ReplicaStats OtServer::Stats() const {
   ReplicaStats stats;
   stats.memory.content_bytes = doc_.AllocatedBytes();
   stats.memory.history_bytes = history_bytes_;
+  for (const auto& [client, upload] : uploads_) stats.memory.buffered_bytes += upload.bytes.MemoryBytes();
   stats.memory.metadata_bytes = clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
                                 synced_.size() * sizeof(ReplicaId);
   stats.probes.insert(probes_.begin(), probes_.end());

@@ -1,6 +1,12 @@
 // The server side of Jupiter-style OT: one revision counter and a log. An
 // incoming op made against revision r is transformed past log[r..head) and
 // appended; the sender gets an Ack, every other synced client the entry.
+// A Hello is answered with the log since the client's revision in bounded
+// messages, an entry too large for one in parts (wire_limits.h), resuming
+// inside an entry where the client says it stopped; a client op too large
+// for one message is uploaded in parts, and the Welcome says how much of it
+// the server already holds. So a client on a thin link that keeps dropping
+// still gets further with every connection.
 //
 // Invariants:
 //   - log_.size() == head revision; log_[k] produced revision k + 1;
@@ -19,6 +25,7 @@
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
 #include "engines/ot/text_op.h"
+#include "engines/ot/wire_limits.h"
 #include "ot_wire.pb.h"
 
 namespace collabsim::ot {
@@ -59,7 +66,11 @@ class OtServer : public Replica {
 
   absl::Status HandleHello(ReplicaId from, const wire::Hello& hello);
   absl::Status HandleSubmit(ReplicaId from, const wire::Submit& submit);
+  absl::Status HandleSubmitPart(ReplicaId from, const wire::SubmitPart& part);
   void EncodeEntry(uint64_t revision, wire::LogEntry* out) const;
+  // Sends an encoded log entry that is too large for one message as
+  // EntryParts, starting at byte `offset`.
+  void SendEntryParts(ReplicaId to, uint64_t revision, const std::string& encoded, uint64_t offset);
   void Send(ReplicaId to, const wire::ServerMessage& message);
 
   EngineOptions options_;
@@ -69,6 +80,14 @@ class OtServer : public Replica {
   // Ordered containers: iteration order decides broadcast order.
   std::map<ReplicaId, ClientRecord> clients_;
   std::set<ReplicaId> synced_;
+  // A client op arriving in parts; kept across the client's reconnects (not
+  // durable: a server restart starts the upload over).
+  struct Upload {
+    uint64_t client_seq = 0;
+    uint64_t base_revision = 0;
+    Reassembly bytes;
+  };
+  std::map<ReplicaId, Upload> uploads_;
   // Transform probes are counted here only: the server is where every
   // concurrent pair is resolved once.
   std::map<std::string, uint64_t, std::less<>> probes_;

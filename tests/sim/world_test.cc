@@ -457,6 +457,27 @@ TEST(World, PlaneTravellerMergesOneLongDivergence) {
   EXPECT_GT(result.remote_visible().max_ms(), 11.0 * 3600 * 1000);
 }
 
+// A week offline, then back on 64 kbit/s links that drop every ~15 s: the
+// catch-up (about a megabyte) takes far longer than a connection lives. It
+// must still finish while the drops go on, because each message is bounded
+// and each reconnect resumes where the last one stopped; a catch-up that
+// started over on every connect only finishes once the drops stop (about
+// 200 s after heal here).
+TEST(World, CatchUpOverAThinLinkThatKeepsDroppingFinishesBeforeHeal) {
+  scenario::Scenario scenario = Load("plane");
+  scenario.mutable_offline(0)->set_duration_s(7 * 86400);
+  scenario.set_active_s(scenario.offline(0).start_s() + 7 * 86400 + 3600);
+  for (auto& group : *scenario.mutable_groups()) group.mutable_link()->set_bandwidth_kbps(64);
+  scenario.mutable_drops()->set_mean_interval_s(15);
+  scenario.mutable_drops()->mutable_reconnect_delay()->mutable_uniform()->set_min_ms(500);
+  scenario.mutable_drops()->mutable_reconnect_delay()->mutable_uniform()->set_max_ms(10000);
+  const results::RunResult result = World(scenario, OtEngine(), 1).Run();
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  EXPECT_TRUE(result.converged());
+  EXPECT_EQ(result.oracle().lost(), 0u);
+  EXPECT_LT(result.convergence_s(), 30.0);
+}
+
 TEST(World, SetupLineNamesSeedAndOptions) {
   const std::string line = World(Load("team"), OtEngine(), 77).SetupLine();
   EXPECT_NE(line.find("seed=77"), std::string::npos);
