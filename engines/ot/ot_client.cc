@@ -389,7 +389,8 @@ ReplicaStats OtClient::Stats() const {
     pending_bytes += (*pending)->op.MemoryBytes() + (*pending)->intents.capacity() * sizeof(IntentId);
     pending_intents += (*pending)->intents.size();
   }
-  stats.memory.buffered_bytes = pending_bytes + inflight_wire_.capacity() + entry_parts_.MemoryBytes();
+  stats.memory.buffered_bytes =
+      pending_bytes + (inflight_wire_.empty() ? 0 : inflight_wire_.capacity()) + entry_parts_.MemoryBytes();
   stats.pending_intents = pending_intents;
   stats.probes.insert(probes_.begin(), probes_.end());
   return stats;

@@ -40,7 +40,7 @@ class Reassembly {
   absl::StatusOr<std::optional<std::string>> Offer(const wire::Part& part);
   uint64_t held() const { return bytes_.size(); }
   void Clear();
-  uint64_t MemoryBytes() const { return bytes_.capacity(); }
+  uint64_t MemoryBytes() const { return bytes_.empty() ? 0 : bytes_.capacity(); }
 
  private:
   std::string bytes_;
