@@ -43,10 +43,12 @@ int CheckCommand(const CheckFlags& flags) {
   std::map<std::string, uint64_t> probe_totals;
   std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)%s\n", scenario.name(),
                                engine->traits().name, flags.seeds, seeds->size(),
-                               flags.swarm ? ", swarm: each seed also draws extra faults" : "");
+                               std::string(flags.swarm ? ", swarm: each seed also draws extra faults" : "") +
+                                   (flags.verify_determinism ? ", each seed run twice to verify determinism" : ""));
   for (uint64_t seed : *seeds) {
     Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
     c.time_each_step = false;  // pass/fail only
+    c.verify_determinism = flags.verify_determinism;
     const results::RunResult result = RunCase(c, sim::RunOptions{});
     junit_case.time_s += result.measured_cpu_s();
     ++done;

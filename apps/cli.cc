@@ -31,6 +31,9 @@ int Main(int argc, char** argv) {
   run->add_option("--seed", run_flags.seed, "Seed; the same seed gives the same run, bit for bit")->capture_default_str();
   run->add_option("--json", run_flags.json_path, "Also write the results (JSON) to this file");
   run->add_flag("--swarm", run_flags.swarm, "Let the seed also draw extra faults (printed at the start)");
+  run->add_flag("--verify-determinism", run_flags.verify_determinism,
+                "Run the case twice in this process and compare a digest of every step; the first step that "
+                "differs is a violation (takes twice as long)");
   run->footer(kExitCodes);
 
   CheckFlags check_flags;
@@ -39,6 +42,8 @@ int Main(int argc, char** argv) {
   check->add_option("--engine", check_flags.engine, "Engine name")->capture_default_str();
   check->add_option("--seeds", check_flags.seeds, "Seeds: a range 1-500, a list 1,5,9-12")->capture_default_str();
   check->add_flag("--swarm", check_flags.swarm, "Let each seed also draw extra faults");
+  check->add_flag("--verify-determinism", check_flags.verify_determinism,
+                  "Run every seed twice and compare a digest of every step (takes twice as long)");
   check->add_option("--junit", check_flags.junit,
                     "Also write the result as JUnit XML to this file (one test case: scenario x engine; a failure "
                     "lists each failing seed with its reproduce command)");

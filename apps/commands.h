@@ -16,6 +16,7 @@ struct RunFlags {
   uint64_t seed = 1;
   std::string json_path;
   bool swarm = false;
+  bool verify_determinism = false;
 };
 int RunCommand(const RunFlags& flags);
 
@@ -24,6 +25,7 @@ struct CheckFlags {
   std::string engine = "ot";
   std::string seeds = "1-100";
   bool swarm = false;
+  bool verify_determinism = false;
   std::string junit;  // write JUnit XML here when set
 };
 int CheckCommand(const CheckFlags& flags);

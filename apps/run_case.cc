@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "engines/registry.h"
@@ -14,8 +15,9 @@
 namespace collabsim::apps {
 
 std::string ReproduceCommand(const Case& c) {
-  return absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d%s", c.scenario_arg,
-                         c.engine->traits().name, c.seed, c.swarm ? " --swarm" : "");
+  return absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d%s%s", c.scenario_arg,
+                         c.engine->traits().name, c.seed, c.swarm ? " --swarm" : "",
+                         c.verify_determinism ? " --verify-determinism" : "");
 }
 
 bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,
@@ -51,11 +53,26 @@ results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
   measured.require_probes_per_run = !c.swarm;
   std::optional<sim::SwarmDraw> swarm;
   if (c.swarm) swarm = sim::ApplySwarm(*c.scenario, c.seed);
-  sim::World world(swarm.has_value() ? swarm->scenario : *c.scenario, *c.engine, c.seed, measured);
+  const scenario::Scenario& scenario = swarm.has_value() ? swarm->scenario : *c.scenario;
+  // The determinism self-check: a first run records every step's digest,
+  // the measured second run compares with them.
+  std::vector<uint64_t> steps;
+  if (c.verify_determinism) {
+    sim::RunOptions first = measured;
+    first.record_steps = &steps;
+    sim::World(scenario, *c.engine, c.seed, first).Run();
+    measured.expect_steps = &steps;
+  }
+  sim::World world(scenario, *c.engine, c.seed, measured);
   if (on_start) on_start(world.SetupLine() + (swarm.has_value() ? " swarm=[" + swarm->summary + "]" : ""));
   const int64_t cpu_start = ThreadCpuNanoseconds();
   results::RunResult result = world.Run();
   result.set_measured_cpu_s(static_cast<double>(ThreadCpuNanoseconds() - cpu_start) / 1e9);
+  if (c.verify_determinism) {
+    bool diverged = false;
+    for (const results::Violation& v : result.violations()) diverged = diverged || v.invariant() == "determinism";
+    if (!diverged) result.set_determinism_steps_verified(steps.size());
+  }
   result.set_command(ReproduceCommand(c));
   if (swarm.has_value()) result.set_swarm(swarm->summary);
   return result;

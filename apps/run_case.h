@@ -23,6 +23,9 @@ struct Case {
   // results). Two clock reads per step cost more than the step itself on
   // some VMs, so callers that only want pass/fail (`check`) turn it off.
   bool time_each_step = true;
+  // Run the case twice and compare every step's digest (sim::RunOptions
+  // record_steps / expect_steps); the second run's result is returned.
+  bool verify_determinism = false;
 };
 
 // `on_start`, if set, gets the setup line (seed and every option) before the

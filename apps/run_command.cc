@@ -16,7 +16,8 @@ int RunCommand(const RunFlags& flags) {
   scenario::Scenario scenario;
   const Engine* engine = nullptr;
   if (!ResolveInputs("run", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
-  const Case c{flags.scenario, &scenario, engine, flags.seed, flags.swarm};
+  Case c{flags.scenario, &scenario, engine, flags.seed, flags.swarm};
+  c.verify_determinism = flags.verify_determinism;
   results::RunResult result = RunCase(c, sim::RunOptions{}, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });

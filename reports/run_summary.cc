@@ -35,6 +35,10 @@ std::string FormatRunSummary(const results::RunResult& run) {
   absl::StrAppendFormat(&out, "longest receive:  %.2f ms CPU at replica %d (measured)\n", run.measured_max_receive_ms(),
                         run.measured_max_receive_replica());
   absl::StrAppendFormat(&out, "trace_hash:       %s\n", run.trace_hash());
+  if (run.determinism_steps_verified() > 0) {
+    absl::StrAppendFormat(&out, "determinism:      verified: two runs in this process matched at all %d steps\n",
+                          run.determinism_steps_verified());
+  }
   return out;
 }
 

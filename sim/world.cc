@@ -196,6 +196,7 @@ results::RunResult World::Run() {
   Start();
   const SimTime deadline = heal_time_ + FromSeconds(scenario_.converge_within_s());
   uint64_t events = 0;
+  bool diverged = false;
   while (!queue_.empty()) {
     // After heal, user and fault timers do nothing; the run is quiet once no
     // message is in flight and no one is still trying to reconnect.
@@ -213,11 +214,64 @@ results::RunResult World::Run() {
     auto scheduled = queue_.Pop();
     ++events;
     last_event_time_ = scheduled.time;
+    const EventKind kind = scheduled.event.kind;
+    const ReplicaId node = scheduled.event.node;
+    const ReplicaId to = scheduled.event.to;
     Handle(scheduled.event);
+    if (!CheckStep(events, scheduled.time, kind, node, to)) {
+      diverged = true;
+      break;
+    }
+  }
+  if (options_.expect_steps != nullptr && !diverged && events < options_.expect_steps->size()) {
+    AddViolation("determinism", absl::StrFormat("this run ended after %d steps, the first one after %d", events,
+                                                options_.expect_steps->size()));
   }
   result_.set_events(events);
-  Finish();
+  Finish(/*judge=*/!diverged);
   return result_;
+}
+
+bool World::CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId node, ReplicaId to) {
+  if (options_.record_steps == nullptr && options_.expect_steps == nullptr) return true;
+  TraceHash step;
+  step.Add(trace_.value());
+  step.Add(static_cast<uint64_t>(time));
+  step.Add(static_cast<uint64_t>(kind));
+  step.Add((uint64_t{node} << 32) | to);
+  if (options_.record_steps != nullptr) options_.record_steps->push_back(step.value());
+  if (options_.expect_steps == nullptr) return true;
+  const std::vector<uint64_t>& expected = *options_.expect_steps;
+  if (index <= expected.size() && expected[index - 1] == step.value()) return true;
+  const std::string what = absl::StrFormat("step %d (t=%.6fs, %s, node %d%s)", index, ToSeconds(time), KindName(kind),
+                                           node, kind == EventKind::kDeliver ? absl::StrFormat(" -> %d", to) : "");
+  AddViolation("determinism", index > expected.size()
+                                  ? absl::StrFormat("the first run ended after %d steps; this one went on to %s",
+                                                    expected.size(), what)
+                                  : absl::StrFormat("%s differs from the first run of the same case", what));
+  return false;
+}
+
+const char* World::KindName(EventKind kind) {
+  switch (kind) {
+    case EventKind::kUserAction: return "user action";
+    case EventKind::kDeliver: return "delivery";
+    case EventKind::kDrop: return "connection drop";
+    case EventKind::kReconnect: return "reconnect attempt";
+    case EventKind::kOfflineStart: return "offline start";
+    case EventKind::kOfflineEnd: return "offline end";
+    case EventKind::kHeal: return "heal";
+    case EventKind::kSampleMemory: return "memory sample";
+    case EventKind::kStorm: return "reconnect storm";
+    case EventKind::kPartitionStart: return "partition start";
+    case EventKind::kPartitionDetect: return "partition detected";
+    case EventKind::kPartitionEnd: return "partition end";
+    case EventKind::kServerCrash: return "server crash";
+    case EventKind::kServerRestart: return "server restart";
+    case EventKind::kClientCrash: return "client crash";
+    case EventKind::kClientRestart: return "client restart";
+  }
+  return "event";
 }
 
 void World::Handle(Event& event) {
@@ -660,14 +714,14 @@ std::vector<const Replica*> World::AllReplicas() const {
   return replicas;
 }
 
-void World::Finish() {
+void World::Finish(bool judge) {
   std::vector<check::NamedView> views{{"server", server_->GetView()}};
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     views.push_back({absl::StrFormat("user %d", user), ClientOf(user).GetView()});
   }
   const std::optional<std::string> divergence = check::CheckConvergence(views);
   result_.set_converged(!divergence.has_value());
-  if (divergence.has_value()) AddViolation("convergence", *divergence);
+  if (judge && divergence.has_value()) AddViolation("convergence", *divergence);
 
   const check::OracleReport oracle = oracle_.Check(views.front().view.text);
   results::OracleSummary* summary = result_.mutable_oracle();
@@ -680,7 +734,7 @@ void World::Finish() {
   summary->set_corrupted(oracle.corrupted);
   summary->set_loss_rate(oracle.LossRate());
   summary->set_lost_by_crash(oracle.lost_by_crash);
-  if (!oracle.Clean() && !engine_.traits().lossy_by_design) {
+  if (judge && !oracle.Clean() && !engine_.traits().lossy_by_design) {
     AddViolation("intent_oracle",
                  absl::StrFormat("server text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",
                                  oracle.lost, oracle.duplicated, oracle.resurrected, oracle.corrupted,
@@ -698,7 +752,7 @@ void World::Finish() {
     probe->set_count(count);
   }
   for (const std::string& required : scenario_.require_probe()) {
-    if (probe_counts[required] == 0 && options_.require_probes_per_run) {
+    if (judge && probe_counts[required] == 0 && options_.require_probes_per_run) {
       AddViolation("coverage", absl::StrFormat("required probe %s was never hit: the run did not exercise the case "
                                                "the scenario exists for", required));
     }

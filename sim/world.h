@@ -49,6 +49,14 @@ struct RunOptions {
   // seed may switch off what one run needed, so coverage is judged over the
   // whole sweep instead (the run still reports its probe counts).
   bool require_probes_per_run = true;
+  // Determinism self-check. Each step's digest is the trace hash after it,
+  // folded with the step's simulated time, kind and nodes. A run given
+  // `record_steps` appends every digest there; a run of the same case given
+  // `expect_steps` compares its own with them and, at the first that
+  // differs (or if it takes more or fewer steps), reports a "determinism"
+  // violation naming that step and stops.
+  std::vector<uint64_t>* record_steps = nullptr;
+  const std::vector<uint64_t>* expect_steps = nullptr;
 };
 
 // The seed-independent options that shape a run of `scenario` (links,
@@ -86,6 +94,10 @@ class World {
 
   void Start();
   void Handle(Event& event);
+  // The determinism self-check for step `index` (1-based), just handled;
+  // false once it found a difference.
+  bool CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId node, ReplicaId to);
+  static const char* KindName(EventKind kind);
   void OnUserAction(ReplicaId user);
   void OnDeliver(Event& event);
   void OnDrop(ReplicaId user, uint64_t epoch);
@@ -125,7 +137,9 @@ class World {
   void Flush(Replica& replica);
   void AfterStep(Replica& replica);
   void AddViolation(const std::string& invariant, const std::string& detail);
-  void Finish();
+  // Fills in the results; `judge` false (a run stopped by the determinism
+  // self-check) reports the final state without judging it.
+  void Finish(bool judge);
   Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
   // Sets `replica`'s clock reading for now; returns it, for the call.
   Replica& Clocked(Replica& replica);
