@@ -177,6 +177,14 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   TransformProbes seen;
   for (uint64_t k = submit.base_revision(); k < head_revision(); ++k) {
     const TextOp before = options_.check_laws ? op : TextOp();
+    if (options_.seeded_bug == SeededBug::kOtTieBreakByClientId && from < log_[k].origin) {
+      // The seeded bug: the incoming op wins ties, though it came later.
+      absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(std::move(op), log_[k].op, &seen);
+      if (!result.ok()) return result.status();
+      if (options_.check_laws) CheckTransformLaws(before, log_[k].op, result->first, result->second);
+      op = std::move(result->first);
+      continue;
+    }
     absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(log_[k].op, std::move(op), &seen);
     if (!result.ok()) return result.status();
     if (options_.check_laws) CheckTransformLaws(log_[k].op, before, result->first, result->second);
