@@ -26,9 +26,11 @@ results::LatencySummary SummariseLatency(std::vector<SimTime>* samples) {
   for (int percent = 0; percent <= 100; ++percent) {
     summary.add_quantiles_ms(ToMilliseconds(percent == 0 ? samples->front() : NearestRank(*samples, percent / 100.0)));
   }
-  SimTime total = 0;
+  // Weeks-long latencies times hundreds of thousands of samples overflow 64
+  // bits (plane: ~10^15 ns x ~3*10^5), so the sum is 128-bit; the mean fits.
+  __int128 total = 0;
   for (SimTime s : *samples) total += s;
-  summary.set_mean_ms(ToMilliseconds(total) / static_cast<double>(samples->size()));
+  summary.set_mean_ms(ToMilliseconds(static_cast<SimTime>(total / static_cast<__int128>(samples->size()))));
   return summary;
 }
 
