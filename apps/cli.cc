@@ -31,6 +31,9 @@ int Main(int argc, char** argv) {
   run->add_option("--seed", run_flags.seed, "Seed; the same seed gives the same run, bit for bit")->capture_default_str();
   run->add_option("--json", run_flags.json_path, "Also write the results (JSON) to this file");
   run->add_flag("--swarm", run_flags.swarm, "Let the seed also draw extra faults (printed at the start)");
+  run->add_option("--history", run_flags.history_path,
+                  "Write a readable history (one line per event: intents, messages, faults) to this file; a run "
+                  "that fails writes one anyway, named after the case");
   run->add_flag("--verify-determinism", run_flags.verify_determinism,
                 "Run the case twice in this process and compare a digest of every step; the first step that "
                 "differs is a violation (takes twice as long)");

@@ -17,6 +17,7 @@ struct RunFlags {
   std::string json_path;
   bool swarm = false;
   bool verify_determinism = false;
+  std::string history_path;  // write the run's history here when set
 };
 int RunCommand(const RunFlags& flags);
 

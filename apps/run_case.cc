@@ -20,6 +20,11 @@ std::string ReproduceCommand(const Case& c) {
                          c.verify_determinism ? " --verify-determinism" : "");
 }
 
+std::string DefaultHistoryPath(const Case& c) {
+  return absl::StrFormat("collabsim-%s-%s-seed%d%s.history", c.scenario->name(), c.engine->traits().name, c.seed,
+                         c.swarm ? "-swarm" : "");
+}
+
 bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,
                    scenario::Scenario* scenario, const Engine** engine) {
   absl::StatusOr<scenario::Scenario> loaded = sim::LoadScenario(scenario_arg);

@@ -35,6 +35,11 @@ results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
 
 std::string ReproduceCommand(const Case& c);
 
+// Where `run` writes the history of a failing case when no --history was
+// given: collabsim-SCENARIO-ENGINE-seedN[-swarm].history in the current
+// directory.
+std::string DefaultHistoryPath(const Case& c);
+
 // Loads the scenario (built-in name or path) and finds the engine; on error
 // prints "collabsim COMMAND: reason" to stderr and returns false.
 bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,

@@ -1,4 +1,5 @@
 // `collabsim run`: one seed, a human summary, optionally a JSON results file.
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_format.h"
@@ -18,10 +19,42 @@ int RunCommand(const RunFlags& flags) {
   if (!ResolveInputs("run", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
   Case c{flags.scenario, &scenario, engine, flags.seed, flags.swarm};
   c.verify_determinism = flags.verify_determinism;
-  results::RunResult result = RunCase(c, sim::RunOptions{}, [](const std::string& setup) {
+  // An unwritable --history path is bad input: refused before the run.
+  std::ofstream history;
+  if (!flags.history_path.empty()) {
+    history.open(flags.history_path);
+    if (!history) {
+      std::cerr << "collabsim run: cannot write --history file " << flags.history_path << "\n";
+      return kExitBadInput;
+    }
+  }
+  sim::RunOptions options;
+  if (history.is_open()) options.history = &history;
+  results::RunResult result = RunCase(c, options, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });
   std::cout << reports::FormatRunSummary(result);
+  if (history.is_open()) {
+    history.close();
+    std::cout << (history ? "history written to " : "could not finish writing the history to ") << flags.history_path
+              << "\n";
+  } else if (result.violations_size() > 0) {
+    // The run is deterministic: running it again with a history gives the
+    // history of the very run that failed.
+    const std::string path = DefaultHistoryPath(c);
+    std::ofstream file(path);
+    if (file) {
+      sim::RunOptions again;
+      again.history = &file;
+      Case quiet = c;
+      quiet.verify_determinism = false;
+      RunCase(quiet, again);
+      file.close();
+    }
+    std::cout << (file ? "history written to " + path + " (one line per event)"
+                       : "could not write the history to " + path + "; rerun with --history FILE")
+              << "\n";
+  }
   if (!flags.json_path.empty()) {
     results::ResultsFile file;
     file.set_collabsim_version(kVersion);

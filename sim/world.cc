@@ -22,6 +22,9 @@
 namespace collabsim::sim {
 namespace {
 
+std::string NodeName(ReplicaId id) { return id == kServerReplica ? "server" : absl::StrFormat("user %d", id); }
+
+
 // Stream ids for Prng::ForStream; links use 0x1000 + k (network.cc).
 constexpr uint64_t kFaultStream = 1;
 constexpr uint64_t kUserStreamBase = 0x100000;
@@ -193,6 +196,7 @@ results::RunResult World::Run() {
   result_.set_scenario(scenario_.name());
   result_.set_engine(engine_.traits().name);
   result_.set_seed(seed_);
+  if (recording()) *options_.history << "# collabsim history: " << SetupLine() << "\n#  time (s)     node      event\n";
   Start();
   const SimTime deadline = heal_time_ + FromSeconds(scenario_.converge_within_s());
   uint64_t events = 0;
@@ -334,6 +338,7 @@ void World::OnUserAction(ReplicaId user) {
     const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
     absl::Status status = Clocked(client).ApplyLocal(intent);
     if (options_.measure_cpu_ns) local_apply_cpu_ns_.push_back(options_.measure_cpu_ns() - cpu_before);
+    if (recording()) Note(user, "intent " + Describe(intent));
     if (!status.ok()) {
       AddViolation("engine_error", absl::StrFormat("user %d rejected its own intent %s: %s", user, Describe(intent),
                                                    status.ToString()));
@@ -348,6 +353,11 @@ void World::OnDeliver(Event& event) {
   --messages_in_flight_;
   const ReplicaId user = event.node == kServerReplica ? event.to : event.node;
   if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, event.to == kServerReplica)) {
+    if (recording()) {
+      Note(event.to, absl::StrFormat("lost from %s (%s): %s", NodeName(event.node),
+                                     Cut(user, event.to == kServerReplica) ? "partition" : "its connection is gone",
+                                     engine_.DescribeMessage(event.node, event.bytes)));
+    }
     trace_.Add(kTagLost);
     result_.set_messages_dropped(result_.messages_dropped() + 1);
     return;
@@ -357,6 +367,10 @@ void World::OnDeliver(Event& event) {
   trace_.Add((uint64_t{event.node} << 32) | event.to);
   trace_.AddBytes(event.bytes);
   Replica& receiver = event.to == kServerReplica ? *server_ : ClientOf(event.to);
+  if (recording()) {
+    Note(event.to, absl::StrFormat("receive from %s: %s", NodeName(event.node),
+                                   engine_.DescribeMessage(event.node, event.bytes)));
+  }
   const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
   absl::Status status = Clocked(receiver).Receive(event.node, event.bytes);
   if (options_.measure_cpu_ns) {
@@ -385,8 +399,12 @@ void World::Flush(Replica& replica) {
     COLLABSIM_CHECK(user >= 1 && user <= user_count_);
     COLLABSIM_CHECK(to_server != (replica.id() == kServerReplica));
     if (!network_.IsUp(user)) {  // written to a closed socket
+      if (recording()) Note(replica.id(), absl::StrFormat("unsent to %s (no connection)", NodeName(message.to)));
       result_.set_messages_dropped(result_.messages_dropped() + 1);
       continue;
+    }
+    if (recording()) {
+      Note(replica.id(), absl::StrFormat("send to %s (%d bytes)", NodeName(message.to), message.bytes.size()));
     }
     result_.set_messages(result_.messages() + 1);
     result_.set_bytes(result_.bytes() + message.bytes.size());
@@ -418,6 +436,7 @@ Replica& World::Clocked(Replica& replica) {
 }
 
 void World::ConnectUser(ReplicaId user) {
+  if (recording()) Note(user, "connected");
   network_.Connect(user);
   trace_.Add(kTagConnect);
   trace_.Add(user);
@@ -428,6 +447,7 @@ void World::ConnectUser(ReplicaId user) {
 }
 
 void World::DisconnectUser(ReplicaId user) {
+  if (recording()) Note(user, "disconnected");
   network_.Drop(user);
   trace_.Add(kTagDrop);
   trace_.Add(user);
@@ -489,11 +509,13 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   // crashed app tries nothing; OnClientRestart does.
   if (Cut(user, true) || Cut(user, false) || crashed_[user - 1]) return;
   if (server_down_) {  // the attempt fails; back off and try again
+    if (recording()) Note(user, "reconnect attempt failed: the server is down");
     result_.set_connection_refusals(result_.connection_refusals() + 1);
     ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
     return;
   }
   if (!AcceptConnection()) {
+    if (recording()) Note(user, "reconnect refused by the server (accept limit)");
     trace_.Add(kTagRefused);
     trace_.Add(user);
     result_.set_connection_refusals(result_.connection_refusals() + 1);
@@ -517,6 +539,7 @@ void World::OnStorm(size_t index) {
   for (size_t k = 0; k < count; ++k) {
     std::swap(connected[k], connected[k + fault_prng_.UniformInt(connected.size() - k)]);
   }
+  if (recording()) Note(kServerReplica, absl::StrFormat("reconnect storm %d drops %d users", index, count));
   trace_.Add(kTagStorm);
   trace_.Add(count);
   result_.set_storm_drops(result_.storm_drops() + count);
@@ -533,6 +556,10 @@ bool World::Cut(ReplicaId user, bool to_server) const {
 
 void World::OnPartitionStart(size_t index) {
   const auto& p = scenario_.partitions(static_cast<int>(index));
+  if (recording()) {
+    Note(kServerReplica, absl::StrFormat("partition %d starts (%s): users %s", index,
+                                         scenario::Partition::Direction_Name(p.direction()), absl::StrJoin(p.users(), ",")));
+  }
   trace_.Add(kTagPartition);
   trace_.Add(index);
   trace_.Add(static_cast<uint64_t>(p.direction()));
@@ -551,6 +578,7 @@ void World::OnPartitionDetect(size_t index) {
 
 void World::OnPartitionEnd(size_t index) {
   const auto& p = scenario_.partitions(static_cast<int>(index));
+  if (recording()) Note(kServerReplica, absl::StrFormat("partition %d ends", index));
   trace_.Add(kTagPartition);
   trace_.Add(index);
   trace_.Add(static_cast<uint64_t>(p.direction()));
@@ -569,6 +597,7 @@ void World::OnPartitionEnd(size_t index) {
 
 void World::OnServerCrash(size_t index) {
   if (server_down_) return;
+  if (recording()) Note(kServerReplica, "server crashed");
   trace_.Add(kTagServerCrash);
   trace_.Add(index);
   result_.set_server_crashes(result_.server_crashes() + 1);
@@ -608,6 +637,7 @@ void World::OnServerCrash(size_t index) {
 void World::OnServerRestart() {
   if (!server_down_) return;
   server_down_ = false;
+  if (recording()) Note(kServerReplica, "server restarted from its durable state");
   trace_.Add(kTagServerCrash);
   // Users already in a backoff loop keep their schedule; anyone else (back
   // from offline or a partition while the server was down) tries now.
@@ -619,6 +649,10 @@ void World::OnServerRestart() {
 void World::OnClientCrash(size_t index) {
   const ReplicaId user = scenario_.client_crashes(static_cast<int>(index)).user();
   if (crashed_[user - 1]) return;
+  if (recording()) {
+    Note(user, scenario_.client_crashes(static_cast<int>(index)).local_storage() ? "app crashed (local storage kept)"
+                                                                                 : "app crashed (nothing kept)");
+  }
   trace_.Add(kTagClientCrash);
   trace_.Add(user);
   result_.set_client_crashes(result_.client_crashes() + 1);
@@ -653,6 +687,7 @@ void World::OnClientCrash(size_t index) {
 void World::OnClientRestart(ReplicaId user) {
   if (!crashed_[user - 1]) return;
   crashed_[user - 1] = false;
+  if (recording()) Note(user, "app restarted");
   trace_.Add(kTagClientCrash);
   trace_.Add(user);
   if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
@@ -660,6 +695,7 @@ void World::OnClientRestart(ReplicaId user) {
 
 void World::OnOfflineStart(ReplicaId user) {
   if (healed_) return;
+  if (recording()) Note(user, "goes offline (keeps editing)");
   trace_.Add(kTagOffline);
   trace_.Add(user);
   ++offline_[user - 1];
@@ -669,11 +705,13 @@ void World::OnOfflineStart(ReplicaId user) {
 void World::OnOfflineEnd(ReplicaId user) {
   if (offline_[user - 1] == 0) return;  // already ended by heal
   if (--offline_[user - 1] > 0) return;  // another window is still in force
+  if (recording()) Note(user, "back online");
   ScheduleReconnect(user, queue_.now(), 0);
 }
 
 void World::OnHeal() {
   healed_ = true;
+  if (recording()) Note(kServerReplica, "heal: faults and editing stop");
   trace_.Add(kTagHeal);
   // Faults stop: everyone offline comes back, and users waiting on a
   // reconnect keep trying (the server's accept limit still applies).
@@ -706,6 +744,11 @@ void World::AddViolation(const std::string& invariant, const std::string& detail
   results::Violation* v = result_.add_violations();
   v->set_invariant(invariant);
   v->set_detail(detail);
+  if (recording()) *options_.history << absl::StrFormat("%14.6f  VIOLATION %s: %s\n", ToSeconds(queue_.now() - kSimStart), invariant, detail);
+}
+
+void World::Note(ReplicaId node, std::string_view what) {
+  *options_.history << absl::StrFormat("%14.6f  %-9s %s\n", ToSeconds(queue_.now() - kSimStart), NodeName(node), what);
 }
 
 std::vector<const Replica*> World::AllReplicas() const {

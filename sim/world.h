@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,10 @@ struct RunOptions {
   // violation naming that step and stops.
   std::vector<uint64_t>* record_steps = nullptr;
   const std::vector<uint64_t>* expect_steps = nullptr;
+  // When set, a readable history goes here: one line per event (simulated
+  // time, node, what happened: intents, messages sent, delivered and lost,
+  // faults), then the violations. Writing it changes nothing else.
+  std::ostream* history = nullptr;
 };
 
 // The seed-independent options that shape a run of `scenario` (links,
@@ -97,6 +102,10 @@ class World {
   // The determinism self-check for step `index` (1-based), just handled;
   // false once it found a difference.
   bool CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId node, ReplicaId to);
+  // One history line (only when RunOptions::history is set; callers check
+  // recording() first so nothing is formatted otherwise).
+  bool recording() const { return options_.history != nullptr; }
+  void Note(ReplicaId node, std::string_view what);
   static const char* KindName(EventKind kind);
   void OnUserAction(ReplicaId user);
   void OnDeliver(Event& event);

@@ -60,6 +60,13 @@ class Engine {
   virtual std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const = 0;
   virtual std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const = 0;
 
+  // One of this engine's wire messages, sent by `from`, in a few words (its
+  // type and key fields) for history files. The default gives its size only;
+  // undecodable bytes are described, never an error.
+  virtual std::string DescribeMessage(ReplicaId from, std::string_view bytes) const {
+    return std::to_string(bytes.size()) + " bytes";
+  }
+
   // A server rebuilt from its DurableState() after a crash. The restored
   // replica reports, through TakeNewlyVisible(), every intent it holds, so
   // the durability checker can compare it with what was acknowledged.

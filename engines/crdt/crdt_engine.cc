@@ -3,6 +3,7 @@
 #include "engines/crdt/crdt_engine.h"
 
 #include "engines/crdt/crdt_client.h"
+#include "engines/crdt/crdt_message_text.h"
 #include "engines/crdt/crdt_server.h"
 
 namespace collabsim::crdt {
@@ -26,6 +27,9 @@ class CrdtEngine : public Engine {
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
                                                          const EngineOptions& options) const override {
     return AsReplica(CrdtClient::Restore(id, integration_, durable_state, options));
+  }
+  std::string DescribeMessage(ReplicaId from, std::string_view bytes) const override {
+    return DescribeCrdtMessage(from == kServerReplica, bytes);
   }
 
  private:

@@ -2,6 +2,7 @@
 #include "engines/ot/ot_engine.h"
 
 #include "engines/ot/ot_client.h"
+#include "engines/ot/ot_message_text.h"
 #include "engines/ot/ot_server.h"
 
 namespace collabsim::ot {
@@ -23,6 +24,9 @@ class OtEngineImpl : public Engine {
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
                                                          const EngineOptions& options) const override {
     return AsReplica(OtClient::Restore(id, durable_state, options));
+  }
+  std::string DescribeMessage(ReplicaId from, std::string_view bytes) const override {
+    return DescribeOtMessage(from == kServerReplica, bytes);
   }
 
  private:

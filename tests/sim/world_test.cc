@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "engines/ot/ot_client.h"
@@ -94,7 +96,9 @@ TEST(World, EveryEngineConvergesOnEveryBuiltinShape) {
                                              result.oracle().corrupted() > 0;
           EXPECT_TRUE(reported_interleaving) << where << ": " << violation.invariant() << ": " << violation.detail();
         }
-        if (!may_interleave) EXPECT_EQ(result.oracle().corrupted(), 0u) << where;
+        if (!may_interleave) {
+          EXPECT_EQ(result.oracle().corrupted(), 0u) << where;
+        }
       }
     }
   }
@@ -293,6 +297,54 @@ TEST(World, CheckersCatchTheSeededTieBreakBugWithinAThousandSeeds) {
   const results::RunResult real = World(scenario, OtEngine(), found, fast).Run();
   EXPECT_TRUE(real.converged());
   EXPECT_EQ(real.violations_size(), 0);
+}
+
+// The history names every kind of event a scenario with faults produces,
+// with the engine's own words for messages, and writing it changes nothing.
+TEST(World, HistoryHasALinePerEventAndChangesNothing) {
+  const scenario::Scenario scenario = Load("flaky-mobile");
+  std::ostringstream history;
+  RunOptions with_history;
+  with_history.history = &history;
+  const results::RunResult a = World(scenario, OtEngine(), 2, with_history).Run();
+  const results::RunResult b = World(scenario, OtEngine(), 2).Run();
+  EXPECT_EQ(a.trace_hash(), b.trace_hash());
+  const std::string text = history.str();
+  EXPECT_EQ(text.rfind("# collabsim history: seed=2 scenario=flaky-mobile engine=ot", 0), 0u) << text.substr(0, 200);
+  for (const char* expected : {"user 1    intent 1.", " insert@", "send to server (", "receive from user 1: Hello known r0",
+                               "receive from server: Welcome head r", "receive from server: Ack op ", "disconnected",
+                               "connected", "goes offline (keeps editing)", "back online",
+                               "app crashed (local storage kept)", "app crashed (nothing kept)", "app restarted",
+                               "heal: faults and editing stop"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+  // One line per intent at least, in time order.
+  EXPECT_GT(static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n')), a.intents());
+  EXPECT_EQ(text.find("VIOLATION"), std::string::npos);
+}
+
+TEST(World, HistoryDescribesCrdtMessagesInTheEnginesTerms) {
+  std::ostringstream history;
+  RunOptions options;
+  options.history = &history;
+  World(Short("team", 30), *FindEngine("crdt").value(), 1, options).Run();
+  const std::string text = history.str();
+  for (const char* expected : {"receive from user 1: Hello client has {", "receive from server: Welcome server has {",
+                               "receive from user 1: Push 1 op: ", " insert \"", "receive from server: Chunk ",
+                               "receive from server: Ack agent "}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+}
+
+TEST(World, HistoryOfAFailingRunEndsWithItsViolations) {
+  const scenario::Scenario scenario = Short("team", 30);
+  SilentEngine engine;
+  std::ostringstream history;
+  RunOptions options;
+  options.history = &history;
+  World(scenario, engine, 1, options).Run();
+  EXPECT_NE(history.str().find("VIOLATION convergence: "), std::string::npos);
+  EXPECT_NE(history.str().find("VIOLATION intent_oracle: "), std::string::npos);
 }
 
 TEST(World, CheckersCatchAnEngineThatLosesEdits) {
