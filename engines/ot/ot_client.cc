@@ -403,6 +403,10 @@ std::vector<IntentId> OtClient::TakeNewlyVisible() { return std::exchange(visibl
 void OtClient::CheckInvariants() const {
   const absl::Status state = ValidateState();
   COLLABSIM_CHECK(state.ok());
+  // The encoded in-flight op belongs to an op in flight; parts held are of
+  // the next entry only.
+  COLLABSIM_CHECK(inflight_wire_.empty() || inflight_.has_value());
+  COLLABSIM_CHECK(entry_parts_revision_ == 0 || entry_parts_revision_ == revision_ + 1);
   doc_.CheckInvariants();
 }
 

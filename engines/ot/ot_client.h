@@ -27,7 +27,9 @@
 //   - inflight's base length == the server document length at revision_;
 //   - buffer (if any) starts where inflight (if any) ends, and the last
 //     pending op's target length == the local document length;
-//   - cursor_ <= document length.
+//   - cursor_ <= document length;
+//   - an encoded in-flight op implies an op in flight, and entry parts held
+//     are of entry revision_ + 1.
 #pragma once
 
 #include <map>

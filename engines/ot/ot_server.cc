@@ -280,6 +280,11 @@ void OtServer::CheckInvariants() const {
   doc_.CheckInvariants();
   for (ReplicaId client : synced_) COLLABSIM_CHECK(clients_.contains(client));
   for (const auto& [client, record] : clients_) COLLABSIM_CHECK(record.last_revision <= head_revision());
+  // An upload in parts is dropped once its op is in the log.
+  for (const auto& [client, upload] : uploads_) {
+    const auto record = clients_.find(client);
+    COLLABSIM_CHECK(record == clients_.end() || upload.client_seq > record->second.last_client_seq);
+  }
 }
 
 }  // namespace collabsim::ot

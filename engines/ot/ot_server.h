@@ -12,7 +12,8 @@
 //   - log_.size() == head revision; log_[k] produced revision k + 1;
 //   - each log op's base length == previous op's target length, and the last
 //     target length == doc_.size();
-//   - (client, client_seq) appears at most once in the log.
+//   - (client, client_seq) appears at most once in the log;
+//   - an upload in parts is of an op not yet in the log.
 #pragma once
 
 #include <map>
