@@ -116,6 +116,9 @@ class RelayHarness {
   std::string PeekDown(ReplicaId k) const { return down_[k - 1].front(); }
   void DiscardDown(ReplicaId k) { down_[k - 1].pop_front(); }
   void DiscardUp(ReplicaId k) { up_[k - 1].pop_front(); }
+  // Everything queued each way, oldest first, to inspect without delivering.
+  const std::deque<std::string>& Up(ReplicaId k) const { return up_[k - 1]; }
+  const std::deque<std::string>& Down(ReplicaId k) const { return down_[k - 1]; }
 
  private:
   static constexpr EngineOptions kChecked{true};
