@@ -34,6 +34,8 @@ int Main(int argc, char** argv) {
   run->add_option("--history", run_flags.history_path,
                   "Write a readable history (one line per event: intents, messages, faults) to this file; a run "
                   "that fails writes one anyway, named after the case");
+  run->add_option("--record", run_flags.record_path,
+                  "Write a recording of the run (the case and a digest of every step) to this file, for `replay`");
   run->add_flag("--verify-determinism", run_flags.verify_determinism,
                 "Run the case twice in this process and compare a digest of every step; the first step that "
                 "differs is a violation (takes twice as long)");
@@ -83,6 +85,13 @@ int Main(int argc, char** argv) {
   trace->add_option("file", trace_flags.path, "Sequential trace, e.g. automerge-paper.json.gz")->required();
   trace->footer(kExitCodes);
 
+  ReplayFlags replay_flags;
+  CLI::App* replay = app.add_subcommand(
+      "replay", "Run a recorded case (run --record) again and check every step against the recording; name the "
+                "first step that differs");
+  replay->add_option("file", replay_flags.path, "Recording written by run --record")->required();
+  replay->footer(kExitCodes);
+
   ReportFlags report_flags;
   CLI::App* report = app.add_subcommand("report", "Rebuild the report from saved results files, merging them (e.g. shards)");
   report->add_option("results", report_flags.inputs, "results.json files")->required();
@@ -105,6 +114,7 @@ int Main(int argc, char** argv) {
   if (compare->parsed()) return CompareCommand(compare_flags);
   if (report->parsed()) return ReportCommand(report_flags);
   if (trace->parsed()) return TraceCommand(trace_flags);
+  if (replay->parsed()) return ReplayCommand(replay_flags);
   return kExitBadInput;
 }
 

@@ -18,6 +18,7 @@ struct RunFlags {
   bool swarm = false;
   bool verify_determinism = false;
   std::string history_path;  // write the run's history here when set
+  std::string record_path;   // write a recording (for `replay`) here when set
 };
 int RunCommand(const RunFlags& flags);
 
@@ -52,6 +53,11 @@ struct ReportFlags {
   std::string gnuplot = "gnuplot";
 };
 int ReportCommand(const ReportFlags& flags);
+
+struct ReplayFlags {
+  std::string path;
+};
+int ReplayCommand(const ReplayFlags& flags);
 
 struct TraceFlags {
   std::string engine = "crdt";

@@ -61,7 +61,7 @@ results::RunResult RunCase(const Case& c, const sim::RunOptions& options,
   const scenario::Scenario& scenario = swarm.has_value() ? swarm->scenario : *c.scenario;
   // The determinism self-check: a first run records every step's digest,
   // the measured second run compares with them.
-  std::vector<uint64_t> steps;
+  std::vector<sim::StepRecord> steps;
   if (c.verify_determinism) {
     sim::RunOptions first = measured;
     first.record_steps = &steps;

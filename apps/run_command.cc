@@ -4,12 +4,14 @@
 
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
+#include "apps/recording.h"
 #include "apps/run_case.h"
 #include "collabsim/version.h"
 #include "engines/registry.h"
 #include "reports/results_file.h"
 #include "reports/run_summary.h"
 #include "sim/scenario_loader.h"
+#include "sim/swarm.h"
 
 namespace collabsim::apps {
 
@@ -30,10 +32,30 @@ int RunCommand(const RunFlags& flags) {
   }
   sim::RunOptions options;
   if (history.is_open()) options.history = &history;
+  std::vector<sim::StepRecord> steps;
+  if (!flags.record_path.empty()) {
+    // Refuse an unwritable path before the run, as for --history.
+    if (!std::ofstream(flags.record_path, std::ios::binary)) {
+      std::cerr << "collabsim run: cannot write --record file " << flags.record_path << "\n";
+      return kExitBadInput;
+    }
+    options.record_steps = &steps;
+  }
   results::RunResult result = RunCase(c, options, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });
   std::cout << reports::FormatRunSummary(result);
+  if (!flags.record_path.empty()) {
+    const scenario::Scenario as_run = c.swarm ? sim::ApplySwarm(scenario, c.seed).scenario : scenario;
+    absl::Status written = WriteRecording(flags.record_path, MakeRecording(flags.scenario, as_run, engine->traits().name,
+                                                                          c.seed, c.swarm, steps, result.trace_hash()));
+    if (!written.ok()) {
+      std::cerr << "collabsim run: " << written.message() << "\n";
+      return kExitBadInput;
+    }
+    std::cout << "recording written to " << flags.record_path << " (" << steps.size() << " steps; collabsim replay "
+              << flags.record_path << ")\n";
+  }
   if (history.is_open()) {
     history.close();
     std::cout << (history ? "history written to " : "could not finish writing the history to ") << flags.history_path

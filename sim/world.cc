@@ -238,22 +238,41 @@ results::RunResult World::Run() {
 
 bool World::CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId node, ReplicaId to) {
   if (options_.record_steps == nullptr && options_.expect_steps == nullptr) return true;
-  TraceHash step;
-  step.Add(trace_.value());
-  step.Add(static_cast<uint64_t>(time));
-  step.Add(static_cast<uint64_t>(kind));
-  step.Add((uint64_t{node} << 32) | to);
-  if (options_.record_steps != nullptr) options_.record_steps->push_back(step.value());
+  TraceHash digest;
+  digest.Add(trace_.value());
+  digest.Add(static_cast<uint64_t>(time));
+  digest.Add(static_cast<uint64_t>(kind));
+  digest.Add((uint64_t{node} << 32) | to);
+  const StepRecord step{digest.value(), time, static_cast<uint32_t>(kind), node, to};
+  if (options_.record_steps != nullptr) options_.record_steps->push_back(step);
   if (options_.expect_steps == nullptr) return true;
-  const std::vector<uint64_t>& expected = *options_.expect_steps;
-  if (index <= expected.size() && expected[index - 1] == step.value()) return true;
-  const std::string what = absl::StrFormat("step %d (t=%.6fs, %s, node %d%s)", index, ToSeconds(time), KindName(kind),
-                                           node, kind == EventKind::kDeliver ? absl::StrFormat(" -> %d", to) : "");
-  AddViolation("determinism", index > expected.size()
-                                  ? absl::StrFormat("the first run ended after %d steps; this one went on to %s",
-                                                    expected.size(), what)
-                                  : absl::StrFormat("%s differs from the first run of the same case", what));
+  const std::vector<StepRecord>& expected = *options_.expect_steps;
+  if (index <= expected.size() && expected[index - 1].digest == step.digest) return true;
+  const std::string what = absl::StrFormat("step %d (%s)", index, DescribeStep(step));
+  if (index > expected.size()) {
+    AddViolation("determinism", absl::StrFormat("the first run ended after %d steps; this one went on to %s",
+                                                expected.size(), what));
+    return false;
+  }
+  const StepRecord& first = expected[index - 1];
+  const bool same_event = first.time == step.time && first.kind == step.kind && first.node == step.node &&
+                          first.to == step.to;
+  AddViolation("determinism",
+               same_event ? absl::StrFormat("%s differs from the first run of the same case: same event, different "
+                                            "outcome (an intent or message differs)",
+                                            what)
+                          : absl::StrFormat("%s differs from the first run of the same case, where step %d was %s",
+                                            what, index, DescribeStep(first)));
   return false;
+}
+
+std::string World::DescribeStep(const StepRecord& step) {
+  const uint32_t last = static_cast<uint32_t>(EventKind::kClientRestart);
+  const std::string kind = step.kind <= last ? KindName(static_cast<EventKind>(step.kind))
+                                             : absl::StrFormat("event %d", step.kind);
+  return absl::StrFormat("%s at t=%.6fs, node %d%s", kind, ToSeconds(step.time - kSimStart), step.node,
+                         step.kind == static_cast<uint32_t>(EventKind::kDeliver) ? absl::StrFormat(" -> %d", step.to)
+                                                                                  : "");
 }
 
 const char* World::KindName(EventKind kind) {

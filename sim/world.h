@@ -32,6 +32,15 @@
 
 namespace collabsim::sim {
 
+// One step of a run as the determinism self-check and recordings keep it.
+struct StepRecord {
+  uint64_t digest = 0;  // the trace hash after the step, folded with the rest
+  SimTime time = 0;
+  uint32_t kind = 0;  // World's event kind, in declaration order
+  ReplicaId node = 0;
+  ReplicaId to = 0;
+};
+
 struct RunOptions {
   // Call every touched replica's CheckInvariants() after each step and check
   // OT laws on every transform. On by default in debug and sanitizer builds.
@@ -56,8 +65,8 @@ struct RunOptions {
   // `expect_steps` compares its own with them and, at the first that
   // differs (or if it takes more or fewer steps), reports a "determinism"
   // violation naming that step and stops.
-  std::vector<uint64_t>* record_steps = nullptr;
-  const std::vector<uint64_t>* expect_steps = nullptr;
+  std::vector<StepRecord>* record_steps = nullptr;
+  const std::vector<StepRecord>* expect_steps = nullptr;
   // When set, a readable history goes here: one line per event (simulated
   // time, node, what happened: intents, messages sent, delivered and lost,
   // faults), then the violations. Writing it changes nothing else.
@@ -83,6 +92,7 @@ class World {
 
 
  private:
+  // Recordings store a step's kind as its position here: append only.
   enum class EventKind {
     kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
     kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart,
@@ -107,6 +117,8 @@ class World {
   bool recording() const { return options_.history != nullptr; }
   void Note(ReplicaId node, std::string_view what);
   static const char* KindName(EventKind kind);
+  // "delivery at t=1.500000s, node 1 -> 0" (kind out of range: "event N").
+  static std::string DescribeStep(const StepRecord& step);
   void OnUserAction(ReplicaId user);
   void OnDeliver(Event& event);
   void OnDrop(ReplicaId user, uint64_t epoch);

@@ -58,7 +58,7 @@ TEST(World, EveryEngineRepeatsEveryStepOnEveryBuiltinShape) {
   for (const Engine* engine : AllEngines()) {
     for (const BuiltinScenario& builtin : BuiltinScenarios()) {
       const scenario::Scenario scenario = ScaledShape(std::string(builtin.name));
-      std::vector<uint64_t> steps;
+      std::vector<StepRecord> steps;
       RunOptions first;
       first.check_invariants = false;
       first.record_steps = &steps;
@@ -229,7 +229,7 @@ class LeakyEngine : public OtBasedEngine {
 
 TEST(World, DeterminismSelfCheckMatchesEveryStepOfAGoodEngine) {
   const scenario::Scenario scenario = Load("flaky-mobile");
-  std::vector<uint64_t> steps;
+  std::vector<StepRecord> steps;
   RunOptions first;
   first.record_steps = &steps;
   const results::RunResult a = World(scenario, OtEngine(), 4, first).Run();
@@ -245,7 +245,7 @@ TEST(World, DeterminismSelfCheckMatchesEveryStepOfAGoodEngine) {
 TEST(World, DeterminismSelfCheckNamesTheFirstStepThatDiffers) {
   const scenario::Scenario scenario = Short("team", 30);
   LeakyEngine engine;
-  std::vector<uint64_t> steps;
+  std::vector<StepRecord> steps;
   RunOptions first;
   first.record_steps = &steps;
   const results::RunResult a = World(scenario, engine, 1, first).Run();
@@ -257,7 +257,9 @@ TEST(World, DeterminismSelfCheckNamesTheFirstStepThatDiffers) {
   EXPECT_EQ(b.violations(0).invariant(), "determinism");
   // The first message delivered is a client's Hello: the first place the
   // leaked tag shows.
-  EXPECT_NE(b.violations(0).detail().find("delivery, node 1 -> 0"), std::string::npos) << b.violations(0).detail();
+  EXPECT_NE(b.violations(0).detail().find("(delivery at t="), std::string::npos) << b.violations(0).detail();
+  EXPECT_NE(b.violations(0).detail().find(", node 1 -> 0)"), std::string::npos) << b.violations(0).detail();
+  EXPECT_NE(b.violations(0).detail().find("same event, different outcome"), std::string::npos);
   EXPECT_NE(b.violations(0).detail().find("differs from the first run"), std::string::npos);
   EXPECT_LT(b.events(), a.events()) << "the run stops at the difference";
 }
