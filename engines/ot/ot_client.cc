@@ -7,6 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
 #include "engines/common/utf8.h"
@@ -332,13 +335,22 @@ void OtClient::SendInflight(uint64_t offset) {
     inflight_wire_base_ = revision_;
     COLLABSIM_CHECK(!inflight_wire_.empty());  // a client_seq is never 0
   }
-  wire::ClientMessage message;
   if (inflight_wire_.size() <= kMaxPartBytes && offset == 0) {
-    const bool parsed = message.mutable_submit()->ParseFromString(inflight_wire_);
-    COLLABSIM_CHECK(parsed);
-    outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
+    // A ClientMessage whose body is this Submit: its field tag, length and
+    // the bytes already encoded, with no second encoding of the op.
+    std::string bytes;
+    {
+      google::protobuf::io::StringOutputStream stream(&bytes);
+      google::protobuf::io::CodedOutputStream out(&stream);
+      out.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+          wire::ClientMessage::kSubmitFieldNumber, google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+      out.WriteVarint32(static_cast<uint32_t>(inflight_wire_.size()));
+      out.WriteString(inflight_wire_);
+    }
+    outbox_.push_back(OutgoingMessage{kServerReplica, std::move(bytes)});
     return;
   }
+  wire::ClientMessage message;
   for (wire::Part& part : SplitIntoParts(inflight_wire_, offset)) {
     wire::SubmitPart* submit_part = message.mutable_submit_part();
     submit_part->set_client_seq(inflight_->client_seq);

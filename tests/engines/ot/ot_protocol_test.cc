@@ -19,6 +19,19 @@ TEST(OtProtocol, ConcurrentInsertsAtOnePositionFollowServerOrder) {
   h.ExpectConverged("BA");
 }
 
+// The client wraps the Submit it encoded once in its ClientMessage by hand;
+// the bytes must be exactly what Protobuf itself would write.
+TEST(OtProtocol, SubmitBytesAreProtobufsOwnEncoding) {
+  Harness h(1);
+  h.Type(1, 0, "abc \u00e9");
+  ASSERT_EQ(h.QueuedUp(1), 1u);
+  wire::ClientMessage message;
+  ASSERT_TRUE(message.ParseFromString(h.PeekUp(1)));
+  ASSERT_TRUE(message.has_submit());
+  EXPECT_EQ(message.submit().client_seq(), 1u);
+  EXPECT_EQ(message.SerializeAsString(), h.PeekUp(1));
+}
+
 TEST(OtProtocol, BufferComposesWhileAnOpIsInFlight) {
   Harness h(2);
   h.Type(1, 0, "one ");
