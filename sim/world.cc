@@ -763,7 +763,10 @@ void World::AddViolation(const std::string& invariant, const std::string& detail
   results::Violation* v = result_.add_violations();
   v->set_invariant(invariant);
   v->set_detail(detail);
-  if (recording()) *options_.history << absl::StrFormat("%14.6f  VIOLATION %s: %s\n", ToSeconds(queue_.now() - kSimStart), invariant, detail);
+  if (recording()) {
+    *options_.history << absl::StrFormat("%14.6f  VIOLATION %s: %s\n", ToSeconds(queue_.now() - kSimStart), invariant,
+                                         detail);
+  }
 }
 
 void World::Note(ReplicaId node, std::string_view what) {

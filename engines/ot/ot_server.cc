@@ -214,7 +214,8 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   ack.mutable_ack()->set_revision(head_revision());
   Send(from, ack);
   // An upload in parts of an op now in the log is finished with.
-  if (const auto upload = uploads_.find(from); upload != uploads_.end() && upload->second.client_seq <= record.last_client_seq) {
+  if (const auto upload = uploads_.find(from);
+      upload != uploads_.end() && upload->second.client_seq <= record.last_client_seq) {
     uploads_.erase(upload);
   }
   wire::ServerMessage broadcast;
