@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "collabsim/version.h"
 #include "google/protobuf/text_format.h"
+#include "reports/results_file.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
@@ -33,13 +34,8 @@ recording::Recording MakeRecording(const std::string& scenario_arg, const scenar
 }
 
 absl::Status WriteRecording(const std::string& path, const recording::Recording& recording) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !recording.SerializeToOstream(&out)) {
-    return absl::InvalidArgumentError(absl::StrFormat("cannot write recording %s", path));
-  }
-  out.close();
-  if (!out) return absl::InvalidArgumentError(absl::StrFormat("cannot finish writing recording %s", path));
-  return absl::OkStatus();
+  // Written whole to a temporary file and renamed, as results files are.
+  return reports::WriteTextFile(path, recording.SerializeAsString());
 }
 
 absl::StatusOr<recording::Recording> ReadRecording(const std::string& path) {
