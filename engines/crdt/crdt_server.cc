@@ -49,31 +49,13 @@ void CrdtServer::SendChanges(ReplicaId to, const std::vector<const Change*>& cha
 absl::Status CrdtServer::HandleHello(ReplicaId from, const wire::Hello& hello) {
   absl::StatusOr<VersionVector> client = VersionVector::Decode(hello.version());
   if (!client.ok()) return client.status();
-  // What the client lacks: per agent, the changes from its next counter on,
-  // sent in log order, which is causal.
-  std::vector<uint32_t> missing;
-  for (const auto& [agent, changes] : by_agent_) {
-    const uint64_t next = client->Next(agent);
-    auto it = std::lower_bound(changes.begin(), changes.end(), std::pair<uint64_t, uint32_t>{next, 0});
-    // A change straddling `next` means the client holds part of a change.
-    if (it != changes.begin()) {
-      const Change& before = log_[std::prev(it)->second];
-      if (before.id.counter + before.Span() > next) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "replica %d claims agent %d up to %d, inside change %d.%d", from, agent, next, agent, before.id.counter));
-      }
-    }
-    for (; it != changes.end(); ++it) missing.push_back(it->second);
-  }
-  std::sort(missing.begin(), missing.end());
-  std::vector<const Change*> changes;
-  changes.reserve(missing.size());
-  for (uint32_t index : missing) changes.push_back(&log_[index]);
+  absl::StatusOr<std::vector<const Change*>> changes = log_.MissingFrom(*client, from);
+  if (!changes.ok()) return changes.status();
   wire::ServerMessage welcome;
   doc_->version().Encode(welcome.mutable_welcome()->mutable_version());
-  welcome.mutable_welcome()->set_chunks((changes.size() + kChangesPerMessage - 1) / kChangesPerMessage);
+  welcome.mutable_welcome()->set_chunks((changes->size() + kChangesPerMessage - 1) / kChangesPerMessage);
   outbox_.push_back(OutgoingMessage{from, welcome.SerializeAsString()});
-  SendChanges(from, changes);
+  SendChanges(from, *changes);
   synced_.insert(from);
   return absl::OkStatus();
 }
@@ -99,7 +81,7 @@ absl::Status CrdtServer::HandlePush(ReplicaId from, const wire::Push& push) {
   }
   if (log_.size() == first_new) return absl::OkStatus();
   std::vector<const Change*> fresh;
-  for (size_t k = first_new; k < log_.size(); ++k) fresh.push_back(&log_[k]);
+  for (size_t k = first_new; k < log_.size(); ++k) fresh.push_back(&log_.entries()[k]);
   for (ReplicaId client : synced_) {
     if (client != from) SendChanges(client, fresh);
   }
@@ -107,11 +89,8 @@ absl::Status CrdtServer::HandlePush(ReplicaId from, const wire::Push& push) {
 }
 
 void CrdtServer::Append(Change change) {
-  COLLABSIM_CHECK(log_.size() < UINT32_MAX);
-  by_agent_[change.id.agent].emplace_back(change.id.counter, static_cast<uint32_t>(log_.size()));
-  history_bytes_ += change.Bytes() + sizeof(std::pair<uint64_t, uint32_t>);
   visible_.push_back(change.intent);
-  log_.push_back(std::move(change));
+  log_.Append(std::move(change));
 }
 
 void CrdtServer::Connected(ReplicaId) {}  // the client speaks first
@@ -130,7 +109,7 @@ ReplicaStats CrdtServer::Stats() const {
   stats.memory.content_bytes = sequence.ContentBytes();
   stats.memory.metadata_bytes = sequence.MetadataBytes() + doc_->version().size() * 2 * sizeof(uint64_t);
   stats.memory.tombstone_bytes = sequence.TombstoneBytes();
-  stats.memory.history_bytes = history_bytes_;
+  stats.memory.history_bytes = log_.Bytes();
   stats.memory.buffered_bytes = doc_->BufferedBytes();
   // Integration probes are counted here only: the relay merges every change
   // once, as the OT server transforms every concurrent pair once.
@@ -147,22 +126,12 @@ std::vector<IntentId> CrdtServer::TakeNewlyVisible() { return std::exchange(visi
 
 void CrdtServer::CheckInvariants() const {
   doc_->CheckInvariants();
-  size_t indexed = 0;
-  for (const auto& [agent, changes] : by_agent_) {
-    for (size_t k = 0; k < changes.size(); ++k) {
-      const Change& change = log_[changes[k].second];
-      COLLABSIM_CHECK(change.id.agent == agent && change.id.counter == changes[k].first);
-      if (k > 0) COLLABSIM_CHECK(log_[changes[k - 1].second].id.counter + log_[changes[k - 1].second].Span() <= changes[k].first);
-    }
-    COLLABSIM_CHECK(changes.back().first + log_[changes.back().second].Span() == doc_->version().Next(agent));
-    indexed += changes.size();
-  }
-  COLLABSIM_CHECK(indexed == log_.size());
+  log_.CheckInvariants(doc_->version());
 }
 
 std::string CrdtServer::DurableState() const {
   wire::ServerDurableState state;
-  for (const Change& change : log_) EncodeChange(change, state.add_log());
+  log_.Encode(state.mutable_log());
   return state.SerializeAsString();
 }
 
@@ -173,21 +142,11 @@ absl::StatusOr<std::unique_ptr<CrdtServer>> CrdtServer::Restore(Integration inte
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable CRDT relay log");
   }
-  absl::StatusOr<std::vector<Change>> log = DecodeBatch(state.log());
-  if (!log.ok()) return log.status();
   auto server = std::make_unique<CrdtServer>(integration, options);
-  for (size_t k = 0; k < log->size(); ++k) {
-    std::vector<Change> one{std::move((*log)[k])};
-    if (absl::Status status = server->doc_->CheckBatch(one); !status.ok()) {
-      return absl::InvalidArgumentError(absl::StrFormat("relay log entry %d: %s", k + 1, status.message()));
-    }
-    CausalDoc::Delivery delivery = server->doc_->Deliver(std::move(one));
-    if (delivery.applied.size() != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("relay log entry %d is a repeat or comes before what it depends on", k + 1));
-    }
-    server->Append(std::move(delivery.applied.front()));
+  if (absl::Status status = server->log_.Replay(state.log(), server->doc_.get()); !status.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("relay %s", status.message()));
   }
+  for (const Change& change : server->log_.entries()) server->visible_.push_back(change.intent);
   return server;
 }
 

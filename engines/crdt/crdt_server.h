@@ -8,8 +8,8 @@
 // kChangesPerMessage. Pushed changes are delivered causally, logged,
 // acknowledged to the sender and broadcast to every other synced client.
 //
-// Invariants: the log holds each change once, in an order where every
-// change's dependencies come before it; by_agent_ indexes exactly the log.
+// Invariants: the log (ChangeLog) ends every agent where the document's
+// version vector does.
 #pragma once
 
 #include <map>
@@ -22,6 +22,7 @@
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
 #include "engines/crdt/causal_doc.h"
+#include "engines/crdt/change_log.h"
 
 namespace collabsim::crdt {
 
@@ -53,10 +54,7 @@ class CrdtServer : public Replica {
 
   EngineOptions options_;
   std::unique_ptr<CausalDoc> doc_;
-  std::vector<Change> log_;
-  // Per agent, (first counter, log index) of its changes, in counter order.
-  std::map<uint64_t, std::vector<std::pair<uint64_t, uint32_t>>> by_agent_;
-  uint64_t history_bytes_ = 0;
+  ChangeLog log_;
   std::set<ReplicaId> synced_;  // ordered: broadcast order never depends on hash order
   uint64_t duplicates_ = 0;
   std::vector<OutgoingMessage> outbox_;

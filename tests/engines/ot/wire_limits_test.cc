@@ -32,7 +32,9 @@ TEST(WireLimits, PartsCoverTheMessageAndReassembleIt) {
     auto whole = reassembly.Offer(parts[k]);
     ASSERT_TRUE(whole.ok()) << whole.status();
     EXPECT_EQ(whole->has_value(), k + 1 == parts.size());
-    if (whole->has_value()) EXPECT_EQ(**whole, message);
+    if (whole->has_value()) {
+      EXPECT_EQ(**whole, message);
+    }
   }
   // The completing part was not appended: a caller that rejects the message
   // still holds the earlier parts and can take the last one again.
