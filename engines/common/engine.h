@@ -19,6 +19,10 @@ enum class Topology {
   // Same wiring, but the server only stores and forwards: clients merge on
   // their own and could sync through any peer (CRDT).
   kRelay,
+  // No server: every user's replica is a peer that connects to other peers
+  // and syncs with them directly. The engine never gets CreateServer or
+  // RestoreServer calls; peers are created with CreateClient.
+  kMesh,
 };
 
 struct EngineTraits {

@@ -7,6 +7,7 @@
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
 #include "engines/common/utf8.h"
+#include "engines/crdt/own_edit.h"
 #include "engines/crdt/wire_batch.h"
 
 namespace collabsim::crdt {
@@ -17,41 +18,10 @@ CrdtClient::CrdtClient(ReplicaId id, Integration integration, const EngineOption
 }
 
 absl::Status CrdtClient::ApplyLocal(const Intent& intent) {
-  if (intent.id.replica != id()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, id()));
-  }
-  const Sequence& sequence = doc_->sequence();
-  const uint64_t length = sequence.VisibleLength();
-  if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
-    if (move->position > length) {
-      return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move->position, length));
-    }
-    cursor_ = sequence.AnchorAt(move->position);
-    return absl::OkStatus();
-  }
-  if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
-    if (insert->position > length) {
-      return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
-    }
-    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
-    if (!text.ok()) return text.status();
-    if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
-    if (agent_ == 0) agent_ = AgentFor(intent.id);
-    Change change = doc_->InsertOwn(intent.id, agent_, insert->position, *std::move(text));
-    const ItemId last{agent_, change.id.counter + change.Span() - 1};
-    Record(std::move(change));
-    cursor_ = last;
-    return absl::OkStatus();
-  }
-  const auto& del = std::get<DeleteText>(intent.body);
-  if (del.length == 0 || del.position > length || del.length > length - del.position) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("delete [%d, +%d) outside document of length %d", del.position, del.length, length));
-  }
-  if (agent_ == 0) agent_ = AgentFor(intent.id);
-  Record(doc_->DeleteOwn(intent.id, agent_, del.position, del.length));
-  cursor_ = sequence.AnchorAt(del.position);
+  absl::StatusOr<OwnEdit> edit = ApplyOwnIntent(id(), intent, doc_.get(), &agent_);
+  if (!edit.ok()) return edit.status();
+  cursor_ = edit->cursor;
+  if (edit->change.has_value()) Record(*std::move(edit->change));
   return absl::OkStatus();
 }
 

@@ -1,4 +1,5 @@
-// The `crdt` (FugueMax) and `crdt-rga` (RGA) engines, relay topology.
+// The `crdt` (FugueMax) and `crdt-rga` (RGA) engines, relay topology, and
+// `crdt-mesh` (FugueMax, peer-to-peer).
 #pragma once
 
 #include "engines/common/engine.h"
@@ -7,5 +8,6 @@ namespace collabsim::crdt {
 
 const Engine& FugueMaxEngine();
 const Engine& RgaEngine();
+const Engine& FugueMaxMeshEngine();
 
 }  // namespace collabsim::crdt

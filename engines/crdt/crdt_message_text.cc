@@ -82,4 +82,23 @@ std::string DescribeCrdtMessage(bool from_server, std::string_view bytes) {
   return absl::StrFormat("client message with no body (%d bytes)", size);
 }
 
+std::string DescribeCrdtPeerMessage(std::string_view bytes) {
+  const int size = static_cast<int>(bytes.size());
+  wire::PeerMessage m;
+  if (!m.ParseFromArray(bytes.data(), size)) return absl::StrFormat("undecodable peer message (%d bytes)", size);
+  switch (m.body_case()) {
+    case wire::PeerMessage::kHello:
+      return "Hello peer has " + DescribeVersion(m.hello().version());
+    case wire::PeerMessage::kCatchUp:
+      return absl::StrFormat("CatchUp %d chunks follow", m.catch_up().chunks());
+    case wire::PeerMessage::kChanges:
+      return "Changes " + DescribeOps(m.changes().ops());
+    case wire::PeerMessage::kAck:
+      return absl::StrFormat("Ack agent %d up to %d", m.ack().agent(), m.ack().next_counter());
+    case wire::PeerMessage::BODY_NOT_SET:
+      break;
+  }
+  return absl::StrFormat("peer message with no body (%d bytes)", size);
+}
+
 }  // namespace collabsim::crdt

@@ -9,5 +9,7 @@ namespace collabsim::crdt {
 
 // `from_server`: the bytes are a ServerMessage (else a ClientMessage).
 std::string DescribeCrdtMessage(bool from_server, std::string_view bytes);
+// A mesh PeerMessage.
+std::string DescribeCrdtPeerMessage(std::string_view bytes);
 
 }  // namespace collabsim::crdt

@@ -1,0 +1,47 @@
+// Own intents as CRDT changes (see own_edit.h).
+#include "engines/crdt/own_edit.h"
+
+#include "absl/strings/str_format.h"
+#include "engines/common/utf8.h"
+
+namespace collabsim::crdt {
+
+absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, CausalDoc* doc, uint64_t* agent) {
+  if (intent.id.replica != replica) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, replica));
+  }
+  const Sequence& sequence = doc->sequence();
+  const uint64_t length = sequence.VisibleLength();
+  OwnEdit edit;
+  if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
+    if (move->position > length) {
+      return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move->position, length));
+    }
+    edit.cursor = sequence.AnchorAt(move->position);
+    return edit;
+  }
+  if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
+    if (insert->position > length) {
+      return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
+    }
+    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
+    if (!text.ok()) return text.status();
+    if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
+    if (*agent == 0) *agent = AgentFor(intent.id);
+    edit.change = doc->InsertOwn(intent.id, *agent, insert->position, *std::move(text));
+    edit.cursor = ItemId{*agent, edit.change->id.counter + edit.change->Span() - 1};
+    return edit;
+  }
+  const auto& del = std::get<DeleteText>(intent.body);
+  if (del.length == 0 || del.position > length || del.length > length - del.position) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("delete [%d, +%d) outside document of length %d", del.position, del.length, length));
+  }
+  if (*agent == 0) *agent = AgentFor(intent.id);
+  edit.change = doc->DeleteOwn(intent.id, *agent, del.position, del.length);
+  edit.cursor = sequence.AnchorAt(del.position);
+  return edit;
+}
+
+}  // namespace collabsim::crdt

@@ -1,0 +1,26 @@
+// A user's own intent applied to a CRDT document, shared by every kind of
+// replica that has a user (relay client, mesh peer): checks the intent,
+// makes the change under the session's agent, and says where the caret goes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "engines/common/intent.h"
+#include "engines/crdt/causal_doc.h"
+
+namespace collabsim::crdt {
+
+struct OwnEdit {
+  std::optional<Change> change;  // none for a cursor move
+  std::optional<ItemId> cursor;  // the item left of the caret afterwards
+};
+
+// Applies `intent` of replica `replica` to `doc`. The session's agent is
+// taken from the first intent that changes the document (`*agent` 0 until
+// then). An intent of another replica, a position past the end, bad UTF-8
+// or empty text is InvalidArgument and changes nothing.
+absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, CausalDoc* doc, uint64_t* agent);
+
+}  // namespace collabsim::crdt
