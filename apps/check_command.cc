@@ -11,6 +11,7 @@
 #include "apps/seed_list.h"
 #include "engines/registry.h"
 #include "reports/junit_writer.h"
+#include "sim/applicability.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
@@ -34,6 +35,12 @@ int CheckCommand(const CheckFlags& flags) {
     }
   }
   reports::JUnitCase junit_case{"collabsim.check." + scenario.name(), engine->traits().name, 0, std::nullopt};
+  const std::optional<std::string> not_applicable = sim::NotApplicable(scenario, *engine);
+  if (not_applicable.has_value()) {
+    std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s: not applicable, nothing run: %s\n",
+                                 scenario.name(), engine->traits().name, *not_applicable);
+    junit_case.skipped = *not_applicable;
+  }
   std::string failed_seeds;
   std::string first_invariant;
   const bool terminal = isatty(STDERR_FILENO) != 0;
@@ -41,11 +48,11 @@ int CheckCommand(const CheckFlags& flags) {
   size_t failures = 0;
   size_t done = 0;
   std::map<std::string, uint64_t> probe_totals;
-  std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)%s\n", scenario.name(),
+  if (!not_applicable.has_value()) std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)%s\n", scenario.name(),
                                engine->traits().name, flags.seeds, seeds->size(),
                                std::string(flags.swarm ? ", swarm: each seed also draws extra faults" : "") +
                                    (flags.verify_determinism ? ", each seed run twice to verify determinism" : ""));
-  for (uint64_t seed : *seeds) {
+  for (uint64_t seed : not_applicable.has_value() ? std::vector<uint64_t>{} : *seeds) {
     Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
     c.time_each_step = false;  // pass/fail only
     c.verify_determinism = flags.verify_determinism;
@@ -76,7 +83,7 @@ int CheckCommand(const CheckFlags& flags) {
   // Swarm runs do not fail one by one on coverage; the sweep must hit every
   // required probe at least once.
   bool coverage_ok = true;
-  if (flags.swarm) {
+  if (flags.swarm && !not_applicable.has_value()) {
     for (const std::string& required : scenario.require_probe()) {
       if (probe_totals[required] == 0) {
         coverage_ok = false;
@@ -89,7 +96,7 @@ int CheckCommand(const CheckFlags& flags) {
     }
   }
   const std::string summary = absl::StrFormat("%d passed, %d failed", seeds->size() - failures, failures);
-  std::cout << (failures == 0 && coverage_ok ? "ok: " : "FAILED: ") << summary << "\n";
+  if (!not_applicable.has_value()) std::cout << (failures == 0 && coverage_ok ? "ok: " : "FAILED: ") << summary << "\n";
   if (junit.is_open()) {
     if (failures > 0 || !coverage_ok) {
       junit_case.failure = reports::JUnitFailure{

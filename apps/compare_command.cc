@@ -125,6 +125,7 @@ int CompareCommand(const CompareFlags& flags) {
                                suite.scenarios.size(), suite.engines.size(), suite.seeds.size(), suite.CaseCount(),
                                shard->count > 1 ? absl::StrFormat(" (shard %d/%d)", shard->index, shard->count) : "",
                                flags.jobs);
+  for (const std::string& line : suite.NotApplicable()) std::cerr << "collabsim compare: not applicable, not run: " << line << "\n";
   ProgressPrinter printer("compare");
   results::ResultsFile file = RunSuite(suite, flags.jobs, *shard, [&](const Progress& p) { printer.Update(p); });
   return WriteAndPrint("compare", std::move(file), flags.out_dir, flags.gnuplot);

@@ -10,6 +10,7 @@
 #include "engines/registry.h"
 #include "reports/results_file.h"
 #include "reports/run_summary.h"
+#include "sim/applicability.h"
 #include "sim/scenario_loader.h"
 #include "sim/swarm.h"
 
@@ -19,6 +20,10 @@ int RunCommand(const RunFlags& flags) {
   scenario::Scenario scenario;
   const Engine* engine = nullptr;
   if (!ResolveInputs("run", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
+  if (const std::optional<std::string> why = sim::NotApplicable(scenario, *engine); why.has_value()) {
+    std::cout << "collabsim run: not applicable, nothing run: " << *why << "\n";
+    return kExitOk;
+  }
   Case c{flags.scenario, &scenario, engine, flags.seed, flags.swarm};
   c.verify_determinism = flags.verify_determinism;
   // An unwritable --history path is bad input: refused before the run.

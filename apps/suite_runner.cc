@@ -12,6 +12,7 @@
 #include "apps/run_case.h"
 #include "collabsim/version.h"
 #include "scenarios/builtin_scenarios.h"
+#include "sim/applicability.h"
 #include "sim/scenario_loader.h"
 #include "sim/world.h"
 
@@ -58,12 +59,33 @@ absl::StatusOr<std::vector<SuiteScenario>> LoadSuite(const std::string& suite) {
   return scenarios;
 }
 
+size_t Suite::CaseCount() const {
+  size_t pairs = 0;
+  for (const SuiteScenario& s : scenarios) {
+    for (const Engine* engine : engines) pairs += sim::NotApplicable(s.scenario, *engine).has_value() ? 0 : 1;
+  }
+  return pairs * seeds.size();
+}
+
+std::vector<std::string> Suite::NotApplicable() const {
+  std::vector<std::string> lines;
+  for (const SuiteScenario& s : scenarios) {
+    for (const Engine* engine : engines) {
+      if (auto why = sim::NotApplicable(s.scenario, *engine); why.has_value()) {
+        lines.push_back(absl::StrFormat("%s x %s: %s", s.scenario.name(), engine->traits().name, *why));
+      }
+    }
+  }
+  return lines;
+}
+
 results::ResultsFile RunSuite(const Suite& suite, int jobs, Shard shard,
                               const std::function<void(const Progress&)>& on_progress) {
   std::vector<Case> cases;
   size_t k = 0;
   for (const SuiteScenario& s : suite.scenarios) {
     for (const Engine* engine : suite.engines) {
+      if (sim::NotApplicable(s.scenario, *engine).has_value()) continue;  // the reports show n/a
       for (uint64_t seed : suite.seeds) {
         if (k++ % shard.count == shard.index - 1) cases.push_back(Case{s.arg, &s.scenario, engine, seed, suite.swarm});
       }

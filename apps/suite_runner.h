@@ -37,7 +37,11 @@ struct Suite {
   std::vector<const Engine*> engines;
   std::vector<uint64_t> seeds;
   bool swarm = false;
-  size_t CaseCount() const { return scenarios.size() * engines.size() * seeds.size(); }
+  // Runs to do: every applicable (scenario, engine) pair times the seeds.
+  size_t CaseCount() const;
+  // "scenario x engine: why" for each pair that does not apply (not run;
+  // the reports show n/a).
+  std::vector<std::string> NotApplicable() const;
 };
 
 struct Progress {

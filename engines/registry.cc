@@ -9,7 +9,8 @@
 namespace collabsim {
 
 const std::vector<const Engine*>& AllEngines() {
-  static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine()};
+  static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
+                                                                   &crdt::FugueMaxMeshEngine()};
   return *engines;
 }
 

@@ -13,9 +13,11 @@ namespace collabsim::reports {
 std::string JUnitXml(const JUnitSuite& suite) {
   using boost::property_tree::ptree;
   size_t failures = 0;
+  size_t skipped = 0;
   double time_s = 0;
   for (const JUnitCase& c : suite.cases) {
     failures += c.failure.has_value();
+    skipped += c.skipped.has_value();
     time_s += c.time_s;
   }
   ptree testsuite;
@@ -23,6 +25,7 @@ std::string JUnitXml(const JUnitSuite& suite) {
   testsuite.put("<xmlattr>.tests", suite.cases.size());
   testsuite.put("<xmlattr>.failures", failures);
   testsuite.put("<xmlattr>.errors", 0);
+  testsuite.put("<xmlattr>.skipped", skipped);
   testsuite.put("<xmlattr>.time", absl::StrFormat("%.3f", time_s));
   if (!suite.properties.empty()) {
     ptree& properties = testsuite.add_child("properties", ptree());
@@ -42,6 +45,7 @@ std::string JUnitXml(const JUnitSuite& suite) {
       failure.put("<xmlattr>.message", c.failure->message);
       failure.put("<xmlattr>.type", c.failure->type);
     }
+    if (c.skipped.has_value()) testcase.add_child("skipped", ptree()).put("<xmlattr>.message", *c.skipped);
   }
   ptree testsuites;
   testsuites.add_child("testsuite", testsuite);

@@ -21,6 +21,8 @@ struct JUnitCase {
   std::string name;
   double time_s = 0;
   std::optional<JUnitFailure> failure;
+  // Set when the case did not run, with why (JUnit <skipped>).
+  std::optional<std::string> skipped;
 };
 
 struct JUnitSuite {

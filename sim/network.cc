@@ -44,20 +44,31 @@ void Network::Drop(ReplicaId user) {
   ++c.epoch;
 }
 
+SimTime Network::Transmit(const LinkModel& link, Direction& d, SimTime ready, uint64_t wire_bytes) {
+  if (link.bandwidth_kbps <= 0) return ready;
+  const SimTime start = std::max(ready, d.free_at);
+  // bits / (kbit/s) = ms; rounded to the nanosecond.
+  d.free_at = start + FromMilliseconds(static_cast<double>(wire_bytes) * 8 / link.bandwidth_kbps);
+  return d.free_at;
+}
+
 SimTime Network::Arrival(ReplicaId user, bool to_server, SimTime now, uint64_t wire_bytes) {
   Connection& c = At(user);
   COLLABSIM_CHECK(c.up);
   Direction& d = to_server ? c.to_server : c.to_client;
-  SimTime sent = now;
-  if (c.link.bandwidth_kbps > 0) {
-    const SimTime start = std::max(now, d.free_at);
-    // bits / (kbit/s) = ms; rounded to the nanosecond.
-    d.free_at = start + FromMilliseconds(static_cast<double>(wire_bytes) * 8 / c.link.bandwidth_kbps);
-    sent = d.free_at;
-  }
+  const SimTime sent = Transmit(c.link, d, now, wire_bytes);
   const SimTime arrival = std::max(sent + c.link.latency.Sample(c.prng), d.last_arrival);
   d.last_arrival = arrival;
   return arrival;
+}
+
+SimTime Network::PeerArrival(ReplicaId from, ReplicaId to, SimTime now, uint64_t wire_bytes) {
+  Connection& sender = At(from);
+  Connection& receiver = At(to);
+  COLLABSIM_CHECK(sender.up && receiver.up && from != to);
+  const SimTime sent = Transmit(sender.link, sender.to_server, now, wire_bytes);
+  const SimTime reached = sent + sender.link.latency.Sample(sender.prng) + receiver.link.latency.Sample(receiver.prng);
+  return Transmit(receiver.link, receiver.to_client, reached, wire_bytes);
 }
 
 }  // namespace collabsim::sim

@@ -41,6 +41,15 @@ class Network {
   // REQUIRES: IsUp(user).
   SimTime Arrival(ReplicaId user, bool to_server, SimTime now, uint64_t wire_bytes);
 
+  // Peer to peer (mesh topology): when a message sent now from `from` to
+  // `to` arrives, before the FIFO rule of their connection (PeerLinks). It
+  // queues on the sender's uplink and the receiver's downlink (each user's
+  // link has one of each, shared by all its peers) and takes a latency
+  // sample of each user's link: the path runs from one access link through
+  // the network's core, where a server would sit, to the other.
+  // REQUIRES: IsUp(from), IsUp(to).
+  SimTime PeerArrival(ReplicaId from, ReplicaId to, SimTime now, uint64_t wire_bytes);
+
  private:
   struct Direction {
     SimTime last_arrival = 0;
@@ -54,6 +63,8 @@ class Network {
     Direction to_server;
     Direction to_client;
   };
+  // When the last of `wire_bytes` leaves `d`, queued behind what it holds.
+  static SimTime Transmit(const LinkModel& link, Direction& d, SimTime ready, uint64_t wire_bytes);
   Connection& At(ReplicaId user);
   const Connection& At(ReplicaId user) const;
 

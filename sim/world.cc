@@ -14,6 +14,7 @@
 #include "engines/common/probes.h"
 #include "sim/distributions.h"
 #include "sim/latency_stats.h"
+#include "sim/mesh_overlay.h"
 #include "sim/node_clock.h"
 #include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
@@ -63,7 +64,13 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       fault_prng_(Prng::ForStream(seed, kFaultStream)),
       clocks_(DrawClocks(scenario_, seed, user_count_)) {
   COLLABSIM_CHECK(user_count_ >= 1);
-  server_ = engine_.CreateServer(engine_options_);
+  mesh_ = engine_.traits().topology == Topology::kMesh;
+  if (mesh_) {
+    neighbours_ = MeshNeighbours(user_count_);
+    held_elsewhere_.resize(user_count_);
+  } else {
+    server_ = engine_.CreateServer(engine_options_);
+  }
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     clients_.push_back(engine_.CreateClient(user, engine_options_));
     users_.emplace_back(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user));
@@ -371,10 +378,14 @@ void World::OnDeliver(Event& event) {
   COLLABSIM_CHECK(messages_in_flight_ > 0);
   --messages_in_flight_;
   const ReplicaId user = event.node == kServerReplica ? event.to : event.node;
-  if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, event.to == kServerReplica)) {
+  const bool gone = mesh_ ? !peer_links_.IsUp(event.node, event.to) ||
+                                peer_links_.Epoch(event.node, event.to) != event.epoch
+                          : !network_.IsUp(user) || network_.Epoch(user) != event.epoch;
+  const bool cut = mesh_ ? MeshCut(event.node, event.to) : Cut(user, event.to == kServerReplica);
+  if (gone || cut) {
     if (recording()) {
       Note(event.to, absl::StrFormat("lost from %s (%s): %s", NodeName(event.node),
-                                     Cut(user, event.to == kServerReplica) ? "partition" : "its connection is gone",
+                                     cut ? "partition" : "its connection is gone",
                                      engine_.DescribeMessage(event.node, event.bytes)));
     }
     trace_.Add(kTagLost);
@@ -413,6 +424,10 @@ void World::AfterStep(Replica& replica) {
 
 void World::Flush(Replica& replica) {
   for (OutgoingMessage& message : replica.TakeOutbox()) {
+    if (mesh_) {
+      SendToPeer(replica, message);
+      continue;
+    }
     const bool to_server = message.to == kServerReplica;
     const ReplicaId user = to_server ? replica.id() : message.to;
     COLLABSIM_CHECK(user >= 1 && user <= user_count_);
@@ -443,10 +458,36 @@ void World::Flush(Replica& replica) {
       // A restarted client re-learns its own old intents: not a remote delivery.
       if (id.replica == replica.id()) continue;
       remote_latencies_.push_back(queue_.now() - intent_times_[id.replica - 1][id.seq - 1]);
+      if (mesh_) {
+        std::vector<bool>& held = held_elsewhere_[id.replica - 1];
+        if (held.size() < id.seq) held.resize(intent_times_[id.replica - 1].size(), false);
+        held[id.seq - 1] = true;
+      }
     } else {
       server_applied_.push_back(id);
     }
   }
+}
+
+void World::SendToPeer(const Replica& replica, OutgoingMessage& message) {
+  const ReplicaId from = replica.id();
+  COLLABSIM_CHECK(message.to >= 1 && message.to <= user_count_ && message.to != from);
+  if (!peer_links_.IsUp(from, message.to)) {  // written to a closed connection
+    if (recording()) Note(from, absl::StrFormat("unsent to %s (no connection)", NodeName(message.to)));
+    result_.set_messages_dropped(result_.messages_dropped() + 1);
+    return;
+  }
+  if (recording()) Note(from, absl::StrFormat("send to %s (%d bytes)", NodeName(message.to), message.bytes.size()));
+  result_.set_messages(result_.messages() + 1);
+  result_.set_bytes(result_.bytes() + message.bytes.size());
+  // Peers are modelled as WebSocket connections too; the side that dialled
+  // (the lower id) masks its frames.
+  const uint64_t wire = message.bytes.size() + WebSocketFrameOverhead(message.bytes.size(), from < message.to);
+  const SimTime arrival = peer_links_.Arrival(network_, from, message.to, queue_.now(), wire);
+  result_.set_wire_bytes(result_.wire_bytes() + wire);
+  ++messages_in_flight_;
+  queue_.Schedule(arrival, Event{EventKind::kDeliver, from, message.to, peer_links_.Epoch(from, message.to),
+                                 std::move(message.bytes)});
 }
 
 Replica& World::Clocked(Replica& replica) {
@@ -459,6 +500,10 @@ void World::ConnectUser(ReplicaId user) {
   network_.Connect(user);
   trace_.Add(kTagConnect);
   trace_.Add(user);
+  if (mesh_) {
+    for (ReplicaId peer : neighbours_[user - 1]) TryLink(user, peer);
+    return;
+  }
   Clocked(*server_).Connected(user);
   Clocked(ClientOf(user)).Connected(kServerReplica);
   AfterStep(*server_);
@@ -471,10 +516,62 @@ void World::DisconnectUser(ReplicaId user) {
   trace_.Add(kTagDrop);
   trace_.Add(user);
   result_.set_connection_drops(result_.connection_drops() + 1);
+  if (mesh_) {
+    for (ReplicaId peer : neighbours_[user - 1]) {
+      if (peer_links_.IsUp(user, peer)) DropLink(user, peer);
+    }
+    return;
+  }
   Clocked(*server_).Disconnected(user);
   Clocked(ClientOf(user)).Disconnected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
+}
+
+void World::TryLink(ReplicaId a, ReplicaId b) {
+  if (!network_.IsUp(a) || !network_.IsUp(b) || peer_links_.IsUp(a, b) || MeshCut(a, b) || MeshCut(b, a)) return;
+  if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
+  peer_links_.Connect(a, b);
+  trace_.Add(kTagConnect);
+  trace_.Add((uint64_t{a} << 32) | b);
+  Clocked(ClientOf(a)).Connected(b);
+  Clocked(ClientOf(b)).Connected(a);
+  AfterStep(ClientOf(a));
+  AfterStep(ClientOf(b));
+}
+
+void World::DropLink(ReplicaId a, ReplicaId b) {
+  if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
+  peer_links_.Drop(a, b);
+  trace_.Add(kTagDrop);
+  trace_.Add((uint64_t{a} << 32) | b);
+  Clocked(ClientOf(a)).Disconnected(b);
+  Clocked(ClientOf(b)).Disconnected(a);
+  AfterStep(ClientOf(a));
+  AfterStep(ClientOf(b));
+}
+
+bool World::MeshCut(ReplicaId from, ReplicaId to) const {
+  for (size_t index : active_partitions_) {
+    const auto& p = scenario_.partitions(static_cast<int>(index));
+    const auto& users = p.users();
+    const bool from_inside = std::find(users.begin(), users.end(), from) != users.end();
+    const bool to_inside = std::find(users.begin(), users.end(), to) != users.end();
+    if (from_inside == to_inside) continue;
+    // TO_SERVER cuts what leaves the partitioned users, FROM_SERVER what
+    // reaches them: in a mesh, "the server" is everyone outside.
+    switch (p.direction()) {
+      case scenario::Partition::TO_SERVER:
+        if (from_inside) return true;
+        break;
+      case scenario::Partition::FROM_SERVER:
+        if (to_inside) return true;
+        break;
+      default:
+        return true;
+    }
+  }
+  return false;
 }
 
 void World::ScheduleNextDrop(ReplicaId user) {
@@ -499,7 +596,7 @@ void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {
 
 bool World::AcceptConnection() {
   const double rate = scenario_.server().accept_per_s();
-  if (rate <= 0) return true;
+  if (rate <= 0 || mesh_) return true;  // a mesh has no server to refuse anyone
   // At most `limit` accepts in any window of limit / rate seconds (for
   // rates below 1/s, one accept per 1 / rate seconds).
   const size_t limit = std::max<size_t>(1, static_cast<size_t>(rate));
@@ -526,7 +623,9 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   if (offline_[user - 1] || network_.IsUp(user)) return;
   // A partitioned user cannot reach the server; OnPartitionEnd retries. A
   // crashed app tries nothing; OnClientRestart does.
-  if (Cut(user, true) || Cut(user, false) || crashed_[user - 1]) return;
+  // In a mesh a partitioned user still goes online: links across the
+  // partition stay down (TryLink) and the ones inside come up.
+  if ((!mesh_ && (Cut(user, true) || Cut(user, false))) || crashed_[user - 1]) return;
   if (server_down_) {  // the attempt fails; back off and try again
     if (recording()) Note(user, "reconnect attempt failed: the server is down");
     result_.set_connection_refusals(result_.connection_refusals() + 1);
@@ -587,9 +686,18 @@ void World::OnPartitionStart(size_t index) {
     if (p.direction() != scenario::Partition::FROM_SERVER) ++cuts_to_server_[user - 1];
     if (p.direction() != scenario::Partition::TO_SERVER) ++cuts_to_client_[user - 1];
   }
+  active_partitions_.insert(index);
 }
 
 void World::OnPartitionDetect(size_t index) {
+  if (mesh_) {  // links across the partition time out
+    for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
+      for (ReplicaId peer : neighbours_[user - 1]) {
+        if (peer_links_.IsUp(user, peer) && (MeshCut(user, peer) || MeshCut(peer, user))) DropLink(user, peer);
+      }
+    }
+    return;
+  }
   for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
     if (network_.IsUp(user)) DisconnectUser(user);
   }
@@ -602,19 +710,36 @@ void World::OnPartitionEnd(size_t index) {
   trace_.Add(index);
   trace_.Add(static_cast<uint64_t>(p.direction()));
   for (uint32_t user : p.users()) trace_.Add(user);
+  active_partitions_.erase(index);
   for (uint32_t user : p.users()) {
     // Only the partition that started at index can end here; counts are
     // per partition, so overlapping ones stay in force.
     if (p.direction() != scenario::Partition::FROM_SERVER) --cuts_to_server_[user - 1];
     if (p.direction() != scenario::Partition::TO_SERVER) --cuts_to_client_[user - 1];
+    if (mesh_) continue;
     if (Cut(user, true) || Cut(user, false)) continue;
     // The dead connection is noticed now if it was not before; reconnect.
     if (network_.IsUp(user)) DisconnectUser(user);
     if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
   }
+  if (!mesh_) return;
+  // Links across the partition that stayed up lost messages: they are
+  // noticed as dead now and dialled again, as is every link it kept down.
+  const auto& users = p.users();
+  for (uint32_t user : users) {
+    for (ReplicaId peer : neighbours_[user - 1]) {
+      const bool crossing = std::find(users.begin(), users.end(), peer) == users.end();
+      if (crossing && peer_links_.IsUp(user, peer)) DropLink(user, peer);
+      TryLink(user, peer);
+    }
+  }
 }
 
 void World::OnServerCrash(size_t index) {
+  if (mesh_) {
+    if (recording()) Note(kServerReplica, "server crash: a mesh has no server, nothing happens");
+    return;
+  }
   if (server_down_) return;
   if (recording()) Note(kServerReplica, "server crashed");
   trace_.Add(kTagServerCrash);
@@ -697,6 +822,10 @@ void World::OnClientCrash(size_t index) {
   for (const IntentId& id : server_applied_) {
     if (id.replica == user) applied[id.seq] = true;
   }
+  if (mesh_) {  // another peer holding it is as good as the server
+    const std::vector<bool>& held = held_elsewhere_[user - 1];
+    for (size_t k = 0; k < held.size(); ++k) applied[k + 1] = applied[k + 1] || held[k];
+  }
   for (uint64_t seq = 1; seq < applied.size(); ++seq) {
     if (!applied[seq]) oracle_.ForgetIntent(IntentId{user, seq});
   }
@@ -741,7 +870,7 @@ void World::OnHeal() {
 }
 
 void World::SampleMemory() {
-  const ReplicaStats server = server_->Stats();
+  const ReplicaStats server = server_ != nullptr ? server_->Stats() : ReplicaStats{};
   uint64_t client_max = 0;
   for (const auto& client : clients_) client_max = std::max(client_max, client->Stats().memory.Total());
   results::MemorySample* sample = result_.add_memory_samples();
@@ -774,13 +903,15 @@ void World::Note(ReplicaId node, std::string_view what) {
 }
 
 std::vector<const Replica*> World::AllReplicas() const {
-  std::vector<const Replica*> replicas{server_.get()};
+  std::vector<const Replica*> replicas;
+  if (server_ != nullptr) replicas.push_back(server_.get());
   for (const auto& client : clients_) replicas.push_back(client.get());
   return replicas;
 }
 
 void World::Finish(bool judge) {
-  std::vector<check::NamedView> views{{"server", server_->GetView()}};
+  std::vector<check::NamedView> views;
+  if (server_ != nullptr) views.push_back({"server", server_->GetView()});
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     views.push_back({absl::StrFormat("user %d", user), ClientOf(user).GetView()});
   }
@@ -801,8 +932,8 @@ void World::Finish(bool judge) {
   summary->set_lost_by_crash(oracle.lost_by_crash);
   if (judge && !oracle.Clean() && !engine_.traits().lossy_by_design) {
     AddViolation("intent_oracle",
-                 absl::StrFormat("server text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",
-                                 oracle.lost, oracle.duplicated, oracle.resurrected, oracle.corrupted,
+                 absl::StrFormat("%s text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",
+                                 views.front().replica, oracle.lost, oracle.duplicated, oracle.resurrected, oracle.corrupted,
                                  absl::StrJoin(oracle.examples, "; ")));
   }
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <set>
 #include <functional>
 #include <ostream>
 #include <memory>
@@ -27,6 +28,7 @@
 #include "sim/memory_sample.h"
 #include "sim/network.h"
 #include "sim/node_clock.h"
+#include "sim/peer_links.h"
 #include "sim/synthetic_user.h"
 #include "sim/trace_hash.h"
 
@@ -145,6 +147,15 @@ class World {
   void OnClientRestart(ReplicaId user);
   // Whether messages in this direction of user's link are being lost.
   bool Cut(ReplicaId user, bool to_server) const;
+  // Mesh: whether an active partition loses messages from `from` to `to`
+  // (one of them is inside it, the other outside, and it cuts that way).
+  bool MeshCut(ReplicaId from, ReplicaId to) const;
+  // Mesh: connects two online neighbours unless a partition separates them
+  // or they are connected already.
+  void TryLink(ReplicaId a, ReplicaId b);
+  void DropLink(ReplicaId a, ReplicaId b);
+  // Sends one message of a mesh peer.
+  void SendToPeer(const Replica& replica, OutgoingMessage& message);
   void OnOfflineStart(ReplicaId user);
   void OnOfflineEnd(ReplicaId user);
   void OnHeal();
@@ -164,7 +175,7 @@ class World {
   Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
   // Sets `replica`'s clock reading for now; returns it, for the call.
   Replica& Clocked(Replica& replica);
-  // Server first, then users 1..N.
+  // Server (unless a mesh) first, then users 1..N.
   std::vector<const Replica*> AllReplicas() const;
 
   scenario::Scenario scenario_;
@@ -174,7 +185,16 @@ class World {
   EngineOptions engine_options_;  // every replica, including restarted ones
   uint32_t user_count_;
 
-  std::unique_ptr<Replica> server_;
+  // Mesh topology: no server; users connect to their overlay neighbours.
+  bool mesh_ = false;
+  std::vector<std::vector<ReplicaId>> neighbours_;  // by user - 1
+  PeerLinks peer_links_;
+  std::set<size_t> active_partitions_;  // ordered: never decides by hash order
+  // Mesh: per user, by seq, whether another peer holds the intent (so an
+  // app crash without storage does not lose it).
+  std::vector<std::vector<bool>> held_elsewhere_;
+
+  std::unique_ptr<Replica> server_;  // null in a mesh
   std::vector<std::unique_ptr<Replica>> clients_;
   std::vector<SyntheticUser> users_;
   std::vector<uint64_t> next_intent_seq_;           // per user

@@ -65,7 +65,7 @@ absl::Status CrdtPeer::Receive(ReplicaId from, std::string_view bytes) {
       }
       neighbour.chunks_expected = message.catch_up().chunks();
       neighbour.catch_up_changes = 0;
-      neighbour.pending_at_catch_up = !pending_.empty();
+      neighbour.catch_up_meets_own_edits = neighbour.lacked_own_changes;
       return absl::OkStatus();
     case wire::PeerMessage::kChanges:
       return HandleChanges(from, neighbour, message.changes());
@@ -85,6 +85,7 @@ absl::Status CrdtPeer::HandleHello(ReplicaId from, Neighbour& neighbour, const w
   if (!missing.ok()) return missing.status();
   neighbour.hello_received = true;
   neighbour.known = *std::move(version);
+  neighbour.lacked_own_changes = agent_ != 0 && neighbour.known.Next(agent_) < doc_->version().Next(agent_);
   wire::PeerMessage catch_up;
   catch_up.mutable_catch_up()->set_chunks((missing->size() + kChangesPerMessage - 1) / kChangesPerMessage);
   outbox_.push_back(OutgoingMessage{from, catch_up.SerializeAsString()});
@@ -109,7 +110,7 @@ absl::Status CrdtPeer::HandleChanges(ReplicaId from, Neighbour& neighbour, const
       if (neighbour.catch_up_changes >= static_cast<uint64_t>(probes::kLongCatchUpOps)) {
         ++probes_[std::string(probes::kCatchUpAfterLongOffline)];
       }
-      if (neighbour.pending_at_catch_up && neighbour.catch_up_changes > 0) {
+      if (neighbour.catch_up_meets_own_edits && neighbour.catch_up_changes > 0) {
         ++probes_[std::string(probes::kOpRebasedAcrossReconnect)];
       }
     }

@@ -68,7 +68,11 @@ class CrdtPeer : public Replica {
     VersionVector known;
     uint64_t chunks_expected = 0;  // of its catch-up, still to come
     uint64_t catch_up_changes = 0;
-    bool pending_at_catch_up = false;
+    // Its Hello lacked some of this session's own changes (they go out in
+    // this side's catch-up), and its catch-up then arrived with changes made
+    // meanwhile: edits made apart, merged (the rebase probe).
+    bool lacked_own_changes = false;
+    bool catch_up_meets_own_edits = false;
   };
 
   absl::Status HandleHello(ReplicaId from, Neighbour& neighbour, const wire::Hello& hello);

@@ -48,5 +48,17 @@ TEST(JUnitXml, FailureTextAndAttributesSurviveEscaping) {
   EXPECT_EQ(failure.data(), hostile);
 }
 
+TEST(JUnitXml, ACaseThatDoesNotApplyIsSkippedWithWhy) {
+  JUnitSuite suite{"collabsim check", {}, {}};
+  JUnitCase skipped{"collabsim.check.server-crash", "crdt-mesh", 0, std::nullopt};
+  skipped.skipped = "no server & nothing to crash";
+  suite.cases.push_back(skipped);
+  const ptree tree = Parse(JUnitXml(suite));
+  const ptree& root = tree.get_child("testsuites.testsuite");
+  EXPECT_EQ(root.get<std::string>("<xmlattr>.skipped"), "1");
+  EXPECT_EQ(root.get<std::string>("<xmlattr>.failures"), "0");
+  EXPECT_EQ(root.get<std::string>("testcase.skipped.<xmlattr>.message"), "no server & nothing to crash");
+}
+
 }  // namespace
 }  // namespace collabsim::reports

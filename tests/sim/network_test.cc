@@ -2,6 +2,7 @@
 // messages, drops start a new epoch, bandwidth queues messages, and delay
 // mixtures draw their components in proportion to the weights.
 #include "sim/network.h"
+#include "sim/peer_links.h"
 
 #include <gtest/gtest.h>
 
@@ -65,6 +66,45 @@ TEST(Network, BandwidthQueuesMessagesBehindEachOther) {
   EXPECT_EQ(network.Arrival(1, false, kSimStart, 1000), kSimStart + 110 * kMillisecond);
   // Once the link has drained, a message goes straight out.
   EXPECT_EQ(network.Arrival(1, true, kSimStart + kSecond, 500), kSimStart + kSecond + 60 * kMillisecond);
+}
+
+TEST(Network, PeerMessagesShareEachUsersUplinkAndDownlink) {
+  // Users 1 and 3 at 80 kbit/s; user 2 unlimited. Latency 10 ms + 20 ms + 30 ms.
+  Network network({Link(Constant(10), 80), Link(Constant(20)), Link(Constant(30), 80)}, 1);
+  for (ReplicaId user = 1; user <= 3; ++user) network.Connect(user);
+  // 1 -> 2: 100 ms on 1's uplink, then both latencies.
+  EXPECT_EQ(network.PeerArrival(1, 2, kSimStart, 1000), kSimStart + 130 * kMillisecond);
+  // 1 -> 3 queues behind it on 1's uplink (shared by every peer), then 3's
+  // downlink takes 100 ms more.
+  EXPECT_EQ(network.PeerArrival(1, 3, kSimStart, 1000), kSimStart + 340 * kMillisecond);
+  // 2 -> 3 finds 3's downlink busy until 340 ms.
+  EXPECT_EQ(network.PeerArrival(2, 3, kSimStart, 1000), kSimStart + 440 * kMillisecond);
+}
+
+TEST(PeerLinks, FifoPerDirectionAndEpochsPerLink) {
+  Network network({Link(Wild()), Link(Wild()), Link(Wild())}, 3);
+  for (ReplicaId user = 1; user <= 3; ++user) network.Connect(user);
+  PeerLinks links;
+  EXPECT_FALSE(links.IsUp(1, 2));
+  links.Connect(2, 1);
+  EXPECT_TRUE(links.IsUp(1, 2));
+  EXPECT_FALSE(links.IsUp(1, 3));
+  SimTime last_12 = 0, last_21 = 0;
+  for (int k = 0; k < 500; ++k) {
+    const SimTime a = links.Arrival(network, 1, 2, kSimStart + k * kMillisecond, 10);
+    const SimTime b = links.Arrival(network, 2, 1, kSimStart + k * kMillisecond, 10);
+    EXPECT_GE(a, last_12);
+    EXPECT_GE(b, last_21);
+    last_12 = a;
+    last_21 = b;
+  }
+  const uint64_t epoch = links.Epoch(1, 2);
+  links.Drop(1, 2);
+  EXPECT_FALSE(links.IsUp(2, 1));
+  links.Connect(1, 2);
+  EXPECT_GT(links.Epoch(2, 1), epoch + 1);
+  // A new connection starts its FIFO afresh.
+  EXPECT_LT(links.Arrival(network, 1, 2, kSimStart, 10), last_12);
 }
 
 TEST(DelayModel, MixtureDrawsComponentsByWeight) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "ot_wire.pb.h"
 #include "engines/registry.h"
 #include "scenarios/builtin_scenarios.h"
+#include "sim/applicability.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::sim {
@@ -36,11 +38,13 @@ scenario::Scenario Short(const std::string& name, double active_s) {
 }
 
 // A built-in scenario's shape (faults included) in 90 s, with crowds scaled
-// to at most 40 users so the sanitizer build stays quick.
-scenario::Scenario ScaledShape(const std::string& name) {
+// to at most 40 users so the sanitizer build stays quick (12 for a mesh,
+// where every change crosses every overlay link: still past a full mesh).
+scenario::Scenario ScaledShape(const std::string& name, const Engine* engine = nullptr) {
   scenario::Scenario scenario = Short(name, 90);
+  const uint32_t crowd = engine != nullptr && engine->traits().topology == Topology::kMesh ? 12 : 40;
   for (auto& storm : *scenario.mutable_storms()) storm.set_at_s(std::min(storm.at_s(), 30.0));
-  for (auto& group : *scenario.mutable_groups()) group.set_count(std::min<uint32_t>(group.count(), 40));
+  for (auto& group : *scenario.mutable_groups()) group.set_count(std::min<uint32_t>(group.count(), crowd));
   for (auto& partition : *scenario.mutable_partitions()) {
     partition.set_at_s(20);
     partition.set_duration_s(std::min(partition.duration_s(), 40.0));
@@ -57,7 +61,7 @@ TEST(World, EveryEngineRepeatsEveryStepOnEveryBuiltinShape) {
   // Invariant checking is off here: InvariantCheckingDoesNotChangeTheRun covers it.
   for (const Engine* engine : AllEngines()) {
     for (const BuiltinScenario& builtin : BuiltinScenarios()) {
-      const scenario::Scenario scenario = ScaledShape(std::string(builtin.name));
+      const scenario::Scenario scenario = ScaledShape(std::string(builtin.name), engine);
       std::vector<StepRecord> steps;
       RunOptions first;
       first.check_invariants = false;
@@ -84,7 +88,7 @@ TEST(World, EveryEngineConvergesOnEveryBuiltinShape) {
     const bool may_interleave = engine->traits().name == "crdt-rga";
     for (const BuiltinScenario& builtin : BuiltinScenarios()) {
       for (uint64_t seed : {1, 2}) {
-        const results::RunResult result = World(ScaledShape(std::string(builtin.name)), *engine, seed).Run();
+        const results::RunResult result = World(ScaledShape(std::string(builtin.name), engine), *engine, seed).Run();
         const std::string where = absl::StrCat(engine->traits().name, " ", std::string(builtin.name), " seed ", seed);
         EXPECT_TRUE(result.converged()) << where;
         EXPECT_GT(result.oracle().tokens_surviving(), 0u) << where;
@@ -338,6 +342,75 @@ TEST(World, HistoryDescribesCrdtMessagesInTheEnginesTerms) {
   }
 }
 
+// A mesh has no server: peers connect to each other, keep the log
+// themselves, and their messages say so in the history.
+TEST(World, MeshPeersSyncWithoutAServer) {
+  std::ostringstream history;
+  RunOptions options;
+  options.history = &history;
+  const results::RunResult result = World(Short("team", 60), *FindEngine("crdt-mesh").value(), 1, options).Run();
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  EXPECT_TRUE(result.converged());
+  EXPECT_EQ(result.memory().server_bytes(), 0u);
+  EXPECT_GT(result.memory().client_bytes_max(), 0u);
+  const std::string text = history.str();
+  for (const char* expected : {"user 1    link to user 2 up", "receive from user 1: Hello peer has {",
+                               "CatchUp 0 chunks follow", "receive from user 2: Changes 1 op: ", "Ack agent "}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+  EXPECT_EQ(text.find("from server"), std::string::npos) << "no server in a mesh";
+  EXPECT_EQ(text.find("to server"), std::string::npos) << "no server in a mesh";
+}
+
+// In a mesh a partition splits the peers in two: each side keeps syncing
+// inside, nothing crosses, and everyone converges once it ends.
+TEST(World, MeshPartitionSplitsThePeersAndHealsThem) {
+  scenario::Scenario scenario = Short("team", 120);
+  scenario.clear_require_probe();
+  scenario.mutable_typing()->set_pause_mean_s(1);
+  auto* partition = scenario.add_partitions();
+  partition->set_at_s(30);
+  partition->set_duration_s(60);
+  partition->add_users(1);
+  partition->add_users(2);
+  partition->set_direction(scenario::Partition::BOTH);
+  partition->set_detect_after_s(5);
+  std::ostringstream history;
+  RunOptions options;
+  options.history = &history;
+  const results::RunResult result = World(scenario, *FindEngine("crdt-mesh").value(), 3, options).Run();
+  EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
+  EXPECT_TRUE(result.converged());
+  std::map<std::string, int> during;  // deliveries strictly inside the partition, by kind
+  std::istringstream lines(history.str());
+  for (std::string line; std::getline(lines, line);) {
+    double at = 0;
+    unsigned to = 0, from = 0;
+    if (std::sscanf(line.c_str(), "%lf user %u receive from user %u", &at, &to, &from) != 3) continue;
+    if (at <= 30 || at >= 90) continue;
+    const bool to_inside = to <= 2, from_inside = from <= 2;
+    ++during[to_inside != from_inside ? "crossing" : to_inside ? "inside" : "outside"];
+  }
+  EXPECT_GT(during["inside"], 0);
+  EXPECT_GT(during["outside"], 0);
+  EXPECT_EQ(during["crossing"], 0);
+}
+
+TEST(World, ScenariosThatCannotApplyToAnEngineSaySo) {
+  const Engine& mesh = *FindEngine("crdt-mesh").value();
+  const Engine& relay = *FindEngine("crdt").value();
+  EXPECT_FALSE(NotApplicable(Load("team"), mesh).has_value());
+  EXPECT_FALSE(NotApplicable(Load("hundred-editors"), mesh).has_value());
+  EXPECT_FALSE(NotApplicable(Load("server-crash"), relay).has_value());
+  const auto crash = NotApplicable(Load("server-crash"), mesh);
+  ASSERT_TRUE(crash.has_value());
+  EXPECT_NE(crash->find("no server"), std::string::npos) << *crash;
+  const auto crowd = NotApplicable(Load("az-failure"), mesh);
+  ASSERT_TRUE(crowd.has_value());
+  EXPECT_NE(crowd->find("1200 users"), std::string::npos) << *crowd;
+  EXPECT_FALSE(NotApplicable(Load("az-failure"), relay).has_value());
+}
+
 TEST(World, HistoryOfAFailingRunEndsWithItsViolations) {
   const scenario::Scenario scenario = Short("team", 30);
   SilentEngine engine;
@@ -460,6 +533,7 @@ TEST(World, ServerCrashKeepsEveryAcknowledgedEdit) {
   scenario.set_active_s(60);
   scenario.mutable_server_crashes(0)->set_at_s(30);
   for (const Engine* engine : AllEngines()) {
+    if (NotApplicable(scenario, *engine).has_value()) continue;  // no server to crash
     const results::RunResult result = World(scenario, *engine, 2).Run();
     EXPECT_EQ(result.server_crashes(), 1u) << engine->traits().name;
     EXPECT_EQ(result.connection_drops(), 8u) << engine->traits().name;

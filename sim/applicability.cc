@@ -1,0 +1,23 @@
+// Which scenarios apply to which engines (see applicability.h).
+#include "sim/applicability.h"
+
+#include "absl/strings/str_format.h"
+#include "sim/scenario_loader.h"
+
+namespace collabsim::sim {
+
+std::optional<std::string> NotApplicable(const scenario::Scenario& scenario, const Engine& engine) {
+  if (engine.traits().topology != Topology::kMesh) return std::nullopt;
+  if (scenario.server_crashes_size() > 0) {
+    return absl::StrFormat("scenario %s crashes the server, and %s is peer-to-peer with no server", scenario.name(),
+                           engine.traits().name);
+  }
+  if (const uint32_t users = UserCount(scenario); users > kMaxMeshPeers) {
+    return absl::StrFormat("scenario %s has %d users, and a %s mesh is simulated up to %d peers (every peer keeps "
+                           "the whole log and floods every change; crowds this size sync through a server)",
+                           scenario.name(), users, engine.traits().name, kMaxMeshPeers);
+  }
+  return std::nullopt;
+}
+
+}  // namespace collabsim::sim
