@@ -37,14 +37,35 @@ absl::Status Splice(const sim::EditingTrace& trace, Text* doc, Decode decode) {
 
 }  // namespace
 
-DirectRelay::DirectRelay(const Engine& engine) : engine_(engine), server_(engine.CreateServer(EngineOptions{})) {}
+DirectRelay::DirectRelay(const Engine& engine)
+    : engine_(engine),
+      server_(engine.traits().topology == Topology::kMesh ? nullptr : engine.CreateServer(EngineOptions{})) {}
 
 Replica& DirectRelay::AddClient(ReplicaId id) {
   clients_.push_back(Client{engine_.CreateClient(id, EngineOptions{}), 0});
   Replica& replica = *clients_.back().replica;
+  if (server_ == nullptr) {  // a mesh: the new peer connects to every other
+    for (size_t k = 0; k + 1 < clients_.size(); ++k) {
+      clients_[k].replica->Connected(id);
+      replica.Connected(clients_[k].replica->id());
+    }
+    return replica;
+  }
   server_->Connected(id);
   replica.Connected(kServerReplica);
   return replica;
+}
+
+absl::Status DirectRelay::Deliver(ReplicaId from, const OutgoingMessage& message) {
+  if (message.to == kServerReplica) {
+    const absl::Status s = server_->Receive(from, message.bytes);
+    return s.ok() ? s : absl::Status(s.code(), absl::StrFormat("server: %s", s.message()));
+  }
+  Client& to = clients_.at(message.to - 1);
+  const auto start = Clock::now();
+  const absl::Status s = to.replica->Receive(from, message.bytes);
+  to.ms += MsSince(start);
+  return s.ok() ? s : absl::Status(s.code(), absl::StrFormat("client %d: %s", message.to, s.message()));
 }
 
 absl::Status DirectRelay::Pump() {
@@ -53,18 +74,13 @@ absl::Status DirectRelay::Pump() {
     for (Client& c : clients_) {
       for (OutgoingMessage& m : c.replica->TakeOutbox()) {
         any = true;
-        if (absl::Status s = server_->Receive(c.replica->id(), m.bytes); !s.ok()) {
-          return absl::Status(s.code(), absl::StrFormat("server: %s", s.message()));
-        }
+        if (absl::Status s = Deliver(c.replica->id(), m); !s.ok()) return s;
       }
     }
+    if (server_ == nullptr) continue;
     for (OutgoingMessage& m : server_->TakeOutbox()) {
       any = true;
-      Client& to = clients_.at(m.to - 1);
-      const auto start = Clock::now();
-      const absl::Status s = to.replica->Receive(kServerReplica, m.bytes);
-      to.ms += MsSince(start);
-      if (!s.ok()) return absl::Status(s.code(), absl::StrFormat("client %d: %s", m.to, s.message()));
+      if (absl::Status s = Deliver(kServerReplica, m); !s.ok()) return s;
     }
   }
   return absl::OkStatus();

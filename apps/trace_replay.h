@@ -25,7 +25,8 @@ class DirectRelay {
  public:
   explicit DirectRelay(const Engine& engine);
 
-  // A new client with id `id` (1, 2, ... in order), connected.
+  // A new client with id `id` (1, 2, ... in order), connected (to the
+  // server, or for a mesh engine to every earlier peer).
   Replica& AddClient(ReplicaId id);
   // Delivers until nothing is in flight; the first refusal, naming the replica.
   absl::Status Pump();
@@ -41,8 +42,10 @@ class DirectRelay {
     std::unique_ptr<Replica> replica;
     double ms = 0;
   };
+  // Hands one message to its receiver, timing a client's Receive.
+  absl::Status Deliver(ReplicaId from, const OutgoingMessage& message);
   const Engine& engine_;
-  std::unique_ptr<Replica> server_;
+  std::unique_ptr<Replica> server_;  // null for a mesh engine
   std::vector<Client> clients_;
 };
 
