@@ -110,7 +110,7 @@ int CompareCommand(const CompareFlags& flags) {
   suite.seeds = *std::move(seeds);
   suite.swarm = flags.swarm;
   if (flags.engines.empty()) {
-    suite.engines = AllEngines();
+    suite.engines = ComparedEngines();
   } else {
     for (const std::string& name : flags.engines) {
       absl::StatusOr<const Engine*> engine = FindEngine(name);

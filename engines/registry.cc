@@ -4,14 +4,23 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engines/crdt/crdt_engine.h"
+#include "engines/ot/dopt_engine.h"
 #include "engines/ot/ot_engine.h"
 
 namespace collabsim {
 
 const std::vector<const Engine*>& AllEngines() {
   static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
-                                                                   &crdt::FugueMaxMeshEngine()};
+                                                                   &crdt::FugueMaxMeshEngine(), &dopt::DoptEngine()};
   return *engines;
+}
+
+std::vector<const Engine*> ComparedEngines() {
+  std::vector<const Engine*> compared;
+  for (const Engine* engine : AllEngines()) {
+    if (!engine->traits().negative_control) compared.push_back(engine);
+  }
+  return compared;
 }
 
 absl::StatusOr<const Engine*> FindEngine(std::string_view name) {

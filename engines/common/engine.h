@@ -32,6 +32,9 @@ struct EngineTraits {
   // True when the algorithm may drop concurrent edits on purpose (LWW); the
   // intent oracle then reports a loss rate instead of failing.
   bool lossy_by_design = false;
+  // Wrong on purpose, to show that the checkers catch a known flaw: listed
+  // and runnable by name, never in a default comparison.
+  bool negative_control = false;
 };
 
 // A deliberate bug an engine can be built with, so tests can show that the

@@ -21,7 +21,7 @@ Suite SmallSuite() {
     scenario->set_active_s(30);
     suite.scenarios.push_back(SuiteScenario{name, *scenario});
   }
-  suite.engines = AllEngines();
+  suite.engines = ComparedEngines();
   suite.seeds = {4, 5, 6, 7, 8};
   return suite;
 }

@@ -38,7 +38,7 @@ results::ResultsFile SmallResults() {
     scenario->set_active_s(40);
     suite.scenarios.push_back(apps::SuiteScenario{name, *scenario});
   }
-  suite.engines = AllEngines();
+  suite.engines = ComparedEngines();
   suite.seeds = {1, 2, 3};
   return apps::RunSuite(suite, 2, apps::Shard{}, nullptr);
 }

@@ -59,7 +59,7 @@ scenario::Scenario ScaledShape(const std::string& name, const Engine* engine = n
 // step's digest matches (the determinism self-check), so the trace hash does.
 TEST(World, EveryEngineRepeatsEveryStepOnEveryBuiltinShape) {
   // Invariant checking is off here: InvariantCheckingDoesNotChangeTheRun covers it.
-  for (const Engine* engine : AllEngines()) {
+  for (const Engine* engine : ComparedEngines()) {
     for (const BuiltinScenario& builtin : BuiltinScenarios()) {
       const scenario::Scenario scenario = ScaledShape(std::string(builtin.name), engine);
       std::vector<StepRecord> steps;
@@ -84,7 +84,7 @@ TEST(World, EveryEngineRepeatsEveryStepOnEveryBuiltinShape) {
 // may interleave concurrent typing; the oracle must then say so (corrupted
 // words), and only that.
 TEST(World, EveryEngineConvergesOnEveryBuiltinShape) {
-  for (const Engine* engine : AllEngines()) {
+  for (const Engine* engine : ComparedEngines()) {
     const bool may_interleave = engine->traits().name == "crdt-rga";
     for (const BuiltinScenario& builtin : BuiltinScenarios()) {
       for (uint64_t seed : {1, 2}) {
@@ -396,6 +396,24 @@ TEST(World, MeshPartitionSplitsThePeersAndHealsThem) {
   EXPECT_EQ(during["crossing"], 0);
 }
 
+// The dOPT negative control: the checkers must catch it on a built-in
+// scenario within the first few seeds, naming the replicas that differ.
+TEST(World, CheckersCatchTheDoptNegativeControlOnTeam) {
+  const Engine& dopt = *FindEngine("ot-dopt").value();
+  uint64_t first_failing = 0;
+  for (uint64_t seed = 1; seed <= 10 && first_failing == 0; ++seed) {
+    const results::RunResult result = World(Load("team"), dopt, seed).Run();
+    for (const auto& v : result.violations()) {
+      if (v.invariant() == "convergence") {
+        first_failing = seed;
+        EXPECT_NE(v.detail().find("user "), std::string::npos) << v.detail();
+      }
+    }
+  }
+  EXPECT_GT(first_failing, 0u) << "ot-dopt converged on seeds 1-10 of team";
+  for (const Engine* engine : ComparedEngines()) EXPECT_FALSE(engine->traits().negative_control);
+}
+
 TEST(World, ScenariosThatCannotApplyToAnEngineSaySo) {
   const Engine& mesh = *FindEngine("crdt-mesh").value();
   const Engine& relay = *FindEngine("crdt").value();
@@ -532,7 +550,7 @@ TEST(World, ServerCrashKeepsEveryAcknowledgedEdit) {
   scenario::Scenario scenario = Load("server-crash");
   scenario.set_active_s(60);
   scenario.mutable_server_crashes(0)->set_at_s(30);
-  for (const Engine* engine : AllEngines()) {
+  for (const Engine* engine : ComparedEngines()) {
     if (NotApplicable(scenario, *engine).has_value()) continue;  // no server to crash
     const results::RunResult result = World(scenario, *engine, 2).Run();
     EXPECT_EQ(result.server_crashes(), 1u) << engine->traits().name;
@@ -595,7 +613,7 @@ scenario::Scenario OfflineThenCrash(bool local_storage) {
 
 TEST(World, ClientCrashLosesOnlyWhatTheServerNeverGot) {
   const scenario::Scenario scenario = OfflineThenCrash(/*local_storage=*/false);
-  for (const Engine* engine : AllEngines()) {
+  for (const Engine* engine : ComparedEngines()) {
     const results::RunResult result = World(scenario, *engine, 6).Run();
     EXPECT_EQ(result.client_crashes(), 1u) << engine->traits().name;
     EXPECT_GT(result.oracle().lost_by_crash(), 0u) << engine->traits().name;
@@ -607,7 +625,7 @@ TEST(World, ClientCrashLosesOnlyWhatTheServerNeverGot) {
 // The same crash with local storage: nothing is lost, not even by the crash.
 TEST(World, ClientCrashWithLocalStorageKeepsPendingEdits) {
   const scenario::Scenario scenario = OfflineThenCrash(/*local_storage=*/true);
-  for (const Engine* engine : AllEngines()) {
+  for (const Engine* engine : ComparedEngines()) {
     const results::RunResult result = World(scenario, *engine, 6).Run();
     EXPECT_EQ(result.client_crashes(), 1u) << engine->traits().name;
     EXPECT_EQ(result.oracle().lost_by_crash(), 0u) << engine->traits().name;
