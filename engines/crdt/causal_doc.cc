@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
+#include "engines/common/probes.h"
 
 namespace collabsim::crdt {
 
@@ -148,6 +149,25 @@ void CausalDoc::CheckInvariants() const {
     }
     previous = &change;
   }
+}
+
+MemoryStats DocumentMemory(const CausalDoc& doc, uint64_t other_version_entries) {
+  const Sequence& sequence = doc.sequence();
+  MemoryStats memory;
+  memory.content_bytes = sequence.ContentBytes();
+  memory.metadata_bytes =
+      sequence.MetadataBytes() + (doc.version().size() + other_version_entries) * 2 * sizeof(uint64_t);
+  memory.tombstone_bytes = sequence.TombstoneBytes();
+  memory.buffered_bytes = doc.BufferedBytes();
+  return memory;
+}
+
+void AddMergeProbes(const CausalDoc& doc, uint64_t duplicates, std::map<std::string, uint64_t, std::less<>>* probes) {
+  const Sequence::Counts& counts = doc.sequence().counts();
+  (*probes)[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_siblings;
+  (*probes)[std::string(probes::kDeleteDeleteOverlap)] = counts.deleted_twice;
+  (*probes)[std::string(probes::kInsertIntoDeletedRange)] = counts.insert_after_tombstone;
+  (*probes)[std::string(probes::kDuplicateResendRecognised)] = duplicates;
 }
 
 }  // namespace collabsim::crdt

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engines/common/replica.h"
 #include "engines/crdt/change.h"
 #include "engines/crdt/sequence.h"
 
@@ -71,5 +72,13 @@ class CausalDoc {
   VersionVector version_;
   std::map<Key, Change> buffer_;  // ordered: drain order never depends on hash order
 };
+
+// What a replica holding `doc` reports of it: memory by category (content;
+// ids, runs and the version vector plus `other_version_entries` entries of
+// other version vectors it keeps; tombstones; buffered changes).
+MemoryStats DocumentMemory(const CausalDoc& doc, uint64_t other_version_entries);
+// The integration probes `doc`'s sequence counted, and `duplicates`
+// recognised, into `probes`.
+void AddMergeProbes(const CausalDoc& doc, uint64_t duplicates, std::map<std::string, uint64_t, std::less<>>* probes);
 
 }  // namespace collabsim::crdt

@@ -140,13 +140,8 @@ std::string CrdtClient::TextSlice(uint64_t from, uint64_t count) const {
 
 ReplicaStats CrdtClient::Stats() const {
   ReplicaStats stats;
-  const Sequence& sequence = doc_->sequence();
-  stats.memory.content_bytes = sequence.ContentBytes();
-  stats.memory.metadata_bytes = sequence.MetadataBytes() + doc_->version().size() * 2 * sizeof(uint64_t);
-  stats.memory.tombstone_bytes = sequence.TombstoneBytes();
-  uint64_t pending_bytes = 0;
-  for (const Change& change : pending_) pending_bytes += change.Bytes();
-  stats.memory.buffered_bytes = pending_bytes + doc_->BufferedBytes();
+  stats.memory = DocumentMemory(*doc_, 0);
+  for (const Change& change : pending_) stats.memory.buffered_bytes += change.Bytes();
   stats.pending_intents = pending_.size();
   stats.probes = probes_;
   return stats;

@@ -194,22 +194,14 @@ std::string CrdtPeer::TextSlice(uint64_t from, uint64_t count) const {
 
 ReplicaStats CrdtPeer::Stats() const {
   ReplicaStats stats;
-  const Sequence& sequence = doc_->sequence();
-  uint64_t versions = doc_->version().size();
-  for (const auto& [peer, neighbour] : neighbours_) versions += neighbour.known.size();
-  stats.memory.content_bytes = sequence.ContentBytes();
-  stats.memory.metadata_bytes = sequence.MetadataBytes() + versions * 2 * sizeof(uint64_t);
-  stats.memory.tombstone_bytes = sequence.TombstoneBytes();
+  uint64_t other_versions = 0;
+  for (const auto& [peer, neighbour] : neighbours_) other_versions += neighbour.known.size();
+  stats.memory = DocumentMemory(*doc_, other_versions);
   stats.memory.history_bytes = log_.Bytes();
-  stats.memory.buffered_bytes = doc_->BufferedBytes();
   stats.pending_intents = pending_.size();
   stats.probes = probes_;
   // Every peer merges every change, so these count once per peer.
-  const Sequence::Counts& counts = sequence.counts();
-  stats.probes[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_siblings;
-  stats.probes[std::string(probes::kDeleteDeleteOverlap)] = counts.deleted_twice;
-  stats.probes[std::string(probes::kInsertIntoDeletedRange)] = counts.insert_after_tombstone;
-  stats.probes[std::string(probes::kDuplicateResendRecognised)] = duplicates_;
+  AddMergeProbes(*doc_, duplicates_, &stats.probes);
   return stats;
 }
 

@@ -105,19 +105,11 @@ View CrdtServer::GetView() const {
 
 ReplicaStats CrdtServer::Stats() const {
   ReplicaStats stats;
-  const Sequence& sequence = doc_->sequence();
-  stats.memory.content_bytes = sequence.ContentBytes();
-  stats.memory.metadata_bytes = sequence.MetadataBytes() + doc_->version().size() * 2 * sizeof(uint64_t);
-  stats.memory.tombstone_bytes = sequence.TombstoneBytes();
+  stats.memory = DocumentMemory(*doc_, 0);
   stats.memory.history_bytes = log_.Bytes();
-  stats.memory.buffered_bytes = doc_->BufferedBytes();
   // Integration probes are counted here only: the relay merges every change
   // once, as the OT server transforms every concurrent pair once.
-  const Sequence::Counts& counts = sequence.counts();
-  stats.probes[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_siblings;
-  stats.probes[std::string(probes::kDeleteDeleteOverlap)] = counts.deleted_twice;
-  stats.probes[std::string(probes::kInsertIntoDeletedRange)] = counts.insert_after_tombstone;
-  stats.probes[std::string(probes::kDuplicateResendRecognised)] = duplicates_;
+  AddMergeProbes(*doc_, duplicates_, &stats.probes);
   return stats;
 }
 
