@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -59,11 +60,21 @@ class Validator {
     if (users > kMaxUsers) {
       return Error(tree, s, "groups", 0, absl::StrFormat("%d users in total; the limit is %d", users, kMaxUsers));
     }
-    if (!s.has_typing()) return Error(tree, s, "typing", -1, "a `typing { ... }` workload is required");
-    absl::Status typing = ValidateTyping(s.typing(), Nested(tree, s, "typing", -1));
-    if (!typing.ok()) return typing;
     if (!(s.active_s() > 0) || s.active_s() > kMaxActiveSeconds) {
       return Error(tree, s, "active_s", -1, absl::StrFormat("must be in (0, %g] seconds", kMaxActiveSeconds));
+    }
+    if (s.has_typing() && !s.script().empty()) {
+      return Error(tree, s, "script", 0, "a scenario has either a `typing { ... }` workload or a `script`, not both");
+    }
+    if (!s.script().empty()) {
+      absl::Status script = ValidateScript(s, tree);
+      if (!script.ok()) return script;
+    } else {
+      if (!s.has_typing()) {
+        return Error(tree, s, "typing", -1, "a `typing { ... }` workload (or a `script` of actions) is required");
+      }
+      absl::Status typing = ValidateTyping(s.typing(), Nested(tree, s, "typing", -1));
+      if (!typing.ok()) return typing;
     }
     if (!(s.converge_within_s() > 0) || s.converge_within_s() > kMaxActiveSeconds) {
       return Error(tree, s, "converge_within_s", -1, absl::StrFormat("must be in (0, %g] seconds", kMaxActiveSeconds));
@@ -123,6 +134,45 @@ class Validator {
     if (t.cursor_moves_max() > 100) return Error(tree, t, "cursor_moves_max", -1, "must be at most 100");
     if (!(t.hot_spot_fraction() >= 0 && t.hot_spot_fraction() <= 1)) {
       return Error(tree, t, "hot_spot_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ValidateScript(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
+    std::map<std::string, int, std::less<>> typed;  // word -> action index that typed it
+    for (int k = 0; k < s.script_size(); ++k) {
+      const scenario::ScriptedAction& a = s.script(k);
+      const auto* a_tree = Nested(tree, s, "script", k);
+      absl::Status at_ok = InActivePhase(a_tree, a, "at_s", a.at_s(), s.active_s());
+      if (!at_ok.ok()) return at_ok;
+      absl::Status user_ok = KnownUser(a_tree, a, "user", -1, a.user(), UserCount(s));
+      if (!user_ok.ok()) return user_ok;
+      switch (a.action_case()) {
+        case scenario::ScriptedAction::kType: {
+          const std::string& word = a.type().word();
+          const auto* t_tree = Nested(a_tree, a, "type", -1);
+          const bool plain = !word.empty() && word.size() <= 64 &&
+                             std::all_of(word.begin(), word.end(), [](char c) { return absl::ascii_isalnum(c); });
+          if (!plain) return Error(t_tree, a.type(), "word", -1, "must be 1-64 ASCII letters and digits");
+          const auto [it, fresh] = typed.emplace(word, k);
+          if (!fresh) {
+            return Error(t_tree, a.type(), "word", -1,
+                         absl::StrFormat("\"%s\" is already typed by script action %d; words must be unique (the "
+                                         "intent oracle tracks each one)",
+                                         word, it->second + 1));
+          }
+          break;
+        }
+        case scenario::ScriptedAction::kDeleteWords:
+          if (a.delete_words().count() < 1 || a.delete_words().count() > 1000) {
+            return Error(Nested(a_tree, a, "delete_words", -1), a.delete_words(), "count", -1, "must be in [1, 1000]");
+          }
+          break;
+        case scenario::ScriptedAction::kMoveCursor:
+          break;
+        case scenario::ScriptedAction::ACTION_NOT_SET:
+          return Error(tree, s, "script", k, "a script action needs one of `type`, `delete_words`, `move_cursor`");
+      }
     }
     return absl::OkStatus();
   }

@@ -51,7 +51,7 @@ std::vector<std::string> WordsFrom(const Replica& replica, uint64_t boundary, si
 SyntheticUser::SyntheticUser(ReplicaId user, const scenario::Typing& typing, Prng prng)
     : user_(user), typing_(typing), prng_(std::move(prng)) {}
 
-SimTime SyntheticUser::InitialDelay() {
+std::optional<SimTime> SyntheticUser::InitialDelay() {
   return FromSeconds(SampleUniform(prng_, 0, typing_.pause_mean_s()));
 }
 
@@ -68,7 +68,7 @@ void SyntheticUser::StartPause(Action* action) {
   action->next_in = pause_slice_;
 }
 
-SyntheticUser::Action SyntheticUser::Next(const Replica& replica) {
+SyntheticUser::Action SyntheticUser::Next(const Replica& replica, SimTime /*since_start*/) {
   Action action;
   const uint64_t length = replica.TextLength();
   // Snap to the boundary at or before the cursor.

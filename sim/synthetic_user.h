@@ -20,26 +20,17 @@
 #include "scenario.pb.h"
 #include "sim/prng.h"
 #include "sim/sim_time.h"
+#include "sim/user_model.h"
 
 namespace collabsim::sim {
 
-class SyntheticUser {
+class SyntheticUser : public UserModel {
  public:
-  struct Action {
-    std::optional<IntentBody> intent;
-    std::string inserted_word;               // set for a typed word
-    std::vector<std::string> deleted_words;  // set for a delete
-    SimTime next_in = 0;                     // delay until the next action
-  };
-
   SyntheticUser(ReplicaId user, const scenario::Typing& typing, Prng prng);
 
-  // The user's next action given what they see now on their replica (read
-  // through its cheap TextLength/TextSlice/OwnCursor, a few words at a time).
-  Action Next(const Replica& replica);
-
-  // Delay before this user's first action.
-  SimTime InitialDelay();
+  // Never none: a synthetic user types until the active phase ends.
+  std::optional<SimTime> InitialDelay() override;
+  Action Next(const Replica& replica, SimTime since_start) override;
 
  private:
   enum class Mode { kPausing, kTyping };

@@ -18,6 +18,8 @@
 #include "sim/node_clock.h"
 #include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
+#include "sim/scripted_user.h"
+#include "sim/synthetic_user.h"
 #include "sim/websocket_framing.h"
 
 namespace collabsim::sim {
@@ -73,7 +75,12 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   }
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     clients_.push_back(engine_.CreateClient(user, engine_options_));
-    users_.emplace_back(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user));
+    if (scenario_.script().empty()) {
+      users_.push_back(
+          std::make_unique<SyntheticUser>(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user)));
+    } else {
+      users_.push_back(std::make_unique<ScriptedUser>(user, scenario_));
+    }
   }
   next_intent_seq_.assign(user_count_, 1);
   intent_times_.resize(user_count_);
@@ -136,12 +143,15 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
     absl::StrAppendFormat(&faults, " backoff=%gms*%g^k<=%gms+-%g%%", b.initial_ms(), b.multiplier(), b.max_ms(),
                           100 * b.jitter_fraction());
   }
-  return absl::StrFormat(
-      "users=%d groups=%s active_s=%g typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g drops=%s "
-      "offline_windows=%d%s converge_within_s=%g",
-      UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), t.words_per_minute(), t.burst_words_min(),
-      t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(), t.hot_spot_fraction(), drops, scenario.offline_size(),
-      faults, scenario.converge_within_s());
+  const std::string workload =
+      scenario.script().empty()
+          ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g", t.words_per_minute(),
+                            t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(),
+                            t.hot_spot_fraction())
+          : absl::StrFormat("script=%d_actions", scenario.script_size());
+  return absl::StrFormat("users=%d groups=%s active_s=%g %s drops=%s offline_windows=%d%s converge_within_s=%g",
+                         UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), workload, drops,
+                         scenario.offline_size(), faults, scenario.converge_within_s());
 }
 
 std::string World::SetupLine() const {
@@ -152,9 +162,12 @@ std::string World::SetupLine() const {
 
 void World::Start() {
   const SimTime start = queue_.now();
+  start_time_ = start;
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     ConnectUser(user);
-    queue_.Schedule(start + users_[user - 1].InitialDelay(), Event{EventKind::kUserAction, user});
+    if (const std::optional<SimTime> first = users_[user - 1]->InitialDelay()) {
+      queue_.Schedule(start + *first, Event{EventKind::kUserAction, user});
+    }
     ScheduleNextDrop(user);
   }
   for (const auto& window : scenario_.offline()) {
@@ -350,8 +363,9 @@ void World::OnUserAction(ReplicaId user) {
     return;
   }
   Replica& client = ClientOf(user);
-  SyntheticUser::Action action = users_[user - 1].Next(client);
+  const UserModel::Action action = users_[user - 1]->Next(client, queue_.now() - start_time_);
   if (action.intent.has_value()) {
+    if (options_.script != nullptr) options_.script->push_back(ScriptEntryFor(user, queue_.now() - start_time_, action));
     const Intent intent{IntentId{user, next_intent_seq_[user - 1]++}, *action.intent};
     intent_times_[user - 1].push_back(queue_.now());
     trace_.Add(kTagIntent);
@@ -371,7 +385,9 @@ void World::OnUserAction(ReplicaId user) {
     }
     AfterStep(client);
   }
-  queue_.Schedule(queue_.now() + std::max<SimTime>(action.next_in, kMillisecond), Event{EventKind::kUserAction, user});
+  if (action.next_in.has_value()) {
+    queue_.Schedule(queue_.now() + std::max<SimTime>(*action.next_in, kMillisecond), Event{EventKind::kUserAction, user});
+  }
 }
 
 void World::OnDeliver(Event& event) {
@@ -584,7 +600,14 @@ void World::OnDrop(ReplicaId user, uint64_t epoch) {
   // A drop planned for a connection that has since gone is void.
   if (healed_ || !network_.IsUp(user) || network_.Epoch(user) != epoch) return;
   DisconnectUser(user);
-  ScheduleReconnect(user, queue_.now() + reconnect_delay_->Sample(fault_prng_), 0);
+  const SimTime delay = reconnect_delay_->Sample(fault_prng_);
+  ScheduleReconnect(user, queue_.now() + delay, 0);
+  if (options_.drops != nullptr) {
+    scenario::OfflineWindow& window = *options_.drops->emplace(options_.drops->end());
+    window.set_user(user);
+    window.set_start_s(ToSeconds(queue_.now() - start_time_));
+    window.set_duration_s(std::max(ToSeconds(delay), 1e-6));  // windows must last
+  }
 }
 
 void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {

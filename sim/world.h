@@ -29,8 +29,8 @@
 #include "sim/network.h"
 #include "sim/node_clock.h"
 #include "sim/peer_links.h"
-#include "sim/synthetic_user.h"
 #include "sim/trace_hash.h"
+#include "sim/user_model.h"
 
 namespace collabsim::sim {
 
@@ -73,6 +73,13 @@ struct RunOptions {
   // time, node, what happened: intents, messages sent, delivered and lost,
   // faults), then the violations. Writing it changes nothing else.
   std::ostream* history = nullptr;
+  // When set, every user action that yields an intent is appended here as a
+  // scenario `script` entry, so the run's workload can be replayed without
+  // synthetic typing (as `collabsim shrink` does). Changes nothing else.
+  std::vector<scenario::ScriptedAction>* script = nullptr;
+  // When set, every random connection drop (`drops`) is appended here as
+  // the offline window it amounts to: from the drop to the planned reconnect.
+  std::vector<scenario::OfflineWindow>* drops = nullptr;
 };
 
 // The seed-independent options that shape a run of `scenario` (links,
@@ -196,7 +203,7 @@ class World {
 
   std::unique_ptr<Replica> server_;  // null in a mesh
   std::vector<std::unique_ptr<Replica>> clients_;
-  std::vector<SyntheticUser> users_;
+  std::vector<std::unique_ptr<UserModel>> users_;  // synthetic or scripted, by user - 1
   std::vector<uint64_t> next_intent_seq_;           // per user
   std::vector<std::vector<SimTime>> intent_times_;  // per user, by seq - 1
   // Per user, how many offline windows are in force (they may overlap).
@@ -219,6 +226,7 @@ class World {
   TraceHash trace_;
   check::IntentOracle oracle_;
   bool healed_ = false;
+  SimTime start_time_ = 0;
   SimTime heal_time_ = 0;
   SimTime last_event_time_ = 0;
   uint64_t messages_in_flight_ = 0;

@@ -68,7 +68,7 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"zero users", Replace(kValid, "count: 2", "count: 0"), "f:3:3: field UserGroup.count: must be at least 1"},
       {"no groups", Replace(Replace(kValid, "groups {\n  count: 2\n  link { latency { constant_ms: 10 } }\n}\n", ""), "", ""), "f: field Scenario.groups: at least one user group"},
       {"no delay shape", Replace(kValid, "latency { constant_ms: 10 }", "latency { jitter_ms: 3 }"), "f:4:10: field Link.latency: groups.link.latency needs one of"},
-      {"missing typing", Replace(kValid, "typing { words_per_minute: 40 burst_words_min: 1 burst_words_max: 3 pause_mean_s: 2 }\n", ""), "field Scenario.typing: a `typing { ... }` workload is required"},
+      {"missing typing", Replace(kValid, "typing { words_per_minute: 40 burst_words_min: 1 burst_words_max: 3 pause_mean_s: 2 }\n", ""), "field Scenario.typing: a `typing { ... }` workload (or a `script` of actions) is required"},
       {"burst max below min", Replace(kValid, "burst_words_max: 3", "burst_words_max: 0"), "f:6:50: field Typing.burst_words_max"},
       {"offline unknown user", Replace(kValid, "active_s: 10", "active_s: 10\noffline { user: 9 start_s: 1 duration_s: 1 }"), "f:8:11: field OfflineWindow.user: names user 9; users are numbered 1..2"},
       {"offline after end", Replace(kValid, "active_s: 10", "active_s: 10\noffline { user: 1 start_s: 50 duration_s: 1 }"), "f:8:19: field OfflineWindow.start_s"},
@@ -159,6 +159,51 @@ TEST(ScenarioLoader, EachJsonMistakeIsLocatedAndNamed) {
       {"unknown user", Replace(kValidJson, "\"active_s\": 10", "\"active_s\": 10, \"offline\": [{\"user\": 5, \"start_s\": 1, \"duration_s\": 1}]"), "f.json:7:32: field OfflineWindow.user: names user 5"},
   };
   ExpectEachRejected(mistakes, "f.json");
+}
+
+// A scripted scenario: the `typing` block replaced by explicit actions.
+constexpr const char* kScripted = R"(name: "s"
+groups {
+  count: 2
+  link { latency { constant_ms: 10 } }
+}
+active_s: 10
+converge_within_s: 10
+script { at_s: 0.5 user: 1 type { at: 0 word: "a1" } }
+script { at_s: 1.5 user: 2 delete_words { at: 0 count: 1 } }
+script { at_s: 2 user: 2 move_cursor: 3 }
+)";
+
+TEST(ScenarioLoader, ScriptedScenarioLoads) {
+  auto scenario = ParseScenario(kScripted, "s.textproto");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  EXPECT_EQ(scenario->script_size(), 3);
+  EXPECT_FALSE(scenario->has_typing());
+}
+
+TEST(ScenarioLoader, EachScriptMistakeIsLocatedAndNamed) {
+  const std::string typing = "typing { words_per_minute: 40 burst_words_min: 1 burst_words_max: 3 pause_mean_s: 2 }\n";
+  ExpectEachRejected(
+      {
+          {"typing and script", std::string(kScripted) + typing,
+           "s.textproto:8:1: field Scenario.script: a scenario has either a `typing { ... }` workload or a `script`"},
+          {"neither", Replace(Replace(Replace(kScripted, "script { at_s: 0.5 user: 1 type { at: 0 word: \"a1\" } }\n", ""),
+                                      "script { at_s: 1.5 user: 2 delete_words { at: 0 count: 1 } }\n", ""),
+                              "script { at_s: 2 user: 2 move_cursor: 3 }\n", ""),
+           "field Scenario.typing: a `typing { ... }` workload (or a `script` of actions) is required"},
+          {"late", Replace(kScripted, "at_s: 1.5", "at_s: 10"), "s.textproto:9:10: field ScriptedAction.at_s: must be in [0, active_s=10)"},
+          {"unknown user", Replace(kScripted, "user: 2 move", "user: 3 move"),
+           "s.textproto:10:18: field ScriptedAction.user: names user 3; users are numbered 1..2"},
+          {"duplicate word", std::string(kScripted) + "script { at_s: 3 user: 2 type { at: 0 word: \"a1\" } }\n",
+           "s.textproto:11:39: field TypeWord.word: \"a1\" is already typed by script action 1; words must be unique"},
+          {"word with a space", Replace(kScripted, "word: \"a1\"", "word: \"a 1\""),
+           "s.textproto:8:41: field TypeWord.word: must be 1-64 ASCII letters and digits"},
+          {"empty word", Replace(kScripted, "word: \"a1\"", "word: \"\""), "field TypeWord.word: must be 1-64 ASCII letters"},
+          {"no count", Replace(kScripted, " count: 1", ""), "s.textproto:9:28: field DeleteWords.count: must be in [1, 1000]"},
+          {"no action", Replace(kScripted, "move_cursor: 3", ""),
+           "s.textproto:10:1: field Scenario.script: a script action needs one of `type`, `delete_words`, `move_cursor`"},
+      },
+      "s.textproto");
 }
 
 TEST(ScenarioLoader, UnknownNameListsBuiltins) {
