@@ -59,6 +59,16 @@ struct ReplayFlags {
 };
 int ReplayCommand(const ReplayFlags& flags);
 
+struct ShrinkFlags {
+  std::string scenario;
+  std::string engine = "ot";
+  uint64_t seed = 1;
+  bool swarm = false;
+  std::string out;  // default: collabsim-shrunk-SCENARIO-ENGINE-seedN.textproto
+  uint64_t max_runs = 5000;
+};
+int ShrinkCommand(const ShrinkFlags& flags);
+
 struct TraceFlags {
   std::string engine = "crdt";
   std::string path;
