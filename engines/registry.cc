@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engines/crdt/crdt_engine.h"
+#include "engines/lww/lww_engine.h"
 #include "engines/ot/dopt_engine.h"
 #include "engines/ot/ot_engine.h"
 
@@ -11,7 +12,8 @@ namespace collabsim {
 
 const std::vector<const Engine*>& AllEngines() {
   static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
-                                                                   &crdt::FugueMaxMeshEngine(), &dopt::DoptEngine()};
+                                                                   &crdt::FugueMaxMeshEngine(), &lww::LwwBlockEngine(),
+                                                                   &lww::LwwDocumentEngine(), &dopt::DoptEngine()};
   return *engines;
 }
 

@@ -22,10 +22,15 @@ inline constexpr std::string_view kCatchUpAfterLongOffline = "catch_up_after_lon
 // A resent op that had already been applied was recognised and not applied twice.
 inline constexpr std::string_view kDuplicateResendRecognised = "duplicate_resend_recognised";
 
+// A last-writer-wins write replaced a value its author had not seen (a
+// concurrent write to the same property or block, whose edit is lost).
+inline constexpr std::string_view kConcurrentWriteOverwritten = "concurrent_write_overwritten";
+
 inline constexpr int kLongCatchUpOps = 50;
 
-inline constexpr std::array<std::string_view, 6> kAll = {
-    kConcurrentInsertSamePosition, kInsertIntoDeletedRange,   kDeleteDeleteOverlap,
-    kOpRebasedAcrossReconnect,     kCatchUpAfterLongOffline, kDuplicateResendRecognised};
+inline constexpr std::array<std::string_view, 7> kAll = {
+    kConcurrentInsertSamePosition, kInsertIntoDeletedRange,    kDeleteDeleteOverlap,
+    kOpRebasedAcrossReconnect,     kCatchUpAfterLongOffline,   kDuplicateResendRecognised,
+    kConcurrentWriteOverwritten};
 
 }  // namespace collabsim::probes

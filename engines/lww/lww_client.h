@@ -1,0 +1,86 @@
+// The LWW engine's client. The user's edits apply at once (optimistic UI)
+// and queue as pending changes; the server's stream (Snapshot, then Acks
+// and Broadcasts in revision order) is applied to a separate `confirmed`
+// copy. The view is confirmed overlaid with every pending write, so an
+// incoming write to a property this client has an unacknowledged write to
+// is recorded but not shown: no flicker, and once the ack arrives the
+// confirmed value is the client's own (the server ordered it last), or a
+// later broadcast replaces it. Figma's client behaves this way.
+//
+// Reconnect: the server's Snapshot replaces `confirmed` and says which of
+// this client's changes it already applied; those are dropped, the rest
+// are sent again under their old client_seq. A client restarted without
+// storage learns from its first Snapshot where to number from.
+//
+// Invariants (CheckInvariants): pending client_seqs strictly increase and
+// are below next_client_seq_; unnumbered changes come last; the view
+// equals confirmed overlaid with pending.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engines/common/engine.h"
+#include "engines/common/replica.h"
+#include "engines/lww/block_document.h"
+#include "engines/lww/lww_codec.h"
+#include "lww_wire.pb.h"
+
+namespace collabsim::lww {
+
+class LwwClient : public Replica {
+ public:
+  LwwClient(ReplicaId id, Granularity granularity, const EngineOptions& options);
+
+  absl::Status ApplyLocal(const Intent& intent) override;
+  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
+  void Connected(ReplicaId peer) override;
+  void Disconnected(ReplicaId peer) override;
+  View GetView() const override;
+  uint64_t TextLength() const override { return view_.TextLength(); }
+  std::string TextSlice(uint64_t from, uint64_t count) const override { return view_.TextSlice(from, count); }
+  uint64_t OwnCursor() const override { return view_.PositionOf(caret_); }
+  ReplicaStats Stats() const override;
+  std::vector<OutgoingMessage> TakeOutbox() override;
+  std::vector<IntentId> TakeNewlyVisible() override;
+  void CheckInvariants() const override;
+  std::string DurableState() const override;
+  // InvalidArgument (and no client) for malformed or inconsistent state.
+  static absl::StatusOr<std::unique_ptr<LwwClient>> Restore(ReplicaId id, Granularity granularity,
+                                                            std::string_view durable_state,
+                                                            const EngineOptions& options);
+
+  uint64_t revision() const { return revision_; }
+  size_t pending() const { return pending_.size(); }
+
+ private:
+  absl::Status HandleSnapshot(const wire::Snapshot& snapshot);
+  absl::Status HandleAck(const wire::Ack& ack);
+  absl::Status HandleBroadcast(const wire::Broadcast& broadcast);
+  // Sends every pending change from the first unsent one, numbering as needed.
+  void SendPending(size_t from);
+  // The view rebuilt from confirmed_ and pending_.
+  BlockDocument Overlay() const;
+  void CountPending(const Change& change, int delta);
+
+  EngineOptions options_;
+  Granularity granularity_;
+  BlockDocument view_;
+  std::map<PropertyKey, Register> confirmed_;
+  std::deque<Change> pending_;  // client_seq 0: not sent in this life yet
+  std::map<PropertyKey, int> pending_writes_;  // keys with pending writes, how many
+  uint64_t revision_ = 0;
+  uint64_t next_client_seq_ = 1;
+  bool seq_base_known_ = false;
+  bool synced_ = false;
+  size_t sent_ = 0;  // pending_[0, sent_) went out on this connection
+  Anchor caret_{std::string(kFirstBlock), 0};
+  std::map<std::string, uint64_t, std::less<>> probes_;
+  std::vector<OutgoingMessage> outbox_;
+  std::vector<IntentId> visible_;
+};
+
+}  // namespace collabsim::lww

@@ -1,0 +1,84 @@
+// The LWW engine's server, the authority on order (as in Figma's
+// multiplayer): changes are applied in the order they arrive, so for each
+// property the last write to reach the server wins. The sender gets an Ack
+// naming the revision its change became, every other connected client a
+// Broadcast; a client that connects first gets a Snapshot of the whole
+// document and of how far the server got with that client's changes, so
+// it resends exactly the rest and nothing is applied twice.
+//
+// It keeps no op log: only the registers, the revision that last set each
+// one, and per client the last change applied. That, and the ids of the
+// intents it applied (for the durability check), is its durable state.
+//
+// Invariants: every register's revision <= revision_; the document's own
+// invariants; every synced client has a record.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engines/common/engine.h"
+#include "engines/common/replica.h"
+#include "engines/lww/block_document.h"
+#include "engines/lww/lww_codec.h"
+#include "lww_wire.pb.h"
+
+namespace collabsim::lww {
+
+class LwwServer : public Replica {
+ public:
+  LwwServer(Granularity granularity, const EngineOptions& options);
+
+  absl::Status ApplyLocal(const Intent& intent) override;
+  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
+  void Connected(ReplicaId peer) override;
+  void Disconnected(ReplicaId peer) override;
+  View GetView() const override;
+  uint64_t TextLength() const override { return doc_.TextLength(); }
+  std::string TextSlice(uint64_t from, uint64_t count) const override { return doc_.TextSlice(from, count); }
+  ReplicaStats Stats() const override;
+  std::vector<OutgoingMessage> TakeOutbox() override;
+  std::vector<IntentId> TakeNewlyVisible() override;
+  void CheckInvariants() const override;
+  std::string DurableState() const override;
+
+  // InvalidArgument (and no server) for malformed or inconsistent state.
+  static absl::StatusOr<std::unique_ptr<LwwServer>> Restore(Granularity granularity, std::string_view durable_state,
+                                                            const EngineOptions& options);
+
+  uint64_t revision() const { return revision_; }
+
+ private:
+  struct Meta {
+    uint64_t revision = 0;
+    ReplicaId writer = 0;
+    std::vector<IntentId> intents;
+  };
+  // The last text edit that set a block, for the same-position probe.
+  struct LastEdit {
+    uint64_t revision = 0;
+    ReplicaId writer = 0;
+    EditSummary edit;
+  };
+
+  void ApplyChange(ReplicaId from, const Change& change);
+  void Send(ReplicaId to, const wire::ServerMessage& message);
+
+  EngineOptions options_;
+  BlockDocument doc_;
+  std::map<PropertyKey, Meta> meta_;
+  std::map<std::string, LastEdit> last_edit_;
+  uint64_t revision_ = 0;
+  // Ordered containers: iteration order decides broadcast order.
+  std::map<ReplicaId, uint64_t> applied_through_;
+  std::set<ReplicaId> synced_;
+  std::vector<IntentId> applied_intents_;
+  std::map<std::string, uint64_t, std::less<>> probes_;
+  std::vector<OutgoingMessage> outbox_;
+  std::vector<IntentId> visible_;
+};
+
+}  // namespace collabsim::lww
