@@ -46,7 +46,7 @@ OracleReport IntentOracle::Check(std::string_view final_text) const {
   };
   size_t start = 0;
   while (start < final_text.size()) {
-    const size_t space = final_text.find(' ', start);
+    const size_t space = final_text.find_first_of(" \n", start);
     if (space == std::string_view::npos) {
       ++report.corrupted;
       example(absl::StrFormat("trailing fragment \"%s\" at %d", std::string(final_text.substr(start)), start));

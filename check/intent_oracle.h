@@ -1,5 +1,5 @@
 // The intent oracle. The workload types uniquely named words ("b17 ": user
-// code, counter, one trailing space) at word boundaries, and deletes whole
+// code, counter, one trailing space or newline) at word boundaries, and deletes whole
 // words it sees in its own view; the oracle records both. At the end the
 // final text must be a sequence of known words in which every word that no
 // one deleted appears exactly once and intact, and no deleted word appears.
@@ -36,7 +36,7 @@ struct OracleReport {
 
 class IntentOracle {
  public:
-  // `word` excludes the trailing space. REQUIRES: never recorded before.
+  // `word` excludes the trailing space or newline. REQUIRES: never recorded before.
   void RecordInsert(std::string_view word, IntentId by);
   // The user saw `word` in their view and deleted it (intent `by`). Unknown
   // words are ignored (they are corruption, reported by Check).

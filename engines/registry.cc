@@ -20,7 +20,7 @@ const std::vector<const Engine*>& AllEngines() {
 std::vector<const Engine*> ComparedEngines() {
   std::vector<const Engine*> compared;
   for (const Engine* engine : AllEngines()) {
-    if (!engine->traits().negative_control) compared.push_back(engine);
+    if (!engine->traits().negative_control && !engine->traits().variant) compared.push_back(engine);
   }
   return compared;
 }

@@ -12,7 +12,7 @@ namespace collabsim {
 
 // All engines, in a fixed order (the order of every listing and report).
 const std::vector<const Engine*>& AllEngines();
-// The engines a default comparison runs: all but the negative controls.
+// The engines a default comparison runs: all but negative controls and variants.
 std::vector<const Engine*> ComparedEngines();
 
 // NotFound with the list of known names when `name` is unknown.

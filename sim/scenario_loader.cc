@@ -135,6 +135,9 @@ class Validator {
     if (!(t.hot_spot_fraction() >= 0 && t.hot_spot_fraction() <= 1)) {
       return Error(tree, t, "hot_spot_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
     }
+    if (!(t.paragraph_fraction() >= 0 && t.paragraph_fraction() <= 1)) {
+      return Error(tree, t, "paragraph_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+    }
     return absl::OkStatus();
   }
 

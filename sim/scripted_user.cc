@@ -29,7 +29,8 @@ UserModel::Action ScriptedUser::Next(const Replica& replica, SimTime since_start
   switch (entry.action_case()) {
     case scenario::ScriptedAction::kType:
       action.inserted_word = entry.type().word();
-      action.intent = InsertText{BoundaryAtOrBefore(replica, entry.type().at()), action.inserted_word + " "};
+      action.intent = InsertText{BoundaryAtOrBefore(replica, entry.type().at()),
+                                 action.inserted_word + (entry.type().paragraph() ? "\n" : " ")};
       break;
     case scenario::ScriptedAction::kDeleteWords: {
       const uint64_t begin = BoundaryAtOrBefore(replica, entry.delete_words().at());
@@ -63,6 +64,7 @@ scenario::ScriptedAction ScriptEntryFor(ReplicaId user, SimTime since_start, con
     COLLABSIM_CHECK(!action.inserted_word.empty());
     entry.mutable_type()->set_at(insert->position);
     entry.mutable_type()->set_word(action.inserted_word);
+    if (!insert->text.empty() && insert->text.back() == '\n') entry.mutable_type()->set_paragraph(true);
   } else if (const auto* del = std::get_if<DeleteText>(&*action.intent)) {
     COLLABSIM_CHECK(!action.deleted_words.empty());
     entry.mutable_delete_words()->set_at(del->position);

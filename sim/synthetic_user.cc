@@ -20,6 +20,8 @@ uint64_t CodePointsIn(const std::string& utf8, size_t bytes) {
 }
 
 constexpr uint64_t kWindow = 64;
+// What ends a word: a space, or a newline ending its paragraph.
+constexpr const char* kWordEnds = " \n";
 
 }  // namespace
 
@@ -28,7 +30,7 @@ uint64_t BoundaryAtOrBefore(const Replica& replica, uint64_t position) {
   while (end > 0) {
     const uint64_t begin = end > kWindow ? end - kWindow : 0;
     const std::string slice = replica.TextSlice(begin, end - begin);
-    const size_t space = slice.rfind(' ');
+    const size_t space = slice.find_last_of(kWordEnds);
     if (space != std::string::npos) return begin + CodePointsIn(slice, space + 1);
     end = begin;
   }
@@ -41,7 +43,8 @@ std::vector<std::string> WordsFrom(const Replica& replica, uint64_t boundary, si
     const std::string slice = replica.TextSlice(boundary, window);
     std::vector<std::string> words;
     size_t at = 0;
-    for (size_t space; words.size() < count && (space = slice.find(' ', at)) != std::string::npos; at = space + 1) {
+    for (size_t space; words.size() < count && (space = slice.find_first_of(kWordEnds, at)) != std::string::npos;
+         at = space + 1) {
       words.push_back(slice.substr(at, space - at));
     }
     if (words.size() == count || boundary + window >= length) return words;
@@ -79,7 +82,10 @@ SyntheticUser::Action SyntheticUser::Next(const Replica& replica, SimTime /*sinc
 
   if (mode_ == Mode::kTyping) {
     action.inserted_word = check::TokenWord(user_, ++word_counter_);
-    action.intent = InsertText{at, action.inserted_word + " "};
+    // Enter instead of a space ends a paragraph (drawn only when asked for,
+    // so scenarios without paragraphs keep their random streams).
+    const bool enter = typing_.paragraph_fraction() > 0 && prng_.Bernoulli(typing_.paragraph_fraction());
+    action.intent = InsertText{at, action.inserted_word + (enter ? "\n" : " ")};
     if (--words_left_ == 0) {
       StartPause(&action);
     } else {

@@ -48,12 +48,12 @@ class SyntheticUser : public UserModel {
   uint64_t word_counter_ = 0;
 };
 
-// Word boundaries are 0 and the positions just after a space. The boundary
+// Word boundaries are 0 and the positions just after a space or newline. The boundary
 // at or before `position` (clamped to the text), in code points.
 uint64_t BoundaryAtOrBefore(const Replica& replica, uint64_t position);
 
-// Up to `count` complete (space-terminated) words starting at `boundary`,
-// without their spaces.
+// Up to `count` complete (space- or newline-terminated) words starting at
+// `boundary`, without their terminators.
 std::vector<std::string> WordsFrom(const Replica& replica, uint64_t boundary, size_t count);
 
 }  // namespace collabsim::sim

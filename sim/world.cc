@@ -145,9 +145,11 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   }
   const std::string workload =
       scenario.script().empty()
-          ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g", t.words_per_minute(),
+          ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g%s", t.words_per_minute(),
                             t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(),
-                            t.hot_spot_fraction())
+                            t.hot_spot_fraction(),
+                            t.paragraph_fraction() > 0 ? absl::StrFormat(" paragraph=%g", t.paragraph_fraction())
+                                                       : std::string())
           : absl::StrFormat("script=%d_actions", scenario.script_size());
   return absl::StrFormat("users=%d groups=%s active_s=%g %s drops=%s offline_windows=%d%s converge_within_s=%g",
                          UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), workload, drops,

@@ -35,6 +35,9 @@ struct EngineTraits {
   // Wrong on purpose, to show that the checkers catch a known flaw: listed
   // and runnable by name, never in a default comparison.
   bool negative_control = false;
+  // A variant shown by name only, left out of the default comparison to
+  // keep it short (lww-document: the same engine at the wrong grain).
+  bool variant = false;
 };
 
 // A deliberate bug an engine can be built with, so tests can show that the

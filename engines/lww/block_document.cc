@@ -148,6 +148,22 @@ void BlockDocument::Place(std::string_view object) {
 }
 
 void BlockDocument::Apply(const Write& write) {
+  // A visible block's new text keeps its place: update its length in place
+  // (the common case, typing) instead of moving the rest of the order.
+  if (write.key.property == kTextProperty && IsVisible(write.key.object) &&
+      std::holds_alternative<std::string>(write.value)) {
+    const std::string& index =
+        std::get<std::string>(Get(PropertyKey{write.key.object, std::string(kIndexProperty)}));
+    auto it = std::lower_bound(order_.begin(), order_.end(), 0, [&](const Placed& p, int) {
+      return Before(p.index, p.id, index, write.key.object);
+    });
+    COLLABSIM_CHECK(it != order_.end() && it->id == write.key.object);
+    const uint64_t length = CountCodePoints(std::get<std::string>(write.value));
+    text_length_ = text_length_ - it->length + length;
+    it->length = length;
+    registers_[write.key] = write.value;
+    return;
+  }
   Unplace(write.key.object);
   if (std::holds_alternative<std::monostate>(write.value)) {
     registers_.erase(write.key);

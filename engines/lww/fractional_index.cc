@@ -57,27 +57,34 @@ std::string KeyBetween(std::string_view low, std::string_view high, uint64_t jit
       continue;
     }
     COLLABSIM_CHECK(hi > lo);
+    // Past the end of `low` every key above it is free: stay near the top
+    // (prepending before `high` then has room for many more); with no
+    // upper bound, stay near `low` (appending after it has room too).
+    const bool near_high = i >= low.size();
+    const bool near_low = !near_high && !high_bound;
     const int room = hi - lo - 1;  // digits strictly between
     if (room >= 1) {
-      int pick;
-      if (!high_bound) {
-        pick = lo + 1 + static_cast<int>(jitter % static_cast<uint64_t>(std::min(room, kMaxStep)));  // append
-      } else if (low.empty() && i == 0) {
-        pick = hi - 1 - static_cast<int>(jitter % static_cast<uint64_t>(std::min(room, kMaxStep)));  // prepend
-      } else {
-        pick = lo + 1 + static_cast<int>(jitter % static_cast<uint64_t>(room));  // between
-      }
+      const auto step = static_cast<int>(jitter % static_cast<uint64_t>(std::min(room, kMaxStep)));
+      int pick = lo + 1 + static_cast<int>(jitter % static_cast<uint64_t>(room));  // anywhere between
+      if (near_high) pick = hi - 1 - step;
+      if (near_low) pick = lo + 1 + step;
       out += Digit(pick);
-      // Two more digits of jitter (the last never '0'): independent writers
-      // picking the same digit still differ, and there is room after.
+      // Jitter digits (the last never '0'), so independent writers that
+      // picked the same digit still differ; the first leans towards where
+      // the next insert of a run will look for room.
       jitter /= 64;
-      out += Digit(static_cast<int>(jitter % kBase));
-      jitter /= 64;
-      out += Digit(1 + static_cast<int>(jitter % (kBase - 1)));
+      int first = static_cast<int>(jitter % kBase);
+      if (near_high) first = kBase - 1 - static_cast<int>(jitter % 8);
+      if (near_low) first = static_cast<int>(jitter % 8);
+      out += Digit(first);
+      for (int k = 0; k < kJitterDigits - 1; ++k) {
+        jitter /= 64;
+        out += Digit(k + 2 == kJitterDigits ? 1 + static_cast<int>(jitter % (kBase - 1)) : static_cast<int>(jitter % kBase));
+      }
       return out;
     }
-    // hi == lo + 1: take lo here; from now on only `low` binds (any
-    // continuation is below hi's digit, so below high).
+    // hi == lo + 1: no digit between. Take lo; from here only `low` binds
+    // (whatever follows is below hi's digit, so below high).
     out += Digit(lo);
     high_bound = false;
   }

@@ -13,7 +13,7 @@
 //
 // Growth: inserting at random places lengthens keys logarithmically;
 // appending after the last key (or before the first) steps one digit by at
-// most kMaxStep, so a key gains a digit about every 30 appends.
+// most kMaxStep, so a run of appends adds a digit about every 25 keys.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,8 @@
 namespace collabsim::lww {
 
 inline constexpr int kMaxStep = 3;
+// Digits of jitter after the chosen one.
+inline constexpr int kJitterDigits = 3;
 
 // True when `key` is non-empty, made of the 62 digits, and does not end in '0'.
 bool IsValidKey(std::string_view key);

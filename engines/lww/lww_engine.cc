@@ -122,8 +122,9 @@ const Engine& LwwDocumentEngine() {
   static const LwwEngine* const engine = new LwwEngine(
       Granularity::kDocument,
       EngineTraits{"lww-document",
-                   "last-writer-wins with the whole text as one register: any two concurrent edits conflict",
-                   Topology::kClientServer, /*lossy_by_design=*/true});
+                   "VARIANT: last-writer-wins with the whole text as one register: any two concurrent edits "
+                   "conflict (not in the default comparison)",
+                   Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/false, /*variant=*/true});
   return *engine;
 }
 
