@@ -20,9 +20,9 @@ std::string FormatRunSummary(const results::RunResult& run) {
                         l.samples(), l.p50_ms(), l.p95_ms(), l.p99_ms(), l.max_ms());
   const auto& o = run.oracle();
   absl::StrAppendFormat(&out, "intent oracle:    %d words typed, %d deleted, %d surviving; lost %d, duplicated %d, "
-                        "resurrected %d, corrupted %d; %d died with crashed clients\n", o.tokens_inserted(),
-                        o.tokens_deleted(), o.tokens_surviving(), o.lost(), o.duplicated(), o.resurrected(),
-                        o.corrupted(), o.lost_by_crash());
+                        "resurrected %d, corrupted %d; %d died with crashed clients; loss rate %.2f%%\n",
+                        o.tokens_inserted(), o.tokens_deleted(), o.tokens_surviving(), o.lost(), o.duplicated(),
+                        o.resurrected(), o.corrupted(), o.lost_by_crash(), 100 * o.loss_rate());
   std::string probes;
   for (const auto& probe : run.probes()) absl::StrAppendFormat(&probes, " %s=%d", probe.name(), probe.count());
   absl::StrAppendFormat(&out, "probes:          %s\n", probes);

@@ -318,19 +318,30 @@ uint64_t BlockDocument::PositionOf(const Anchor& anchor) const {
 }
 
 MemoryStats BlockDocument::Memory() const {
+  // One pass: registers are ordered by object, so each object's registers
+  // are adjacent and its visibility is read off them without lookups.
   MemoryStats memory;
-  for (const auto& [key, value] : registers_) {
-    const uint64_t key_bytes = key.object.size() + key.property.size();
-    uint64_t value_bytes = sizeof(double);
-    if (const auto* s = std::get_if<std::string>(&value)) value_bytes = s->size();
-    const bool tombstone = !IsVisible(key.object);
-    if (tombstone) {
-      memory.tombstone_bytes += key_bytes + value_bytes;
-    } else if (key.property == kTextProperty) {
-      memory.content_bytes += value_bytes;
-      memory.metadata_bytes += key_bytes;
-    } else {
-      memory.metadata_bytes += key_bytes + value_bytes;
+  for (auto it = registers_.begin(); it != registers_.end();) {
+    auto end = it;
+    bool indexed = false, deleted = false;
+    for (; end != registers_.end() && end->first.object == it->first.object; ++end) {
+      if (end->first.property == kIndexProperty) indexed = std::holds_alternative<std::string>(end->second);
+      if (end->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(end->second) && std::get<bool>(end->second);
+    }
+    const bool tombstone = !indexed || deleted;
+    for (; it != end; ++it) {
+      const auto& [key, value] = *it;
+      const uint64_t key_bytes = key.object.size() + key.property.size();
+      const auto* text = std::get_if<std::string>(&value);
+      const uint64_t value_bytes = text != nullptr ? text->size() : sizeof(double);
+      if (tombstone) {
+        memory.tombstone_bytes += key_bytes + value_bytes;
+      } else if (key.property == kTextProperty) {
+        memory.content_bytes += value_bytes;
+        memory.metadata_bytes += key_bytes;
+      } else {
+        memory.metadata_bytes += key_bytes + value_bytes;
+      }
     }
   }
   return memory;
