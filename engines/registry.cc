@@ -13,7 +13,8 @@ namespace collabsim {
 const std::vector<const Engine*>& AllEngines() {
   static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
                                                                    &crdt::FugueMaxMeshEngine(), &lww::LwwBlockEngine(),
-                                                                   &lww::LwwDocumentEngine(), &dopt::DoptEngine()};
+                                                                   &lww::LwwDocumentEngine(), &dopt::DoptEngine(),
+                                                                   &lww::LwwWallclockEngine()};
   return *engines;
 }
 

@@ -38,6 +38,9 @@ struct EngineTraits {
   // A variant shown by name only, left out of the default comparison to
   // keep it short (lww-document: the same engine at the wrong grain).
   bool variant = false;
+  // Edits a canvas (object intents) as well as text; engines without one
+  // refuse object intents, and scenarios that need one do not apply.
+  bool edits_objects = false;
 };
 
 // A deliberate bug an engine can be built with, so tests can show that the

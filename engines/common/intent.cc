@@ -9,6 +9,29 @@ bool ChangesDocument(const IntentBody& body) {
   return !std::holds_alternative<MoveCursor>(body);
 }
 
+bool IsObjectIntent(const IntentBody& body) {
+  return std::holds_alternative<CreateObject>(body) || std::holds_alternative<DeleteObject>(body) ||
+         std::holds_alternative<SetProperty>(body) || std::holds_alternative<MoveObject>(body);
+}
+
+bool IsValidObjectId(std::string_view id) {
+  if (id.empty() || id.size() > 48 || id == kRootObject) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsValidPropertyName(std::string_view name) {
+  if (name.empty() || name.size() > 32 || name == "parent" || name == "index" || name == "deleted") return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
 std::string Describe(const Intent& intent) {
   const std::string id = absl::StrFormat("%d.%d", intent.id.replica, intent.id.seq);
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
@@ -17,8 +40,21 @@ std::string Describe(const Intent& intent) {
   if (const auto* del = std::get_if<DeleteText>(&intent.body)) {
     return absl::StrFormat("%s delete@%d+%d", id, del->position, del->length);
   }
-  const auto& move = std::get<MoveCursor>(intent.body);
-  return absl::StrFormat("%s cursor@%d", id, move.position);
+  if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
+    return absl::StrFormat("%s cursor@%d", id, move->position);
+  }
+  if (const auto* create = std::get_if<CreateObject>(&intent.body)) {
+    return absl::StrFormat("%s create %s in %s", id, create->object, create->parent);
+  }
+  if (const auto* del = std::get_if<DeleteObject>(&intent.body)) {
+    return absl::StrFormat("%s delete %s", id, del->object);
+  }
+  if (const auto* set = std::get_if<SetProperty>(&intent.body)) {
+    return absl::StrFormat("%s set %s.%s=%s", id, set->object, set->property, DescribeValue(set->value));
+  }
+  const auto& move = std::get<MoveObject>(intent.body);
+  return absl::StrFormat("%s move %s to %s%s", id, move.object, move.parent,
+                         move.before.empty() ? std::string(" (last)") : " before " + move.before);
 }
 
 }  // namespace collabsim

@@ -1,12 +1,15 @@
 // What a user did, independent of any engine. Every intent carries an id
 // (replica, seq) so the simulator can time exactly when it becomes visible
-// at each other replica. Property and tree intents join this variant later.
+// at each other replica. Text intents edit the document's text; object
+// intents edit a canvas: a tree of objects with properties (Figma's layers).
 #pragma once
 
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <variant>
+
+#include "engines/common/property_value.h"
 
 namespace collabsim {
 
@@ -38,7 +41,49 @@ struct MoveCursor {
   uint64_t position = 0;
 };
 
-using IntentBody = std::variant<InsertText, DeleteText, MoveCursor>;
+// The id of the canvas's root, the parent of top-level objects. Object ids
+// are 1-48 characters of [A-Za-z0-9._-], chosen by the creator, unique.
+inline constexpr std::string_view kRootObject = "root";
+
+// Create `object` as the last child of `parent` (kRootObject or an object).
+struct CreateObject {
+  std::string object;
+  std::string parent;
+};
+
+// Delete `object` and, with it, everything under it.
+struct DeleteObject {
+  std::string object;
+};
+
+// Set one property of an object (not `parent`: that is a move).
+struct SetProperty {
+  std::string object;
+  std::string property;
+  PropertyValue value;
+};
+
+// Reparent and/or reorder: `object` becomes a child of `parent`, placed just
+// before the sibling `before` (empty: last). Grouping, ungrouping and
+// changing layer order are all moves.
+struct MoveObject {
+  std::string object;
+  std::string parent;
+  std::string before;
+};
+
+using IntentBody =
+    std::variant<InsertText, DeleteText, MoveCursor, CreateObject, DeleteObject, SetProperty, MoveObject>;
+
+// True for intents on the canvas (object intents) rather than the text.
+bool IsObjectIntent(const IntentBody& body);
+
+// True when `id` can name a canvas object (and is not the root).
+bool IsValidObjectId(std::string_view id);
+
+// True when `name` can name a user property: 1-32 characters of
+// [a-z0-9_], not one the object tree itself uses (parent, index, deleted).
+bool IsValidPropertyName(std::string_view name);
 
 struct Intent {
   IntentId id;

@@ -26,11 +26,15 @@ inline constexpr std::string_view kDuplicateResendRecognised = "duplicate_resend
 // concurrent write to the same property or block, whose edit is lost).
 inline constexpr std::string_view kConcurrentWriteOverwritten = "concurrent_write_overwritten";
 
+// The server refused a move that would have made a cycle in the object
+// tree (or put an object under one that no longer exists).
+inline constexpr std::string_view kMoveRejected = "move_rejected";
+
 inline constexpr int kLongCatchUpOps = 50;
 
-inline constexpr std::array<std::string_view, 7> kAll = {
+inline constexpr std::array<std::string_view, 8> kAll = {
     kConcurrentInsertSamePosition, kInsertIntoDeletedRange,    kDeleteDeleteOverlap,
     kOpRebasedAcrossReconnect,     kCatchUpAfterLongOffline,   kDuplicateResendRecognised,
-    kConcurrentWriteOverwritten};
+    kConcurrentWriteOverwritten,   kMoveRejected};
 
 }  // namespace collabsim::probes

@@ -29,6 +29,10 @@ struct View {
   std::string text;  // UTF-8
   // Cursor positions (code points) this replica knows, by owner.
   std::map<ReplicaId, uint64_t> cursors;
+  // The canvas: every property of every object in the visible tree (the
+  // objects whose parent chain reaches the root), `parent` included, by
+  // object id. Empty for engines that edit text only.
+  std::map<PropertyKey, PropertyValue> properties;
 };
 
 // Bytes held, by category, so memory figures compare across engines.

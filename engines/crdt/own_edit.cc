@@ -11,6 +11,7 @@ absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, 
     return absl::InvalidArgumentError(
         absl::StrFormat("intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, replica));
   }
+  if (IsObjectIntent(intent.body)) return absl::UnimplementedError("the crdt engines edit text only (no canvas)");
   const Sequence& sequence = doc->sequence();
   const uint64_t length = sequence.VisibleLength();
   OwnEdit edit;

@@ -76,6 +76,7 @@ absl::Status BlockDocument::ValidateWrite(const Write& write) const {
     return absl::InvalidArgumentError(absl::StrCat("write to ", object, ".", property, ": ", what));
   };
   if (object.empty() || object.size() > kMaxObjectIdBytes) return fail("object id must be 1-64 bytes");
+  if (object.substr(0, 2) == "c/") return fail("\"c/\" objects belong to the canvas");
   if (granularity_ == Granularity::kDocument && object != kFirstBlock) {
     return fail("a document-granular text has one block, \"0\"");
   }

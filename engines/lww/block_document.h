@@ -67,6 +67,7 @@ struct EditSummary {
 struct EditResult {
   std::vector<Write> writes;
   Anchor caret;
+  bool moves_caret = true;  // false for canvas intents
   EditSummary summary;
 };
 

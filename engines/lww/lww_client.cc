@@ -17,16 +17,38 @@ constexpr size_t kMaxSubmitBytes = 64 * 1024;
 
 }  // namespace
 
-LwwClient::LwwClient(ReplicaId id, Granularity granularity, const EngineOptions& options)
-    : Replica(id), options_(options), granularity_(granularity), view_(granularity) {}
+LwwClient::LwwClient(ReplicaId id, Granularity granularity, WriteOrder order, const EngineOptions& options)
+    : Replica(id), options_(options), granularity_(granularity), order_(order), view_(granularity) {}
+
+bool LwwClient::ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp,
+                             uint64_t revision, const std::vector<IntentId>& intents, bool to_view) {
+  // A register counts as written once the server ordered a write to it or
+  // this client made one (revision 0, but stamped); block "0"'s initial
+  // index is neither.
+  auto held = registers->find(write.key);
+  const bool written = held != registers->end() && (held->second.revision != 0 || held->second.stamp != Stamp{});
+  if (written && !(held->second.stamp < stamp)) return false;
+  (*registers)[write.key] = Register{write.value, revision, intents, stamp};
+  if (to_view) view_.Apply(write);
+  return true;
+}
 
 absl::Status LwwClient::ApplyLocal(const Intent& intent) {
   if (intent.id.replica != id()) return absl::InvalidArgumentError("intent from another replica");
   absl::StatusOr<EditResult> edit = view_.Edit(intent.body, intent.id);
   if (!edit.ok()) return edit.status();
-  caret_ = edit->caret;
+  if (edit->moves_caret) caret_ = edit->caret;
   if (edit->writes.empty()) return absl::OkStatus();  // a click
   Change change{0, revision_, std::move(edit->writes), {intent.id}, std::move(edit->summary)};
+  if (order_ == WriteOrder::kWriterClock) {
+    change.wall_ns = local_time_ns();
+    for (const Write& write : change.writes) {
+      ApplyStamped(&confirmed_, write, Stamp{change.wall_ns, id()}, 0, change.intents, /*to_view=*/true);
+    }
+    pending_.push_back(std::move(change));
+    if (synced_) SendPending(pending_.size() - 1);
+    return absl::OkStatus();
+  }
   for (const Write& write : change.writes) view_.Apply(write);
   CountPending(change, +1);
   pending_.push_back(std::move(change));
@@ -35,6 +57,7 @@ absl::Status LwwClient::ApplyLocal(const Intent& intent) {
 }
 
 void LwwClient::CountPending(const Change& change, int delta) {
+  if (order_ == WriteOrder::kWriterClock) return;  // no overlay
   for (const Write& write : change.writes) {
     int& count = pending_writes_[write.key];
     count += delta;
@@ -99,7 +122,8 @@ absl::Status LwwClient::HandleSnapshot(const wire::Snapshot& snapshot) {
     }
     absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(reg.intents());
     if (!intents.ok()) return intents.status();
-    confirmed[write.key] = Register{std::move(write.value), reg.revision(), *std::move(intents)};
+    confirmed[write.key] =
+        Register{std::move(write.value), reg.revision(), *std::move(intents), Stamp{reg.wall_ns(), reg.writer()}};
   }
   // Valid: apply.
   const uint64_t missed = snapshot.revision() > revision_ ? snapshot.revision() - revision_ : 0;
@@ -117,6 +141,13 @@ absl::Status LwwClient::HandleSnapshot(const wire::Snapshot& snapshot) {
     if (reg.revision > revision_ && !pending_writes_.contains(key)) shown.insert(reg.intents.begin(), reg.intents.end());
   }
   visible_.insert(visible_.end(), shown.begin(), shown.end());
+  if (order_ == WriteOrder::kWriterClock) {  // own writes the server lacks still compete by stamp
+    for (const Change& change : pending_) {
+      for (const Write& write : change.writes) {
+        ApplyStamped(&confirmed, write, Stamp{change.wall_ns, id()}, 0, change.intents, /*to_view=*/false);
+      }
+    }
+  }
   confirmed_ = std::move(confirmed);
   revision_ = snapshot.revision();
   view_ = Overlay();
@@ -137,12 +168,33 @@ absl::Status LwwClient::HandleAck(const wire::Ack& ack) {
     return absl::InvalidArgumentError(
         absl::StrFormat("ack at revision %d; expected %d", ack.revision(), revision_ + 1));
   }
-  ++revision_;
   Change& change = pending_.front();
-  for (Write& write : change.writes) {
-    confirmed_[write.key] = Register{std::move(write.value), revision_, change.intents};
+  std::vector<bool> refused(change.writes.size(), false);
+  for (uint32_t k : ack.rejected()) {
+    if (k >= change.writes.size() || refused[k]) {
+      return absl::InvalidArgumentError(absl::StrFormat("ack refuses write %d of a change with %d", k,
+                                                        change.writes.size()));
+    }
+    refused[k] = true;
+  }
+  ++revision_;
+  if (order_ == WriteOrder::kWriterClock) {  // applied by stamp when it was made
+    pending_.pop_front();
+    --sent_;
+    return absl::OkStatus();
+  }
+  for (size_t k = 0; k < change.writes.size(); ++k) {
+    if (!refused[k]) confirmed_[change.writes[k].key] = Register{change.writes[k].value, revision_, change.intents};
   }
   CountPending(change, -1);
+  // A refused write no longer shows once nothing else of ours is pending
+  // on that register: the view goes back to the server's value.
+  for (size_t k = 0; k < change.writes.size(); ++k) {
+    const PropertyKey& key = change.writes[k].key;
+    if (!refused[k] || pending_writes_.contains(key)) continue;
+    const auto held = confirmed_.find(key);
+    view_.Apply(Write{key, held == confirmed_.end() ? PropertyValue{} : held->second.value});
+  }
   pending_.pop_front();
   --sent_;
   return absl::OkStatus();
@@ -155,10 +207,19 @@ absl::Status LwwClient::HandleBroadcast(const wire::Broadcast& broadcast) {
         absl::StrFormat("broadcast of revision %d; expected %d", broadcast.revision(), revision_ + 1));
   }
   if (broadcast.origin() == id()) return absl::InvalidArgumentError("own change broadcast back");
-  absl::StatusOr<Change> change = DecodeChange(broadcast.change(), view_);
+  absl::StatusOr<Change> change = DecodeChange(broadcast.change(), view_, /*allow_empty=*/true);
   if (!change.ok()) return change.status();
   ++revision_;
   bool shown = false;
+  if (order_ == WriteOrder::kWriterClock) {
+    for (const Write& write : change->writes) {
+      shown = ApplyStamped(&confirmed_, write, Stamp{change->wall_ns, broadcast.origin()}, revision_, change->intents,
+                           /*to_view=*/true) ||
+              shown;
+    }
+    if (shown) visible_.insert(visible_.end(), change->intents.begin(), change->intents.end());
+    return absl::OkStatus();
+  }
   for (Write& write : change->writes) {
     if (!pending_writes_.contains(write.key)) {
       view_.Apply(write);
@@ -170,12 +231,13 @@ absl::Status LwwClient::HandleBroadcast(const wire::Broadcast& broadcast) {
   return absl::OkStatus();
 }
 
-BlockDocument LwwClient::Overlay() const {
+LwwDocument LwwClient::Overlay() const {
   std::map<PropertyKey, PropertyValue> values;
   for (const auto& [key, reg] : confirmed_) {
     if (!std::holds_alternative<std::monostate>(reg.value)) values[key] = reg.value;
   }
   for (const Change& change : pending_) {
+    if (order_ == WriteOrder::kWriterClock) break;  // own writes are in confirmed_ already
     for (const Write& write : change.writes) {
       if (std::holds_alternative<std::monostate>(write.value)) {
         values.erase(write.key);
@@ -184,7 +246,7 @@ BlockDocument LwwClient::Overlay() const {
       }
     }
   }
-  return BlockDocument(granularity_, std::move(values));
+  return LwwDocument(granularity_, std::move(values));
 }
 
 void LwwClient::Connected(ReplicaId peer) {
@@ -200,7 +262,7 @@ void LwwClient::Disconnected(ReplicaId peer) {
 }
 
 View LwwClient::GetView() const {
-  View view{view_.Text(), {}};
+  View view{view_.text().Text(), {}, view_.canvas().VisibleProperties()};
   view.cursors[id()] = OwnCursor();
   return view;
 }
@@ -237,7 +299,7 @@ void LwwClient::CheckInvariants() const {
     last_seq = change.client_seq;
   }
   COLLABSIM_CHECK(sent_ <= pending_.size());
-  COLLABSIM_CHECK(Overlay().registers() == view_.registers());
+  COLLABSIM_CHECK(Overlay().SameRegisters(view_));
 }
 
 std::string LwwClient::DurableState() const {
@@ -253,13 +315,13 @@ std::string LwwClient::DurableState() const {
 }
 
 absl::StatusOr<std::unique_ptr<LwwClient>> LwwClient::Restore(ReplicaId id, Granularity granularity,
-                                                               std::string_view durable_state,
+                                                               WriteOrder order, std::string_view durable_state,
                                                                const EngineOptions& options) {
   wire::ClientState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable LWW client state");
   }
-  auto client = std::make_unique<LwwClient>(id, granularity, options);
+  auto client = std::make_unique<LwwClient>(id, granularity, order, options);
   client->revision_ = state.revision();
   client->next_client_seq_ = std::max<uint64_t>(1, state.next_client_seq());
   client->seq_base_known_ = state.seq_base_known();
@@ -268,7 +330,8 @@ absl::StatusOr<std::unique_ptr<LwwClient>> LwwClient::Restore(ReplicaId id, Gran
     if (absl::Status valid = client->view_.ValidateWrite(write); !valid.ok()) return valid;
     absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(reg.intents());
     if (!intents.ok()) return intents.status();
-    client->confirmed_[write.key] = Register{std::move(write.value), reg.revision(), *std::move(intents)};
+    client->confirmed_[write.key] =
+        Register{std::move(write.value), reg.revision(), *std::move(intents), Stamp{reg.wall_ns(), reg.writer()}};
   }
   uint64_t last_seq = 0;
   for (const wire::Change& w : state.pending()) {

@@ -7,10 +7,19 @@
 // confirmed value is the client's own (the server ordered it last), or a
 // later broadcast replaces it. Figma's client behaves this way.
 //
+// A move the server refused comes back in the Ack: the client's view
+// returns to the server's value once no other write to it is pending.
+//
 // Reconnect: the server's Snapshot replaces `confirmed` and says which of
 // this client's changes it already applied; those are dropped, the rest
 // are sent again under their old client_seq. A client restarted without
 // storage learns from its first Snapshot where to number from.
+//
+// With WriteOrder::kWriterClock (lww-wallclock, the negative control) there
+// is no overlay: every write, the user's own included, is stamped with its
+// writer's clock and shown only if its stamp beats the one held, so a
+// user whose clock runs behind can lose a write made after seeing the one
+// that beats it.
 //
 // Invariants (CheckInvariants): pending client_seqs strictly increase and
 // are below next_client_seq_; unnumbered changes come last; the view
@@ -25,7 +34,7 @@
 
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
-#include "engines/lww/block_document.h"
+#include "engines/lww/lww_document.h"
 #include "engines/lww/lww_codec.h"
 #include "lww_wire.pb.h"
 
@@ -33,16 +42,16 @@ namespace collabsim::lww {
 
 class LwwClient : public Replica {
  public:
-  LwwClient(ReplicaId id, Granularity granularity, const EngineOptions& options);
+  LwwClient(ReplicaId id, Granularity granularity, WriteOrder order, const EngineOptions& options);
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status Receive(ReplicaId from, std::string_view bytes) override;
   void Connected(ReplicaId peer) override;
   void Disconnected(ReplicaId peer) override;
   View GetView() const override;
-  uint64_t TextLength() const override { return view_.TextLength(); }
-  std::string TextSlice(uint64_t from, uint64_t count) const override { return view_.TextSlice(from, count); }
-  uint64_t OwnCursor() const override { return view_.PositionOf(caret_); }
+  uint64_t TextLength() const override { return view_.text().TextLength(); }
+  std::string TextSlice(uint64_t from, uint64_t count) const override { return view_.text().TextSlice(from, count); }
+  uint64_t OwnCursor() const override { return view_.text().PositionOf(caret_); }
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
@@ -50,7 +59,7 @@ class LwwClient : public Replica {
   std::string DurableState() const override;
   // InvalidArgument (and no client) for malformed or inconsistent state.
   static absl::StatusOr<std::unique_ptr<LwwClient>> Restore(ReplicaId id, Granularity granularity,
-                                                            std::string_view durable_state,
+                                                            WriteOrder order, std::string_view durable_state,
                                                             const EngineOptions& options);
 
   uint64_t revision() const { return revision_; }
@@ -63,12 +72,17 @@ class LwwClient : public Replica {
   // Sends every pending change from the first unsent one, numbering as needed.
   void SendPending(size_t from);
   // The view rebuilt from confirmed_ and pending_.
-  BlockDocument Overlay() const;
+  LwwDocument Overlay() const;
   void CountPending(const Change& change, int delta);
+  // lww-wallclock: puts `write` into confirmed_ (and the view) if its stamp
+  // beats the held one; true if it did.
+  bool ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp, uint64_t revision,
+                    const std::vector<IntentId>& intents, bool to_view);
 
   EngineOptions options_;
   Granularity granularity_;
-  BlockDocument view_;
+  WriteOrder order_;
+  LwwDocument view_;
   std::map<PropertyKey, Register> confirmed_;
   std::deque<Change> pending_;  // client_seq 0: not sent in this life yet
   std::map<PropertyKey, int> pending_writes_;  // keys with pending writes, how many

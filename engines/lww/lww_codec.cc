@@ -56,7 +56,7 @@ void EncodeWrites(const std::vector<Write>& writes, google::protobuf::RepeatedPt
 }
 
 absl::StatusOr<std::vector<Write>> DecodeWrites(const google::protobuf::RepeatedPtrField<wire::Write>& writes,
-                                                const BlockDocument& document) {
+                                                const LwwDocument& document) {
   std::vector<Write> out;
   out.reserve(writes.size());
   for (const wire::Write& w : writes) {
@@ -75,14 +75,15 @@ void EncodeChange(const Change& change, wire::Change* out) {
   out->mutable_edit()->set_block(change.edit.block);
   out->mutable_edit()->set_offset(change.edit.offset);
   out->mutable_edit()->set_is_delete(change.edit.is_delete);
+  if (change.wall_ns != 0) out->set_wall_ns(change.wall_ns);
 }
 
-absl::StatusOr<Change> DecodeChange(const wire::Change& change, const BlockDocument& document) {
+absl::StatusOr<Change> DecodeChange(const wire::Change& change, const LwwDocument& document, bool allow_empty) {
   Change out;
   out.client_seq = change.client_seq();
   out.base_revision = change.base_revision();
   if (out.client_seq == 0) return absl::InvalidArgumentError("change without a client_seq");
-  if (change.writes_size() == 0) return absl::InvalidArgumentError("change without writes");
+  if (change.writes_size() == 0 && !allow_empty) return absl::InvalidArgumentError("change without writes");
   absl::StatusOr<std::vector<Write>> writes = DecodeWrites(change.writes(), document);
   if (!writes.ok()) return writes.status();
   out.writes = *std::move(writes);
@@ -90,6 +91,7 @@ absl::StatusOr<Change> DecodeChange(const wire::Change& change, const BlockDocum
   if (!intents.ok()) return intents.status();
   out.intents = *std::move(intents);
   out.edit = EditSummary{change.edit().block(), change.edit().offset(), change.edit().is_delete()};
+  out.wall_ns = change.wall_ns();
   return out;
 }
 
@@ -99,6 +101,10 @@ void EncodeRegister(const PropertyKey& key, const Register& reg, wire::Register*
   EncodeValue(reg.value, out->mutable_value());
   out->set_revision(reg.revision);
   EncodeIntents(reg.intents, out->mutable_intents());
+  if (reg.stamp != Stamp{}) {
+    out->set_wall_ns(reg.stamp.wall_ns);
+    out->set_writer(reg.stamp.writer);
+  }
 }
 
 }  // namespace collabsim::lww

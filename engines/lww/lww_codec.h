@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "engines/common/intent.h"
-#include "engines/lww/block_document.h"
+#include "engines/lww/lww_document.h"
 #include "lww_wire.pb.h"
 
 namespace collabsim::lww {
@@ -21,7 +21,19 @@ absl::StatusOr<std::vector<IntentId>> DecodeIntents(const google::protobuf::Repe
 void EncodeWrites(const std::vector<Write>& writes, google::protobuf::RepeatedPtrField<wire::Write>* out);
 // Each write validated against `document`'s rules (not its contents).
 absl::StatusOr<std::vector<Write>> DecodeWrites(const google::protobuf::RepeatedPtrField<wire::Write>& writes,
-                                                const BlockDocument& document);
+                                                const LwwDocument& document);
+
+// How concurrent writes to one register are ordered: by arrival at the
+// server (lww), or by the writers' own clocks with the writer's id as the
+// tie-break (lww-wallclock, the negative control).
+enum class WriteOrder { kServerArrival, kWriterClock };
+
+// A write's place in writer-clock order.
+struct Stamp {
+  int64_t wall_ns = 0;
+  ReplicaId writer = 0;
+  auto operator<=>(const Stamp&) const = default;
+};
 
 // A decoded change: what the server applies and clients receive.
 struct Change {
@@ -30,11 +42,13 @@ struct Change {
   std::vector<Write> writes;
   std::vector<IntentId> intents;
   EditSummary edit;
+  int64_t wall_ns = 0;
 };
 
 void EncodeChange(const Change& change, wire::Change* out);
-// InvalidArgument naming the problem: no writes, an invalid write, bad ids.
-absl::StatusOr<Change> DecodeChange(const wire::Change& change, const BlockDocument& document);
+// InvalidArgument naming the problem: no writes (unless `allow_empty`: a
+// broadcast whose every write the server refused), an invalid write, bad ids.
+absl::StatusOr<Change> DecodeChange(const wire::Change& change, const LwwDocument& document, bool allow_empty = false);
 
 // One register as held by a replica: its value, the revision of the write
 // that set it and that write's intents.
@@ -42,6 +56,7 @@ struct Register {
   PropertyValue value;
   uint64_t revision = 0;
   std::vector<IntentId> intents;
+  Stamp stamp;  // lww-wallclock only
 };
 
 void EncodeRegister(const PropertyKey& key, const Register& reg, wire::Register* out);

@@ -12,22 +12,23 @@ namespace {
 
 class LwwEngine : public Engine {
  public:
-  LwwEngine(Granularity granularity, EngineTraits traits) : granularity_(granularity), traits_(std::move(traits)) {}
+  LwwEngine(Granularity granularity, WriteOrder order, EngineTraits traits)
+      : granularity_(granularity), order_(order), traits_(std::move(traits)) {}
 
   const EngineTraits& traits() const override { return traits_; }
   std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
-    return std::make_unique<LwwServer>(granularity_, options);
+    return std::make_unique<LwwServer>(granularity_, order_, options);
   }
   std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
-    return std::make_unique<LwwClient>(id, granularity_, options);
+    return std::make_unique<LwwClient>(id, granularity_, order_, options);
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
                                                          const EngineOptions& options) const override {
-    return AsReplica(LwwServer::Restore(granularity_, durable_state, options));
+    return AsReplica(LwwServer::Restore(granularity_, order_, durable_state, options));
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
                                                          const EngineOptions& options) const override {
-    return AsReplica(LwwClient::Restore(id, granularity_, durable_state, options));
+    return AsReplica(LwwClient::Restore(id, granularity_, order_, durable_state, options));
   }
   std::string DescribeMessage(ReplicaId from, std::string_view bytes) const override {
     return DescribeLwwMessage(from == kServerReplica, bytes);
@@ -35,6 +36,7 @@ class LwwEngine : public Engine {
 
  private:
   Granularity granularity_;
+  WriteOrder order_;
   EngineTraits traits_;
 };
 
@@ -110,21 +112,34 @@ std::string DescribeLwwMessage(bool from_server, std::string_view bytes) {
 
 const Engine& LwwBlockEngine() {
   static const LwwEngine* const engine = new LwwEngine(
-      Granularity::kBlock,
+      Granularity::kBlock, WriteOrder::kServerArrival,
       EngineTraits{"lww",
                    "last-writer-wins per paragraph, ordered by the server (Figma's properties, Notion's blocks); "
                    "loses concurrent edits to one paragraph by design",
-                   Topology::kClientServer, /*lossy_by_design=*/true});
+                   Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/false, /*variant=*/false,
+                   /*edits_objects=*/true});
   return *engine;
 }
 
 const Engine& LwwDocumentEngine() {
   static const LwwEngine* const engine = new LwwEngine(
-      Granularity::kDocument,
+      Granularity::kDocument, WriteOrder::kServerArrival,
       EngineTraits{"lww-document",
                    "VARIANT: last-writer-wins with the whole text as one register: any two concurrent edits "
                    "conflict (not in the default comparison)",
-                   Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/false, /*variant=*/true});
+                   Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/false, /*variant=*/true,
+                   /*edits_objects=*/true});
+  return *engine;
+}
+
+const Engine& LwwWallclockEngine() {
+  static const LwwEngine* const engine = new LwwEngine(
+      Granularity::kBlock, WriteOrder::kWriterClock,
+      EngineTraits{"lww-wallclock",
+                   "NEGATIVE CONTROL: last-writer-wins ordered by each writer's own (skewed) clock, no server "
+                   "authority; wrong on purpose, a write made after seeing another can lose to it",
+                   Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/true, /*variant=*/false,
+                   /*edits_objects=*/true});
   return *engine;
 }
 

@@ -8,8 +8,8 @@
 
 namespace collabsim::lww {
 
-LwwServer::LwwServer(Granularity granularity, const EngineOptions& options)
-    : Replica(kServerReplica), options_(options), doc_(granularity) {}
+LwwServer::LwwServer(Granularity granularity, WriteOrder order, const EngineOptions& options)
+    : Replica(kServerReplica), options_(options), order_(order), doc_(granularity) {}
 
 absl::Status LwwServer::ApplyLocal(const Intent& /*intent*/) {
   return absl::FailedPreconditionError("the LWW server has no user of its own");
@@ -59,11 +59,35 @@ absl::Status LwwServer::Receive(ReplicaId from, std::string_view bytes) {
 void LwwServer::ApplyChange(ReplicaId from, const Change& change) {
   ++revision_;
   bool overwrote_unseen = false;
-  for (const Write& write : change.writes) {
+  Change applied = change;
+  applied.writes.clear();
+  wire::ServerMessage ack;
+  ack.mutable_ack()->set_client_seq(change.client_seq);
+  ack.mutable_ack()->set_revision(revision_);
+  for (size_t k = 0; k < change.writes.size(); ++k) {
+    const Write& write = change.writes[k];
+    if (order_ == WriteOrder::kWriterClock) {
+      const Stamp stamp{change.wall_ns, from};
+      Meta& meta = meta_[write.key];
+      applied.writes.push_back(write);  // every client compares stamps itself
+      if (meta.revision != 0 && !(meta.stamp < stamp)) continue;
+      if (meta.revision != 0 && meta.writer != from) overwrote_unseen = true;
+      doc_.Apply(write);
+      meta = Meta{revision_, from, change.intents, stamp};
+      continue;
+    }
+    if (IsCanvasObject(write.key.object) && write.key.property == kParentProperty &&
+        doc_.canvas().MoveWouldDetach(write.key.object.substr(kCanvasPrefix.size()),
+                                      std::get<std::string>(write.value))) {
+      ack.mutable_ack()->add_rejected(static_cast<uint32_t>(k));
+      ++probes_[std::string(probes::kMoveRejected)];
+      continue;
+    }
     Meta& meta = meta_[write.key];
     if (meta.revision > change.base_revision && meta.writer != from) overwrote_unseen = true;
     doc_.Apply(write);
     meta = Meta{revision_, from, change.intents};
+    applied.writes.push_back(write);
   }
   if (overwrote_unseen) ++probes_[std::string(probes::kConcurrentWriteOverwritten)];
   if (!change.edit.block.empty()) {
@@ -78,14 +102,11 @@ void LwwServer::ApplyChange(ReplicaId from, const Change& change) {
   applied_intents_.insert(applied_intents_.end(), change.intents.begin(), change.intents.end());
   visible_.insert(visible_.end(), change.intents.begin(), change.intents.end());
 
-  wire::ServerMessage ack;
-  ack.mutable_ack()->set_client_seq(change.client_seq);
-  ack.mutable_ack()->set_revision(revision_);
   if (synced_.contains(from)) Send(from, ack);
   wire::ServerMessage broadcast;
   broadcast.mutable_broadcast()->set_revision(revision_);
   broadcast.mutable_broadcast()->set_origin(from);
-  EncodeChange(change, broadcast.mutable_broadcast()->mutable_change());
+  EncodeChange(applied, broadcast.mutable_broadcast()->mutable_change());
   for (ReplicaId client : synced_) {
     if (client != from) Send(client, broadcast);
   }
@@ -97,17 +118,17 @@ void LwwServer::Connected(ReplicaId peer) {
   wire::Snapshot* snapshot = message.mutable_snapshot();
   snapshot->set_revision(revision_);
   snapshot->set_applied_through(applied_through_[peer]);
-  for (const auto& [key, value] : doc_.registers()) {
+  doc_.ForEachRegister([&](const PropertyKey& key, const PropertyValue& value) {
     const auto meta = meta_.find(key);
     const Meta& m = meta == meta_.end() ? Meta{} : meta->second;
-    EncodeRegister(key, Register{value, m.revision, m.intents}, snapshot->add_registers());
-  }
+    EncodeRegister(key, Register{value, m.revision, m.intents, m.stamp}, snapshot->add_registers());
+  });
   Send(peer, message);
 }
 
 void LwwServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
 
-View LwwServer::GetView() const { return View{doc_.Text(), {}}; }
+View LwwServer::GetView() const { return View{doc_.text().Text(), {}, doc_.canvas().VisibleProperties()}; }
 
 ReplicaStats LwwServer::Stats() const {
   ReplicaStats stats;
@@ -133,6 +154,7 @@ void LwwServer::Send(ReplicaId to, const wire::ServerMessage& message) {
 
 void LwwServer::CheckInvariants() const {
   doc_.CheckInvariants();
+  COLLABSIM_CHECK(!doc_.canvas().HasCycle());
   for (const auto& [key, meta] : meta_) COLLABSIM_CHECK(meta.revision >= 1 && meta.revision <= revision_);
   for (ReplicaId client : synced_) COLLABSIM_CHECK(client != kServerReplica);
 }
@@ -140,13 +162,13 @@ void LwwServer::CheckInvariants() const {
 std::string LwwServer::DurableState() const {
   wire::ServerState state;
   state.set_revision(revision_);
-  for (const auto& [key, value] : doc_.registers()) {
+  doc_.ForEachRegister([&](const PropertyKey& key, const PropertyValue& value) {
     const auto meta = meta_.find(key);
     const Meta& m = meta == meta_.end() ? Meta{} : meta->second;
     wire::Register* reg = state.add_registers();
-    EncodeRegister(key, Register{value, m.revision, m.intents}, reg);
+    EncodeRegister(key, Register{value, m.revision, m.intents, m.stamp}, reg);
     if (m.writer != 0) reg->set_writer(m.writer);
-  }
+  });
   for (const auto& [client, through] : applied_through_) {
     wire::ServerState::ClientRecord* record = state.add_clients();
     record->set_client(client);
@@ -156,14 +178,14 @@ std::string LwwServer::DurableState() const {
   return state.SerializeAsString();
 }
 
-absl::StatusOr<std::unique_ptr<LwwServer>> LwwServer::Restore(Granularity granularity,
+absl::StatusOr<std::unique_ptr<LwwServer>> LwwServer::Restore(Granularity granularity, WriteOrder order,
                                                                std::string_view durable_state,
                                                                const EngineOptions& options) {
   wire::ServerState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable LWW server state");
   }
-  auto server = std::make_unique<LwwServer>(granularity, options);
+  auto server = std::make_unique<LwwServer>(granularity, order, options);
   server->revision_ = state.revision();
   for (const wire::Register& reg : state.registers()) {
     const Write write{PropertyKey{reg.object(), reg.property()}, DecodeValue(reg.value())};
@@ -176,12 +198,16 @@ absl::StatusOr<std::unique_ptr<LwwServer>> LwwServer::Restore(Granularity granul
     absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(reg.intents());
     if (!intents.ok()) return intents.status();
     server->doc_.Apply(write);
-    if (reg.revision() > 0) server->meta_[write.key] = Meta{reg.revision(), reg.writer(), *std::move(intents)};
+    if (reg.revision() > 0) {
+      server->meta_[write.key] =
+          Meta{reg.revision(), reg.writer(), *std::move(intents), Stamp{reg.wall_ns(), reg.writer()}};
+    }
   }
   for (const wire::ServerState::ClientRecord& record : state.clients()) {
     if (record.client() == kServerReplica) return absl::InvalidArgumentError("client record for the server");
     server->applied_through_[record.client()] = record.applied_through();
   }
+  if (server->doc_.canvas().HasCycle()) return absl::InvalidArgumentError("stored object tree has a cycle");
   absl::StatusOr<std::vector<IntentId>> applied = DecodeIntents(state.applied_intents());
   if (!applied.ok()) return applied.status();
   server->applied_intents_ = *applied;

@@ -10,8 +10,17 @@
 // one, and per client the last change applied. That, and the ids of the
 // intents it applied (for the durability check), is its durable state.
 //
+// With WriteOrder::kWriterClock (the lww-wallclock negative control) the
+// server has no say: a write replaces a register only if its writer's
+// clock reading (then writer id) is larger, on the server as on clients,
+// and nothing is refused.
+//
+// A move (a write to an object's `parent`) that would make a cycle, or
+// put the object under one that does not exist or is deleted, is refused:
+// the sender's Ack names it, the others never see it.
+//
 // Invariants: every register's revision <= revision_; the document's own
-// invariants; every synced client has a record.
+// invariants; the object tree has no cycle.
 #pragma once
 
 #include <map>
@@ -22,7 +31,7 @@
 
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
-#include "engines/lww/block_document.h"
+#include "engines/lww/lww_document.h"
 #include "engines/lww/lww_codec.h"
 #include "lww_wire.pb.h"
 
@@ -30,15 +39,15 @@ namespace collabsim::lww {
 
 class LwwServer : public Replica {
  public:
-  LwwServer(Granularity granularity, const EngineOptions& options);
+  LwwServer(Granularity granularity, WriteOrder order, const EngineOptions& options);
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status Receive(ReplicaId from, std::string_view bytes) override;
   void Connected(ReplicaId peer) override;
   void Disconnected(ReplicaId peer) override;
   View GetView() const override;
-  uint64_t TextLength() const override { return doc_.TextLength(); }
-  std::string TextSlice(uint64_t from, uint64_t count) const override { return doc_.TextSlice(from, count); }
+  uint64_t TextLength() const override { return doc_.text().TextLength(); }
+  std::string TextSlice(uint64_t from, uint64_t count) const override { return doc_.text().TextSlice(from, count); }
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
@@ -46,7 +55,8 @@ class LwwServer : public Replica {
   std::string DurableState() const override;
 
   // InvalidArgument (and no server) for malformed or inconsistent state.
-  static absl::StatusOr<std::unique_ptr<LwwServer>> Restore(Granularity granularity, std::string_view durable_state,
+  static absl::StatusOr<std::unique_ptr<LwwServer>> Restore(Granularity granularity, WriteOrder order,
+                                                            std::string_view durable_state,
                                                             const EngineOptions& options);
 
   uint64_t revision() const { return revision_; }
@@ -56,6 +66,7 @@ class LwwServer : public Replica {
     uint64_t revision = 0;
     ReplicaId writer = 0;
     std::vector<IntentId> intents;
+    Stamp stamp;  // lww-wallclock only
   };
   // The last text edit that set a block, for the same-position probe.
   struct LastEdit {
@@ -68,7 +79,8 @@ class LwwServer : public Replica {
   void Send(ReplicaId to, const wire::ServerMessage& message);
 
   EngineOptions options_;
-  BlockDocument doc_;
+  WriteOrder order_;
+  LwwDocument doc_;
   std::map<PropertyKey, Meta> meta_;
   std::map<std::string, LastEdit> last_edit_;
   uint64_t revision_ = 0;

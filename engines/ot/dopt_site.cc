@@ -23,6 +23,7 @@ absl::Status DoptSite::ApplyLocal(const Intent& intent) {
     return absl::InvalidArgumentError(
         absl::StrFormat("intent %d.%d applied at site %d", intent.id.replica, intent.id.seq, id()));
   }
+  if (IsObjectIntent(intent.body)) return absl::UnimplementedError("ot-dopt edits text only (no canvas)");
   const uint64_t length = text_.size();
   DoptOp op;
   if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {

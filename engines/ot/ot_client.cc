@@ -27,6 +27,7 @@ absl::Status OtClient::ApplyLocal(const Intent& intent) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, id()));
   }
+  if (IsObjectIntent(intent.body)) return absl::UnimplementedError("the ot engine edits text only (no canvas)");
   const uint64_t length = doc_.size();
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
     if (insert->position > length) {

@@ -38,6 +38,8 @@ class RelayHarness {
     ASSERT_TRUE(client(k).ApplyLocal(Intent{IntentId{k, ++seq_[k]}, DeleteText{position, length}}).ok());
     Collect();
   }
+  // Queues what replicas produced through direct calls (ApplyLocal, ...).
+  void Flush() { Collect(); }
   // Delivers one queued message; false if none was queued.
   bool DeliverUp(ReplicaId k) {
     if (up_[k - 1].empty()) return false;

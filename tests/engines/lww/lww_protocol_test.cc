@@ -186,3 +186,100 @@ TEST(LwwProtocol, MessagesDescribeThemselves) {
 
 }  // namespace
 }  // namespace collabsim::lww
+
+namespace collabsim::lww {
+namespace {
+
+// Object intents straight into a harness client (seqs from 1000 up, clear
+// of the harness's own text intents).
+void Act(RelayHarness& h, ReplicaId k, IntentBody body) {
+  static uint64_t seq = 1000;
+  const absl::Status status = h.client(k).ApplyLocal(Intent{IntentId{k, ++seq}, std::move(body)});
+  ASSERT_TRUE(status.ok()) << status;
+  h.Flush();
+}
+
+PropertyValue Prop(const Replica& replica, const std::string& object, const std::string& property) {
+  const View view = replica.GetView();
+  auto it = view.properties.find(PropertyKey{object, property});
+  return it == view.properties.end() ? PropertyValue{} : it->second;
+}
+
+TEST(LwwCanvas, CrossMovesOfTwoFramesLeaveNoCycle) {
+  RelayHarness h(LwwBlockEngine(), 2);
+  Act(h, 1, CreateObject{"f1", "root"});
+  Act(h, 1, CreateObject{"f2", "root"});
+  h.DeliverAll();
+  Act(h, 1, MoveObject{"f1", "f2", ""});  // each valid in its own view
+  Act(h, 2, MoveObject{"f2", "f1", ""});
+  ASSERT_TRUE(h.DeliverUp(1));  // f1 into f2 is applied
+  ASSERT_TRUE(h.DeliverUp(2));  // f2 into f1 would close a cycle: refused
+  EXPECT_EQ(std::get<std::string>(Prop(h.client(2), "f2", "parent")), "f1");  // until the answer comes
+  h.DeliverAll();
+  h.ExpectConverged("");
+  EXPECT_EQ(std::get<std::string>(Prop(h.server(), "f1", "parent")), "f2");
+  EXPECT_EQ(std::get<std::string>(Prop(h.client(2), "f2", "parent")), "root");
+  const auto stats = h.server().Stats();
+  EXPECT_EQ(stats.probes.at(std::string(probes::kMoveRejected)), 1u);
+  for (ReplicaId k : {1u, 2u}) EXPECT_EQ(h.client(k).GetView().properties, h.server().GetView().properties);
+}
+
+TEST(LwwCanvas, ConcurrentPropertyWritesKeepTheLastToArrive) {
+  RelayHarness h(LwwBlockEngine(), 2);
+  Act(h, 1, CreateObject{"s", "root"});
+  h.DeliverAll();
+  Act(h, 1, SetProperty{"s", "fill", std::string("red")});
+  Act(h, 2, SetProperty{"s", "fill", std::string("blue")});
+  ASSERT_TRUE(h.DeliverUp(2));
+  ASSERT_TRUE(h.DeliverUp(1));
+  h.DeliverAll();
+  EXPECT_EQ(std::get<std::string>(Prop(h.server(), "s", "fill")), "red");
+  EXPECT_EQ(h.client(2).GetView().properties, h.server().GetView().properties);
+}
+
+TEST(LwwCanvas, CreatingUnderAConcurrentlyDeletedFrameIsRefused) {
+  RelayHarness h(LwwBlockEngine(), 2);
+  Act(h, 1, CreateObject{"f", "root"});
+  h.DeliverAll();
+  Act(h, 1, DeleteObject{"f"});
+  Act(h, 2, CreateObject{"s", "f"});
+  ASSERT_TRUE(h.DeliverUp(1));
+  h.DeliverAll();
+  EXPECT_TRUE(h.server().GetView().properties.empty());
+  EXPECT_TRUE(h.client(2).GetView().properties.empty());
+}
+
+// A write made after seeing another: with server order it wins; with the
+// writers' clocks (client 1 half a second ahead) it loses.
+PropertyValue SeenThenOverwritten(const Engine& engine) {
+  RelayHarness h(engine, 2);
+  h.client(1).SetLocalTime(1'500'000'000);
+  h.client(2).SetLocalTime(1'000'000'000);
+  Act(h, 1, CreateObject{"s", "root"});
+  Act(h, 1, SetProperty{"s", "fill", std::string("first")});
+  h.DeliverAll();
+  EXPECT_EQ(std::get<std::string>(Prop(h.client(2), "s", "fill")), "first");
+  h.client(2).SetLocalTime(1'200'000'000);  // later for user 2, still behind user 1's clock
+  Act(h, 2, SetProperty{"s", "fill", std::string("second")});
+  h.DeliverAll();
+  EXPECT_EQ(h.client(1).GetView().properties, h.server().GetView().properties);
+  EXPECT_EQ(h.client(2).GetView().properties, h.server().GetView().properties);
+  return Prop(h.server(), "s", "fill");
+}
+
+TEST(LwwCanvas, ServerOrderKeepsAWriteMadeAfterSeeingAnother) {
+  EXPECT_EQ(std::get<std::string>(SeenThenOverwritten(LwwBlockEngine())), "second");
+}
+
+TEST(LwwCanvas, WallclockOrderLosesItWhenTheClockIsBehind) {
+  EXPECT_EQ(std::get<std::string>(SeenThenOverwritten(LwwWallclockEngine())), "first");
+}
+
+TEST(LwwCanvas, ClientsTakeObjectIntentsBeforeTheyConnect) {
+  const absl::Status status =
+      LwwBlockEngine().CreateClient(1, {})->ApplyLocal(Intent{IntentId{1, 1}, CreateObject{"ok", "root"}});
+  EXPECT_TRUE(status.ok());
+}
+
+}  // namespace
+}  // namespace collabsim::lww
