@@ -1,6 +1,7 @@
 // Convergence: after faults heal and the network is quiet, every replica's
-// view is identical. On divergence the message names the replicas and shows
-// the first differing region of their texts.
+// view is identical: text and canvas. On divergence the message names the
+// replicas and shows the first differing region of their texts, or the
+// first canvas property they disagree on.
 #pragma once
 
 #include <optional>

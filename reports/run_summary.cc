@@ -19,10 +19,16 @@ std::string FormatRunSummary(const results::RunResult& run) {
   absl::StrAppendFormat(&out, "remote-visible latency (ms, %d samples): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
                         l.samples(), l.p50_ms(), l.p95_ms(), l.p99_ms(), l.max_ms());
   const auto& o = run.oracle();
-  absl::StrAppendFormat(&out, "intent oracle:    %d words typed, %d deleted, %d surviving; lost %d, duplicated %d, "
-                        "resurrected %d, corrupted %d; %d died with crashed clients; loss rate %.2f%%\n",
-                        o.tokens_inserted(), o.tokens_deleted(), o.tokens_surviving(), o.lost(), o.duplicated(),
-                        o.resurrected(), o.corrupted(), o.lost_by_crash(), 100 * o.loss_rate());
+  if (run.canvas().objects() > 0 || run.canvas().property_writes() > 0) {
+    absl::StrAppendFormat(&out, "canvas:           %d objects in the final tree, %d property writes\n",
+                          run.canvas().objects(), run.canvas().property_writes());
+  }
+  if (o.tokens_inserted() > 0 || run.canvas().property_writes() == 0) {  // a text workload
+    absl::StrAppendFormat(&out, "intent oracle:    %d words typed, %d deleted, %d surviving; lost %d, duplicated %d, "
+                          "resurrected %d, corrupted %d; %d died with crashed clients; loss rate %.2f%%\n",
+                          o.tokens_inserted(), o.tokens_deleted(), o.tokens_surviving(), o.lost(), o.duplicated(),
+                          o.resurrected(), o.corrupted(), o.lost_by_crash(), 100 * o.loss_rate());
+  }
   std::string probes;
   for (const auto& probe : run.probes()) absl::StrAppendFormat(&probes, " %s=%d", probe.name(), probe.count());
   absl::StrAppendFormat(&out, "probes:          %s\n", probes);

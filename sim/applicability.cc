@@ -7,6 +7,10 @@
 namespace collabsim::sim {
 
 std::optional<std::string> NotApplicable(const scenario::Scenario& scenario, const Engine& engine) {
+  if (scenario.has_design() && !engine.traits().edits_objects) {
+    return absl::StrFormat("scenario %s edits a canvas of objects, and %s edits text only", scenario.name(),
+                           engine.traits().name);
+  }
   if (engine.traits().topology != Topology::kMesh) return std::nullopt;
   if (scenario.server_crashes_size() > 0) {
     return absl::StrFormat("scenario %s crashes the server, and %s is peer-to-peer with no server", scenario.name(),

@@ -66,12 +66,19 @@ class Validator {
     if (s.has_typing() && !s.script().empty()) {
       return Error(tree, s, "script", 0, "a scenario has either a `typing { ... }` workload or a `script`, not both");
     }
-    if (!s.script().empty()) {
+    if (s.has_design() && (s.has_typing() || !s.script().empty())) {
+      return Error(tree, s, "design", -1, "a scenario has one workload: `typing`, `script` or `design`");
+    }
+    if (s.has_design()) {
+      absl::Status design = ValidateDesign(s.design(), Nested(tree, s, "design", -1));
+      if (!design.ok()) return design;
+    } else if (!s.script().empty()) {
       absl::Status script = ValidateScript(s, tree);
       if (!script.ok()) return script;
     } else {
       if (!s.has_typing()) {
-        return Error(tree, s, "typing", -1, "a `typing { ... }` workload (or a `script` of actions) is required");
+        return Error(tree, s, "typing", -1,
+                     "a `typing { ... }` workload (or a `script` of actions, or a `design { ... }` canvas) is required");
       }
       absl::Status typing = ValidateTyping(s.typing(), Nested(tree, s, "typing", -1));
       if (!typing.ok()) return typing;
@@ -114,6 +121,37 @@ class Validator {
   }
 
  private:
+  absl::Status ValidateDesign(const scenario::Design& d, const TextFormat::ParseInfoTree* tree) {
+    if (d.shapes_per_user() < 1 || d.shapes_per_user() > 1000) {
+      return Error(tree, d, "shapes_per_user", -1, "must be in [1, 1000]");
+    }
+    if (d.frames_per_user() > 100) return Error(tree, d, "frames_per_user", -1, "must be at most 100");
+    if (!(d.pause_mean_s() > 0) || d.pause_mean_s() > kMaxActiveSeconds) {
+      return Error(tree, d, "pause_mean_s", -1, "must be > 0");
+    }
+    double total = 0;
+    for (const char* weight : {"drag_weight", "recolour_weight", "reparent_weight", "reorder_weight", "create_weight",
+                               "delete_weight"}) {
+      const double w = d.GetReflection()->GetDouble(d, d.GetDescriptor()->FindFieldByName(weight));
+      if (!(w >= 0) || !std::isfinite(w)) return Error(tree, d, weight, -1, "must be >= 0");
+      total += w;
+    }
+    if (!(total > 0)) return Error(tree, d, "drag_weight", -1, "at least one action weight must be > 0");
+    if (d.drag_weight() > 0) {
+      if (!(d.drag_hz() > 0) || d.drag_hz() > 240) return Error(tree, d, "drag_hz", -1, "must be in (0, 240]");
+      if (!(d.drag_min_s() > 0) || !(d.drag_max_s() >= d.drag_min_s()) || d.drag_max_s() > 60) {
+        return Error(tree, d, "drag_max_s", -1, "drags need 0 < drag_min_s <= drag_max_s <= 60");
+      }
+    }
+    if (!(d.hot_fraction() >= 0 && d.hot_fraction() <= 1)) {
+      return Error(tree, d, "hot_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+    }
+    if (d.hot_objects() > d.shapes_per_user()) {
+      return Error(tree, d, "hot_objects", -1, "must be at most shapes_per_user (they are user 1's first shapes)");
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status ValidateTyping(const scenario::Typing& t, const TextFormat::ParseInfoTree* tree) {
     if (!(t.words_per_minute() > 0) || t.words_per_minute() > 1000) {
       return Error(tree, t, "words_per_minute", -1, "must be in (0, 1000]");

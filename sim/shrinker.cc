@@ -459,6 +459,11 @@ std::vector<size_t> MinimizeSubset(size_t n, const std::function<bool(const std:
 
 absl::StatusOr<ShrinkResult> Shrink(const scenario::Scenario& scenario, const Engine& engine, uint64_t seed,
                                     const ShrinkOptions& options) {
+  if (scenario.has_design()) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "scenario %s is a design (canvas) workload; shrink reduces typing and scripted workloads only",
+        scenario.name()));
+  }
   return Shrinker(engine, seed, options).Run(scenario);
 }
 

@@ -12,6 +12,8 @@
 #include "check/convergence.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
+#include "check/canvas.h"
+#include "sim/designer_user.h"
 #include "sim/distributions.h"
 #include "sim/latency_stats.h"
 #include "sim/mesh_overlay.h"
@@ -75,7 +77,10 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
   }
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     clients_.push_back(engine_.CreateClient(user, engine_options_));
-    if (scenario_.script().empty()) {
+    if (scenario_.has_design()) {
+      users_.push_back(
+          std::make_unique<DesignerUser>(user, scenario_.design(), Prng::ForStream(seed, kUserStreamBase + user)));
+    } else if (scenario_.script().empty()) {
       users_.push_back(
           std::make_unique<SyntheticUser>(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user)));
     } else {
@@ -143,7 +148,7 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
     absl::StrAppendFormat(&faults, " backoff=%gms*%g^k<=%gms+-%g%%", b.initial_ms(), b.multiplier(), b.max_ms(),
                           100 * b.jitter_fraction());
   }
-  const std::string workload =
+  std::string workload =
       scenario.script().empty()
           ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g%s", t.words_per_minute(),
                             t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(),
@@ -151,6 +156,11 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
                             t.paragraph_fraction() > 0 ? absl::StrFormat(" paragraph=%g", t.paragraph_fraction())
                                                        : std::string())
           : absl::StrFormat("script=%d_actions", scenario.script_size());
+  if (scenario.has_design()) {
+    const auto& d = scenario.design();
+    workload = absl::StrFormat("design=%d_shapes+%d_frames/user pause=%gs drag=%gHz hot=%g(%d)", d.shapes_per_user(),
+                               d.frames_per_user(), d.pause_mean_s(), d.drag_hz(), d.hot_fraction(), d.hot_objects());
+  }
   return absl::StrFormat("users=%d groups=%s active_s=%g %s drops=%s offline_windows=%d%s converge_within_s=%g",
                          UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), workload, drops,
                          scenario.offline_size(), faults, scenario.converge_within_s());
@@ -376,6 +386,14 @@ void World::OnUserAction(ReplicaId user) {
     result_.set_intents(result_.intents() + 1);
     if (ChangesDocument(intent.body)) result_.set_edit_intents(result_.edit_intents() + 1);
     if (!action.inserted_word.empty()) oracle_.RecordInsert(action.inserted_word, intent.id);
+    if (const auto* set = std::get_if<SetProperty>(&intent.body)) {
+      // What the author saw there just before: the causal-overwrite check's input.
+      const View before = client.GetView();
+      const PropertyKey key{set->object, set->property};
+      const auto seen = before.properties.find(key);
+      canvas_.Record(check::PropertyWriteRecord{intent.id, ToSeconds(queue_.now() - kSimStart), key, set->value,
+                                                seen == before.properties.end() ? PropertyValue{} : seen->second});
+    }
     for (const std::string& word : action.deleted_words) oracle_.RecordDelete(word, intent.id);
     const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
     absl::Status status = Clocked(client).ApplyLocal(intent);
@@ -852,7 +870,10 @@ void World::OnClientCrash(size_t index) {
     for (size_t k = 0; k < held.size(); ++k) applied[k + 1] = applied[k + 1] || held[k];
   }
   for (uint64_t seq = 1; seq < applied.size(); ++seq) {
-    if (!applied[seq]) oracle_.ForgetIntent(IntentId{user, seq});
+    if (!applied[seq]) {
+      oracle_.ForgetIntent(IntentId{user, seq});
+      canvas_.Forget(IntentId{user, seq});
+    }
   }
   clients_[user - 1] = engine_.CreateClient(user, engine_options_);
 }
@@ -943,6 +964,21 @@ void World::Finish(bool judge) {
   const std::optional<std::string> divergence = check::CheckConvergence(views);
   result_.set_converged(!divergence.has_value());
   if (judge && divergence.has_value()) AddViolation("convergence", *divergence);
+  if (judge && scenario_.has_design()) {
+    for (const check::NamedView& named : views) {
+      if (std::optional<std::string> tree = check::CheckTree(named.view.properties); tree.has_value()) {
+        AddViolation("tree", absl::StrFormat("%s: %s", named.replica, *tree));
+      }
+    }
+    for (const auto& [invariant, detail] : canvas_.Check(views.front().view.properties, 3)) {
+      AddViolation(invariant, detail);
+    }
+  }
+  results::CanvasSummary* canvas = result_.mutable_canvas();
+  canvas->set_property_writes(canvas_.writes());
+  uint64_t objects = 0;
+  for (const auto& [key, value] : views.front().view.properties) objects += key.property == "parent";
+  canvas->set_objects(objects);
 
   const check::OracleReport oracle = oracle_.Check(views.front().view.text);
   results::OracleSummary* summary = result_.mutable_oracle();

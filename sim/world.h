@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "check/canvas.h"
 #include "check/intent_oracle.h"
 #include "engines/common/engine.h"
 #include "results.pb.h"
@@ -225,6 +226,7 @@ class World {
   EventQueue<Event> queue_;
   TraceHash trace_;
   check::IntentOracle oracle_;
+  check::CanvasRecorder canvas_;
   bool healed_ = false;
   SimTime start_time_ = 0;
   SimTime heal_time_ = 0;
