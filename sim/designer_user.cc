@@ -140,9 +140,12 @@ std::optional<IntentBody> DesignerUser::Pick(const View& view) {
     case 2: {  // into a frame, or out onto the canvas
       const std::optional<std::string> id = target(true);
       if (!id) return std::nullopt;
+      // Into a frame that is not inside it; the hot frames for a
+      // hot_fraction of moves, so frames get moved into each other at once.
+      const bool hot_target = prng_.Bernoulli(design_.hot_fraction());
       std::vector<std::string> into;
-      for (const std::string& frame : frames) {
-        if (!canvas.Inside(frame, *id)) into.push_back(frame);
+      for (const std::string& frame : hot_target ? hot : frames) {
+        if (IsFrame(frame) && !canvas.Inside(frame, *id)) into.push_back(frame);
       }
       std::string parent(kRootObject);
       if (!into.empty() && !prng_.Bernoulli(0.3)) parent = *choose(into);

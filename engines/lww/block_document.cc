@@ -351,6 +351,14 @@ MemoryStats BlockDocument::Memory() const {
 void BlockDocument::CheckInvariants() const {
   COLLABSIM_CHECK(!order_.empty() && order_.front().id == kFirstBlock);
   uint64_t length = 0;
+  for (size_t k = 0; k < order_.size(); ++k) {
+    if (k > 0) COLLABSIM_CHECK(Before(order_[k - 1].index, order_[k - 1].id, order_[k].index, order_[k].id));
+    length += order_[k].length + (k > 0 ? 1 : 0);
+  }
+  COLLABSIM_CHECK(length == text_length_);
+  if (!full_check_.Due()) return;
+  // In full: the order is exactly the visible blocks, with their lengths.
+  length = 0;
   size_t visible = 0;
   std::string last_object;
   for (const auto& [key, value] : registers_) {

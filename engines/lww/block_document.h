@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engines/common/check.h"
 #include "engines/common/intent.h"
 #include "engines/common/property_value.h"
 #include "engines/common/replica.h"
@@ -134,6 +135,7 @@ class BlockDocument {
   std::map<PropertyKey, PropertyValue> registers_;
   std::vector<Placed> order_;
   uint64_t text_length_ = 0;
+  FullCheckCadence full_check_;
 };
 
 }  // namespace collabsim::lww

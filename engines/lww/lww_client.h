@@ -95,6 +95,7 @@ class LwwClient : public Replica {
   std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;
   std::vector<IntentId> visible_;
+  FullCheckCadence full_check_;
 };
 
 }  // namespace collabsim::lww

@@ -13,6 +13,9 @@
 // parent write that would make one, or that names a parent that does not
 // exist or is deleted (see lww_server.h).
 //
+// Invariant (CheckInvariants): the kept visible view equals one computed
+// from scratch.
+//
 // Outcomes by design: a property set on an object someone deleted is kept
 // but never shown (deletion wins, and a deleted object stays deleted); an
 // object moved under a concurrently deleted one goes with it; re-creating
@@ -24,6 +27,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "engines/common/check.h"
 #include "engines/common/intent.h"
 #include "engines/common/property_value.h"
 #include "engines/common/replica.h"
@@ -63,7 +67,9 @@ class ObjectTree {
   bool HasCycle() const;
 
   // Every property of every visible object, keyed by plain object id.
-  std::map<PropertyKey, PropertyValue> VisibleProperties() const;
+  // Kept between calls: a write to a visible object's own property patches
+  // it, a move, creation or deletion rebuilds it on the next read.
+  const std::map<PropertyKey, PropertyValue>& VisibleProperties() const;
   bool IsVisible(std::string_view object) const;
   size_t ObjectCount() const { return objects_; }
 
@@ -77,8 +83,14 @@ class ObjectTree {
   bool Exists(std::string_view object) const;
   bool IsDeleted(std::string_view object) const;
 
+  // The visible tree from scratch: one pass for parents, memoised walks.
+  std::map<PropertyKey, PropertyValue> ComputeVisible() const;
+
   std::map<PropertyKey, PropertyValue> registers_;  // objects as "c/<id>"
   size_t objects_ = 0;  // objects with a parent register
+  mutable std::map<PropertyKey, PropertyValue> visible_;
+  mutable bool visible_valid_ = false;
+  FullCheckCadence full_check_;
 };
 
 }  // namespace collabsim::lww
