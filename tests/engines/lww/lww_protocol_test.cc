@@ -3,6 +3,8 @@
 // a write made after seeing another beats it, reconnects and restarts
 // apply every change exactly once, and malformed messages change nothing.
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
 #include "engines/common/probes.h"
 #include "engines/lww/lww_client.h"
@@ -279,6 +281,49 @@ TEST(LwwCanvas, ClientsTakeObjectIntentsBeforeTheyConnect) {
   const absl::Status status =
       LwwBlockEngine().CreateClient(1, {})->ApplyLocal(Intent{IntentId{1, 1}, CreateObject{"ok", "root"}});
   EXPECT_TRUE(status.ok());
+}
+
+}  // namespace
+}  // namespace collabsim::lww
+
+namespace collabsim::lww {
+namespace {
+
+// Whatever arrives on the wire, a replica either takes it or refuses it and
+// stays exactly as it was; it never crashes.
+RC_GTEST_PROP(LwwWire, RandomBytesAreTakenOrRefusedWithoutAPartialChange, (const std::string& bytes)) {
+  RelayHarness h(LwwBlockEngine(), 1);
+  h.Type(1, 0, "one\ntwo ");
+  h.DeliverAll();
+  const std::string server_before = h.server().DurableState();
+  if (!h.server().Receive(1, bytes).ok()) RC_ASSERT(h.server().DurableState() == server_before);
+  const std::string client_before = h.client(1).DurableState();
+  if (!h.client(1).Receive(kServerReplica, bytes).ok()) RC_ASSERT(h.client(1).DurableState() == client_before);
+}
+
+RC_GTEST_PROP(LwwWire, CorruptedRealMessagesAreTakenOrRefusedWithoutAPartialChange, ()) {
+  RelayHarness h(LwwBlockEngine(), 2);
+  h.Type(1, 0, "one\ntwo ");
+  h.DeliverAll();
+  h.Type(1, 4, "x\ny ");  // a split: a Submit with three writes
+  ASSERT_EQ(h.QueuedUp(1), 1u);
+  std::string submit = h.PeekUp(1);
+  h.DeliverAll();
+  std::string broadcast = submit;  // replaced below by what user 2 received
+  h.Type(1, 0, "z ");
+  ASSERT_TRUE(h.DeliverUp(1));
+  ASSERT_EQ(h.QueuedDown(2), 1u);
+  broadcast = h.PeekDown(2);
+  h.DiscardDown(2);
+  h.DeliverAll();
+  for (std::string* message : {&submit, &broadcast}) {
+    const size_t at = *rc::gen::inRange<size_t>(0, message->size());
+    (*message)[at] = static_cast<char>(*rc::gen::arbitrary<uint8_t>());
+  }
+  const std::string server_before = h.server().DurableState();
+  if (!h.server().Receive(1, submit).ok()) RC_ASSERT(h.server().DurableState() == server_before);
+  const std::string client_before = h.client(2).DurableState();
+  if (!h.client(2).Receive(kServerReplica, broadcast).ok()) RC_ASSERT(h.client(2).DurableState() == client_before);
 }
 
 }  // namespace
