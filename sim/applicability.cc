@@ -11,6 +11,12 @@ std::optional<std::string> NotApplicable(const scenario::Scenario& scenario, con
     return absl::StrFormat("scenario %s edits a canvas of objects, and %s edits text only", scenario.name(),
                            engine.traits().name);
   }
+  if (scenario.has_design() && !engine.traits().moves_objects &&
+      (scenario.design().reparent_weight() > 0 || scenario.design().reorder_weight() > 0)) {
+    return absl::StrFormat("scenario %s reparents and reorders objects, and %s does not move objects (only "
+                           "creates, sets properties and deletes)",
+                           scenario.name(), engine.traits().name);
+  }
   if (engine.traits().topology != Topology::kMesh) return std::nullopt;
   if (scenario.server_crashes_size() > 0) {
     return absl::StrFormat("scenario %s crashes the server, and %s is peer-to-peer with no server", scenario.name(),

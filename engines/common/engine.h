@@ -41,6 +41,9 @@ struct EngineTraits {
   // Edits a canvas (object intents) as well as text; engines without one
   // refuse object intents, and scenarios that need one do not apply.
   bool edits_objects = false;
+  // Also reparents and reorders them (MoveObject); a canvas engine without
+  // moves refuses them, and scenarios that move objects do not apply.
+  bool moves_objects = false;
 };
 
 // A deliberate bug an engine can be built with, so tests can show that the

@@ -9,18 +9,98 @@ namespace collabsim::crdt {
 
 CausalDoc::CausalDoc(Integration integration) : sequence_(std::make_unique<Sequence>(integration)) {}
 
-CausalDoc::CausalDoc(std::unique_ptr<Sequence> sequence, VersionVector version)
-    : sequence_(std::move(sequence)), version_(std::move(version)) {}
+CausalDoc::CausalDoc(std::unique_ptr<Sequence> sequence, VersionVector version, PropertyMap properties)
+    : sequence_(std::move(sequence)), version_(std::move(version)), properties_(std::move(properties)) {
+  for (const auto& [key, held] : properties_.registers()) {
+    const RegisterWrite write{key, held.value};
+    COLLABSIM_CHECK(ObjectTree::ValidateWrite(write).ok());
+    canvas_.Apply(write);
+  }
+}
 
 bool CausalDoc::Ready(const Change& change) const {
   if (change.id.counter != version_.Next(change.id.agent)) return false;
-  return std::visit([this](const auto& op) { return sequence_->Ready(op); }, change.body);
+  if (std::holds_alternative<PropertyOp>(change.body)) return true;
+  if (const auto* insert = std::get_if<InsertOp>(&change.body)) return sequence_->Ready(*insert);
+  return sequence_->Ready(std::get<DeleteOp>(change.body));
+}
+
+void CausalDoc::ApplyCanvasWrite(const PropertyWrite& write) {
+  const absl::StatusOr<bool> won = properties_.Apply(write);
+  COLLABSIM_CHECK(won.ok());  // CheckBatch refused conflicting stamps
+  if (*won) canvas_.Apply(RegisterWrite{write.key, write.value});
 }
 
 void CausalDoc::Apply(const Change& change) {
-  const absl::Status status = std::visit([this](const auto& op) { return sequence_->Apply(op); }, change.body);
-  COLLABSIM_CHECK(status.ok());  // ready and checked: the sequence cannot refuse it
+  if (const auto* properties = std::get_if<PropertyOp>(&change.body)) {
+    for (const PropertyWrite& write : properties->writes) ApplyCanvasWrite(write);
+  } else {
+    const absl::Status status = std::holds_alternative<InsertOp>(change.body)
+                                    ? sequence_->Apply(std::get<InsertOp>(change.body))
+                                    : sequence_->Apply(std::get<DeleteOp>(change.body));
+    COLLABSIM_CHECK(status.ok());  // ready and checked: the sequence cannot refuse it
+  }
   version_.Set(change.id.agent, change.id.counter + change.Span());
+}
+
+Change CausalDoc::WriteOwn(IntentId intent, uint64_t agent, const std::vector<RegisterWrite>& writes) {
+  COLLABSIM_CHECK(!writes.empty());
+  Change change;
+  change.intent = intent;
+  change.id = ItemId{agent, version_.Next(agent)};
+  PropertyOp op;
+  for (const RegisterWrite& write : writes) {
+    op.writes.push_back(properties_.Set(agent, write.key, write.value));  // stamped past all seen: it wins
+    canvas_.Apply(write);
+  }
+  change.body = std::move(op);
+  version_.Set(agent, change.id.counter + change.Span());
+  return change;
+}
+
+absl::Status CausalDoc::CheckCanvasWrites(const std::vector<Change>& batch) const {
+  // Writes of this batch and of the buffer by (key, stamp): two different
+  // values under one stamp are a forgery or corruption, wherever they are.
+  std::map<std::pair<PropertyKey, WriteStamp>, const PropertyValue*> offered;
+  std::map<PropertyKey, WriteStamp> parents;  // first parent write offered per object
+  auto check = [&](const PropertyWrite& write) -> absl::Status {
+    if (absl::Status valid = properties_.Validate(write); !valid.ok()) return valid;
+    auto [at, added] = offered.emplace(std::make_pair(write.key, write.stamp), &write.value);
+    if (!added && *at->second != write.value) {
+      return absl::InvalidArgumentError(absl::StrFormat("two different writes to %s.%s share stamp (%d, agent %d)",
+                                                        write.key.object, write.key.property, write.stamp.lamport,
+                                                        write.stamp.agent));
+    }
+    if (write.key.property != kParentProperty) return absl::OkStatus();
+    WriteStamp first = write.stamp;
+    if (const auto held = properties_.registers().find(write.key); held != properties_.registers().end()) {
+      first = held->second.stamp;
+    }
+    auto [parent, fresh] = parents.emplace(write.key, first);
+    if (parent->second != write.stamp) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "second parent write to %s: the crdt engines do not move objects", write.key.object));
+    }
+    return absl::OkStatus();
+  };
+  bool any = false;
+  for (const Change& change : batch) any = any || std::holds_alternative<PropertyOp>(change.body);
+  if (!any) return absl::OkStatus();
+  auto check_change = [&](const Change& change) -> absl::Status {
+    if (const auto* properties = std::get_if<PropertyOp>(&change.body)) {
+      for (const PropertyWrite& write : properties->writes) {
+        if (absl::Status valid = check(write); !valid.ok()) return valid;
+      }
+    }
+    return absl::OkStatus();
+  };
+  for (const Change& change : batch) {
+    if (absl::Status valid = check_change(change); !valid.ok()) return valid;
+  }
+  for (const auto& [key, change] : buffer_) {
+    if (absl::Status valid = check_change(change); !valid.ok()) return valid;
+  }
+  return absl::OkStatus();
 }
 
 Change CausalDoc::InsertOwn(IntentId intent, uint64_t agent, uint64_t position, std::u32string text) {
@@ -90,7 +170,7 @@ absl::Status CausalDoc::CheckBatch(const std::vector<Change>& batch) const {
     }
     claimed.emplace(Key{agent, counter}, span);
   }
-  return absl::OkStatus();
+  return CheckCanvasWrites(batch);
 }
 
 CausalDoc::Delivery CausalDoc::Deliver(std::vector<Change> batch) {
@@ -140,6 +220,16 @@ uint64_t CausalDoc::BufferedBytes() const {
 
 void CausalDoc::CheckInvariants() const {
   sequence_->CheckInvariants();
+  properties_.CheckInvariants();
+  canvas_.CheckInvariants();
+  if (full_check_.Due()) {
+    size_t shown = 0;
+    for (const auto& [key, held] : properties_.registers()) {
+      COLLABSIM_CHECK(canvas_.Get(key) == held.value);
+      shown += !std::holds_alternative<std::monostate>(held.value);
+    }
+    COLLABSIM_CHECK(canvas_.registers().size() == shown);
+  }
   const Change* previous = nullptr;
   for (const auto& [key, change] : buffer_) {
     COLLABSIM_CHECK(key.first == change.id.agent && key.second == change.id.counter);
@@ -154,10 +244,11 @@ void CausalDoc::CheckInvariants() const {
 MemoryStats DocumentMemory(const CausalDoc& doc, uint64_t other_version_entries) {
   const Sequence& sequence = doc.sequence();
   MemoryStats memory;
+  const MemoryStats canvas = doc.canvas().Memory();
   memory.content_bytes = sequence.ContentBytes();
-  memory.metadata_bytes =
-      sequence.MetadataBytes() + (doc.version().size() + other_version_entries) * 2 * sizeof(uint64_t);
-  memory.tombstone_bytes = sequence.TombstoneBytes();
+  memory.metadata_bytes = sequence.MetadataBytes() + canvas.metadata_bytes + doc.properties().MemoryBytes() +
+                          (doc.version().size() + other_version_entries) * 2 * sizeof(uint64_t);
+  memory.tombstone_bytes = sequence.TombstoneBytes() + canvas.tombstone_bytes;
   memory.buffered_bytes = doc.BufferedBytes();
   return memory;
 }

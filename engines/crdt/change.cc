@@ -1,8 +1,10 @@
 // Changes and version vectors on the wire (see change.h).
 #include "engines/crdt/change.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
+#include "engines/common/object_tree.h"
 #include "engines/common/utf8.h"
 
 namespace collabsim::crdt {
@@ -20,6 +22,13 @@ uint64_t Change::Span() const {
 uint64_t Change::Bytes() const {
   uint64_t bytes = sizeof(Change);
   if (const auto* insert = std::get_if<InsertOp>(&body)) return bytes + insert->text.size() * sizeof(char32_t);
+  if (const auto* properties = std::get_if<PropertyOp>(&body)) {
+    for (const PropertyWrite& write : properties->writes) {
+      bytes += sizeof(PropertyWrite) + write.key.object.size() + write.key.property.size();
+      if (const auto* text = std::get_if<std::string>(&write.value)) bytes += text->size();
+    }
+    return bytes;
+  }
   return bytes + std::get<DeleteOp>(body).ranges.size() * sizeof(DeleteRange);
 }
 
@@ -73,6 +82,11 @@ void EncodeChange(const Change& change, wire::Op* out) {
     w->set_text(EncodeUtf8(insert->text));
     return;
   }
+  if (const auto* properties = std::get_if<PropertyOp>(&change.body)) {
+    wire::Properties* w = out->mutable_properties();
+    for (const PropertyWrite& write : properties->writes) EncodePropertyWrite(write, w->add_writes());
+    return;
+  }
   wire::Delete* w = out->mutable_delete_();
   for (const DeleteRange& range : std::get<DeleteOp>(change.body).ranges) {
     wire::DeleteRange* r = w->add_ranges();
@@ -123,10 +137,25 @@ absl::StatusOr<Change> DecodeChange(const wire::Op& op) {
       change.body = std::move(del);
       return change;
     }
+    case wire::Op::kProperties: {
+      if (op.counter() == UINT64_MAX) return absl::InvalidArgumentError(where + ": counter overflows");
+      PropertyOp properties;
+      for (const wire::SetProperty& set : op.properties().writes()) {
+        absl::StatusOr<PropertyWrite> write = DecodePropertyWrite(set, op.agent());
+        if (!write.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", write.status().message()));
+        if (absl::Status valid = ObjectTree::ValidateWrite(RegisterWrite{write->key, write->value}); !valid.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(where, ": ", valid.message()));
+        }
+        properties.writes.push_back(*std::move(write));
+      }
+      if (properties.writes.empty()) return absl::InvalidArgumentError(where + ": properties op writes nothing");
+      change.body = std::move(properties);
+      return change;
+    }
     case wire::Op::BODY_NOT_SET:
       break;
   }
-  return absl::InvalidArgumentError(where + ": neither insert nor delete");
+  return absl::InvalidArgumentError(where + ": no insert, delete or properties");
 }
 
 }  // namespace collabsim::crdt

@@ -12,14 +12,21 @@
 #include "absl/status/statusor.h"
 #include "crdt_wire.pb.h"
 #include "engines/common/intent.h"
+#include "engines/crdt/property_map.h"
 #include "engines/crdt/sequence.h"
 
 namespace collabsim::crdt {
 
+// Canvas register writes of one intent (a create writes parent and index),
+// each stamped with the change's agent.
+struct PropertyOp {
+  std::vector<PropertyWrite> writes;
+};
+
 struct Change {
   ItemId id;  // the first counter it takes; an insert's first item id
   IntentId intent;
-  std::variant<InsertOp, DeleteOp> body;
+  std::variant<InsertOp, DeleteOp, PropertyOp> body;
 
   // How many counters it takes.
   uint64_t Span() const;
@@ -51,7 +58,8 @@ class VersionVector {
 void EncodeChange(const Change& change, wire::Op* out);
 // Checks everything that can be checked without a document: UTF-8, a body,
 // non-empty text and ranges, no counter overflow, an insert's id matching
-// the op's, no insert that is its own origin.
+// the op's, no insert that is its own origin, canvas writes of known shape
+// (ObjectTree::ValidateWrite) stamped with the op's agent.
 absl::StatusOr<Change> DecodeChange(const wire::Op& op);
 
 }  // namespace collabsim::crdt

@@ -20,7 +20,7 @@ CrdtClient::CrdtClient(ReplicaId id, Integration integration, const EngineOption
 absl::Status CrdtClient::ApplyLocal(const Intent& intent) {
   absl::StatusOr<OwnEdit> edit = ApplyOwnIntent(id(), intent, doc_.get(), &agent_);
   if (!edit.ok()) return edit.status();
-  cursor_ = edit->cursor;
+  if (edit->moves_caret) cursor_ = edit->cursor;
   if (edit->change.has_value()) Record(*std::move(edit->change));
   return absl::OkStatus();
 }
@@ -131,6 +131,7 @@ View CrdtClient::GetView() const {
   View view;
   view.text = EncodeUtf8(doc_->sequence().Text());
   view.cursors[id()] = OwnCursor();
+  view.properties = doc_->canvas().VisibleProperties();
   return view;
 }
 
@@ -188,6 +189,7 @@ std::string CrdtClient::DurableState() const {
   doc_->version().Encode(state.mutable_version());
   for (const Change& change : pending_) EncodeChange(change, state.add_pending());
   state.set_cursor(OwnCursor());
+  doc_->properties().Encode(state.mutable_properties());
   return state.SerializeAsString();
 }
 
@@ -204,9 +206,16 @@ absl::StatusOr<std::unique_ptr<CrdtClient>> CrdtClient::Restore(ReplicaId id, In
   if (!version.ok()) return version.status();
   absl::StatusOr<std::vector<Change>> pending = DecodeBatch(state.pending());
   if (!pending.ok()) return pending.status();
+  absl::StatusOr<PropertyMap> properties = PropertyMap::Decode(state.properties());
+  if (!properties.ok()) return properties.status();
+  for (const auto& [key, held] : properties->registers()) {
+    if (absl::Status valid = ObjectTree::ValidateWrite(RegisterWrite{key, held.value}); !valid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("stored canvas: ", valid.message()));
+    }
+  }
   auto client = std::make_unique<CrdtClient>(id, integration, options);
   client->agent_ = state.agent();
-  client->doc_ = std::make_unique<CausalDoc>(*std::move(sequence), *std::move(version));
+  client->doc_ = std::make_unique<CausalDoc>(*std::move(sequence), *std::move(version), *std::move(properties));
   if (state.agent() != 0 && state.next_counter() != client->doc_->version().Next(state.agent())) {
     return absl::InvalidArgumentError("stored next counter disagrees with the stored version vector");
   }

@@ -52,7 +52,8 @@ const Engine& FugueMaxEngine() {
   static const CrdtEngine* const engine = new CrdtEngine(
       Integration::kFugueMax,
       {"crdt", "sequence CRDT (FugueMax order: concurrent typing never interleaves), relay server, offline-first",
-       Topology::kRelay, false});
+       Topology::kRelay, /*lossy_by_design=*/false, /*negative_control=*/false, /*variant=*/false,
+       /*edits_objects=*/true, /*moves_objects=*/false});
   return *engine;
 }
 
@@ -60,7 +61,8 @@ const Engine& RgaEngine() {
   static const CrdtEngine* const engine = new CrdtEngine(
       Integration::kRga,
       {"crdt-rga", "sequence CRDT with RGA order (runs typed backwards can interleave), relay server",
-       Topology::kRelay, false});
+       Topology::kRelay, /*lossy_by_design=*/false, /*negative_control=*/false, /*variant=*/false,
+       /*edits_objects=*/true, /*moves_objects=*/false});
   return *engine;
 }
 
@@ -68,7 +70,8 @@ const Engine& FugueMaxMeshEngine() {
   static const CrdtEngine* const engine = new CrdtEngine(
       Integration::kFugueMax,
       {"crdt-mesh", "the crdt engine peer-to-peer: no server, every peer keeps the log and syncs with its neighbours",
-       Topology::kMesh, false});
+       Topology::kMesh, /*lossy_by_design=*/false, /*negative_control=*/false, /*variant=*/false,
+       /*edits_objects=*/true, /*moves_objects=*/false});
   return *engine;
 }
 

@@ -37,6 +37,12 @@ std::string DescribeOp(const wire::Op& op) {
       absl::StrAppendFormat(&out, "delete %d characters in %d ranges", length, op.delete_().ranges_size());
       return out;
     }
+    case wire::Op::kProperties: {
+      const auto& writes = op.properties().writes();
+      absl::StrAppendFormat(&out, "set %d properties", writes.size());
+      if (!writes.empty()) absl::StrAppendFormat(&out, " (%s.%s, ...)", writes[0].object(), writes[0].property());
+      return out;
+    }
     case wire::Op::BODY_NOT_SET:
       break;
   }

@@ -30,7 +30,7 @@ CrdtPeer::CrdtPeer(ReplicaId id, Integration integration, const EngineOptions& o
 absl::Status CrdtPeer::ApplyLocal(const Intent& intent) {
   absl::StatusOr<OwnEdit> edit = ApplyOwnIntent(id(), intent, doc_.get(), &agent_);
   if (!edit.ok()) return edit.status();
-  cursor_ = edit->cursor;
+  if (edit->moves_caret) cursor_ = edit->cursor;
   if (edit->change.has_value()) {
     pending_.emplace_back(edit->change->id.counter, edit->change->Span());
     std::vector<Change> applied;
@@ -185,6 +185,7 @@ View CrdtPeer::GetView() const {
   View view;
   view.text = EncodeUtf8(doc_->sequence().Text());
   view.cursors[id()] = OwnCursor();
+  view.properties = doc_->canvas().VisibleProperties();
   return view;
 }
 

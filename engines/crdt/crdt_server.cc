@@ -100,6 +100,7 @@ void CrdtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
 View CrdtServer::GetView() const {
   View view;
   view.text = EncodeUtf8(doc_->sequence().Text());
+  view.properties = doc_->canvas().VisibleProperties();
   return view;
 }
 

@@ -11,10 +11,21 @@ absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, 
     return absl::InvalidArgumentError(
         absl::StrFormat("intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, replica));
   }
-  if (IsObjectIntent(intent.body)) return absl::UnimplementedError("the crdt engines edit text only (no canvas)");
+  OwnEdit edit;
+  if (IsObjectIntent(intent.body)) {
+    if (std::holds_alternative<MoveObject>(intent.body)) {
+      return absl::UnimplementedError(
+          "the crdt engines do not move objects (last-writer-wins parents can make cycles)");
+    }
+    absl::StatusOr<std::vector<RegisterWrite>> writes = doc->canvas().Edit(intent.body, intent.id);
+    if (!writes.ok()) return writes.status();
+    if (*agent == 0) *agent = AgentFor(intent.id);
+    edit.change = doc->WriteOwn(intent.id, *agent, *writes);
+    edit.moves_caret = false;
+    return edit;
+  }
   const Sequence& sequence = doc->sequence();
   const uint64_t length = sequence.VisibleLength();
-  OwnEdit edit;
   if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
     if (move->position > length) {
       return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move->position, length));

@@ -7,42 +7,13 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
+#include "engines/common/register_codec.h"
 
 namespace collabsim::crdt {
 
 namespace {
 
 std::string Describe(const PropertyKey& key) { return absl::StrFormat("%s.%s", key.object, key.property); }
-
-void EncodeValue(const PropertyValue& value, wire::PropertyValue* out) {
-  if (std::holds_alternative<std::monostate>(value)) {
-    out->set_unset(true);
-  } else if (const auto* text = std::get_if<std::string>(&value)) {
-    out->set_text(*text);
-  } else if (const auto* number = std::get_if<double>(&value)) {
-    out->set_number(*number);
-  } else {
-    out->set_flag(std::get<bool>(value));
-  }
-}
-
-absl::StatusOr<PropertyValue> DecodeValue(const wire::PropertyValue& in) {
-  switch (in.kind_case()) {
-    case wire::PropertyValue::kUnset:
-      return PropertyValue{};
-    case wire::PropertyValue::kText:
-      return PropertyValue{in.text()};
-    case wire::PropertyValue::kNumber:
-      // NaN equals nothing, not even itself: duplicates could not be recognised.
-      if (std::isnan(in.number())) return absl::InvalidArgumentError("property value is NaN");
-      return PropertyValue{in.number()};
-    case wire::PropertyValue::kFlag:
-      return PropertyValue{in.flag()};
-    case wire::PropertyValue::KIND_NOT_SET:
-      break;
-  }
-  return absl::InvalidArgumentError("property value missing");
-}
 
 }  // namespace
 
@@ -107,16 +78,17 @@ uint64_t PropertyMap::MemoryBytes() const {
 void EncodePropertyWrite(const PropertyWrite& write, wire::SetProperty* out) {
   out->set_object(write.key.object);
   out->set_property(write.key.property);
-  EncodeValue(write.value, out->mutable_value());
+  EncodePropertyValue(write.value, out->mutable_value());
   out->set_lamport(write.stamp.lamport);
 }
 
 absl::StatusOr<PropertyWrite> DecodePropertyWrite(const wire::SetProperty& in, uint64_t agent) {
   PropertyKey key{in.object(), in.property()};
-  absl::StatusOr<PropertyValue> value = DecodeValue(in.value());
+  absl::StatusOr<PropertyValue> value = DecodePropertyValue(in.value());
   if (!value.ok()) return absl::InvalidArgumentError(absl::StrFormat("write to %s: %s", Describe(key), value.status().message()));
-  if (in.lamport() == 0) {
-    return absl::InvalidArgumentError(absl::StrFormat("write to %s has Lamport timestamp 0", Describe(key)));
+  if (in.lamport() == 0 || in.lamport() > kMaxLamport) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("write to %s has Lamport timestamp %d (1 to 2^62)", Describe(key), in.lamport()));
   }
   return PropertyWrite{std::move(key), *std::move(value), WriteStamp{in.lamport(), agent}};
 }

@@ -36,6 +36,10 @@ struct WriteStamp {
   auto operator<=>(const WriteStamp&) const = default;
 };
 
+// Timestamps above this are refused on the wire: a replica's clock must
+// always be able to step past every stamp it has seen.
+inline constexpr uint64_t kMaxLamport = uint64_t{1} << 62;
+
 struct PropertyWrite {
   PropertyKey key;
   PropertyValue value;
@@ -83,19 +87,20 @@ class PropertyMap {
 
   void CheckInvariants() const;
 
-  bool operator==(const PropertyMap&) const = default;
-
- private:
   // Checks `write` against what is held; OK when Apply may proceed.
   absl::Status Validate(const PropertyWrite& write) const;
 
+  bool operator==(const PropertyMap&) const = default;
+
+ private:
   absl::btree_map<PropertyKey, Register> registers_;  // ordered: encodings never depend on hash order
   uint64_t clock_ = 0;
 };
 
 // A write on the wire; the agent travels beside it (the op's agent).
 void EncodePropertyWrite(const PropertyWrite& write, wire::SetProperty* out);
-// InvalidArgument for a missing value or a zero timestamp.
+// InvalidArgument for a missing value, or a timestamp of zero or past
+// kMaxLamport (a clock there could not move past it).
 absl::StatusOr<PropertyWrite> DecodePropertyWrite(const wire::SetProperty& in, uint64_t agent);
 
 }  // namespace collabsim::crdt

@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "engines/common/check.h"
 #include "engines/common/utf8.h"
-#include "engines/lww/fractional_index.h"
+#include "engines/common/fractional_index.h"
 
 namespace collabsim::lww {
 namespace {

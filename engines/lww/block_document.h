@@ -30,6 +30,7 @@
 #include "engines/common/check.h"
 #include "engines/common/intent.h"
 #include "engines/common/property_value.h"
+#include "engines/common/register_write.h"
 #include "engines/common/replica.h"
 
 namespace collabsim::lww {
@@ -39,16 +40,9 @@ enum class Granularity { kBlock, kDocument };
 inline constexpr std::string_view kFirstBlock = "0";
 inline constexpr std::string_view kFirstBlockIndex = "1";
 inline constexpr std::string_view kTextProperty = "text";
-inline constexpr std::string_view kIndexProperty = "index";
-inline constexpr std::string_view kDeletedProperty = "deleted";
 inline constexpr size_t kMaxObjectIdBytes = 64;
-inline constexpr size_t kMaxIndexBytes = 512;
 
-struct Write {
-  PropertyKey key;
-  PropertyValue value;
-  bool operator==(const Write&) const = default;
-};
+using Write = RegisterWrite;
 
 // Where a caret sits: a block and a code point offset in it, so it stays on
 // its character when other paragraphs change.

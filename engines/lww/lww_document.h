@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "engines/lww/block_document.h"
-#include "engines/lww/object_tree.h"
+#include "engines/common/object_tree.h"
 
 namespace collabsim::lww {
 

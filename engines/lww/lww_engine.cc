@@ -117,7 +117,7 @@ const Engine& LwwBlockEngine() {
                    "last-writer-wins per paragraph, ordered by the server (Figma's properties, Notion's blocks); "
                    "loses concurrent edits to one paragraph by design",
                    Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/false, /*variant=*/false,
-                   /*edits_objects=*/true});
+                   /*edits_objects=*/true, /*moves_objects=*/true});
   return *engine;
 }
 
@@ -128,7 +128,7 @@ const Engine& LwwDocumentEngine() {
                    "VARIANT: last-writer-wins with the whole text as one register: any two concurrent edits "
                    "conflict (not in the default comparison)",
                    Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/false, /*variant=*/true,
-                   /*edits_objects=*/true});
+                   /*edits_objects=*/true, /*moves_objects=*/true});
   return *engine;
 }
 
@@ -139,7 +139,7 @@ const Engine& LwwWallclockEngine() {
                    "NEGATIVE CONTROL: last-writer-wins ordered by each writer's own (skewed) clock, no server "
                    "authority; wrong on purpose, a write made after seeing another can lose to it",
                    Topology::kClientServer, /*lossy_by_design=*/true, /*negative_control=*/true, /*variant=*/false,
-                   /*edits_objects=*/true});
+                   /*edits_objects=*/true, /*moves_objects=*/true});
   return *engine;
 }
 

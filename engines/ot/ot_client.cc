@@ -12,6 +12,7 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
+#include "engines/common/register_codec.h"
 #include "engines/common/utf8.h"
 #include "engines/ot/text_op_codec.h"
 #include "engines/ot/transform_laws.h"
@@ -27,7 +28,7 @@ absl::Status OtClient::ApplyLocal(const Intent& intent) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, id()));
   }
-  if (IsObjectIntent(intent.body)) return absl::UnimplementedError("the ot engine edits text only (no canvas)");
+  if (IsObjectIntent(intent.body)) return ApplyLocalCanvasEdit(intent);
   const uint64_t length = doc_.size();
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
     if (insert->position > length) {
@@ -36,14 +37,15 @@ absl::Status OtClient::ApplyLocal(const Intent& intent) {
     absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
     if (!text.ok()) return text.status();
     if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
-    return ApplyLocalEdit(intent, MakeInsert(length, insert->position, *text), insert->position + text->size());
+    return ApplyLocalEdit(intent, MakeInsert(length, insert->position, *text), {},
+                          insert->position + text->size());
   }
   if (const auto* del = std::get_if<DeleteText>(&intent.body)) {
     if (del->length == 0 || del->position > length || del->length > length - del->position) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "delete [%d, +%d) outside document of length %d", del->position, del->length, length));
     }
-    return ApplyLocalEdit(intent, MakeDelete(length, del->position, del->length), del->position);
+    return ApplyLocalEdit(intent, MakeDelete(length, del->position, del->length), {}, del->position);
   }
   const auto& move = std::get<MoveCursor>(intent.body);
   if (move.position > length) {
@@ -53,16 +55,28 @@ absl::Status OtClient::ApplyLocal(const Intent& intent) {
   return absl::OkStatus();
 }
 
-absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t cursor_after) {
+absl::Status OtClient::ApplyLocalCanvasEdit(const Intent& intent) {
+  if (std::holds_alternative<MoveObject>(intent.body)) {
+    return absl::UnimplementedError(
+        "the ot engine does not move objects (its server log cannot refuse a move that would make a cycle)");
+  }
+  absl::StatusOr<CanvasWrites> writes = canvas_.Edit(intent.body, intent.id);
+  if (!writes.ok()) return writes.status();
+  for (const RegisterWrite& write : *writes) canvas_.Apply(write);
+  return ApplyLocalEdit(intent, TextOp().Retain(doc_.size()), *std::move(writes), cursor_);
+}
+
+absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, uint64_t cursor_after) {
   ApplyInPlace(&doc_, op);
   cursor_ = cursor_after;
   if (buffer_.has_value()) {
     absl::StatusOr<TextOp> composed = Compose(std::move(buffer_->op), std::move(op));
     COLLABSIM_CHECK(composed.ok());  // buffer ends where the document is now
     buffer_->op = *std::move(composed);
+    ComposeWrites(&buffer_->writes, std::move(writes));
     buffer_->intents.push_back(intent.id);
   } else {
-    buffer_ = PendingOp{0, std::move(op), {intent.id}};
+    buffer_ = PendingOp{0, std::move(op), std::move(writes), {intent.id}};
   }
   SendPendingIfReady();
   return absl::OkStatus();
@@ -96,7 +110,10 @@ absl::Status OtClient::Receive(ReplicaId from, std::string_view bytes) {
 absl::StatusOr<OtClient::Entry> OtClient::DecodeEntry(const wire::LogEntry& wire) const {
   absl::StatusOr<TextOp> op = DecodeTextOp(wire.op());
   if (!op.ok()) return op.status();
-  return Entry{wire.revision(), wire.origin(), wire.client_seq(), *std::move(op), DecodeIntentIds(wire.intents())};
+  absl::StatusOr<CanvasWrites> writes = DecodeCanvasWrites(wire.writes());
+  if (!writes.ok()) return absl::InvalidArgumentError(absl::StrCat("server entry ", wire.revision(), ": ", writes.status().message()));
+  return Entry{wire.revision(), wire.origin(), wire.client_seq(), *std::move(op), *std::move(writes),
+               DecodeIntentIds(wire.intents())};
 }
 
 absl::Status OtClient::ValidateNext(const Entry& entry, uint64_t expected_revision, uint64_t server_length,
@@ -308,9 +325,17 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
     return;
   }
   TextOp op = entry.op;
-  if (inflight_.has_value()) inflight_->op = TransformAndCheck(&op, std::move(inflight_->op));
-  if (buffer_.has_value()) buffer_->op = TransformAndCheck(&op, std::move(buffer_->op));
+  CanvasWrites writes = entry.writes;
+  if (inflight_.has_value()) {
+    inflight_->op = TransformAndCheck(&op, std::move(inflight_->op));
+    DropCoveredWrites(&writes, inflight_->writes);
+  }
+  if (buffer_.has_value()) {
+    buffer_->op = TransformAndCheck(&op, std::move(buffer_->op));
+    DropCoveredWrites(&writes, buffer_->writes);
+  }
   ApplyInPlace(&doc_, op);
+  for (const RegisterWrite& write : writes) canvas_.Apply(write);
   cursor_ = TransformIndex(op, cursor_);
   revision_ = entry.revision;
   visible_.insert(visible_.end(), entry.intents.begin(), entry.intents.end());
@@ -332,6 +357,7 @@ void OtClient::SendInflight(uint64_t offset) {
     submit.set_base_revision(revision_);
     EncodeTextOp(inflight_->op, submit.mutable_op());
     EncodeIntentIds(inflight_->intents, submit.mutable_intents());
+    EncodeRegisterWrites(inflight_->writes, submit.mutable_writes());
     inflight_wire_ = submit.SerializeAsString();
     inflight_wire_base_ = revision_;
     COLLABSIM_CHECK(!inflight_wire_.empty());  // a client_seq is never 0
@@ -385,6 +411,7 @@ View OtClient::GetView() const {
   View view;
   view.text = doc_.ToUtf8();
   view.cursors[id()] = cursor_;
+  view.properties = canvas_.VisibleProperties();
   return view;
 }
 
@@ -394,12 +421,16 @@ std::string OtClient::TextSlice(uint64_t from, uint64_t count) const {
 
 ReplicaStats OtClient::Stats() const {
   ReplicaStats stats;
+  const MemoryStats canvas = canvas_.Memory();
   stats.memory.content_bytes = doc_.AllocatedBytes();
+  stats.memory.metadata_bytes = canvas.metadata_bytes;
+  stats.memory.tombstone_bytes = canvas.tombstone_bytes;
   uint64_t pending_bytes = 0;
   uint64_t pending_intents = 0;
   for (const auto* pending : {&inflight_, &buffer_}) {
     if (!pending->has_value()) continue;
-    pending_bytes += (*pending)->op.MemoryBytes() + (*pending)->intents.capacity() * sizeof(IntentId);
+    pending_bytes += (*pending)->op.MemoryBytes() + WritesBytes((*pending)->writes) +
+                     (*pending)->intents.capacity() * sizeof(IntentId);
     pending_intents += (*pending)->intents.size();
   }
   stats.memory.buffered_bytes =
@@ -421,6 +452,7 @@ void OtClient::CheckInvariants() const {
   COLLABSIM_CHECK(inflight_wire_.empty() || inflight_.has_value());
   COLLABSIM_CHECK(entry_parts_revision_ == 0 || entry_parts_revision_ == revision_ + 1);
   doc_.CheckInvariants();
+  canvas_.CheckInvariants();
 }
 
 absl::Status OtClient::ValidateState() const {
@@ -440,6 +472,14 @@ absl::Status OtClient::ValidateState() const {
   if (first_seq_this_life_ < 1 || first_seq_this_life_ > next_client_seq_) {
     return absl::FailedPreconditionError("sequence base after the next sequence number");
   }
+  for (const auto* pending : {&inflight_, &buffer_}) {
+    if (!pending->has_value()) continue;
+    for (const RegisterWrite& write : (*pending)->writes) {
+      if (canvas_.Get(write.key) != write.value) {
+        return absl::FailedPreconditionError("the canvas does not show a pending write");
+      }
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -451,6 +491,7 @@ std::string OtClient::DurableState() const {
     out->set_client_seq(pending.client_seq);
     EncodeTextOp(pending.op, out->mutable_op());
     EncodeIntentIds(pending.intents, out->mutable_intents());
+    EncodeRegisterWrites(pending.writes, out->mutable_writes());
   };
   if (inflight_.has_value()) encode(*inflight_, state.mutable_inflight());
   if (buffer_.has_value()) encode(*buffer_, state.mutable_buffer());
@@ -458,6 +499,9 @@ std::string OtClient::DurableState() const {
   state.set_first_seq_this_life(first_seq_this_life_);
   state.set_seq_base_known(seq_base_known_);
   state.set_cursor(cursor_);
+  CanvasWrites canvas;
+  for (const auto& [key, value] : canvas_.registers()) canvas.push_back(RegisterWrite{key, value});
+  EncodeRegisterWrites(canvas, state.mutable_canvas());
   return state.SerializeAsString();
 }
 
@@ -475,11 +519,13 @@ absl::StatusOr<std::unique_ptr<OtClient>> OtClient::Restore(ReplicaId id, std::s
   auto decode = [&](const wire::PendingOp& in) -> absl::StatusOr<PendingOp> {
     absl::StatusOr<TextOp> op = DecodeTextOp(in.op());
     if (!op.ok()) return op.status();
+    absl::StatusOr<CanvasWrites> writes = DecodeCanvasWrites(in.writes());
+    if (!writes.ok()) return writes.status();
     std::vector<IntentId> intents = DecodeIntentIds(in.intents());
     for (const IntentId& intent : intents) {
       if (intent.replica != id) return absl::InvalidArgumentError("a pending op carries another user's intent");
     }
-    return PendingOp{in.client_seq(), *std::move(op), std::move(intents)};
+    return PendingOp{in.client_seq(), *std::move(op), *std::move(writes), std::move(intents)};
   };
   if (state.has_inflight()) {
     absl::StatusOr<PendingOp> inflight = decode(state.inflight());
@@ -495,6 +541,15 @@ absl::StatusOr<std::unique_ptr<OtClient>> OtClient::Restore(ReplicaId id, std::s
   client->first_seq_this_life_ = state.first_seq_this_life();
   client->seq_base_known_ = state.seq_base_known();
   client->cursor_ = state.cursor();
+  absl::StatusOr<CanvasWrites> canvas = DecodeCanvasWrites(state.canvas());
+  if (!canvas.ok()) return absl::InvalidArgumentError(absl::StrCat("OT client durable state: ", canvas.status().message()));
+  for (const RegisterWrite& write : *canvas) {
+    if (std::holds_alternative<std::monostate>(write.value) ||
+        !std::holds_alternative<std::monostate>(client->canvas_.Get(write.key))) {
+      return absl::InvalidArgumentError("OT client durable state: a canvas register is empty or repeated");
+    }
+    client->canvas_.Apply(write);
+  }
   absl::Status valid = client->ValidateState();
   if (!valid.ok()) return absl::InvalidArgumentError(absl::StrCat("OT client durable state: ", valid.message()));
   return client;

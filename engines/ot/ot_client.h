@@ -28,6 +28,7 @@
 //   - buffer (if any) starts where inflight (if any) ends, and the last
 //     pending op's target length == the local document length;
 //   - cursor_ <= document length;
+//   - each pending op writes a register at most once;
 //   - an encoded in-flight op implies an op in flight, and entry parts held
 //     are of entry revision_ + 1.
 #pragma once
@@ -40,7 +41,9 @@
 
 #include "engines/common/chunked_text.h"
 #include "engines/common/engine.h"
+#include "engines/common/object_tree.h"
 #include "engines/common/replica.h"
+#include "engines/ot/canvas_writes.h"
 #include "engines/ot/text_op.h"
 #include "engines/ot/wire_limits.h"
 #include "ot_wire.pb.h"
@@ -76,6 +79,7 @@ class OtClient : public Replica {
   struct PendingOp {
     uint64_t client_seq = 0;  // assigned when it becomes the in-flight op
     TextOp op;
+    CanvasWrites writes;
     std::vector<IntentId> intents;
   };
   // One server log entry, decoded and validated.
@@ -84,11 +88,13 @@ class OtClient : public Replica {
     ReplicaId origin = 0;
     uint64_t client_seq = 0;
     TextOp op;
+    CanvasWrites writes;
     std::vector<IntentId> intents;
   };
   enum class LinkState { kDisconnected, kAwaitingWelcome, kCatchingUp, kSynced };
 
-  absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, uint64_t cursor_after);
+  absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, uint64_t cursor_after);
+  absl::Status ApplyLocalCanvasEdit(const Intent& intent);
   absl::StatusOr<Entry> DecodeEntry(const wire::LogEntry& wire) const;
   // Checks that `entry` can follow the current state; changes nothing.
   // `life_start`: the first client_seq of this incarnation; own-id entries
@@ -120,6 +126,9 @@ class OtClient : public Replica {
 
   EngineOptions options_;
   ChunkedText doc_;
+  // The canvas as this client shows it: the server's writes up to
+  // revision_ that no pending write covers, and the pending writes.
+  ObjectTree canvas_;
   uint64_t revision_ = 0;
   std::optional<PendingOp> inflight_;
   std::optional<PendingOp> buffer_;

@@ -33,7 +33,8 @@ class OtEngineImpl : public Engine {
   EngineTraits traits_{
       "ot",
       "Jupiter-style OT: the server orders ops, clients transform (Google Docs / Wave lineage)",
-      Topology::kClientServer, false};
+      Topology::kClientServer, /*lossy_by_design=*/false, /*negative_control=*/false, /*variant=*/false,
+      /*edits_objects=*/true, /*moves_objects=*/false};
 };
 
 }  // namespace

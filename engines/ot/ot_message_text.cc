@@ -42,9 +42,14 @@ std::string DescribeOp(const wire::TextOp& op) {
   return "[" + out + "]";
 }
 
+std::string DescribeWrites(const google::protobuf::RepeatedPtrField<collabsim::wire::RegisterWrite>& writes) {
+  if (writes.empty()) return "";
+  return absl::StrFormat(" + %d canvas writes (%s.%s, ...)", writes.size(), writes[0].object(), writes[0].property());
+}
+
 std::string DescribeEntry(const wire::LogEntry& entry) {
-  return absl::StrFormat("r%d from user %d op %d %s", entry.revision(), entry.origin(), entry.client_seq(),
-                         DescribeOp(entry.op()));
+  return absl::StrFormat("r%d from user %d op %d %s%s", entry.revision(), entry.origin(), entry.client_seq(),
+                         DescribeOp(entry.op()), DescribeWrites(entry.writes()));
 }
 
 std::string Range(const google::protobuf::RepeatedPtrField<wire::LogEntry>& entries) {
@@ -94,8 +99,9 @@ std::string DescribeOtMessage(bool from_server, std::string_view bytes) {
                                  ? absl::StrFormat(", holds %d bytes of the next entry", m.hello().partial_entry_bytes())
                                  : "");
     case wire::ClientMessage::kSubmit:
-      return absl::StrFormat("Submit op %d on r%d %s (%d intents)", m.submit().client_seq(),
-                             m.submit().base_revision(), DescribeOp(m.submit().op()), m.submit().intents_size());
+      return absl::StrFormat("Submit op %d on r%d %s%s (%d intents)", m.submit().client_seq(),
+                             m.submit().base_revision(), DescribeOp(m.submit().op()),
+                             DescribeWrites(m.submit().writes()), m.submit().intents_size());
     case wire::ClientMessage::kSubmitPart:
       return absl::StrFormat("SubmitPart op %d on r%d %s", m.submit_part().client_seq(),
                              m.submit_part().base_revision(), DescribePart(m.submit_part().part()));

@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
+#include "engines/common/register_codec.h"
 #include "engines/common/utf8.h"
 #include "engines/ot/text_op_codec.h"
 #include "engines/ot/transform_laws.h"
@@ -172,6 +173,11 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   absl::StatusOr<TextOp> decoded = DecodeTextOp(submit.op());
   if (!decoded.ok()) return decoded.status();
   TextOp op = *std::move(decoded);
+  absl::StatusOr<CanvasWrites> writes = DecodeCanvasWrites(submit.writes());
+  if (!writes.ok()) return absl::InvalidArgumentError(absl::StrFormat("client %d op %d: %s", from, submit.client_seq(), writes.status().message()));
+  if (absl::Status appendable = CheckAppendable(canvas_, *writes); !appendable.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("client %d op %d: %s", from, submit.client_seq(), appendable.message()));
+  }
   // Transform past everything the client had not seen. Nothing is changed
   // until this loop has succeeded.
   TransformProbes seen;
@@ -199,13 +205,14 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   // need not walk the whole log after every step.
   COLLABSIM_CHECK(log_.empty() ? op.base_length() == doc_.size() : log_.back().op.target_length() == op.base_length());
   ApplyInPlace(&doc_, op);
+  for (const RegisterWrite& write : *writes) canvas_.Apply(write);
   if (seen.insert_ties > 0) probes_[std::string(probes::kConcurrentInsertSamePosition)] += seen.insert_ties;
   if (seen.inserts_in_deletes > 0) probes_[std::string(probes::kInsertIntoDeletedRange)] += seen.inserts_in_deletes;
   if (seen.delete_overlaps > 0) probes_[std::string(probes::kDeleteDeleteOverlap)] += seen.delete_overlaps;
   std::vector<IntentId> intents = DecodeIntentIds(submit.intents());
   visible_.insert(visible_.end(), intents.begin(), intents.end());
-  history_bytes_ += op.MemoryBytes() + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
-  log_.push_back(LogEntry{from, submit.client_seq(), std::move(op), std::move(intents)});
+  history_bytes_ += op.MemoryBytes() + WritesBytes(*writes) + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
+  log_.push_back(LogEntry{from, submit.client_seq(), std::move(op), *std::move(writes), std::move(intents)});
   record.last_client_seq = submit.client_seq();
   record.last_revision = head_revision();
 
@@ -241,6 +248,7 @@ void OtServer::EncodeEntry(uint64_t revision, wire::LogEntry* out) const {
   out->set_client_seq(entry.client_seq);
   EncodeTextOp(entry.op, out->mutable_op());
   EncodeIntentIds(entry.intents, out->mutable_intents());
+  EncodeRegisterWrites(entry.writes, out->mutable_writes());
 }
 
 void OtServer::Send(ReplicaId to, const wire::ServerMessage& message) {
@@ -256,15 +264,19 @@ void OtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
 View OtServer::GetView() const {
   View view;
   view.text = doc_.ToUtf8();
+  view.properties = canvas_.VisibleProperties();
   return view;
 }
 
 ReplicaStats OtServer::Stats() const {
   ReplicaStats stats;
+  const MemoryStats canvas = canvas_.Memory();
   stats.memory.content_bytes = doc_.AllocatedBytes();
+  stats.memory.tombstone_bytes = canvas.tombstone_bytes;
   stats.memory.history_bytes = history_bytes_;
   for (const auto& [client, upload] : uploads_) stats.memory.buffered_bytes += upload.bytes.MemoryBytes();
-  stats.memory.metadata_bytes = clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
+  stats.memory.metadata_bytes = canvas.metadata_bytes +
+                                clients_.size() * (sizeof(ReplicaId) + sizeof(ClientRecord)) +
                                 synced_.size() * sizeof(ReplicaId);
   stats.probes.insert(probes_.begin(), probes_.end());
   return stats;
@@ -279,6 +291,7 @@ void OtServer::CheckInvariants() const {
   // the document. O(clients), cheap enough for every simulator step.
   COLLABSIM_CHECK(log_.empty() ? doc_.empty() : log_.back().op.target_length() == doc_.size());
   doc_.CheckInvariants();
+  canvas_.CheckInvariants();
   for (ReplicaId client : synced_) COLLABSIM_CHECK(clients_.contains(client));
   for (const auto& [client, record] : clients_) COLLABSIM_CHECK(record.last_revision <= head_revision());
   // An upload in parts is dropped once its op is in the log.
@@ -324,11 +337,21 @@ absl::StatusOr<std::unique_ptr<OtServer>> OtServer::Restore(std::string_view dur
       return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d repeats client %d's op %d", revision,
                                                         wire_entry.origin(), wire_entry.client_seq()));
     }
+    absl::StatusOr<CanvasWrites> writes = DecodeCanvasWrites(wire_entry.writes());
+    if (!writes.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d: %s", revision, writes.status().message()));
+    }
+    if (absl::Status appendable = CheckAppendable(server->canvas_, *writes); !appendable.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("durable log entry %d: %s", revision, appendable.message()));
+    }
     ApplyInPlace(&server->doc_, *op);
+    for (const RegisterWrite& write : *writes) server->canvas_.Apply(write);
     std::vector<IntentId> intents = DecodeIntentIds(wire_entry.intents());
     server->visible_.insert(server->visible_.end(), intents.begin(), intents.end());
-    server->history_bytes_ += op->MemoryBytes() + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
-    server->log_.push_back(LogEntry{wire_entry.origin(), wire_entry.client_seq(), *std::move(op), std::move(intents)});
+    server->history_bytes_ +=
+        op->MemoryBytes() + WritesBytes(*writes) + intents.size() * sizeof(IntentId) + sizeof(LogEntry);
+    server->log_.push_back(LogEntry{wire_entry.origin(), wire_entry.client_seq(), *std::move(op),
+                                    *std::move(writes), std::move(intents)});
     record.last_client_seq = wire_entry.client_seq();
     record.last_revision = revision;
   }

@@ -13,6 +13,7 @@
 //   - each log op's base length == previous op's target length, and the last
 //     target length == doc_.size();
 //   - (client, client_seq) appears at most once in the log;
+//   - the canvas never holds a cycle (a parent is written only on creation);
 //   - an upload in parts is of an op not yet in the log.
 #pragma once
 
@@ -24,7 +25,9 @@
 
 #include "engines/common/chunked_text.h"
 #include "engines/common/engine.h"
+#include "engines/common/object_tree.h"
 #include "engines/common/replica.h"
+#include "engines/ot/canvas_writes.h"
 #include "engines/ot/text_op.h"
 #include "engines/ot/wire_limits.h"
 #include "ot_wire.pb.h"
@@ -58,6 +61,7 @@ class OtServer : public Replica {
     ReplicaId origin = 0;
     uint64_t client_seq = 0;
     TextOp op;
+    CanvasWrites writes;
     std::vector<IntentId> intents;
   };
   struct ClientRecord {
@@ -76,6 +80,7 @@ class OtServer : public Replica {
 
   EngineOptions options_;
   ChunkedText doc_;
+  ObjectTree canvas_;  // every canvas write of the log, in log order
   std::vector<LogEntry> log_;
   uint64_t history_bytes_ = 0;
   // Ordered containers: iteration order decides broadcast order.

@@ -34,6 +34,12 @@ class RelayHarness {
     ASSERT_TRUE(client(k).ApplyLocal(Intent{IntentId{k, ++seq_[k]}, InsertText{position, text}}).ok());
     Collect();
   }
+  // Any intent of user k; its status, with what it produced queued.
+  absl::Status Do(ReplicaId k, IntentBody body) {
+    absl::Status status = client(k).ApplyLocal(Intent{IntentId{k, ++seq_[k]}, std::move(body)});
+    Collect();
+    return status;
+  }
   void Erase(ReplicaId k, uint64_t position, uint64_t length) {
     ASSERT_TRUE(client(k).ApplyLocal(Intent{IntentId{k, ++seq_[k]}, DeleteText{position, length}}).ok());
     Collect();

@@ -1,7 +1,7 @@
 // Fractional keys: always strictly between their neighbours, a total order
 // by plain string comparison, valid by construction, and short under
 // random insertion and long runs of appends.
-#include "engines/lww/fractional_index.h"
+#include "engines/common/fractional_index.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace collabsim::lww {
+namespace collabsim {
 namespace {
 
 TEST(FractionalIndex, ValidKeys) {
@@ -101,4 +101,4 @@ TEST(FractionalIndex, JitterIsAFixedFunction) {
 }
 
 }  // namespace
-}  // namespace collabsim::lww
+}  // namespace collabsim

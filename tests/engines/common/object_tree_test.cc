@@ -2,17 +2,17 @@
 // intents; moves into an object's own subtree refused in the view and
 // detected for the server; objects in a cycle or under a deleted object
 // left out of the visible tree.
-#include "engines/lww/object_tree.h"
+#include "engines/common/object_tree.h"
 
 #include <gtest/gtest.h>
 
-namespace collabsim::lww {
+namespace collabsim {
 namespace {
 
 void Do(ObjectTree& tree, IntentBody body, uint64_t seq) {
-  absl::StatusOr<std::vector<Write>> writes = tree.Edit(body, IntentId{1, seq});
+  absl::StatusOr<std::vector<RegisterWrite>> writes = tree.Edit(body, IntentId{1, seq});
   ASSERT_TRUE(writes.ok()) << writes.status();
-  for (const Write& write : *writes) {
+  for (const RegisterWrite& write : *writes) {
     ASSERT_TRUE(ObjectTree::ValidateWrite(write).ok()) << ObjectTree::ValidateWrite(write);
     tree.Apply(write);
   }
@@ -64,14 +64,14 @@ TEST(ObjectTree, ConcurrentCrossMovesMakeACycleThatIsNotShown) {
   Do(tree, CreateObject{"f2", "root"}, 2);
   Do(tree, CreateObject{"s", "f2"}, 3);
   EXPECT_FALSE(tree.MoveWouldDetach("f1", "f2"));
-  tree.Apply(Write{{"c/f1", "parent"}, std::string("f2")});
+  tree.Apply(RegisterWrite{{"c/f1", "parent"}, std::string("f2")});
   EXPECT_TRUE(tree.MoveWouldDetach("f2", "f1"));  // what the server checks
-  tree.Apply(Write{{"c/f2", "parent"}, std::string("f1")});
+  tree.Apply(RegisterWrite{{"c/f2", "parent"}, std::string("f1")});
   EXPECT_TRUE(tree.HasCycle());
   EXPECT_FALSE(tree.IsVisible("f1"));
   EXPECT_FALSE(tree.IsVisible("s"));
   EXPECT_TRUE(tree.VisibleProperties().empty());
-  tree.Apply(Write{{"c/f2", "parent"}, std::string("root")});  // the server's answer
+  tree.Apply(RegisterWrite{{"c/f2", "parent"}, std::string("root")});  // the server's answer
   EXPECT_FALSE(tree.HasCycle());
   EXPECT_EQ(ParentOf(tree, "f1"), "f2");
   EXPECT_EQ(ParentOf(tree, "s"), "f2");
@@ -88,7 +88,7 @@ TEST(ObjectTree, MovingUnderADeletedObjectDetaches) {
 }
 
 TEST(ObjectTree, MalformedWritesAreRefusedByName) {
-  auto error = [](Write write) { return std::string(ObjectTree::ValidateWrite(write).message()); };
+  auto error = [](RegisterWrite write) { return std::string(ObjectTree::ValidateWrite(write).message()); };
   EXPECT_EQ(error({{"c/a", "parent"}, std::string("c/a")}), "write to c/a.parent: parent must be \"root\" or an object id");
   EXPECT_EQ(error({{"c/a", "parent"}, std::string("a")}), "write to c/a.parent: an object cannot be its own parent");
   EXPECT_EQ(error({{"c/a", "deleted"}, false}), "write to c/a.deleted: deleted can only be set to true");
@@ -99,4 +99,4 @@ TEST(ObjectTree, MalformedWritesAreRefusedByName) {
 }
 
 }  // namespace
-}  // namespace collabsim::lww
+}  // namespace collabsim

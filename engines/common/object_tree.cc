@@ -1,6 +1,6 @@
 // The canvas object tree: validation, visibility, intents as writes (see
 // object_tree.h).
-#include "engines/lww/object_tree.h"
+#include "engines/common/object_tree.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "engines/common/check.h"
 #include "engines/common/utf8.h"
-#include "engines/lww/fractional_index.h"
+#include "engines/common/fractional_index.h"
 
-namespace collabsim::lww {
+namespace collabsim {
 namespace {
 
 const PropertyValue kUnset{};
@@ -40,7 +40,7 @@ bool IsCanvasObject(std::string_view register_object) {
   return register_object.substr(0, kCanvasPrefix.size()) == kCanvasPrefix;
 }
 
-absl::Status ObjectTree::ValidateWrite(const Write& write) {
+absl::Status ObjectTree::ValidateWrite(const RegisterWrite& write) {
   const std::string& object = write.key.object;
   const std::string& property = write.key.property;
   auto fail = [&](const char* what) {
@@ -74,7 +74,7 @@ absl::Status ObjectTree::ValidateWrite(const Write& write) {
   return absl::OkStatus();
 }
 
-void ObjectTree::Apply(const Write& write) {
+void ObjectTree::Apply(const RegisterWrite& write) {
   const bool structural = write.key.property == kParentProperty || write.key.property == kDeletedProperty;
   if (visible_valid_) {
     if (structural) {
@@ -142,10 +142,10 @@ std::vector<std::pair<std::string, std::string>> ObjectTree::ChildrenOf(std::str
   return children;
 }
 
-absl::StatusOr<std::vector<Write>> ObjectTree::Edit(const IntentBody& body, IntentId id) const {
+absl::StatusOr<std::vector<RegisterWrite>> ObjectTree::Edit(const IntentBody& body, IntentId id) const {
   const uint64_t jitter = JitterFor(id.replica, id.seq, 0);
   auto visible_or_root = [&](const std::string& object) { return object == kRootObject || IsVisible(object); };
-  std::vector<Write> writes;
+  std::vector<RegisterWrite> writes;
   if (const auto* create = std::get_if<CreateObject>(&body)) {
     if (!IsValidObjectId(create->object)) return absl::InvalidArgumentError("create: invalid object id");
     if (registers_.lower_bound(PropertyKey{Reg(create->object), ""}) !=
@@ -157,19 +157,19 @@ absl::StatusOr<std::vector<Write>> ObjectTree::Edit(const IntentBody& body, Inte
     }
     const auto siblings = ChildrenOf(create->parent);
     const std::string low = siblings.empty() ? std::string() : siblings.back().first;
-    writes.push_back(Write{{Reg(create->object), std::string(kParentProperty)}, create->parent});
-    writes.push_back(Write{{Reg(create->object), std::string(kIndexProperty)},
+    writes.push_back(RegisterWrite{{Reg(create->object), std::string(kParentProperty)}, create->parent});
+    writes.push_back(RegisterWrite{{Reg(create->object), std::string(kIndexProperty)},
                            KeyBetween(IsValidKey(low) ? low : "", "", jitter)});
     return writes;
   }
   if (const auto* del = std::get_if<DeleteObject>(&body)) {
     if (!IsVisible(del->object)) return absl::InvalidArgumentError(absl::StrCat("delete: ", del->object, " is not on the canvas"));
-    writes.push_back(Write{{Reg(del->object), std::string(kDeletedProperty)}, true});
+    writes.push_back(RegisterWrite{{Reg(del->object), std::string(kDeletedProperty)}, true});
     return writes;
   }
   if (const auto* set = std::get_if<SetProperty>(&body)) {
     if (!IsVisible(set->object)) return absl::InvalidArgumentError(absl::StrCat("set: ", set->object, " is not on the canvas"));
-    Write write{{Reg(set->object), set->property}, set->value};
+    RegisterWrite write{{Reg(set->object), set->property}, set->value};
     if (!IsValidPropertyName(set->property)) return absl::InvalidArgumentError("set: invalid property name");
     if (absl::Status valid = ValidateUserValue(set->value); !valid.ok()) return valid;
     writes.push_back(std::move(write));
@@ -198,9 +198,9 @@ absl::StatusOr<std::vector<Write>> ObjectTree::Edit(const IntentBody& body, Inte
       if (!low.empty() && low >= high) low.clear();  // equal keys: go before both
     }
     if (*ParentOf(move->object) != move->parent) {
-      writes.push_back(Write{{Reg(move->object), std::string(kParentProperty)}, move->parent});
+      writes.push_back(RegisterWrite{{Reg(move->object), std::string(kParentProperty)}, move->parent});
     }
-    writes.push_back(Write{{Reg(move->object), std::string(kIndexProperty)},
+    writes.push_back(RegisterWrite{{Reg(move->object), std::string(kIndexProperty)},
                            KeyBetween(IsValidKey(low) ? low : "", IsValidKey(high) ? high : "", jitter)});
     return writes;
   }
@@ -302,11 +302,11 @@ void ObjectTree::CheckInvariants() const {
   const bool full = full_check_.Due();
   size_t parents = 0;
   for (const auto& [key, value] : registers_) {
-    if (full) COLLABSIM_CHECK(ValidateWrite(Write{key, value}).ok());
+    if (full) COLLABSIM_CHECK(ValidateWrite(RegisterWrite{key, value}).ok());
     if (key.property == kParentProperty) ++parents;
   }
   COLLABSIM_CHECK(parents == objects_);
   if (full && visible_valid_) COLLABSIM_CHECK(visible_ == ComputeVisible());
 }
 
-}  // namespace collabsim::lww
+}  // namespace collabsim

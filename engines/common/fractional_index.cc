@@ -1,11 +1,11 @@
 // Key generation for fractional indexing (see fractional_index.h).
-#include "engines/lww/fractional_index.h"
+#include "engines/common/fractional_index.h"
 
 #include <algorithm>
 
 #include "engines/common/check.h"
 
-namespace collabsim::lww {
+namespace collabsim {
 namespace {
 
 constexpr std::string_view kDigits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -90,4 +90,4 @@ std::string KeyBetween(std::string_view low, std::string_view high, uint64_t jit
   }
 }
 
-}  // namespace collabsim::lww
+}  // namespace collabsim

@@ -1,17 +1,20 @@
-// The canvas as the LWW engine stores it: a tree of objects, each a set of
-// last-writer-wins registers, as in Figma's multiplayer. An object's
+// The canvas as every engine with one stores it: a tree of objects, each a
+// set of last-writer-wins registers, as in Figma's multiplayer. An object's
 // `parent` is itself a register (so reparenting keeps its identity), its
 // place among siblings is a fractional key in `index`, and `deleted`
 // removes it with everything under it. Registers of canvas objects are
-// named "c/<object id>" so they share one register space with text blocks.
+// named "c/<object id>" so they can share one register space with text
+// blocks (the LWW engine's). Which write of a register wins is the engine's
+// business (server arrival, the OT server's log, a Lamport stamp); the tree
+// holds the winners and derives what is visible.
 //
 // The visible tree is the objects whose parent chain reaches the root
 // through objects that exist and are not deleted, without a cycle. A client
 // can briefly hold a cycle (its own pending move plus someone else's move
 // it has just received); the objects in it are simply not visible until the
-// server's answer arrives. The server never lets a cycle in: it refuses a
-// parent write that would make one, or that names a parent that does not
-// exist or is deleted (see lww_server.h).
+// server's answer arrives. A server that allows moves never lets a cycle
+// in: it refuses a parent write that would make one, or that names a parent
+// that does not exist or is deleted (see lww_server.h).
 //
 // Invariant (CheckInvariants): the kept visible view equals one computed
 // from scratch.
@@ -31,12 +34,11 @@
 #include "engines/common/intent.h"
 #include "engines/common/property_value.h"
 #include "engines/common/replica.h"
-#include "engines/lww/block_document.h"
+#include "engines/common/register_write.h"
 
-namespace collabsim::lww {
+namespace collabsim {
 
 inline constexpr std::string_view kCanvasPrefix = "c/";
-inline constexpr std::string_view kParentProperty = "parent";
 inline constexpr size_t kMaxPropertyValueBytes = 256;
 
 // True when a register's object names a canvas object ("c/...").
@@ -46,16 +48,16 @@ class ObjectTree {
  public:
   // Whether a canvas write may be applied (known shape of key and value);
   // says nothing about cycles, which only the server judges.
-  static absl::Status ValidateWrite(const Write& write);
+  static absl::Status ValidateWrite(const RegisterWrite& write);
 
   // REQUIRES: ValidateWrite(write) is ok.
-  void Apply(const Write& write);
+  void Apply(const RegisterWrite& write);
   const PropertyValue& Get(const PropertyKey& key) const;
   const std::map<PropertyKey, PropertyValue>& registers() const { return registers_; }
 
   // The writes for an object intent made in this view, or InvalidArgument
   // (unknown or invisible object, a move into its own subtree, ...).
-  absl::StatusOr<std::vector<Write>> Edit(const IntentBody& body, IntentId id) const;
+  absl::StatusOr<std::vector<RegisterWrite>> Edit(const IntentBody& body, IntentId id) const;
 
   // Would setting `object`'s parent to `parent` (an object id without the
   // prefix, or the root) leave it outside the tree: a parent that does not
@@ -93,4 +95,4 @@ class ObjectTree {
   FullCheckCadence full_check_;
 };
 
-}  // namespace collabsim::lww
+}  // namespace collabsim

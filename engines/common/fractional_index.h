@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-namespace collabsim::lww {
+namespace collabsim {
 
 inline constexpr int kMaxStep = 3;
 // Digits of jitter after the chosen one.
@@ -37,4 +37,4 @@ std::string KeyBetween(std::string_view low, std::string_view high, uint64_t jit
 // A well-mixed 64-bit value from a writer's identity, for `jitter`.
 uint64_t JitterFor(uint64_t a, uint64_t b, uint64_t c);
 
-}  // namespace collabsim::lww
+}  // namespace collabsim
