@@ -20,11 +20,13 @@ void ComposeWrites(CanvasWrites* earlier, CanvasWrites later) {
   }
 }
 
+bool WritesRegister(const CanvasWrites& writes, const PropertyKey& key) {
+  return std::any_of(writes.begin(), writes.end(), [&](const RegisterWrite& w) { return w.key == key; });
+}
+
 void DropCoveredWrites(CanvasWrites* server, const CanvasWrites& pending) {
   if (pending.empty()) return;
-  std::erase_if(*server, [&](const RegisterWrite& write) {
-    return std::any_of(pending.begin(), pending.end(), [&](const RegisterWrite& p) { return p.key == write.key; });
-  });
+  std::erase_if(*server, [&](const RegisterWrite& write) { return WritesRegister(pending, write.key); });
 }
 
 absl::Status CheckAppendable(const ObjectTree& canvas, const CanvasWrites& writes) {

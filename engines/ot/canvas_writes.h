@@ -27,6 +27,9 @@ using CanvasWrites = std::vector<RegisterWrite>;
 // register both write keeps `later`'s value, in `earlier`'s place.
 void ComposeWrites(CanvasWrites* earlier, CanvasWrites later);
 
+// Whether `writes` holds a write to `key`.
+bool WritesRegister(const CanvasWrites& writes, const PropertyKey& key);
+
 // Removes from `server` every write to a register that `pending` writes.
 void DropCoveredWrites(CanvasWrites* server, const CanvasWrites& pending);
 

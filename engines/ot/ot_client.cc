@@ -472,9 +472,12 @@ absl::Status OtClient::ValidateState() const {
   if (first_seq_this_life_ < 1 || first_seq_this_life_ > next_client_seq_) {
     return absl::FailedPreconditionError("sequence base after the next sequence number");
   }
-  for (const auto* pending : {&inflight_, &buffer_}) {
+  // The canvas shows the newest pending write of each register: the buffer's
+  // where it has one, else the in-flight op's.
+  for (const auto* pending : {&buffer_, &inflight_}) {
     if (!pending->has_value()) continue;
     for (const RegisterWrite& write : (*pending)->writes) {
+      if (pending == &inflight_ && buffer_.has_value() && WritesRegister(buffer_->writes, write.key)) continue;
       if (canvas_.Get(write.key) != write.value) {
         return absl::FailedPreconditionError("the canvas does not show a pending write");
       }

@@ -3,7 +3,7 @@
 // to another writer's value while its own write is pending (server-ordered
 // engines), pending canvas writes survive a restart from local storage,
 // the server's canvas survives its restart, and engines without moves
-// refuse them.
+// refuse them. Invariants are checked wherever the canvas is compared.
 #include <gtest/gtest.h>
 
 #include "engines/registry.h"
@@ -25,7 +25,9 @@ void ExpectCanvasConverged(RelayHarness& h, int clients) {
   const auto expected = h.server().GetView().properties;
   for (ReplicaId k = 1; k <= static_cast<ReplicaId>(clients); ++k) {
     EXPECT_EQ(h.client(k).GetView().properties, expected) << "client " << k;
+    h.client(k).CheckInvariants();
   }
+  h.server().CheckInvariants();
 }
 
 class CanvasEngines : public ::testing::TestWithParam<std::string> {
@@ -52,6 +54,23 @@ TEST_P(CanvasEngines, ConcurrentWritesConvergeWithoutFlicker) {
   const PropertyValue final_value = Shown(h.server(), "card", "fill");
   if (server_ordered()) EXPECT_EQ(final_value, kRed);  // the later arrival wins
   EXPECT_TRUE(final_value == kRed || final_value == kBlue);
+}
+
+TEST_P(CanvasEngines, ARegisterWrittenAgainWhileItsFirstWriteIsInFlightShowsTheSecond) {
+  RelayHarness h(engine(), 2);
+  ASSERT_TRUE(h.Do(1, CreateObject{"card", std::string(kRootObject)}).ok());
+  h.DeliverAll();
+  ASSERT_TRUE(h.Do(1, SetProperty{"card", "fill", kRed}).ok());   // in flight
+  ASSERT_TRUE(h.Do(1, SetProperty{"card", "fill", kBlue}).ok());  // buffered behind it
+  h.client(1).CheckInvariants();
+  EXPECT_EQ(Shown(h.client(1), "card", "fill"), kBlue);
+  h.RestartFromStorage(1);
+  h.client(1).CheckInvariants();
+  EXPECT_EQ(Shown(h.client(1), "card", "fill"), kBlue);
+  h.Connect(1);
+  h.DeliverAll();
+  ExpectCanvasConverged(h, 2);
+  EXPECT_EQ(Shown(h.client(2), "card", "fill"), kBlue);
 }
 
 TEST_P(CanvasEngines, DeletionHidesAnObjectAndWhatIsCreatedUnderIt) {
