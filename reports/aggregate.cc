@@ -22,6 +22,10 @@ size_t EngineRank(const std::vector<std::string>& order, const std::string& engi
 
 }  // namespace
 
+bool TypedText(const results::RunResult& run) {
+  return run.oracle().tokens_inserted() > 0 || run.canvas().property_writes() == 0;
+}
+
 const std::vector<Figure>& SummaryFigures() {
   static const auto* const figures = new std::vector<Figure>{
       {"p50_ms", "p50 latency (ms)", 1, [](const auto& r) { return r.remote_visible().p50_ms(); }},
@@ -37,7 +41,11 @@ const std::vector<Figure>& SummaryFigures() {
        [](const auto& r) { return static_cast<double>(r.memory().server_bytes_peak()) / 1024; }},
       {"client_peak_kib", "client memory peak (KiB)", 0,
        [](const auto& r) { return static_cast<double>(r.memory().client_bytes_peak()) / 1024; }},
-      {"loss_rate_pct", "intent loss rate (%)", 2, [](const auto& r) { return 100 * r.oracle().loss_rate(); }},
+      {"loss_rate_pct", "intent loss rate (%)", 2,
+       [](const auto& r) -> std::optional<double> {
+         if (!TypedText(r)) return std::nullopt;
+         return 100 * r.oracle().loss_rate();
+       }},
       {"local_apply_us", "local apply CPU (µs, measured)", 2,
        [](const auto& r) { return r.measured_local_apply_us_mean(); }},
   };
@@ -114,7 +122,9 @@ Aggregate AggregateResults(const results::ResultsFile& file, const std::vector<s
   for (Group& group : aggregate.groups) {
     for (const Figure& figure : SummaryFigures()) {
       std::vector<double> values;
-      for (const auto* run : group.runs) values.push_back(figure.extract(*run));
+      for (const auto* run : group.runs) {
+        if (const std::optional<double> value = figure.extract(*run)) values.push_back(*value);
+      }
       group.estimates.push_back(MeanWithConfidence(values));
     }
     size_t with_latency = 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,15 @@ struct Figure {
   std::string key;    // column name in CSV and chart files
   std::string label;  // human label with unit
   int decimals = 1;
-  std::function<double(const results::RunResult&)> extract;
+  // nullopt where the figure means nothing for that run (a loss rate where
+  // no text was typed); such runs are left out of the group's estimate, and
+  // a group with none shows "n/a".
+  std::function<std::optional<double>(const results::RunResult&)> extract;
 };
+
+// Whether the run's workload typed text, so that the intent oracle's
+// figures (words lost, loss rate) describe it: false for a canvas-only run.
+bool TypedText(const results::RunResult& run);
 
 // The figures of the summary tables, in column order. Lower is better for all.
 const std::vector<Figure>& SummaryFigures();

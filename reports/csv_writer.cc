@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/aggregate.h"
 
 namespace collabsim::reports {
 namespace {
@@ -27,7 +28,8 @@ std::string RunsToCsv(const results::ResultsFile& file) {
       "bytes,wire_bytes,messages_dropped,connection_drops,latency_samples,p50_ms,p95_ms,p99_ms,max_ms,mean_ms,"
       "convergence_s,simulated_s,events,server_bytes_peak,client_bytes_peak,history_bytes,tokens_inserted,"
       "tokens_deleted,lost,duplicated,resurrected,corrupted,loss_rate,measured_cpu_s,measured_local_apply_us_mean,"
-      "measured_local_apply_us_p99,measured_max_receive_ms";
+      "measured_local_apply_us_p99,measured_max_receive_ms,canvas_objects,property_writes,index_bytes_max,"
+      "index_bytes_mean";
   // One column per probe, named as in the first run (every run lists them all).
   std::vector<std::string> probe_names;
   if (file.runs_size() > 0) {
@@ -54,9 +56,11 @@ std::string RunsToCsv(const results::ResultsFile& file) {
         absl::StrFormat("%d", r.memory().client_bytes_peak()), absl::StrFormat("%d", r.memory().history_bytes()),
         absl::StrFormat("%d", o.tokens_inserted()), absl::StrFormat("%d", o.tokens_deleted()),
         absl::StrFormat("%d", o.lost()), absl::StrFormat("%d", o.duplicated()), absl::StrFormat("%d", o.resurrected()),
-        absl::StrFormat("%d", o.corrupted()), absl::StrFormat("%.6f", o.loss_rate()),
+        absl::StrFormat("%d", o.corrupted()), TypedText(r) ? absl::StrFormat("%.6f", o.loss_rate()) : "",
         absl::StrFormat("%.4f", r.measured_cpu_s()), absl::StrFormat("%.3f", r.measured_local_apply_us_mean()),
-        absl::StrFormat("%.3f", r.measured_local_apply_us_p99()), absl::StrFormat("%.3f", r.measured_max_receive_ms())};
+        absl::StrFormat("%.3f", r.measured_local_apply_us_p99()), absl::StrFormat("%.3f", r.measured_max_receive_ms()),
+        absl::StrFormat("%d", r.canvas().objects()), absl::StrFormat("%d", r.canvas().property_writes()),
+        absl::StrFormat("%d", r.canvas().index_bytes_max()), absl::StrFormat("%.3f", r.canvas().index_bytes_mean())};
     for (const std::string& name : probe_names) {
       uint64_t count = 0;
       for (const auto& probe : r.probes()) count = probe.name() == name ? probe.count() : count;

@@ -105,7 +105,9 @@ void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t f
     data += scenario;
     for (const auto& engine : a.engines) {
       const Group* g = a.Find(scenario, engine);
-      data += g == nullptr ? " NaN NaN" : " " + Number(g->estimates[figure].mean) + " " + Number(g->estimates[figure].half_width);
+      data += g == nullptr || g->estimates[figure].count == 0
+                  ? " NaN NaN"
+                  : " " + Number(g->estimates[figure].mean) + " " + Number(g->estimates[figure].half_width);
     }
     data += "\n";
   }

@@ -2,6 +2,7 @@
 #include "reports/run_summary.h"
 
 #include "absl/strings/str_format.h"
+#include "reports/aggregate.h"
 
 namespace collabsim::reports {
 
@@ -22,8 +23,12 @@ std::string FormatRunSummary(const results::RunResult& run) {
   if (run.canvas().objects() > 0 || run.canvas().property_writes() > 0) {
     absl::StrAppendFormat(&out, "canvas:           %d objects in the final tree, %d property writes\n",
                           run.canvas().objects(), run.canvas().property_writes());
+    if (run.canvas().index_bytes_max() > 0) {
+      absl::StrAppendFormat(&out, "fractional index: keys of %.1f bytes on average, longest %d\n",
+                            run.canvas().index_bytes_mean(), run.canvas().index_bytes_max());
+    }
   }
-  if (o.tokens_inserted() > 0 || run.canvas().property_writes() == 0) {  // a text workload
+  if (TypedText(run)) {
     absl::StrAppendFormat(&out, "intent oracle:    %d words typed, %d deleted, %d surviving; lost %d, duplicated %d, "
                           "resurrected %d, corrupted %d; %d died with crashed clients; loss rate %.2f%%\n",
                           o.tokens_inserted(), o.tokens_deleted(), o.tokens_surviving(), o.lost(), o.duplicated(),

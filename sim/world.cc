@@ -12,6 +12,7 @@
 #include "check/convergence.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
+#include "engines/common/register_write.h"
 #include "check/canvas.h"
 #include "sim/designer_user.h"
 #include "sim/distributions.h"
@@ -976,9 +977,18 @@ void World::Finish(bool judge) {
   }
   results::CanvasSummary* canvas = result_.mutable_canvas();
   canvas->set_property_writes(canvas_.writes());
-  uint64_t objects = 0;
-  for (const auto& [key, value] : views.front().view.properties) objects += key.property == "parent";
+  uint64_t objects = 0, indexed = 0, index_bytes = 0;
+  for (const auto& [key, value] : views.front().view.properties) {
+    objects += key.property == kParentProperty;
+    if (key.property != kIndexProperty) continue;
+    if (const auto* index = std::get_if<std::string>(&value)) {
+      ++indexed;
+      index_bytes += index->size();
+      canvas->set_index_bytes_max(std::max<uint64_t>(canvas->index_bytes_max(), index->size()));
+    }
+  }
   canvas->set_objects(objects);
+  canvas->set_index_bytes_mean(indexed == 0 ? 0 : static_cast<double>(index_bytes) / static_cast<double>(indexed));
 
   const check::OracleReport oracle = oracle_.Check(views.front().view.text);
   results::OracleSummary* summary = result_.mutable_oracle();

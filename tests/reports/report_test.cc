@@ -8,13 +8,16 @@
 #include <sstream>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "apps/suite_runner.h"
 #include "engines/registry.h"
 #include "reports/aggregate.h"
 #include "reports/confidence.h"
+#include "reports/csv_writer.h"
 #include "reports/markdown_summary.h"
 #include "reports/report_writer.h"
 #include "reports/results_file.h"
+#include "reports/terminal_summary.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::reports {
@@ -62,6 +65,65 @@ TEST(Aggregate, DescribesSeeds) {
   EXPECT_EQ(DescribeSeeds({3, 1, 2}), "1-3");
   EXPECT_EQ(DescribeSeeds({1, 5, 9}), "1, 5, 9");
   EXPECT_EQ(DescribeSeeds({4}), "4");
+}
+
+TEST(Aggregate, LossRateIsNotApplicableWhereNoTextWasTyped) {
+  results::ResultsFile file;
+  for (uint64_t seed : {1, 2}) {
+    results::RunResult* text = file.add_runs();
+    text->set_scenario("notes");
+    text->set_engine("lww");
+    text->set_seed(seed);
+    text->mutable_oracle()->set_tokens_inserted(100);
+    text->mutable_oracle()->set_loss_rate(seed == 1 ? 0.10 : 0.20);
+  }
+  results::RunResult* canvas = file.add_runs();
+  canvas->set_scenario("shapes");
+  canvas->set_engine("lww");
+  canvas->set_seed(1);
+  canvas->mutable_canvas()->set_property_writes(50);
+  EXPECT_TRUE(TypedText(file.runs(0)));
+  EXPECT_FALSE(TypedText(*canvas));
+
+  Canonicalize({"lww"}, &file);
+  const Aggregate a = AggregateResults(file, {"lww"});
+  size_t loss = 0;
+  while (SummaryFigures()[loss].key != "loss_rate_pct") ++loss;
+  const Estimate notes = a.Find("notes", "lww")->estimates[loss];
+  EXPECT_EQ(notes.count, 2u);
+  EXPECT_NEAR(notes.mean, 15.0, 1e-9);
+  const Estimate shapes = a.Find("shapes", "lww")->estimates[loss];
+  EXPECT_EQ(shapes.count, 0u);
+  EXPECT_EQ(FormatEstimate(shapes, 2), "n/a");
+  // Other figures still count the canvas run.
+  EXPECT_EQ(a.Find("shapes", "lww")->estimates[0].count, 1u);
+
+  const std::string terminal = TerminalSummary(a);
+  const size_t shapes_table = terminal.find("shapes:");
+  ASSERT_NE(shapes_table, std::string::npos);
+  const size_t row = terminal.find("lww", shapes_table + 7);
+  const std::string shapes_row = terminal.substr(row, terminal.find('\n', row) - row);
+  // The loss column is the last one.
+  const std::vector<std::string> cells = absl::StrSplit(shapes_row, ' ', absl::SkipEmpty());
+  EXPECT_EQ(cells.back(), "n/a") << shapes_row;
+  EXPECT_EQ(std::count(cells.begin(), cells.end(), "n/a"), 1) << shapes_row;
+
+  // CSV: the loss_rate cell is empty for the canvas run, a number otherwise.
+  const std::string csv = RunsToCsv(file);
+  std::vector<std::string> lines;
+  std::stringstream in(csv);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 4u);
+  auto loss_cell = [&](const std::string& line) {
+    std::vector<std::string> header_cells, cells;
+    std::stringstream h(lines[0]), c(line);
+    for (std::string cell; std::getline(h, cell, ',');) header_cells.push_back(cell);
+    for (std::string cell; std::getline(c, cell, ',');) cells.push_back(cell);
+    const size_t at = std::find(header_cells.begin(), header_cells.end(), "loss_rate") - header_cells.begin();
+    return at < cells.size() ? cells[at] : std::string("<missing>");
+  };
+  EXPECT_EQ(loss_cell(lines[1]), "0.100000");  // notes, seed 1 (sorted by scenario)
+  EXPECT_EQ(loss_cell(lines[3]), "");          // shapes
 }
 
 TEST(Report, SummaryMarkdownMatchesResultsJson) {

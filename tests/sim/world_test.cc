@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engines/common/probes.h"
+#include "engines/common/register_write.h"
 #include "engines/ot/ot_client.h"
 #include "engines/ot/ot_engine.h"
 #include "ot_wire.pb.h"
@@ -101,6 +102,11 @@ TEST(World, EveryEngineConvergesOnEveryBuiltinShape) {
         if (scenario.has_design()) {
           EXPECT_GT(result.canvas().objects(), 0u) << where;
           EXPECT_GT(result.canvas().property_writes(), 0u) << where;
+          // Every object has a sibling key; none grew past the engines' cap.
+          EXPECT_GE(result.canvas().index_bytes_max(), 1u) << where;
+          EXPECT_LE(result.canvas().index_bytes_max(), kMaxIndexBytes) << where;
+          EXPECT_GE(result.canvas().index_bytes_mean(), 1.0) << where;
+          EXPECT_LE(result.canvas().index_bytes_mean(), static_cast<double>(result.canvas().index_bytes_max())) << where;
         } else {
           EXPECT_GT(result.oracle().tokens_surviving(), 0u) << where;
         }
