@@ -1,0 +1,67 @@
+// Presence wire encoding (see presence_codec.h).
+#include "engines/common/presence_codec.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace collabsim {
+
+void EncodePresenceEntry(const PresenceEntry& entry, wire::PresenceEntry* out) {
+  out->set_user(entry.user);
+  out->set_name(entry.name);
+  out->set_colour(entry.colour);
+  out->set_anchor(entry.anchor);
+  out->set_head(entry.head);
+  if (entry.viewport.has_value()) {
+    out->mutable_viewport()->set_first(entry.viewport->first);
+    out->mutable_viewport()->set_last(entry.viewport->last);
+  }
+}
+
+absl::StatusOr<PresenceEntry> DecodePresenceEntry(const wire::PresenceEntry& in) {
+  PresenceEntry entry;
+  entry.user = in.user();
+  entry.name = in.name();
+  entry.colour = in.colour();
+  entry.anchor = in.anchor();
+  entry.head = in.head();
+  if (in.has_viewport()) entry.viewport = Viewport{in.viewport().first(), in.viewport().last()};
+  if (absl::Status status = ValidatePresenceEntry(entry); !status.ok()) return status;
+  return entry;
+}
+
+void EncodePresenceBatch(const PresenceBatch& batch, wire::PresenceBatch* out) {
+  out->set_full(batch.full);
+  for (const PresenceEntry& entry : batch.entries) EncodePresenceEntry(entry, out->add_entries());
+  for (ReplicaId user : batch.removed) out->add_removed(user);
+}
+
+absl::StatusOr<PresenceBatch> DecodePresenceBatch(const wire::PresenceBatch& in) {
+  PresenceBatch batch;
+  batch.full = in.full();
+  std::set<ReplicaId> seen;
+  auto check_user = [&](ReplicaId user, const char* where) -> absl::Status {
+    if (user == kServerReplica) return absl::InvalidArgumentError(absl::StrCat("presence batch ", where, ": user 0"));
+    if (!seen.insert(user).second) {
+      return absl::InvalidArgumentError(absl::StrCat("presence batch ", where, ": user ", user, " appears twice"));
+    }
+    return absl::OkStatus();
+  };
+  for (const wire::PresenceEntry& wire_entry : in.entries()) {
+    absl::StatusOr<PresenceEntry> entry = DecodePresenceEntry(wire_entry);
+    if (!entry.ok()) return entry.status();
+    if (absl::Status status = check_user(entry->user, "entries"); !status.ok()) return status;
+    batch.entries.push_back(*std::move(entry));
+  }
+  if (batch.full && in.removed_size() > 0) {
+    return absl::InvalidArgumentError("presence batch removed: a full batch removes nobody");
+  }
+  for (ReplicaId user : in.removed()) {
+    if (absl::Status status = check_user(user, "removed"); !status.ok()) return status;
+    batch.removed.push_back(user);
+  }
+  return batch;
+}
+
+}  // namespace collabsim

@@ -1,0 +1,12 @@
+// A client's view of others' presence (see presence_roster.h).
+#include "engines/common/presence_roster.h"
+
+namespace collabsim {
+
+void PresenceRoster::Apply(const PresenceBatch& batch) {
+  if (batch.full) entries_.clear();
+  for (ReplicaId user : batch.removed) entries_.erase(user);
+  for (const PresenceEntry& entry : batch.entries) entries_[entry.user] = entry;
+}
+
+}  // namespace collabsim
