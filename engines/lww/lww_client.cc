@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
@@ -17,8 +18,8 @@ constexpr size_t kMaxSubmitBytes = 64 * 1024;
 
 }  // namespace
 
-LwwClient::LwwClient(ReplicaId id, Granularity granularity, WriteOrder order, const EngineOptions& options)
-    : Replica(id), options_(options), granularity_(granularity), order_(order), view_(granularity) {}
+LwwClient::LwwClient(ReplicaId id, Granularity granularity, WriteOrder order)
+    : Replica(id), granularity_(granularity), order_(order), view_(granularity) {}
 
 bool LwwClient::ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp,
                              uint64_t revision, const std::vector<IntentId>& intents, bool to_view) {
@@ -112,18 +113,10 @@ absl::Status LwwClient::HandleSnapshot(const wire::Snapshot& snapshot) {
                                                       snapshot.applied_through(), next_client_seq_ - 1));
   }
   std::map<PropertyKey, Register> confirmed;
-  for (const wire::Register& reg : snapshot.registers()) {
-    Write write{PropertyKey{reg.object(), reg.property()}, DecodeValue(reg.value())};
-    if (absl::Status valid = view_.ValidateWrite(write); !valid.ok()) return valid;
-    if (reg.revision() > snapshot.revision()) {
-      return absl::InvalidArgumentError(absl::StrFormat("snapshot register %s.%s at revision %d beyond %d",
-                                                        reg.object(), reg.property(), reg.revision(),
-                                                        snapshot.revision()));
-    }
-    absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(reg.intents());
-    if (!intents.ok()) return intents.status();
-    confirmed[write.key] =
-        Register{std::move(write.value), reg.revision(), *std::move(intents), Stamp{reg.wall_ns(), reg.writer()}};
+  for (const wire::Register& sent : snapshot.registers()) {
+    absl::StatusOr<DecodedRegister> reg = DecodeRegister(sent, view_, snapshot.revision());
+    if (!reg.ok()) return absl::InvalidArgumentError(absl::StrCat("snapshot ", reg.status().message()));
+    confirmed[reg->key] = std::move(reg->reg);
   }
   // Valid: apply.
   const uint64_t missed = snapshot.revision() > revision_ ? snapshot.revision() - revision_ : 0;
@@ -325,23 +318,19 @@ std::string LwwClient::DurableState() const {
 }
 
 absl::StatusOr<std::unique_ptr<LwwClient>> LwwClient::Restore(ReplicaId id, Granularity granularity,
-                                                               WriteOrder order, std::string_view durable_state,
-                                                               const EngineOptions& options) {
+                                                               WriteOrder order, std::string_view durable_state) {
   wire::ClientState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable LWW client state");
   }
-  auto client = std::make_unique<LwwClient>(id, granularity, order, options);
+  auto client = std::make_unique<LwwClient>(id, granularity, order);
   client->revision_ = state.revision();
   client->next_client_seq_ = std::max<uint64_t>(1, state.next_client_seq());
   client->seq_base_known_ = state.seq_base_known();
-  for (const wire::Register& reg : state.confirmed()) {
-    Write write{PropertyKey{reg.object(), reg.property()}, DecodeValue(reg.value())};
-    if (absl::Status valid = client->view_.ValidateWrite(write); !valid.ok()) return valid;
-    absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(reg.intents());
-    if (!intents.ok()) return intents.status();
-    client->confirmed_[write.key] =
-        Register{std::move(write.value), reg.revision(), *std::move(intents), Stamp{reg.wall_ns(), reg.writer()}};
+  for (const wire::Register& stored : state.confirmed()) {
+    absl::StatusOr<DecodedRegister> reg = DecodeRegister(stored, client->view_, state.revision());
+    if (!reg.ok()) return reg.status();
+    client->confirmed_[reg->key] = std::move(reg->reg);
   }
   uint64_t last_seq = 0;
   for (const wire::Change& w : state.pending()) {

@@ -42,7 +42,7 @@ namespace collabsim::lww {
 
 class LwwClient : public Replica {
  public:
-  LwwClient(ReplicaId id, Granularity granularity, WriteOrder order, const EngineOptions& options);
+  LwwClient(ReplicaId id, Granularity granularity, WriteOrder order);
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status Receive(ReplicaId from, std::string_view bytes) override;
@@ -59,8 +59,7 @@ class LwwClient : public Replica {
   std::string DurableState() const override;
   // InvalidArgument (and no client) for malformed or inconsistent state.
   static absl::StatusOr<std::unique_ptr<LwwClient>> Restore(ReplicaId id, Granularity granularity,
-                                                            WriteOrder order, std::string_view durable_state,
-                                                            const EngineOptions& options);
+                                                            WriteOrder order, std::string_view durable_state);
 
   uint64_t revision() const { return revision_; }
   size_t pending() const { return pending_.size(); }
@@ -79,7 +78,6 @@ class LwwClient : public Replica {
   bool ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp, uint64_t revision,
                     const std::vector<IntentId>& intents, bool to_view);
 
-  EngineOptions options_;
   Granularity granularity_;
   WriteOrder order_;
   LwwDocument view_;

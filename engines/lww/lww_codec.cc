@@ -107,4 +107,18 @@ void EncodeRegister(const PropertyKey& key, const Register& reg, wire::Register*
   }
 }
 
+absl::StatusOr<DecodedRegister> DecodeRegister(const wire::Register& in, const LwwDocument& document,
+                                               uint64_t revision) {
+  Write write{PropertyKey{in.object(), in.property()}, DecodeValue(in.value())};
+  if (absl::Status valid = document.ValidateWrite(write); !valid.ok()) return valid;
+  if (in.revision() > revision) {
+    return absl::InvalidArgumentError(absl::StrCat("register ", in.object(), ".", in.property(), " at revision ",
+                                                   in.revision(), " beyond ", revision));
+  }
+  absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(in.intents());
+  if (!intents.ok()) return intents.status();
+  return DecodedRegister{std::move(write.key), Register{std::move(write.value), in.revision(), *std::move(intents),
+                                                        Stamp{in.wall_ns(), in.writer()}}};
+}
+
 }  // namespace collabsim::lww

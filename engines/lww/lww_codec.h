@@ -61,4 +61,14 @@ struct Register {
 
 void EncodeRegister(const PropertyKey& key, const Register& reg, wire::Register* out);
 
+struct DecodedRegister {
+  PropertyKey key;
+  Register reg;
+};
+// A register from a snapshot or stored state: its write valid under
+// `document`'s rules, its intents well-formed, and its revision no later
+// than `revision`, the state's own. InvalidArgument naming the register.
+absl::StatusOr<DecodedRegister> DecodeRegister(const wire::Register& in, const LwwDocument& document,
+                                               uint64_t revision);
+
 }  // namespace collabsim::lww

@@ -16,19 +16,21 @@ class LwwEngine : public Engine {
       : granularity_(granularity), order_(order), traits_(std::move(traits)) {}
 
   const EngineTraits& traits() const override { return traits_; }
-  std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
-    return std::make_unique<LwwServer>(granularity_, order_, options);
+  // No engine option applies: LWW has no transform laws to self-check and
+  // no seeded bug (its negative control is the lww-wallclock engine).
+  std::unique_ptr<Replica> CreateServer(const EngineOptions&) const override {
+    return std::make_unique<LwwServer>(granularity_, order_);
   }
-  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
-    return std::make_unique<LwwClient>(id, granularity_, order_, options);
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions&) const override {
+    return std::make_unique<LwwClient>(id, granularity_, order_);
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
-                                                         const EngineOptions& options) const override {
-    return AsReplica(LwwServer::Restore(granularity_, order_, durable_state, options));
+                                                         const EngineOptions&) const override {
+    return AsReplica(LwwServer::Restore(granularity_, order_, durable_state));
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
-                                                         const EngineOptions& options) const override {
-    return AsReplica(LwwClient::Restore(id, granularity_, order_, durable_state, options));
+                                                         const EngineOptions&) const override {
+    return AsReplica(LwwClient::Restore(id, granularity_, order_, durable_state));
   }
   std::string DescribeMessage(ReplicaId from, std::string_view bytes) const override {
     return DescribeLwwMessage(from == kServerReplica, bytes);

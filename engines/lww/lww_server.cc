@@ -8,8 +8,8 @@
 
 namespace collabsim::lww {
 
-LwwServer::LwwServer(Granularity granularity, WriteOrder order, const EngineOptions& options)
-    : Replica(kServerReplica), options_(options), order_(order), doc_(granularity) {}
+LwwServer::LwwServer(Granularity granularity, WriteOrder order)
+    : Replica(kServerReplica), order_(order), doc_(granularity) {}
 
 absl::Status LwwServer::ApplyLocal(const Intent& /*intent*/) {
   return absl::FailedPreconditionError("the LWW server has no user of its own");
@@ -179,28 +179,20 @@ std::string LwwServer::DurableState() const {
 }
 
 absl::StatusOr<std::unique_ptr<LwwServer>> LwwServer::Restore(Granularity granularity, WriteOrder order,
-                                                               std::string_view durable_state,
-                                                               const EngineOptions& options) {
+                                                               std::string_view durable_state) {
   wire::ServerState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable LWW server state");
   }
-  auto server = std::make_unique<LwwServer>(granularity, order, options);
+  auto server = std::make_unique<LwwServer>(granularity, order);
   server->revision_ = state.revision();
-  for (const wire::Register& reg : state.registers()) {
-    const Write write{PropertyKey{reg.object(), reg.property()}, DecodeValue(reg.value())};
-    if (absl::Status valid = server->doc_.ValidateWrite(write); !valid.ok()) return valid;
-    if (reg.revision() > state.revision()) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("register %s.%s at revision %d beyond %d", reg.object(), reg.property(), reg.revision(),
-                          state.revision()));
-    }
-    absl::StatusOr<std::vector<IntentId>> intents = DecodeIntents(reg.intents());
-    if (!intents.ok()) return intents.status();
-    server->doc_.Apply(write);
-    if (reg.revision() > 0) {
-      server->meta_[write.key] =
-          Meta{reg.revision(), reg.writer(), *std::move(intents), Stamp{reg.wall_ns(), reg.writer()}};
+  for (const wire::Register& stored : state.registers()) {
+    absl::StatusOr<DecodedRegister> reg = DecodeRegister(stored, server->doc_, state.revision());
+    if (!reg.ok()) return reg.status();
+    server->doc_.Apply(Write{reg->key, reg->reg.value});
+    if (reg->reg.revision > 0) {
+      server->meta_[reg->key] =
+          Meta{reg->reg.revision, reg->reg.stamp.writer, std::move(reg->reg.intents), reg->reg.stamp};
     }
   }
   for (const wire::ServerState::ClientRecord& record : state.clients()) {

@@ -39,7 +39,7 @@ namespace collabsim::lww {
 
 class LwwServer : public Replica {
  public:
-  LwwServer(Granularity granularity, WriteOrder order, const EngineOptions& options);
+  LwwServer(Granularity granularity, WriteOrder order);
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status Receive(ReplicaId from, std::string_view bytes) override;
@@ -56,8 +56,7 @@ class LwwServer : public Replica {
 
   // InvalidArgument (and no server) for malformed or inconsistent state.
   static absl::StatusOr<std::unique_ptr<LwwServer>> Restore(Granularity granularity, WriteOrder order,
-                                                            std::string_view durable_state,
-                                                            const EngineOptions& options);
+                                                            std::string_view durable_state);
 
   uint64_t revision() const { return revision_; }
 
@@ -78,7 +77,6 @@ class LwwServer : public Replica {
   void ApplyChange(ReplicaId from, const Change& change);
   void Send(ReplicaId to, const wire::ServerMessage& message);
 
-  EngineOptions options_;
   WriteOrder order_;
   LwwDocument doc_;
   std::map<PropertyKey, Meta> meta_;
