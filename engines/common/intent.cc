@@ -2,6 +2,8 @@
 #include "engines/common/intent.h"
 
 #include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+#include "engines/common/utf8.h"
 
 namespace collabsim {
 
@@ -30,6 +32,31 @@ bool IsValidPropertyName(std::string_view name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   }
   return true;
+}
+
+absl::StatusOr<std::u32string> CheckTextIntent(const IntentBody& body, uint64_t length) {
+  COLLABSIM_CHECK(!IsObjectIntent(body));
+  if (const auto* insert = std::get_if<InsertText>(&body)) {
+    if (insert->position > length) {
+      return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
+    }
+    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
+    if (!text.ok()) return text.status();
+    if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
+    return text;
+  }
+  if (const auto* del = std::get_if<DeleteText>(&body)) {
+    if (del->length == 0 || del->position > length || del->length > length - del->position) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("delete [%d, +%d) outside document of length %d", del->position, del->length, length));
+    }
+    return std::u32string();
+  }
+  const auto& move = std::get<MoveCursor>(body);
+  if (move.position > length) {
+    return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move.position, length));
+  }
+  return std::u32string();
 }
 
 std::string Describe(const Intent& intent) {

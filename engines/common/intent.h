@@ -9,6 +9,7 @@
 #include <string>
 #include <variant>
 
+#include "absl/status/statusor.h"
 #include "engines/common/property_value.h"
 
 namespace collabsim {
@@ -89,6 +90,13 @@ struct Intent {
   IntentId id;
   IntentBody body;
 };
+
+// A text intent (insert, delete, cursor move) checked against a text of
+// `length` code points, as every engine checks it before acting: positions
+// within the text, a non-empty deletion inside it, inserted text non-empty
+// valid UTF-8. Returns the inserted code points (empty for the others), or
+// InvalidArgument saying what is wrong. REQUIRES: not an object intent.
+absl::StatusOr<std::u32string> CheckTextIntent(const IntentBody& body, uint64_t length);
 
 // True for intents that change the document (and so must reach every replica).
 bool ChangesDocument(const IntentBody& body);

@@ -25,31 +25,19 @@ absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, 
     return edit;
   }
   const Sequence& sequence = doc->sequence();
-  const uint64_t length = sequence.VisibleLength();
+  absl::StatusOr<std::u32string> text = CheckTextIntent(intent.body, sequence.VisibleLength());
+  if (!text.ok()) return text.status();
   if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
-    if (move->position > length) {
-      return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move->position, length));
-    }
     edit.cursor = sequence.AnchorAt(move->position);
     return edit;
   }
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
-    if (insert->position > length) {
-      return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
-    }
-    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
-    if (!text.ok()) return text.status();
-    if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
     if (*agent == 0) *agent = AgentFor(intent.id);
     edit.change = doc->InsertOwn(intent.id, *agent, insert->position, *std::move(text));
     edit.cursor = ItemId{*agent, edit.change->id.counter + edit.change->Span() - 1};
     return edit;
   }
   const auto& del = std::get<DeleteText>(intent.body);
-  if (del.length == 0 || del.position > length || del.length > length - del.position) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("delete [%d, +%d) outside document of length %d", del.position, del.length, length));
-  }
   if (*agent == 0) *agent = AgentFor(intent.id);
   edit.change = doc->DeleteOwn(intent.id, *agent, del.position, del.length);
   edit.cursor = sequence.AnchorAt(del.position);

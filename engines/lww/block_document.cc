@@ -220,12 +220,9 @@ std::string BlockDocument::TextSlice(uint64_t from, uint64_t count) const {
 
 absl::StatusOr<EditResult> BlockDocument::Edit(const IntentBody& body, IntentId id) const {
   EditResult result;
+  if (IsObjectIntent(body)) return absl::InvalidArgumentError("not a text intent");
+  if (absl::Status valid = CheckTextIntent(body, text_length_).status(); !valid.ok()) return valid;
   if (const auto* insert = std::get_if<InsertText>(&body)) {
-    if (insert->position > text_length_) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("insert at ", insert->position, " past the end (length ", text_length_, ")"));
-    }
-    if (!DecodeUtf8(insert->text).ok()) return absl::InvalidArgumentError("inserted text is not valid UTF-8");
     const Located at = Locate(insert->position);
     const Placed& block = order_[at.block];
     const std::string& text = TextOf(block.id);
@@ -270,10 +267,6 @@ absl::StatusOr<EditResult> BlockDocument::Edit(const IntentBody& body, IntentId 
     return result;
   }
   if (const auto* erase = std::get_if<DeleteText>(&body)) {
-    if (erase->length == 0 || erase->position > text_length_ || erase->length > text_length_ - erase->position) {
-      return absl::InvalidArgumentError(absl::StrCat("delete of ", erase->length, " at ", erase->position,
-                                                     " outside the text (length ", text_length_, ")"));
-    }
     const Located from = Locate(erase->position);
     const Located to = Locate(erase->position + erase->length);
     const Placed& first = order_[from.block];
@@ -289,15 +282,8 @@ absl::StatusOr<EditResult> BlockDocument::Edit(const IntentBody& body, IntentId 
     }
     return result;
   }
-  if (const auto* move = std::get_if<MoveCursor>(&body)) {
-    if (move->position > text_length_) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cursor at ", move->position, " past the end (length ", text_length_, ")"));
-    }
-    result.caret = AnchorAt(move->position);
-    return result;
-  }
-  return absl::InvalidArgumentError("not a text intent");
+  result.caret = AnchorAt(std::get<MoveCursor>(body).position);
+  return result;
 }
 
 Anchor BlockDocument::AnchorAt(uint64_t position) const {

@@ -24,30 +24,18 @@ absl::Status DoptSite::ApplyLocal(const Intent& intent) {
         absl::StrFormat("intent %d.%d applied at site %d", intent.id.replica, intent.id.seq, id()));
   }
   if (IsObjectIntent(intent.body)) return absl::UnimplementedError("ot-dopt edits text only (no canvas)");
-  const uint64_t length = text_.size();
+  absl::StatusOr<std::u32string> text = CheckTextIntent(intent.body, text_.size());
+  if (!text.ok()) return text.status();
   DoptOp op;
   if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
-    if (move->position > length) {
-      return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move->position, length));
-    }
     cursor_ = move->position;
     return absl::OkStatus();
   }
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
-    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
-    if (!text.ok()) return text.status();
-    if (insert->position > length || text->empty()) {
-      return absl::InvalidArgumentError(absl::StrFormat("insert at %d of %d characters into %d", insert->position,
-                                                        text->size(), length));
-    }
     cursor_ = insert->position + text->size();
     op = DoptInsert{insert->position, *std::move(text)};
   } else {
     const auto& del = std::get<DeleteText>(intent.body);
-    if (del.length == 0 || del.position > length || del.length > length - del.position) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("delete [%d, +%d) outside document of length %d", del.position, del.length, length));
-    }
     cursor_ = del.position;
     op = DoptDelete{{DeleteRange{del.position, del.length}}};
   }

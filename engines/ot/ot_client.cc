@@ -30,28 +30,16 @@ absl::Status OtClient::ApplyLocal(const Intent& intent) {
   }
   if (IsObjectIntent(intent.body)) return ApplyLocalCanvasEdit(intent);
   const uint64_t length = doc_.size();
+  absl::StatusOr<std::u32string> text = CheckTextIntent(intent.body, length);
+  if (!text.ok()) return text.status();
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
-    if (insert->position > length) {
-      return absl::InvalidArgumentError(absl::StrFormat("insert position %d past end %d", insert->position, length));
-    }
-    absl::StatusOr<std::u32string> text = DecodeUtf8(insert->text);
-    if (!text.ok()) return text.status();
-    if (text->empty()) return absl::InvalidArgumentError("insert of empty text");
     return ApplyLocalEdit(intent, MakeInsert(length, insert->position, *text), {},
                           insert->position + text->size());
   }
   if (const auto* del = std::get_if<DeleteText>(&intent.body)) {
-    if (del->length == 0 || del->position > length || del->length > length - del->position) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "delete [%d, +%d) outside document of length %d", del->position, del->length, length));
-    }
     return ApplyLocalEdit(intent, MakeDelete(length, del->position, del->length), {}, del->position);
   }
-  const auto& move = std::get<MoveCursor>(intent.body);
-  if (move.position > length) {
-    return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move.position, length));
-  }
-  cursor_ = move.position;
+  cursor_ = std::get<MoveCursor>(intent.body).position;
   return absl::OkStatus();
 }
 
