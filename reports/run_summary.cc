@@ -19,6 +19,17 @@ std::string FormatRunSummary(const results::RunResult& run) {
   const auto& l = run.remote_visible();
   absl::StrAppendFormat(&out, "remote-visible latency (ms, %d samples): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
                         l.samples(), l.p50_ms(), l.p95_ms(), l.p99_ms(), l.max_ms());
+  if (run.presence().enabled()) {
+    const auto& p = run.presence();
+    const auto& c = p.cursor_latency();
+    absl::StrAppendFormat(&out, "cursor latency (ms, %d samples): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n", c.samples(),
+                          c.p50_ms(), c.p95_ms(), c.p99_ms(), c.max_ms());
+    absl::StrAppendFormat(&out, "presence:         %.0f bytes/s and %.2f messages/s per user (%d updates, %d batches, "
+                          "%d bytes on the wire); %d dropped over the rate limit, %d coalesced; %d cursors compared with "
+                          "their owners' at the end\n",
+                          p.bytes_per_user_s(), p.messages_per_user_s(), p.updates_sent(), p.batches_sent(),
+                          p.wire_bytes(), p.dropped(), p.coalesced(), p.carets_checked());
+  }
   const auto& o = run.oracle();
   if (run.canvas().objects() > 0 || run.canvas().property_writes() > 0) {
     absl::StrAppendFormat(&out, "canvas:           %d objects in the final tree, %d property writes\n",

@@ -109,6 +109,10 @@ class Validator {
     }
     absl::Status faults = ValidateFaults(s, tree);
     if (!faults.ok()) return faults;
+    if (s.has_presence()) {
+      absl::Status presence = ValidatePresence(s.presence(), Nested(tree, s, "presence", -1), users);
+      if (!presence.ok()) return presence;
+    }
     for (int k = 0; k < s.require_probe_size(); ++k) {
       const std::string& name = s.require_probe(k);
       if (std::find(probes::kAll.begin(), probes::kAll.end(), name) == probes::kAll.end()) {
@@ -281,6 +285,36 @@ class Validator {
       case scenario::Delay::kMixture:
       case scenario::Delay::SHAPE_NOT_SET:
         break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ValidatePresence(const scenario::Presence& p, const TextFormat::ParseInfoTree* tree, uint32_t users) {
+    auto in_range = [](double v, double max) { return std::isfinite(v) && v >= 0 && v <= max; };
+    if (!in_range(p.client_interval_ms(), 60'000)) {
+      return Error(tree, p, "client_interval_ms", -1, "must be in [0, 60000] ms (0 = the default, 50)");
+    }
+    if (!in_range(p.broadcast_interval_ms(), 60'000)) {
+      return Error(tree, p, "broadcast_interval_ms", -1, "must be in [0, 60000] ms (0 = the default, 50)");
+    }
+    if (!in_range(p.ttl_s(), 3600)) return Error(tree, p, "ttl_s", -1, "must be in [0, 3600] s (0 = the default, 30)");
+    if (!in_range(p.keepalive_s(), 3600)) {
+      return Error(tree, p, "keepalive_s", -1, "must be in [0, 3600] s (0 = the default, 10)");
+    }
+    const double ttl = p.ttl_s() > 0 ? p.ttl_s() : 30, keepalive = p.keepalive_s() > 0 ? p.keepalive_s() : 10;
+    if (!(keepalive < ttl)) {
+      return Error(tree, p, "keepalive_s", -1,
+                   absl::StrFormat("must be shorter than ttl_s (%g s), or idle users would expire", ttl));
+    }
+    if (p.rate_per_s() > 10'000) return Error(tree, p, "rate_per_s", -1, "must be at most 10000 (0 = the default, 20)");
+    if (p.burst() > 10'000) return Error(tree, p, "burst", -1, "must be at most 10000 (0 = the default, 20)");
+    if (p.has_flood()) {
+      const auto* flood_tree = Nested(tree, p, "flood", -1);
+      absl::Status user_ok = KnownUser(flood_tree, p.flood(), "user", -1, p.flood().user(), users);
+      if (!user_ok.ok()) return user_ok;
+      if (!(p.flood().updates_per_s() > 0) || p.flood().updates_per_s() > 100'000) {
+        return Error(flood_tree, p.flood(), "updates_per_s", -1, "must be in (0, 100000]");
+      }
     }
     return absl::OkStatus();
   }

@@ -176,6 +176,7 @@ std::string World::SetupLine() const {
 void World::Start() {
   const SimTime start = queue_.now();
   start_time_ = start;
+  StartPresence();
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     ConnectUser(user);
     if (const std::optional<SimTime> first = users_[user - 1]->InitialDelay()) {
@@ -237,7 +238,7 @@ results::RunResult World::Run() {
   while (!queue_.empty()) {
     // After heal, user and fault timers do nothing; the run is quiet once no
     // message is in flight and no one is still trying to reconnect.
-    if (healed_ && messages_in_flight_ == 0 && reconnects_planned_ == 0) break;
+    if (healed_ && messages_in_flight_ == 0 && reconnects_planned_ == 0 && !PresencePending()) break;
     if (queue_.next_time() > deadline) {
       AddViolation("liveness", absl::StrFormat("%d messages in flight and %d users still reconnecting %gs after heal "
                                                "(converge_within_s)",
@@ -300,7 +301,7 @@ bool World::CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId no
 }
 
 std::string World::DescribeStep(const StepRecord& step) {
-  const uint32_t last = static_cast<uint32_t>(EventKind::kClientRestart);
+  const uint32_t last = static_cast<uint32_t>(EventKind::kPresenceFlood);
   const std::string kind = step.kind <= last ? KindName(static_cast<EventKind>(step.kind))
                                              : absl::StrFormat("event %d", step.kind);
   return absl::StrFormat("%s at t=%.6fs, node %d%s", kind, ToSeconds(step.time - kSimStart), step.node,
@@ -326,6 +327,9 @@ const char* World::KindName(EventKind kind) {
     case EventKind::kServerRestart: return "server restart";
     case EventKind::kClientCrash: return "client crash";
     case EventKind::kClientRestart: return "client restart";
+    case EventKind::kPresenceTimer: return "presence timer";
+    case EventKind::kPresenceDeliver: return "presence delivery";
+    case EventKind::kPresenceFlood: return "presence flood";
   }
   return "event";
 }
@@ -362,6 +366,12 @@ void World::Handle(Event& event) {
       return OnOfflineEnd(event.node);
     case EventKind::kHeal:
       return OnHeal();
+    case EventKind::kPresenceTimer:
+      return OnPresenceTimer(event.node, static_cast<SimTime>(event.epoch));
+    case EventKind::kPresenceDeliver:
+      return OnPresenceDeliver(event);
+    case EventKind::kPresenceFlood:
+      return OnPresenceFlood(event.node);
     case EventKind::kSampleMemory:
       SampleMemory();
       if (!healed_) queue_.Schedule(queue_.now() + sample_interval_, Event{EventKind::kSampleMemory});
@@ -456,6 +466,7 @@ void World::OnDeliver(Event& event) {
 
 void World::AfterStep(Replica& replica) {
   Flush(replica);
+  if (presence_ && replica.id() != kServerReplica) PublishPresence(replica.id());
   if (options_.check_invariants) replica.CheckInvariants();
 }
 
@@ -545,6 +556,7 @@ void World::ConnectUser(ReplicaId user) {
   Clocked(ClientOf(user)).Connected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
+  PresenceConnected(user);
 }
 
 void World::DisconnectUser(ReplicaId user) {
@@ -563,6 +575,7 @@ void World::DisconnectUser(ReplicaId user) {
   Clocked(ClientOf(user)).Disconnected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
+  PresenceDisconnected(user);
 }
 
 void World::TryLink(ReplicaId a, ReplicaId b) {
@@ -798,6 +811,7 @@ void World::OnServerCrash(size_t index) {
     ScheduleReconnect(user, queue_.now() + BackoffDelay(0), 0);
   }
   // The process and everything in its memory are gone; what it wrote is not.
+  PresenceServerCrash();
   const std::string durable = server_->DurableState();
   absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreServer(durable, engine_options_);
   if (!restored.ok()) {
@@ -855,6 +869,7 @@ void World::OnClientCrash(size_t index) {
     absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreClient(user, stored, engine_options_);
     if (restored.ok()) {
       clients_[user - 1] = *std::move(restored);
+      if (presence_) published_[user - 1].clear();  // the new app publishes its caret afresh
       return;
     }
     AddViolation("durability", absl::StrFormat("user %d's client could not be restored from its local storage: %s",
@@ -877,6 +892,7 @@ void World::OnClientCrash(size_t index) {
     }
   }
   clients_[user - 1] = engine_.CreateClient(user, engine_options_);
+  if (presence_) published_[user - 1].clear();
 }
 
 void World::OnClientRestart(ReplicaId user) {
@@ -965,6 +981,7 @@ void World::Finish(bool judge) {
   const std::optional<std::string> divergence = check::CheckConvergence(views);
   result_.set_converged(!divergence.has_value());
   if (judge && divergence.has_value()) AddViolation("convergence", *divergence);
+  FinishPresence(judge, !divergence.has_value());
   if (judge && scenario_.has_design()) {
     for (const check::NamedView& named : views) {
       if (std::optional<std::string> tree = check::CheckTree(named.view.properties); tree.has_value()) {

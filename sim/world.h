@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <set>
 #include <functional>
 #include <ostream>
@@ -32,6 +33,10 @@
 #include "sim/peer_links.h"
 #include "sim/trace_hash.h"
 #include "sim/user_model.h"
+#include "engines/common/presence_options.h"
+#include "engines/common/presence_room.h"
+#include "engines/common/presence_roster.h"
+#include "engines/common/presence_throttle.h"
 
 namespace collabsim::sim {
 
@@ -106,7 +111,7 @@ class World {
   enum class EventKind {
     kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
     kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart,
-    kClientCrash, kClientRestart };
+    kClientCrash, kClientRestart, kPresenceTimer, kPresenceDeliver, kPresenceFlood };
   struct Event {
     EventKind kind = EventKind::kUserAction;
     ReplicaId node = 0;  // the user (or sender, for kDeliver)
@@ -115,6 +120,9 @@ class World {
     // storm / partition index (kStorm, kPartition*).
     uint64_t epoch = 0;
     std::string bytes;
+    // Presence messages: whose cursor changes they carry and when each
+    // owner made it, for cursor latency (measurement only, not on the wire).
+    std::vector<std::pair<ReplicaId, SimTime>> stamps;
   };
 
   void Start();
@@ -180,6 +188,25 @@ class World {
   // Fills in the results; `judge` false (a run stopped by the determinism
   // self-check) reports the final state without judging it.
   void Finish(bool judge);
+  // Presence (world_presence.cc): a channel beside the edits on the same
+  // connections, shared by every engine that supports it.
+  void StartPresence();
+  // After a step at user's client: publish its caret if it moved.
+  void PublishPresence(ReplicaId user);
+  // Plans node's presence timer for `due` unless one is planned earlier.
+  void ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due);
+  void OnPresenceTimer(ReplicaId node, SimTime armed_for);
+  void OnPresenceFlood(ReplicaId user);
+  void SendPresence(ReplicaId from, ReplicaId to, std::string bytes, std::vector<std::pair<ReplicaId, SimTime>> stamps);
+  void OnPresenceDeliver(Event& event);
+  void PresenceConnected(ReplicaId user);
+  void PresenceDisconnected(ReplicaId user);
+  // The server's memory of who is here died with it.
+  void PresenceServerCrash();
+  // Whether a cursor change still waits to be sent (quiet waits for it).
+  bool PresencePending() const;
+  // The presence summary and, when judging, the cursor-agreement check.
+  void FinishPresence(bool judge, bool converged);
   Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
   // Sets `replica`'s clock reading for now; returns it, for the call.
   Replica& Clocked(Replica& replica);
@@ -234,6 +261,23 @@ class World {
   uint64_t messages_in_flight_ = 0;
   SimTime sample_interval_ = kSecond;
   std::vector<SimTime> remote_latencies_;
+
+  // Presence state (world_presence.cc).
+  bool presence_ = false;
+  PresenceOptions presence_options_;
+  std::unique_ptr<PresenceRoom> room_;
+  std::vector<PresenceThrottle> throttles_;  // by user - 1
+  std::vector<PresenceRoster> rosters_;      // by user - 1
+  std::vector<std::string> published_;       // each user's last published caret
+  // Each user's recent published carets and when they were made.
+  std::vector<std::deque<std::pair<std::string, SimTime>>> publish_times_;
+  // Users whose caret the server took a new position for since the last
+  // batches, with when the owner made it.
+  std::map<ReplicaId, SimTime> moved_at_;
+  std::vector<SimTime> presence_timer_at_;  // by node; -1: none planned
+  SimTime flood_interval_ = 0;
+  uint64_t flood_sent_ = 0;
+  std::vector<SimTime> cursor_latencies_;
   std::vector<int64_t> local_apply_cpu_ns_;
   results::RunResult result_;
 };

@@ -65,6 +65,8 @@ class PresenceRoom {
   uint64_t admitted() const { return admitted_; }
   // Whether viewers currently receive cursors.
   bool ViewersSeeCursors() const;
+  // Whether something changed that members have not been sent yet.
+  bool BatchPending() const;
 
   // Aborts when the room's bookkeeping is inconsistent.
   void CheckInvariants() const;
@@ -81,7 +83,6 @@ class PresenceRoom {
   void Expire(int64_t now);
   void Remove(ReplicaId user);
   bool TakeToken(Member& member, int64_t now);
-  bool BatchPending() const;
 
   PresenceOptions options_;
   std::map<ReplicaId, Member> members_;

@@ -33,6 +33,8 @@ class PresenceThrottle {
   // changes). May be in the past: due at once.
   std::optional<int64_t> NextDue() const;
 
+  // Whether a change waits to be sent (keepalives aside).
+  bool HasUnsent() const { return connected_ && dirty_ && current_.has_value(); }
   const std::optional<PresenceEntry>& current() const { return current_; }
   // Set() calls whose entry was replaced before it was sent.
   uint64_t coalesced() const { return coalesced_; }

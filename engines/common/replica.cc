@@ -34,4 +34,16 @@ uint64_t Replica::OwnCursor() const {
   return it == view.cursors.end() ? 0 : it->second;
 }
 
+absl::Status Replica::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
+  return absl::UnimplementedError("this engine has no presence channel");
+}
+
+std::optional<uint64_t> Replica::RemoteCaret(ReplicaId owner) const {
+  if (owner == id_) return std::nullopt;
+  const View view = GetView();
+  const auto it = view.cursors.find(owner);
+  if (it == view.cursors.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace collabsim

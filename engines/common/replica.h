@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,9 @@ struct OutgoingMessage {
 // What the user sees now.
 struct View {
   std::string text;  // UTF-8
-  // Cursor positions (code points) this replica knows, by owner.
+  // Cursor positions (code points) this replica knows, by owner: its own,
+  // and the others' carets the presence channel showed it that it can
+  // place in its text now.
   std::map<ReplicaId, uint64_t> cursors;
   // The canvas: every property of every object in the visible tree (the
   // objects whose parent chain reaches the root), `parent` included, by
@@ -87,6 +90,29 @@ class Replica {
   virtual std::string TextSlice(uint64_t from, uint64_t count) const;
   virtual uint64_t OwnCursor() const;
   virtual ReplicaStats Stats() const = 0;
+
+  // Presence (engines/common/presence_*). The channel, its throttling and
+  // batching are shared by every engine; only caret positions are the
+  // engine's own, encoded so they stay on their character while the text
+  // moves under them. Engines without presence keep the defaults.
+  virtual bool SupportsPresence() const { return false; }
+  // Client: this user's caret, encoded for the others. Non-const: an engine
+  // may give out the same encoding again while it still places the caret
+  // where the user sees it (OT), so an idle caret sends nothing.
+  virtual std::string PublishCaret() { return {}; }
+  // Server: `owner`'s caret `position` as received, rewritten for clients
+  // up to date with this server now (OT: transformed to its head).
+  // nullopt when it cannot be placed (forged, or older than the server).
+  virtual std::optional<std::string> RebaseCaret(ReplicaId owner, std::string_view position) const {
+    return std::string(position);
+  }
+  // Client: show `owner`'s caret at `position` (as the server sent it) in
+  // GetView().cursors, moving with the text, whenever it can be placed.
+  // InvalidArgument for bytes this engine cannot decode; nothing changes.
+  virtual absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position);
+  virtual void HideRemoteCaret(ReplicaId owner) {}
+  // Where this replica shows `owner`'s caret now, if it does.
+  virtual std::optional<uint64_t> RemoteCaret(ReplicaId owner) const;
 
   // Messages produced since the last call, in send order.
   virtual std::vector<OutgoingMessage> TakeOutbox() = 0;

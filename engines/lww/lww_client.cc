@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
+#include "engines/lww/caret_position.h"
 
 namespace collabsim::lww {
 namespace {
@@ -256,8 +257,31 @@ void LwwClient::Disconnected(ReplicaId peer) {
 
 View LwwClient::GetView() const {
   View view{view_.text().Text(), {}, view_.canvas().VisibleProperties()};
+  for (const auto& [owner, caret] : remote_carets_) {
+    if (std::optional<uint64_t> at = RemoteCaret(owner)) view.cursors[owner] = *at;
+  }
   view.cursors[id()] = OwnCursor();
   return view;
+}
+
+std::string LwwClient::PublishCaret() { return EncodeCaretPosition(caret_); }
+
+absl::Status LwwClient::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
+  if (owner == id() || owner == kServerReplica) {
+    return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, id()));
+  }
+  absl::StatusOr<Anchor> caret = DecodeCaretPosition(position);
+  if (!caret.ok()) return caret.status();
+  remote_carets_[owner] = *std::move(caret);
+  return absl::OkStatus();
+}
+
+std::optional<uint64_t> LwwClient::RemoteCaret(ReplicaId owner) const {
+  const auto it = remote_carets_.find(owner);
+  if (it == remote_carets_.end()) return std::nullopt;
+  const PropertyKey index{it->second.block, std::string(kIndexProperty)};
+  if (!std::holds_alternative<std::string>(view_.text().Get(index))) return std::nullopt;  // block not here yet
+  return view_.text().PositionOf(it->second);
 }
 
 ReplicaStats LwwClient::Stats() const {

@@ -64,6 +64,13 @@ class LwwClient : public Replica {
   uint64_t revision() const { return revision_; }
   size_t pending() const { return pending_.size(); }
 
+  bool SupportsPresence() const override { return true; }
+  std::string PublishCaret() override;
+  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override;
+  void HideRemoteCaret(ReplicaId owner) override { remote_carets_.erase(owner); }
+  // Not shown while its block is unknown here.
+  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override;
+
  private:
   absl::Status HandleSnapshot(const wire::Snapshot& snapshot);
   absl::Status HandleAck(const wire::Ack& ack);
@@ -90,6 +97,7 @@ class LwwClient : public Replica {
   bool synced_ = false;
   size_t sent_ = 0;  // pending_[0, sent_) went out on this connection
   Anchor caret_{std::string(kFirstBlock), 0};
+  std::map<ReplicaId, Anchor> remote_carets_;  // others', from the presence channel
   std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;
   std::vector<IntentId> visible_;

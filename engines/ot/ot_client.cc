@@ -57,6 +57,11 @@ absl::Status OtClient::ApplyLocalCanvasEdit(const Intent& intent) {
 absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, uint64_t cursor_after) {
   ApplyInPlace(&doc_, op);
   cursor_ = cursor_after;
+  for (auto& [owner, index] : remote_carets_) index = TransformIndex(op, index);
+  if (published_.has_value()) {
+    published_->live = TransformIndex(op, published_->live, /*pushed_by_insert=*/true);
+    published_->provisional = true;
+  }
   if (buffer_.has_value()) {
     absl::StatusOr<TextOp> composed = Compose(std::move(buffer_->op), std::move(op));
     COLLABSIM_CHECK(composed.ok());  // buffer ends where the document is now
@@ -271,6 +276,7 @@ absl::Status OtClient::HandleAck(const wire::Ack& ack) {
   revision_ = ack.revision();
   inflight_.reset();
   inflight_wire_.clear();
+  PlaceWaitingCarets();
   SendPendingIfReady();
   return absl::OkStatus();
 }
@@ -310,6 +316,7 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
     revision_ = entry.revision;
     inflight_.reset();
     inflight_wire_.clear();
+    PlaceWaitingCarets();
     return;
   }
   TextOp op = entry.op;
@@ -325,8 +332,81 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
   ApplyInPlace(&doc_, op);
   for (const RegisterWrite& write : writes) canvas_.Apply(write);
   cursor_ = TransformIndex(op, cursor_);
+  for (auto& [owner, index] : remote_carets_) index = TransformIndex(op, index, owner == entry.origin);
+  if (published_.has_value()) published_->live = TransformIndex(op, published_->live);
   revision_ = entry.revision;
+  PlaceWaitingCarets();
   visible_.insert(visible_.end(), entry.intents.begin(), entry.intents.end());
+}
+
+uint64_t OtClient::ThroughPending(uint64_t index, bool own) const {
+  if (inflight_.has_value()) index = TransformIndex(inflight_->op, index, own);
+  if (buffer_.has_value()) index = TransformIndex(buffer_->op, index, own);
+  return index;
+}
+
+void OtClient::PlaceWaitingCarets() {
+  for (auto it = waiting_carets_.begin(); it != waiting_carets_.end();) {
+    const auto [revision, index] = it->second;
+    if (revision > revision_) {
+      ++it;
+      continue;
+    }
+    // Sent at this revision, it is placed now; one the client went past
+    // (it cannot, revisions arrive one at a time) or that does not fit is
+    // not shown.
+    if (revision == revision_ && index <= ServerLength()) remote_carets_[it->first] = ThroughPending(index, false);
+    it = waiting_carets_.erase(it);
+  }
+}
+
+std::string OtClient::PublishCaret() {
+  const bool pending = inflight_.has_value() || buffer_.has_value();
+  if (published_.has_value() && published_->live == cursor_ && !(published_->provisional && !pending)) {
+    return published_->bytes;
+  }
+  uint64_t index = cursor_;
+  if (buffer_.has_value()) index = UntransformIndex(buffer_->op, index);
+  if (inflight_.has_value()) index = UntransformIndex(inflight_->op, index);
+  wire::CaretPosition caret;
+  caret.set_revision(revision_);
+  caret.set_index(index);
+  published_ = PublishedCaret{caret.SerializeAsString(), ThroughPending(index, true), pending};
+  return published_->bytes;
+}
+
+absl::Status OtClient::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
+  wire::CaretPosition caret;
+  if (!caret.ParseFromArray(position.data(), static_cast<int>(position.size())) || !caret.has_revision()) {
+    return absl::InvalidArgumentError("undecodable OT caret position (a revision is required)");
+  }
+  if (owner == id() || owner == kServerReplica) {
+    return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, id()));
+  }
+  HideRemoteCaret(owner);
+  if (caret.revision() > revision_) {
+    waiting_carets_[owner] = {caret.revision(), caret.index()};
+  } else if (caret.revision() == revision_) {
+    if (caret.index() > ServerLength()) {
+      return absl::InvalidArgumentError(absl::StrFormat("caret index %d past the end (%d) at revision %d",
+                                                        caret.index(), ServerLength(), revision_));
+    }
+    remote_carets_[owner] = ThroughPending(caret.index(), false);
+  }
+  // Older than this client: made for a document it has gone past; the
+  // owner's next update shows it.
+  return absl::OkStatus();
+}
+
+void OtClient::HideRemoteCaret(ReplicaId owner) {
+  remote_carets_.erase(owner);
+  waiting_carets_.erase(owner);
+}
+
+std::optional<uint64_t> OtClient::RemoteCaret(ReplicaId owner) const {
+  const auto it = remote_carets_.find(owner);
+  if (it == remote_carets_.end()) return std::nullopt;
+  return it->second;
 }
 
 void OtClient::SendPendingIfReady() {
@@ -398,6 +478,7 @@ uint64_t OtClient::ServerLength() const {
 View OtClient::GetView() const {
   View view;
   view.text = doc_.ToUtf8();
+  view.cursors = remote_carets_;
   view.cursors[id()] = cursor_;
   view.properties = canvas_.VisibleProperties();
   return view;
@@ -439,6 +520,9 @@ void OtClient::CheckInvariants() const {
   // the next entry only.
   COLLABSIM_CHECK(inflight_wire_.empty() || inflight_.has_value());
   COLLABSIM_CHECK(entry_parts_revision_ == 0 || entry_parts_revision_ == revision_ + 1);
+  for (const auto& [owner, index] : remote_carets_) COLLABSIM_CHECK(owner != id() && index <= doc_.size());
+  for (const auto& [owner, waiting] : waiting_carets_) COLLABSIM_CHECK(waiting.first > revision_);
+  COLLABSIM_CHECK(!published_.has_value() || published_->live <= doc_.size());
   doc_.CheckInvariants();
   canvas_.CheckInvariants();
 }

@@ -75,6 +75,12 @@ class OtClient : public Replica {
 
   uint64_t revision() const { return revision_; }
 
+  bool SupportsPresence() const override { return true; }
+  std::string PublishCaret() override;
+  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override;
+  void HideRemoteCaret(ReplicaId owner) override;
+  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override;
+
  private:
   struct PendingOp {
     uint64_t client_seq = 0;  // assigned when it becomes the in-flight op
@@ -123,6 +129,12 @@ class OtClient : public Replica {
   // Length of the server document at revision_.
   uint64_t ServerLength() const;
   TextOp TransformAndCheck(TextOp* server_op, TextOp pending) const;
+  // A position in the server document at revision_, carried through the
+  // pending ops into doc_; `own` for this client's own caret (its typing
+  // pushes it).
+  uint64_t ThroughPending(uint64_t index, bool own) const;
+  // Shows the carets that were waiting for the revision just reached.
+  void PlaceWaitingCarets();
 
   EngineOptions options_;
   ChunkedText doc_;
@@ -154,6 +166,21 @@ class OtClient : public Replica {
   Reassembly entry_parts_;
   uint64_t entry_parts_revision_ = 0;
   uint64_t cursor_ = 0;
+  // Presence. Others' carets shown in doc_ (moved by every op like
+  // cursor_, and by their owner's own typing as it pushes them), and carets
+  // sent at a revision this client has not reached yet.
+  std::map<ReplicaId, uint64_t> remote_carets_;
+  std::map<ReplicaId, std::pair<uint64_t, uint64_t>> waiting_carets_;  // owner -> (revision, index)
+  // The caret this client last published: its encoding, where it places
+  // the caret in doc_ now (`live`), and whether it was made or moved while
+  // own ops were pending (the server may order those differently from
+  // here, so it is published again once they are acknowledged).
+  struct PublishedCaret {
+    std::string bytes;
+    uint64_t live = 0;
+    bool provisional = false;
+  };
+  std::optional<PublishedCaret> published_;
   std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;
   std::vector<IntentId> visible_;

@@ -358,4 +358,20 @@ absl::StatusOr<std::unique_ptr<OtServer>> OtServer::Restore(std::string_view dur
   return server;
 }
 
+std::optional<std::string> OtServer::RebaseCaret(ReplicaId owner, std::string_view position) const {
+  wire::CaretPosition caret;
+  if (!caret.ParseFromArray(position.data(), static_cast<int>(position.size())) || !caret.has_revision()) {
+    return std::nullopt;
+  }
+  const uint64_t revision = caret.revision();
+  if (revision > log_.size()) return std::nullopt;  // from a future this server never had
+  const uint64_t length = revision == 0 ? 0 : log_[revision - 1].op.target_length();
+  if (caret.index() > length) return std::nullopt;
+  uint64_t index = caret.index();
+  for (uint64_t k = revision; k < log_.size(); ++k) index = TransformIndex(log_[k].op, index, log_[k].origin == owner);
+  caret.set_revision(log_.size());
+  caret.set_index(index);
+  return caret.SerializeAsString();
+}
+
 }  // namespace collabsim::ot

@@ -56,6 +56,10 @@ class OtServer : public Replica {
 
   uint64_t head_revision() const { return log_.size(); }
 
+  // Transforms the caret from its revision through every later log entry
+  // (the owner's own inserts push it) to the head.
+  std::optional<std::string> RebaseCaret(ReplicaId owner, std::string_view position) const override;
+
  private:
   struct LogEntry {
     ReplicaId origin = 0;

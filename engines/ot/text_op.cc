@@ -299,7 +299,7 @@ absl::StatusOr<TextOp> Invert(const TextOp& op, std::u32string_view doc) {
   return out;
 }
 
-uint64_t TransformIndex(const TextOp& op, uint64_t index) {
+uint64_t TransformIndex(const TextOp& op, uint64_t index, bool pushed_by_insert) {
   COLLABSIM_CHECK(index <= op.base_length());
   uint64_t base_pos = 0;   // position in the old document
   uint64_t shifted = index;
@@ -308,7 +308,7 @@ uint64_t TransformIndex(const TextOp& op, uint64_t index) {
     if (const auto* r = std::get_if<ot::Retain>(&c)) {
       base_pos += r->count;
     } else if (const auto* i = std::get_if<ot::Insert>(&c)) {
-      if (base_pos < index) shifted += i->text.size();
+      if (base_pos < index || pushed_by_insert) shifted += i->text.size();
     } else {
       const uint64_t count = std::get<ot::Delete>(c).count;
       if (base_pos < index) shifted -= std::min(count, index - base_pos);
@@ -316,6 +316,25 @@ uint64_t TransformIndex(const TextOp& op, uint64_t index) {
     }
   }
   return shifted;
+}
+
+uint64_t UntransformIndex(const TextOp& op, uint64_t index) {
+  COLLABSIM_CHECK(index <= op.target_length());
+  uint64_t base_pos = 0;    // position in the old document
+  uint64_t target_pos = 0;  // position in the new one
+  for (const Component& c : op.components()) {
+    if (const auto* r = std::get_if<ot::Retain>(&c)) {
+      if (index < target_pos + r->count) return base_pos + (index - target_pos);
+      base_pos += r->count;
+      target_pos += r->count;
+    } else if (const auto* i = std::get_if<ot::Insert>(&c)) {
+      if (index < target_pos + i->text.size()) return base_pos;
+      target_pos += i->text.size();
+    } else {
+      base_pos += std::get<ot::Delete>(c).count;
+    }
+  }
+  return base_pos + (index - target_pos);
 }
 
 }  // namespace collabsim::ot

@@ -114,9 +114,18 @@ struct TransformProbes {
 absl::StatusOr<TextOp> Invert(const TextOp& op, std::u32string_view doc);
 
 // Where a caret at `index` ends up after `op` (made concurrently by someone
-// else). An insert exactly at the caret leaves it before the inserted text; a
-// caret inside a deleted range moves to the range's start.
+// else). An insert exactly at the caret leaves it before the inserted text,
+// unless `pushed_by_insert` (the op is the caret owner's own typing, which
+// leaves the caret after what it typed); a caret inside a deleted range
+// moves to the range's start.
 // REQUIRES: index <= op.base_length().
-uint64_t TransformIndex(const TextOp& op, uint64_t index);
+uint64_t TransformIndex(const TextOp& op, uint64_t index, bool pushed_by_insert = false);
+
+// A caret at `index` in `op`'s result, as a position in its base: the one
+// TransformIndex(op, ·, pushed_by_insert = true) takes back to `index`
+// where there is one; a caret inside or just before the op's own inserted
+// text has none and maps to where that text was inserted.
+// REQUIRES: index <= op.target_length().
+uint64_t UntransformIndex(const TextOp& op, uint64_t index);
 
 }  // namespace collabsim::ot

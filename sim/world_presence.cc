@@ -1,0 +1,321 @@
+// The presence channel in a run: each client's throttle, the server's room,
+// the messages between them on the users' connections (beside the edits,
+// in the same FIFO streams), cursor latency, and at the end the check that
+// every user sees every other user's cursor where its owner sees it.
+//
+// Presence runs on simulated time (an app's monotonic clock; skew does not
+// matter to intervals this short). Everything it does is ordered by the
+// event queue and ordered maps, like the rest of the run.
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+#include "engines/common/presence_codec.h"
+#include "presence_wire.pb.h"
+#include "sim/latency_stats.h"
+#include "sim/websocket_framing.h"
+#include "sim/world.h"
+
+namespace collabsim::sim {
+namespace {
+
+constexpr uint64_t kTagPresence = 0x50524553;  // trace-hash tag, apart from the edit tags
+// Each presence message carries one byte naming its channel, so a client
+// can tell it from the engine's own messages on the same connection.
+constexpr uint64_t kChannelByte = 1;
+constexpr size_t kPublishTimesKept = 16;
+
+int64_t Nanos(double value, double unit, int64_t fallback) {
+  return value > 0 ? static_cast<int64_t>(value * unit) : fallback;
+}
+
+PresenceOptions OptionsOf(const scenario::Presence& p) {
+  PresenceOptions o;
+  o.client_interval_ns = Nanos(p.client_interval_ms(), 1e6, o.client_interval_ns);
+  o.broadcast_interval_ns = Nanos(p.broadcast_interval_ms(), 1e6, o.broadcast_interval_ns);
+  o.ttl_ns = Nanos(p.ttl_s(), 1e9, o.ttl_ns);
+  o.keepalive_ns = std::max(Nanos(p.keepalive_s(), 1e9, o.keepalive_ns), o.client_interval_ns);
+  if (p.rate_per_s() > 0) o.rate_per_s = p.rate_per_s();
+  if (p.burst() > 0) o.burst = p.burst();
+  return o;
+}
+
+// A stable colour per user, spread over the hue circle.
+uint32_t ColourOf(ReplicaId user) { return (user * 0x9E3779B1u) & 0xFFFFFFu; }
+
+}  // namespace
+
+void World::StartPresence() {
+  // Servers relay positions as they are unless they rebase them (OT).
+  presence_ = scenario_.has_presence() && !mesh_ && clients_[0]->SupportsPresence();
+  presence_timer_at_.assign(user_count_ + 1, -1);
+  result_.mutable_presence()->set_enabled(presence_);
+  if (!presence_) return;
+  presence_options_ = OptionsOf(scenario_.presence());
+  room_ = std::make_unique<PresenceRoom>(presence_options_);
+  throttles_.assign(user_count_, PresenceThrottle(presence_options_));
+  rosters_.assign(user_count_, PresenceRoster());
+  published_.assign(user_count_, std::string());
+  publish_times_.assign(user_count_, {});
+  if (scenario_.presence().has_flood()) {
+    const auto& flood = scenario_.presence().flood();
+    flood_interval_ = std::max<SimTime>(1, FromSeconds(1 / flood.updates_per_s()));
+    queue_.Schedule(queue_.now(), Event{EventKind::kPresenceFlood, flood.user()});
+  }
+}
+
+void World::PublishPresence(ReplicaId user) {
+  if (crashed_[user - 1]) return;
+  std::string caret = ClientOf(user).PublishCaret();
+  COLLABSIM_CHECK(!caret.empty());  // an empty position means "no cursor" on the wire
+  if (caret == published_[user - 1]) return;
+  published_[user - 1] = caret;
+  auto& times = publish_times_[user - 1];
+  times.emplace_back(caret, queue_.now());
+  if (times.size() > kPublishTimesKept) times.pop_front();
+  PresenceEntry entry;
+  entry.user = user;
+  entry.name = absl::StrFormat("user %d", user);
+  entry.colour = ColourOf(user);
+  entry.anchor = caret;
+  entry.head = std::move(caret);
+  throttles_[user - 1].Set(std::move(entry));
+  ArmPresenceTimer(user, throttles_[user - 1].NextDue());
+}
+
+void World::ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due) {
+  if (!due.has_value()) return;
+  const SimTime at = std::max<SimTime>(*due, queue_.now());
+  SimTime& armed = presence_timer_at_[node];
+  if (armed >= queue_.now() && armed <= at) return;  // an earlier timer will look again
+  armed = at;
+  queue_.Schedule(at, Event{EventKind::kPresenceTimer, node, 0, static_cast<uint64_t>(at)});
+}
+
+void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
+  if (!presence_ || presence_timer_at_[node] != armed_for) return;  // replaced by an earlier one
+  presence_timer_at_[node] = -1;
+  const SimTime now = queue_.now();
+  if (node == kServerReplica) {
+    if (server_down_) return;
+    std::vector<std::pair<ReplicaId, PresenceBatch>> batches = room_->TakeBatches(now);
+    std::map<ReplicaId, std::optional<std::string>> rebased;  // per owner, once for every member
+    for (auto& [member, batch] : batches) {
+      std::vector<std::pair<ReplicaId, SimTime>> stamps;
+      for (PresenceEntry& entry : batch.entries) {
+        if (!entry.has_cursor()) continue;
+        auto it = rebased.find(entry.user);
+        if (it == rebased.end()) it = rebased.emplace(entry.user, server_->RebaseCaret(entry.user, entry.head)).first;
+        if (it->second.has_value()) {
+          entry.anchor = entry.head = *it->second;
+        } else {
+          entry.anchor.clear();
+          entry.head.clear();
+        }
+        const auto moved = moved_at_.find(entry.user);
+        if (!batch.full && moved != moved_at_.end()) stamps.emplace_back(entry.user, moved->second);
+      }
+      wire::PresenceBatch message;
+      EncodePresenceBatch(batch, &message);
+      result_.mutable_presence()->set_batches_sent(result_.presence().batches_sent() + 1);
+      SendPresence(kServerReplica, member, message.SerializeAsString(), std::move(stamps));
+    }
+    moved_at_.clear();
+    ArmPresenceTimer(kServerReplica, room_->NextDue());
+    return;
+  }
+  if (crashed_[node - 1] || !network_.IsUp(node)) return;
+  PresenceThrottle& throttle = throttles_[node - 1];
+  if (std::optional<PresenceEntry> due = throttle.TakeDue(now)) {
+    std::vector<std::pair<ReplicaId, SimTime>> stamps;
+    // Only a caret's first send is a move; a keepalive or a resend after a
+    // reconnect shows nothing new and is not timed.
+    auto& times = publish_times_[node - 1];
+    for (auto it = times.rbegin(); it != times.rend(); ++it) {
+      if (it->first == due->head) {
+        stamps.emplace_back(node, it->second);
+        times.erase(times.begin(), it.base());
+        break;
+      }
+    }
+    wire::PresenceUpdate update;
+    EncodePresenceEntry(*due, update.mutable_entry());
+    result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
+    SendPresence(node, kServerReplica, update.SerializeAsString(), std::move(stamps));
+  }
+  ArmPresenceTimer(node, throttle.NextDue());
+}
+
+void World::OnPresenceFlood(ReplicaId user) {
+  if (!presence_ || healed_) return;
+  queue_.Schedule(queue_.now() + flood_interval_, Event{EventKind::kPresenceFlood, user});
+  if (crashed_[user - 1] || !network_.IsUp(user)) return;
+  // A client that skips its throttle and reports every scroll step: the
+  // same caret, a viewport that changes each time.
+  ++flood_sent_;
+  PresenceEntry entry;
+  entry.user = user;
+  entry.name = absl::StrFormat("user %d", user);
+  entry.colour = ColourOf(user);
+  entry.anchor = entry.head = published_[user - 1];
+  entry.viewport = Viewport{published_[user - 1], absl::StrFormat("scroll %d", flood_sent_)};
+  wire::PresenceUpdate update;
+  EncodePresenceEntry(entry, update.mutable_entry());
+  result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
+  SendPresence(user, kServerReplica, update.SerializeAsString(), {});
+}
+
+void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
+                         std::vector<std::pair<ReplicaId, SimTime>> stamps) {
+  const bool to_server = to == kServerReplica;
+  const ReplicaId user = to_server ? from : to;
+  if (!network_.IsUp(user)) return;
+  const uint64_t payload = bytes.size() + kChannelByte;
+  const uint64_t wire = payload + WebSocketFrameOverhead(payload, to_server);
+  results::PresenceSummary* summary = result_.mutable_presence();
+  summary->set_messages(summary->messages() + 1);
+  summary->set_wire_bytes(summary->wire_bytes() + wire);
+  if (recording()) {
+    Note(from, absl::StrFormat("presence %s to %s (%d bytes)", to_server ? "update" : "batch",
+                               to_server ? std::string("server") : absl::StrFormat("user %d", to), bytes.size()));
+  }
+  const SimTime arrival = network_.Arrival(user, to_server, queue_.now(), wire);
+  ++messages_in_flight_;
+  Event event{EventKind::kPresenceDeliver, from, to, network_.Epoch(user), std::move(bytes)};
+  event.stamps = std::move(stamps);
+  queue_.Schedule(arrival, std::move(event));
+}
+
+void World::OnPresenceDeliver(Event& event) {
+  COLLABSIM_CHECK(messages_in_flight_ > 0);
+  --messages_in_flight_;
+  const bool to_server = event.to == kServerReplica;
+  const ReplicaId user = to_server ? event.node : event.to;
+  if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, to_server)) return;  // lost
+  trace_.Add(kTagPresence);
+  trace_.Add((uint64_t{event.node} << 32) | event.to);
+  trace_.AddBytes(event.bytes);
+  const SimTime now = queue_.now();
+  if (to_server) {
+    if (server_down_) return;
+    wire::PresenceUpdate update;
+    absl::StatusOr<PresenceEntry> entry =
+        update.ParseFromString(event.bytes) ? DecodePresenceEntry(update.entry())
+                                            : absl::InvalidArgumentError("undecodable presence update");
+    if (!entry.ok()) {
+      AddViolation("engine_error", absl::StrFormat("the server rejected user %d's presence update: %s", user,
+                                                   entry.status().message()));
+      return;
+    }
+    const auto held = room_->entries().find(user);
+    const bool moved = held == room_->entries().end() || held->second.head != entry->head;
+    if (room_->Update(user, *std::move(entry), now) && moved) {
+      for (const auto& [owner, at] : event.stamps) moved_at_[owner] = at;
+    }
+    ArmPresenceTimer(kServerReplica, room_->NextDue());
+    return;
+  }
+  wire::PresenceBatch message;
+  absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
+                                            ? DecodePresenceBatch(message)
+                                            : absl::InvalidArgumentError("undecodable presence batch");
+  if (!batch.ok()) {
+    AddViolation("engine_error",
+                 absl::StrFormat("user %d rejected a presence batch: %s", user, batch.status().message()));
+    return;
+  }
+  Replica& client = ClientOf(user);
+  PresenceRoster& roster = rosters_[user - 1];
+  if (batch->full) {
+    for (const auto& [owner, entry] : roster.entries()) client.HideRemoteCaret(owner);
+  }
+  for (ReplicaId owner : batch->removed) client.HideRemoteCaret(owner);
+  for (const PresenceEntry& entry : batch->entries) {
+    if (entry.user == user) continue;  // never sent its own, but a forged batch could
+    if (!entry.has_cursor()) {
+      client.HideRemoteCaret(entry.user);
+      continue;
+    }
+    absl::Status shown = client.ShowRemoteCaret(entry.user, entry.head);
+    if (!shown.ok()) {
+      AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
+                                                   shown.message()));
+    }
+  }
+  roster.Apply(*batch);
+  for (const auto& [owner, at] : event.stamps) cursor_latencies_.push_back(now - at);
+  if (options_.check_invariants) client.CheckInvariants();
+}
+
+void World::PresenceConnected(ReplicaId user) {
+  if (!presence_) return;
+  room_->Join(user, /*viewer=*/false, queue_.now());
+  throttles_[user - 1].Reconnected();
+  ArmPresenceTimer(user, throttles_[user - 1].NextDue());
+  ArmPresenceTimer(kServerReplica, room_->NextDue());
+}
+
+void World::PresenceDisconnected(ReplicaId user) {
+  if (!presence_) return;
+  room_->Leave(user);
+  throttles_[user - 1].Disconnected();
+  for (const auto& [owner, entry] : rosters_[user - 1].entries()) ClientOf(user).HideRemoteCaret(owner);
+  rosters_[user - 1].Clear();
+  ArmPresenceTimer(kServerReplica, room_->NextDue());
+}
+
+void World::PresenceServerCrash() {
+  if (!presence_) return;
+  room_ = std::make_unique<PresenceRoom>(presence_options_);
+  moved_at_.clear();
+}
+
+bool World::PresencePending() const {
+  if (!presence_) return false;
+  if (!server_down_ && room_->BatchPending()) return true;
+  for (ReplicaId user = 1; user <= user_count_; ++user) {
+    if (network_.IsUp(user) && !crashed_[user - 1] && throttles_[user - 1].HasUnsent()) return true;
+  }
+  return false;
+}
+
+void World::FinishPresence(bool judge, bool converged) {
+  results::PresenceSummary* summary = result_.mutable_presence();
+  if (!presence_) return;
+  *summary->mutable_cursor_latency() = SummariseLatency(&cursor_latencies_);
+  summary->set_dropped(room_->dropped());
+  uint64_t coalesced = 0;
+  for (const PresenceThrottle& throttle : throttles_) coalesced += throttle.coalesced();
+  summary->set_coalesced(coalesced);
+  const double seconds = std::max(ToSeconds(last_event_time_ - kSimStart), 1e-9);
+  summary->set_bytes_per_user_s(static_cast<double>(summary->wire_bytes()) / user_count_ / seconds);
+  summary->set_messages_per_user_s(static_cast<double>(summary->messages()) / user_count_ / seconds);
+  // Cursor agreement: once quiet, every user shows every other user's
+  // caret on the character its owner's own caret is at. Only meaningful
+  // over one text, so not judged when the replicas diverged.
+  if (!converged) return;
+  uint64_t checked = 0;
+  for (ReplicaId observer = 1; observer <= user_count_; ++observer) {
+    for (ReplicaId owner = 1; owner <= user_count_; ++owner) {
+      if (owner == observer) continue;
+      ++checked;
+      if (!judge) continue;
+      if (!rosters_[observer - 1].entries().contains(owner)) {
+        AddViolation("cursor_agreement", absl::StrFormat("user %d does not see user %d in the document", observer, owner));
+        continue;
+      }
+      const std::optional<uint64_t> shown = ClientOf(observer).RemoteCaret(owner);
+      const uint64_t own = ClientOf(owner).OwnCursor();
+      if (!shown.has_value()) {
+        AddViolation("cursor_agreement",
+                     absl::StrFormat("user %d shows no cursor for user %d, whose caret is at %d", observer, owner, own));
+      } else if (*shown != own) {
+        AddViolation("cursor_agreement", absl::StrFormat("user %d shows user %d's cursor at %d; user %d's own is at %d",
+                                                         observer, owner, *shown, owner, own));
+      }
+    }
+  }
+  summary->set_carets_checked(checked);
+}
+
+}  // namespace collabsim::sim
