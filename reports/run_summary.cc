@@ -29,6 +29,12 @@ std::string FormatRunSummary(const results::RunResult& run) {
                           "their owners' at the end\n",
                           p.bytes_per_user_s(), p.messages_per_user_s(), p.updates_sent(), p.batches_sent(),
                           p.wire_bytes(), p.dropped(), p.coalesced(), p.carets_checked());
+    if (p.bystander_edit_latency().samples() > 0) {
+      absl::StrAppendFormat(&out, "without the flooder: edit latency p50 %.1f p95 %.1f ms, cursor latency p50 %.1f p95 "
+                            "%.1f ms (among the other users)\n",
+                            p.bystander_edit_latency().p50_ms(), p.bystander_edit_latency().p95_ms(),
+                            p.bystander_cursor_latency().p50_ms(), p.bystander_cursor_latency().p95_ms());
+    }
   }
   const auto& o = run.oracle();
   if (run.canvas().objects() > 0 || run.canvas().property_writes() > 0) {

@@ -505,7 +505,11 @@ void World::Flush(Replica& replica) {
     if (is_client) {
       // A restarted client re-learns its own old intents: not a remote delivery.
       if (id.replica == replica.id()) continue;
-      remote_latencies_.push_back(queue_.now() - intent_times_[id.replica - 1][id.seq - 1]);
+      const SimTime latency = queue_.now() - intent_times_[id.replica - 1][id.seq - 1];
+      remote_latencies_.push_back(latency);
+      if (flood_user_ != 0 && id.replica != flood_user_ && replica.id() != flood_user_) {
+        bystander_edit_latencies_.push_back(latency);
+      }
       if (mesh_) {
         std::vector<bool>& held = held_elsewhere_[id.replica - 1];
         if (held.size() < id.seq) held.resize(intent_times_[id.replica - 1].size(), false);

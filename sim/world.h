@@ -278,6 +278,10 @@ class World {
   SimTime flood_interval_ = 0;
   uint64_t flood_sent_ = 0;
   std::vector<SimTime> cursor_latencies_;
+  // With a flood: latencies among everyone but the flooding user.
+  ReplicaId flood_user_ = 0;
+  std::vector<SimTime> bystander_edit_latencies_;
+  std::vector<SimTime> bystander_cursor_latencies_;
   std::vector<int64_t> local_apply_cpu_ns_;
   results::RunResult result_;
 };

@@ -59,6 +59,7 @@ void World::StartPresence() {
   publish_times_.assign(user_count_, {});
   if (scenario_.presence().has_flood()) {
     const auto& flood = scenario_.presence().flood();
+    flood_user_ = flood.user();
     flood_interval_ = std::max<SimTime>(1, FromSeconds(1 / flood.updates_per_s()));
     queue_.Schedule(queue_.now(), Event{EventKind::kPresenceFlood, flood.user()});
   }
@@ -243,7 +244,10 @@ void World::OnPresenceDeliver(Event& event) {
     }
   }
   roster.Apply(*batch);
-  for (const auto& [owner, at] : event.stamps) cursor_latencies_.push_back(now - at);
+  for (const auto& [owner, at] : event.stamps) {
+    cursor_latencies_.push_back(now - at);
+    if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
+  }
   if (options_.check_invariants) client.CheckInvariants();
 }
 
@@ -283,6 +287,10 @@ void World::FinishPresence(bool judge, bool converged) {
   results::PresenceSummary* summary = result_.mutable_presence();
   if (!presence_) return;
   *summary->mutable_cursor_latency() = SummariseLatency(&cursor_latencies_);
+  if (flood_user_ != 0) {
+    *summary->mutable_bystander_edit_latency() = SummariseLatency(&bystander_edit_latencies_);
+    *summary->mutable_bystander_cursor_latency() = SummariseLatency(&bystander_cursor_latencies_);
+  }
   summary->set_dropped(room_->dropped());
   uint64_t coalesced = 0;
   for (const PresenceThrottle& throttle : throttles_) coalesced += throttle.coalesced();

@@ -57,7 +57,6 @@ absl::Status OtClient::ApplyLocalCanvasEdit(const Intent& intent) {
 absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, uint64_t cursor_after) {
   ApplyInPlace(&doc_, op);
   cursor_ = cursor_after;
-  for (auto& [owner, index] : remote_carets_) index = TransformIndex(op, index);
   if (published_.has_value()) {
     published_->live = TransformIndex(op, published_->live, /*pushed_by_insert=*/true);
     published_->provisional = true;
@@ -274,6 +273,7 @@ absl::Status OtClient::HandleAck(const wire::Ack& ack) {
         "Ack for revision %d, expected %d", ack.revision(), revision_ + 1));
   }
   revision_ = ack.revision();
+  for (auto& [owner, base] : remote_carets_) base = TransformIndex(inflight_->op, base);
   inflight_.reset();
   inflight_wire_.clear();
   PlaceWaitingCarets();
@@ -314,6 +314,7 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
   }
   if (entry.origin == id() && entry.client_seq >= first_seq_this_life_) {  // in flight; acked by catch-up
     revision_ = entry.revision;
+    for (auto& [owner, base] : remote_carets_) base = TransformIndex(inflight_->op, base);
     inflight_.reset();
     inflight_wire_.clear();
     PlaceWaitingCarets();
@@ -332,7 +333,7 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
   ApplyInPlace(&doc_, op);
   for (const RegisterWrite& write : writes) canvas_.Apply(write);
   cursor_ = TransformIndex(op, cursor_);
-  for (auto& [owner, index] : remote_carets_) index = TransformIndex(op, index, owner == entry.origin);
+  for (auto& [owner, base] : remote_carets_) base = TransformIndex(entry.op, base, owner == entry.origin);
   if (published_.has_value()) published_->live = TransformIndex(op, published_->live);
   revision_ = entry.revision;
   PlaceWaitingCarets();
@@ -355,7 +356,7 @@ void OtClient::PlaceWaitingCarets() {
     // Sent at this revision, it is placed now; one the client went past
     // (it cannot, revisions arrive one at a time) or that does not fit is
     // not shown.
-    if (revision == revision_ && index <= ServerLength()) remote_carets_[it->first] = ThroughPending(index, false);
+    if (revision == revision_ && index <= ServerLength()) remote_carets_[it->first] = index;
     it = waiting_carets_.erase(it);
   }
 }
@@ -383,15 +384,15 @@ absl::Status OtClient::ShowRemoteCaret(ReplicaId owner, std::string_view positio
   if (owner == id() || owner == kServerReplica) {
     return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, id()));
   }
+  if (caret.revision() == revision_ && caret.index() > ServerLength()) {
+    return absl::InvalidArgumentError(absl::StrFormat("caret index %d past the end (%d) at revision %d",
+                                                      caret.index(), ServerLength(), revision_));
+  }
   HideRemoteCaret(owner);
   if (caret.revision() > revision_) {
     waiting_carets_[owner] = {caret.revision(), caret.index()};
   } else if (caret.revision() == revision_) {
-    if (caret.index() > ServerLength()) {
-      return absl::InvalidArgumentError(absl::StrFormat("caret index %d past the end (%d) at revision %d",
-                                                        caret.index(), ServerLength(), revision_));
-    }
-    remote_carets_[owner] = ThroughPending(caret.index(), false);
+    remote_carets_[owner] = caret.index();
   }
   // Older than this client: made for a document it has gone past; the
   // owner's next update shows it.
@@ -406,7 +407,7 @@ void OtClient::HideRemoteCaret(ReplicaId owner) {
 std::optional<uint64_t> OtClient::RemoteCaret(ReplicaId owner) const {
   const auto it = remote_carets_.find(owner);
   if (it == remote_carets_.end()) return std::nullopt;
-  return it->second;
+  return ThroughPending(it->second, false);
 }
 
 void OtClient::SendPendingIfReady() {
@@ -478,7 +479,7 @@ uint64_t OtClient::ServerLength() const {
 View OtClient::GetView() const {
   View view;
   view.text = doc_.ToUtf8();
-  view.cursors = remote_carets_;
+  for (const auto& [owner, base] : remote_carets_) view.cursors[owner] = ThroughPending(base, false);
   view.cursors[id()] = cursor_;
   view.properties = canvas_.VisibleProperties();
   return view;
@@ -520,7 +521,7 @@ void OtClient::CheckInvariants() const {
   // the next entry only.
   COLLABSIM_CHECK(inflight_wire_.empty() || inflight_.has_value());
   COLLABSIM_CHECK(entry_parts_revision_ == 0 || entry_parts_revision_ == revision_ + 1);
-  for (const auto& [owner, index] : remote_carets_) COLLABSIM_CHECK(owner != id() && index <= doc_.size());
+  for (const auto& [owner, base] : remote_carets_) COLLABSIM_CHECK(owner != id() && base <= ServerLength());
   for (const auto& [owner, waiting] : waiting_carets_) COLLABSIM_CHECK(waiting.first > revision_);
   COLLABSIM_CHECK(!published_.has_value() || published_->live <= doc_.size());
   doc_.CheckInvariants();

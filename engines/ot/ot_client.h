@@ -166,9 +166,11 @@ class OtClient : public Replica {
   Reassembly entry_parts_;
   uint64_t entry_parts_revision_ = 0;
   uint64_t cursor_ = 0;
-  // Presence. Others' carets shown in doc_ (moved by every op like
-  // cursor_, and by their owner's own typing as it pushes them), and carets
-  // sent at a revision this client has not reached yet.
+  // Presence. Others' carets as positions in the server document at
+  // revision_, moved by each log entry in the server's order (the owner's
+  // own inserts push its caret), exactly as the server moves them, and shown
+  // through the pending ops; and carets sent at a revision this client has
+  // not reached yet.
   std::map<ReplicaId, uint64_t> remote_carets_;
   std::map<ReplicaId, std::pair<uint64_t, uint64_t>> waiting_carets_;  // owner -> (revision, index)
   // The caret this client last published: its encoding, where it places
