@@ -53,6 +53,10 @@ scenario::Scenario ScaledShape(const std::string& name, const Engine* engine = n
   }
   for (auto& crash : *scenario.mutable_server_crashes()) crash.set_at_s(std::min(crash.at_s(), 45.0));
   for (auto& crash : *scenario.mutable_client_crashes()) crash.set_at_s(std::min(crash.at_s(), 60.0));
+  if (scenario.presence().has_flood()) {  // still ten times the rate limit
+    auto* flood = scenario.mutable_presence()->mutable_flood();
+    flood->set_updates_per_s(std::min(flood->updates_per_s(), 200.0));
+  }
   scenario.clear_require_probe();
   return scenario;
 }

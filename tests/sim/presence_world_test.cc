@@ -1,0 +1,201 @@
+// The presence channel in whole runs: cursors agree with their owners at the
+// end for every engine with presence, the checker catches an engine that
+// shows them wrong, a flooding client is throttled without costing the
+// others their edit latency, and presence never keeps a quiet run going.
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "engines/registry.h"
+#include "sim/scenario_loader.h"
+#include "sim/world.h"
+
+namespace collabsim::sim {
+namespace {
+
+scenario::Scenario Load(const std::string& name) {
+  absl::StatusOr<scenario::Scenario> scenario = LoadScenario(name);
+  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  return *scenario;
+}
+
+// Four colleagues with drops, live cursors on.
+scenario::Scenario SmallTeamWithCursors() {
+  scenario::Scenario scenario = Load("team");
+  scenario.set_active_s(60);
+  scenario.mutable_groups(0)->set_count(4);
+  scenario.mutable_drops()->set_mean_interval_s(20);
+  scenario.clear_require_probe();
+  scenario.mutable_presence();
+  return scenario;
+}
+
+TEST(Presence, CursorsAgreeWithTheirOwnersForEveryEngine) {
+  for (const Engine* engine : AllEngines()) {
+    if (engine->traits().negative_control) continue;
+    for (uint64_t seed : {1, 2}) {
+      const results::RunResult result = World(SmallTeamWithCursors(), *engine, seed).Run();
+      const std::string where = absl::StrCat(engine->traits().name, " seed ", seed);
+      for (const auto& v : result.violations()) {
+        if (!engine->traits().lossy_by_design || v.invariant() != "intent_oracle") {
+          ADD_FAILURE() << where << ": [" << v.invariant() << "] " << v.detail();
+        }
+      }
+      const results::PresenceSummary& presence = result.presence();
+      if (engine->traits().topology == Topology::kMesh) {  // not modelled peer to peer yet
+        EXPECT_FALSE(presence.enabled()) << where;
+        EXPECT_EQ(presence.messages(), 0u) << where;
+        continue;
+      }
+      ASSERT_TRUE(presence.enabled()) << where;
+      EXPECT_EQ(presence.carets_checked(), 4u * 3u) << where;
+      EXPECT_GT(presence.updates_sent(), 0u) << where;
+      EXPECT_GT(presence.batches_sent(), 0u) << where;
+      EXPECT_GT(presence.wire_bytes(), presence.messages()) << where;
+      EXPECT_EQ(presence.dropped(), 0u) << where;  // nobody exceeds 20 updates a second
+      EXPECT_GT(presence.cursor_latency().samples(), 0u) << where;
+      // Presence is counted apart from edits.
+      EXPECT_GT(result.messages(), 0u) << where;
+    }
+  }
+}
+
+// Without drops (a move made offline waits for the reconnect, and counts),
+// a cursor takes two 40 ms hops plus at most one client interval and one
+// broadcast interval of waiting, and a little jitter.
+TEST(Presence, CursorLatencyIsTwoHopsAndTheBatchingOnAQuietLink) {
+  scenario::Scenario scenario = SmallTeamWithCursors();
+  scenario.clear_drops();
+  for (const char* name : {"ot", "crdt", "lww"}) {
+    const results::LatencySummary latency = World(scenario, **FindEngine(name), 1).Run().presence().cursor_latency();
+    EXPECT_GT(latency.samples(), 100u) << name;
+    EXPECT_GT(latency.p50_ms(), 80) << name;
+    EXPECT_LT(latency.p95_ms(), 200) << name;
+    EXPECT_LT(latency.max_ms(), 250) << name;
+  }
+}
+
+TEST(Presence, ScenariosWithoutPresenceSendNone) {
+  scenario::Scenario scenario = SmallTeamWithCursors();
+  scenario.clear_presence();
+  const results::RunResult result = World(scenario, **FindEngine("ot"), 1).Run();
+  EXPECT_FALSE(result.presence().enabled());
+  EXPECT_EQ(result.presence().messages(), 0u);
+  EXPECT_EQ(result.presence().carets_checked(), 0u);
+}
+
+// Presence timers (keepalives, TTL) never keep a run going once edits are
+// quiet: the run ends within a few round trips of heal.
+TEST(Presence, StopsTickingOnceTheRunIsQuiet) {
+  scenario::Scenario scenario = SmallTeamWithCursors();
+  scenario.clear_drops();
+  const results::RunResult result = World(scenario, **FindEngine("crdt"), 3).Run();
+  EXPECT_TRUE(result.violations().empty());
+  EXPECT_LT(result.convergence_s(), 2.0);
+}
+
+// An OT client that shows every other user's caret one character to the
+// right: the cursor-agreement checker must say so.
+class OffByOneClient : public Replica {
+ public:
+  explicit OffByOneClient(std::unique_ptr<Replica> inner) : Replica(inner->id()), inner_(std::move(inner)) {}
+  absl::Status ApplyLocal(const Intent& intent) override { return inner_->ApplyLocal(intent); }
+  absl::Status Receive(ReplicaId from, std::string_view bytes) override { return inner_->Receive(from, bytes); }
+  void Connected(ReplicaId peer) override { inner_->Connected(peer); }
+  void Disconnected(ReplicaId peer) override { inner_->Disconnected(peer); }
+  View GetView() const override { return inner_->GetView(); }
+  uint64_t TextLength() const override { return inner_->TextLength(); }
+  std::string TextSlice(uint64_t from, uint64_t count) const override { return inner_->TextSlice(from, count); }
+  uint64_t OwnCursor() const override { return inner_->OwnCursor(); }
+  ReplicaStats Stats() const override { return inner_->Stats(); }
+  std::vector<OutgoingMessage> TakeOutbox() override { return inner_->TakeOutbox(); }
+  std::vector<IntentId> TakeNewlyVisible() override { return inner_->TakeNewlyVisible(); }
+  void CheckInvariants() const override { inner_->CheckInvariants(); }
+  std::string DurableState() const override { return inner_->DurableState(); }
+  bool SupportsPresence() const override { return true; }
+  std::string PublishCaret() override { return inner_->PublishCaret(); }
+  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override {
+    return inner_->ShowRemoteCaret(owner, position);
+  }
+  void HideRemoteCaret(ReplicaId owner) override { inner_->HideRemoteCaret(owner); }
+  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override {
+    const std::optional<uint64_t> at = inner_->RemoteCaret(owner);
+    return at.has_value() ? std::optional<uint64_t>(*at + 1) : std::nullopt;
+  }
+
+ private:
+  std::unique_ptr<Replica> inner_;
+};
+
+class OffByOneCarets : public Engine {
+ public:
+  explicit OffByOneCarets(const Engine& inner) : inner_(inner) {}
+  const EngineTraits& traits() const override { return inner_.traits(); }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
+    return inner_.CreateServer(options);
+  }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
+    return std::make_unique<OffByOneClient>(inner_.CreateClient(id, options));
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state,
+                                                         const EngineOptions& options) const override {
+    return inner_.RestoreServer(state, options);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view state,
+                                                         const EngineOptions& options) const override {
+    absl::StatusOr<std::unique_ptr<Replica>> inner = inner_.RestoreClient(id, state, options);
+    if (!inner.ok()) return inner.status();
+    return std::unique_ptr<Replica>(std::make_unique<OffByOneClient>(*std::move(inner)));
+  }
+
+ private:
+  const Engine& inner_;
+};
+
+TEST(Presence, CheckerCatchesCursorsShownOnTheWrongCharacter) {
+  const OffByOneCarets engine(**FindEngine("ot"));
+  const results::RunResult result = World(SmallTeamWithCursors(), engine, 1).Run();
+  ASSERT_TRUE(result.converged());
+  int caught = 0;
+  for (const auto& v : result.violations()) {
+    EXPECT_EQ(v.invariant(), "cursor_agreement") << v.detail();
+    caught += v.invariant() == "cursor_agreement";
+  }
+  EXPECT_GT(caught, 0);
+  ASSERT_FALSE(result.violations().empty());
+  EXPECT_NE(result.violations(0).detail().find("'s own is at"), std::string::npos) << result.violations(0).detail();
+}
+
+// presence-flood, shortened, against the same six users whose one client
+// behaves (one update a second, well under the limit).
+TEST(Presence, AFloodIsRateLimitedAndCostsTheOthersNoEditLatency) {
+  scenario::Scenario flood = Load("presence-flood");
+  flood.set_active_s(60);
+  scenario::Scenario calm = flood;
+  calm.mutable_presence()->mutable_flood()->set_updates_per_s(1);
+  for (const char* name : {"ot", "lww"}) {
+    const Engine& engine = **FindEngine(name);
+    const results::RunResult flooded = World(flood, engine, 1).Run();
+    const results::RunResult behaved = World(calm, engine, 1).Run();
+    EXPECT_TRUE(flooded.violations().empty() || engine.traits().lossy_by_design) << name;
+    EXPECT_TRUE(flooded.converged()) << name;
+    // 60,000 flood updates; the server admits at most the burst plus
+    // 20 a second of everything the flooder sends.
+    const uint64_t flood_sent = 60'000;
+    EXPECT_GE(flooded.presence().dropped(), flood_sent - (20 + 20 * 60)) << name;
+    EXPECT_EQ(behaved.presence().dropped(), 0u) << name;
+    // The others' edits arrive as fast as without the flood (measured: 1%
+    // apart, either way).
+    const double with = flooded.presence().bystander_edit_latency().p95_ms();
+    const double without = behaved.presence().bystander_edit_latency().p95_ms();
+    ASSERT_GT(behaved.presence().bystander_edit_latency().samples(), 100u) << name;
+    EXPECT_LT(with, without * 1.05) << name;
+    // Their cursors wait at most one more broadcast interval: the room's
+    // batch tick is now always busy, as it is whenever someone moves.
+    EXPECT_LT(flooded.presence().bystander_cursor_latency().p95_ms(),
+              behaved.presence().bystander_cursor_latency().p95_ms() + 50)
+        << name;
+  }
+}
+
+}  // namespace
+}  // namespace collabsim::sim
