@@ -553,6 +553,7 @@ void World::ConnectUser(ReplicaId user) {
   trace_.Add(kTagConnect);
   trace_.Add(user);
   if (mesh_) {
+    PresenceConnected(user);
     for (ReplicaId peer : neighbours_[user - 1]) TryLink(user, peer);
     return;
   }
@@ -573,6 +574,7 @@ void World::DisconnectUser(ReplicaId user) {
     for (ReplicaId peer : neighbours_[user - 1]) {
       if (peer_links_.IsUp(user, peer)) DropLink(user, peer);
     }
+    PresenceDisconnected(user);
     return;
   }
   Clocked(*server_).Disconnected(user);
@@ -592,6 +594,7 @@ void World::TryLink(ReplicaId a, ReplicaId b) {
   Clocked(ClientOf(b)).Connected(a);
   AfterStep(ClientOf(a));
   AfterStep(ClientOf(b));
+  PresenceLinkUp(a, b);
 }
 
 void World::DropLink(ReplicaId a, ReplicaId b) {
@@ -603,6 +606,7 @@ void World::DropLink(ReplicaId a, ReplicaId b) {
   Clocked(ClientOf(b)).Disconnected(a);
   AfterStep(ClientOf(a));
   AfterStep(ClientOf(b));
+  PresenceLinkDown(a, b);
 }
 
 bool World::MeshCut(ReplicaId from, ReplicaId to) const {
@@ -873,7 +877,7 @@ void World::OnClientCrash(size_t index) {
     absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreClient(user, stored, engine_options_);
     if (restored.ok()) {
       clients_[user - 1] = *std::move(restored);
-      if (presence_) published_[user - 1].clear();  // the new app publishes its caret afresh
+      PresenceClientCrash(user);
       return;
     }
     AddViolation("durability", absl::StrFormat("user %d's client could not be restored from its local storage: %s",
@@ -896,7 +900,7 @@ void World::OnClientCrash(size_t index) {
     }
   }
   clients_[user - 1] = engine_.CreateClient(user, engine_options_);
-  if (presence_) published_[user - 1].clear();
+  PresenceClientCrash(user);
 }
 
 void World::OnClientRestart(ReplicaId user) {

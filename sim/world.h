@@ -33,6 +33,7 @@
 #include "sim/peer_links.h"
 #include "sim/trace_hash.h"
 #include "sim/user_model.h"
+#include "engines/common/presence_gossip.h"
 #include "engines/common/presence_options.h"
 #include "engines/common/presence_room.h"
 #include "engines/common/presence_roster.h"
@@ -203,6 +204,15 @@ class World {
   void PresenceDisconnected(ReplicaId user);
   // The server's memory of who is here died with it.
   void PresenceServerCrash();
+  // Mesh: a link between two peers came up or went down.
+  void PresenceLinkUp(ReplicaId a, ReplicaId b);
+  void PresenceLinkDown(ReplicaId a, ReplicaId b);
+  // The user's app died: what it knew of the others is gone.
+  void PresenceClientCrash(ReplicaId user);
+  // Mesh: sends `node`'s gossip batches that are due, and hides expired entries.
+  void SendGossip(ReplicaId node);
+  // Mesh: an entry batch from peer `from` reached `to`.
+  void OnGossip(Event& event);
   // Whether a cursor change still waits to be sent (quiet waits for it).
   bool PresencePending() const;
   // The presence summary and, when judging, the cursor-agreement check.
@@ -265,7 +275,10 @@ class World {
   // Presence state (world_presence.cc).
   bool presence_ = false;
   PresenceOptions presence_options_;
-  std::unique_ptr<PresenceRoom> room_;
+  std::unique_ptr<PresenceRoom> room_;                   // client-server
+  std::vector<std::unique_ptr<PresenceGossip>> gossip_;  // mesh, by user - 1
+  // Mesh: when each owner made the caret its entry version carries.
+  std::map<std::pair<ReplicaId, uint64_t>, SimTime> version_times_;
   std::vector<PresenceThrottle> throttles_;  // by user - 1
   std::vector<PresenceRoster> rosters_;      // by user - 1
   std::vector<std::string> published_;       // each user's last published caret

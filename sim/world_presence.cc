@@ -1,7 +1,8 @@
-// The presence channel in a run: each client's throttle, the server's room,
-// the messages between them on the users' connections (beside the edits,
-// in the same FIFO streams), cursor latency, and at the end the check that
-// every user sees every other user's cursor where its owner sees it.
+// The presence channel in a run: each client's throttle, the server's room
+// (or, peer to peer, each peer's gossip), the messages between them on the
+// users' connections (beside the edits, in the same FIFO streams), cursor
+// latency, and at the end the check that every user sees every other user's
+// cursor where its owner sees it.
 //
 // Presence runs on simulated time (an app's monotonic clock; skew does not
 // matter to intervals this short). Everything it does is ordered by the
@@ -47,12 +48,18 @@ uint32_t ColourOf(ReplicaId user) { return (user * 0x9E3779B1u) & 0xFFFFFFu; }
 
 void World::StartPresence() {
   // Servers relay positions as they are unless they rebase them (OT).
-  presence_ = scenario_.has_presence() && !mesh_ && clients_[0]->SupportsPresence();
+  presence_ = scenario_.has_presence() && clients_[0]->SupportsPresence();
   presence_timer_at_.assign(user_count_ + 1, -1);
   result_.mutable_presence()->set_enabled(presence_);
   if (!presence_) return;
   presence_options_ = OptionsOf(scenario_.presence());
-  room_ = std::make_unique<PresenceRoom>(presence_options_);
+  if (mesh_) {
+    for (ReplicaId user = 1; user <= user_count_; ++user) {
+      gossip_.push_back(std::make_unique<PresenceGossip>(user, presence_options_));
+    }
+  } else {
+    room_ = std::make_unique<PresenceRoom>(presence_options_);
+  }
   throttles_.assign(user_count_, PresenceThrottle(presence_options_));
   rosters_.assign(user_count_, PresenceRoster());
   published_.assign(user_count_, std::string());
@@ -139,12 +146,45 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
         break;
       }
     }
-    wire::PresenceUpdate update;
-    EncodePresenceEntry(*due, update.mutable_entry());
     result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
-    SendPresence(node, kServerReplica, update.SerializeAsString(), std::move(stamps));
+    if (mesh_) {  // the peer's own entry, a new version for every neighbour
+      const uint64_t version = gossip_[node - 1]->Publish(*std::move(due), now);
+      if (!stamps.empty()) version_times_[{node, version}] = stamps.front().second;
+    } else {
+      wire::PresenceUpdate update;
+      EncodePresenceEntry(*due, update.mutable_entry());
+      SendPresence(node, kServerReplica, update.SerializeAsString(), std::move(stamps));
+    }
+  }
+  if (mesh_) {
+    SendGossip(node);
+    return;
   }
   ArmPresenceTimer(node, throttle.NextDue());
+}
+
+void World::SendGossip(ReplicaId node) {
+  PresenceGossip& gossip = *gossip_[node - 1];
+  PresenceGossip::Due due = gossip.TakeDue(queue_.now());
+  for (ReplicaId owner : due.expired) {
+    ClientOf(node).HideRemoteCaret(owner);
+    rosters_[node - 1].Apply(PresenceBatch{false, {}, {owner}});
+  }
+  for (auto& [peer, batch] : due.batches) {
+    std::vector<std::pair<ReplicaId, SimTime>> stamps;
+    for (const PresenceEntry& entry : batch.entries) {
+      const auto made = version_times_.find({entry.user, entry.version});
+      if (made != version_times_.end()) stamps.emplace_back(entry.user, made->second);
+    }
+    wire::PresenceBatch message;
+    EncodePresenceBatch(batch, &message);
+    result_.mutable_presence()->set_batches_sent(result_.presence().batches_sent() + 1);
+    SendPresence(node, peer, message.SerializeAsString(), std::move(stamps));
+  }
+  const std::optional<int64_t> throttle = throttles_[node - 1].NextDue(), gossip_due = gossip.NextDue();
+  ArmPresenceTimer(node, !throttle.has_value()                                     ? gossip_due
+                         : !gossip_due.has_value() || *throttle <= *gossip_due ? throttle
+                                                                                 : gossip_due);
 }
 
 void World::OnPresenceFlood(ReplicaId user) {
@@ -160,9 +200,18 @@ void World::OnPresenceFlood(ReplicaId user) {
   entry.colour = ColourOf(user);
   entry.anchor = entry.head = published_[user - 1];
   entry.viewport = Viewport{published_[user - 1], absl::StrFormat("scroll %d", flood_sent_)};
+  result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
+  if (mesh_) {  // straight to every neighbour, skipping the gossip's batching too
+    entry.version = gossip_[user - 1]->Publish(entry, queue_.now());
+    wire::PresenceBatch batch;
+    EncodePresenceBatch(PresenceBatch{false, {entry}, {}}, &batch);
+    for (ReplicaId peer : neighbours_[user - 1]) {
+      if (peer_links_.IsUp(user, peer)) SendPresence(user, peer, batch.SerializeAsString(), {});
+    }
+    return;
+  }
   wire::PresenceUpdate update;
   EncodePresenceEntry(entry, update.mutable_entry());
-  result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
   SendPresence(user, kServerReplica, update.SerializeAsString(), {});
 }
 
@@ -170,9 +219,10 @@ void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
                          std::vector<std::pair<ReplicaId, SimTime>> stamps) {
   const bool to_server = to == kServerReplica;
   const ReplicaId user = to_server ? from : to;
-  if (!network_.IsUp(user)) return;
+  if (mesh_ ? !peer_links_.IsUp(from, to) : !network_.IsUp(user)) return;
   const uint64_t payload = bytes.size() + kChannelByte;
-  const uint64_t wire = payload + WebSocketFrameOverhead(payload, to_server);
+  // Peers: the side that dialled (the lower id) masks its frames.
+  const uint64_t wire = payload + WebSocketFrameOverhead(payload, mesh_ ? from < to : to_server);
   results::PresenceSummary* summary = result_.mutable_presence();
   summary->set_messages(summary->messages() + 1);
   summary->set_wire_bytes(summary->wire_bytes() + wire);
@@ -180,9 +230,11 @@ void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
     Note(from, absl::StrFormat("presence %s to %s (%d bytes)", to_server ? "update" : "batch",
                                to_server ? std::string("server") : absl::StrFormat("user %d", to), bytes.size()));
   }
-  const SimTime arrival = network_.Arrival(user, to_server, queue_.now(), wire);
+  const SimTime arrival = mesh_ ? peer_links_.Arrival(network_, from, to, queue_.now(), wire)
+                                : network_.Arrival(user, to_server, queue_.now(), wire);
   ++messages_in_flight_;
-  Event event{EventKind::kPresenceDeliver, from, to, network_.Epoch(user), std::move(bytes)};
+  Event event{EventKind::kPresenceDeliver, from, to, mesh_ ? peer_links_.Epoch(from, to) : network_.Epoch(user),
+              std::move(bytes)};
   event.stamps = std::move(stamps);
   queue_.Schedule(arrival, std::move(event));
 }
@@ -192,10 +244,14 @@ void World::OnPresenceDeliver(Event& event) {
   --messages_in_flight_;
   const bool to_server = event.to == kServerReplica;
   const ReplicaId user = to_server ? event.node : event.to;
-  if (!network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, to_server)) return;  // lost
+  const bool lost = mesh_ ? !peer_links_.IsUp(event.node, event.to) ||
+                                peer_links_.Epoch(event.node, event.to) != event.epoch || MeshCut(event.node, event.to)
+                          : !network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, to_server);
+  if (lost) return;
   trace_.Add(kTagPresence);
   trace_.Add((uint64_t{event.node} << 32) | event.to);
   trace_.AddBytes(event.bytes);
+  if (mesh_) return OnGossip(event);
   const SimTime now = queue_.now();
   if (to_server) {
     if (server_down_) return;
@@ -253,32 +309,93 @@ void World::OnPresenceDeliver(Event& event) {
 
 void World::PresenceConnected(ReplicaId user) {
   if (!presence_) return;
-  room_->Join(user, /*viewer=*/false, queue_.now());
   throttles_[user - 1].Reconnected();
   ArmPresenceTimer(user, throttles_[user - 1].NextDue());
+  if (mesh_) return;  // links come up one by one (PresenceLinkUp)
+  room_->Join(user, /*viewer=*/false, queue_.now());
   ArmPresenceTimer(kServerReplica, room_->NextDue());
 }
 
 void World::PresenceDisconnected(ReplicaId user) {
   if (!presence_) return;
-  room_->Leave(user);
   throttles_[user - 1].Disconnected();
+  // A peer keeps what it heard until the TTL; through a server, the room
+  // is the roster, and it is gone with the connection.
+  if (mesh_) return;
+  room_->Leave(user);
   for (const auto& [owner, entry] : rosters_[user - 1].entries()) ClientOf(user).HideRemoteCaret(owner);
   rosters_[user - 1].Clear();
   ArmPresenceTimer(kServerReplica, room_->NextDue());
 }
 
 void World::PresenceServerCrash() {
-  if (!presence_) return;
+  if (!presence_ || mesh_) return;
   room_ = std::make_unique<PresenceRoom>(presence_options_);
   moved_at_.clear();
 }
 
+void World::PresenceLinkUp(ReplicaId a, ReplicaId b) {
+  if (!presence_) return;
+  gossip_[a - 1]->LinkUp(b);
+  gossip_[b - 1]->LinkUp(a);
+  ArmPresenceTimer(a, gossip_[a - 1]->NextDue());
+  ArmPresenceTimer(b, gossip_[b - 1]->NextDue());
+}
+
+void World::PresenceLinkDown(ReplicaId a, ReplicaId b) {
+  if (!presence_) return;
+  gossip_[a - 1]->LinkDown(b);
+  gossip_[b - 1]->LinkDown(a);
+}
+
+void World::PresenceClientCrash(ReplicaId user) {
+  if (!presence_) return;
+  published_[user - 1].clear();  // the new app publishes its caret afresh
+  rosters_[user - 1].Clear();
+  if (mesh_) gossip_[user - 1] = std::make_unique<PresenceGossip>(user, presence_options_);
+}
+
+void World::OnGossip(Event& event) {
+  const ReplicaId user = event.to;
+  wire::PresenceBatch message;
+  absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
+                                            ? DecodePresenceBatch(message)
+                                            : absl::InvalidArgumentError("undecodable presence batch");
+  if (!batch.ok()) {
+    AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from user %d: %s", user,
+                                                 event.node, batch.status().message()));
+    return;
+  }
+  const SimTime now = queue_.now();
+  std::vector<PresenceEntry> fresh = gossip_[user - 1]->Receive(event.node, *batch, now);
+  Replica& client = ClientOf(user);
+  for (const PresenceEntry& entry : fresh) {
+    absl::Status shown = entry.has_cursor() ? client.ShowRemoteCaret(entry.user, entry.head) : absl::OkStatus();
+    if (!entry.has_cursor()) client.HideRemoteCaret(entry.user);
+    if (!shown.ok()) {
+      AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
+                                                   shown.message()));
+    }
+    for (const auto& [owner, at] : event.stamps) {
+      if (owner != entry.user) continue;
+      cursor_latencies_.push_back(now - at);
+      if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
+    }
+  }
+  rosters_[user - 1].Apply(PresenceBatch{false, std::move(fresh), {}});
+  if (options_.check_invariants) {
+    client.CheckInvariants();
+    gossip_[user - 1]->CheckInvariants();
+  }
+  ArmPresenceTimer(user, gossip_[user - 1]->NextDue());
+}
+
 bool World::PresencePending() const {
   if (!presence_) return false;
-  if (!server_down_ && room_->BatchPending()) return true;
+  if (!mesh_ && !server_down_ && room_->BatchPending()) return true;
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (network_.IsUp(user) && !crashed_[user - 1] && throttles_[user - 1].HasUnsent()) return true;
+    if (!network_.IsUp(user) || crashed_[user - 1]) continue;
+    if (throttles_[user - 1].HasUnsent() || (mesh_ && gossip_[user - 1]->BatchPending())) return true;
   }
   return false;
 }
@@ -291,7 +408,9 @@ void World::FinishPresence(bool judge, bool converged) {
     *summary->mutable_bystander_edit_latency() = SummariseLatency(&bystander_edit_latencies_);
     *summary->mutable_bystander_cursor_latency() = SummariseLatency(&bystander_cursor_latencies_);
   }
-  summary->set_dropped(room_->dropped());
+  uint64_t dropped = mesh_ ? 0 : room_->dropped();
+  for (const auto& gossip : gossip_) dropped += gossip->dropped();
+  summary->set_dropped(dropped);
   uint64_t coalesced = 0;
   for (const PresenceThrottle& throttle : throttles_) coalesced += throttle.coalesced();
   summary->set_coalesced(coalesced);

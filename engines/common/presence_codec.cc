@@ -11,6 +11,7 @@ void EncodePresenceEntry(const PresenceEntry& entry, wire::PresenceEntry* out) {
   out->set_user(entry.user);
   out->set_name(entry.name);
   out->set_colour(entry.colour);
+  out->set_version(entry.version);
   out->set_anchor(entry.anchor);
   out->set_head(entry.head);
   if (entry.viewport.has_value()) {
@@ -24,6 +25,7 @@ absl::StatusOr<PresenceEntry> DecodePresenceEntry(const wire::PresenceEntry& in)
   entry.user = in.user();
   entry.name = in.name();
   entry.colour = in.colour();
+  entry.version = in.version();
   entry.anchor = in.anchor();
   entry.head = in.head();
   if (in.has_viewport()) entry.viewport = Viewport{in.viewport().first(), in.viewport().last()};

@@ -35,6 +35,9 @@ struct PresenceEntry {
   std::string anchor;
   std::string head;
   std::optional<Viewport> viewport;
+  // Peer to peer only (presence_gossip.h): the owner's version of its
+  // entry, so peers keep the newest. 0 through a server.
+  uint64_t version = 0;
   bool operator==(const PresenceEntry&) const = default;
 
   bool has_cursor() const { return !head.empty(); }

@@ -9,8 +9,6 @@
 namespace collabsim {
 namespace {
 
-constexpr int64_t kNanoTokens = 1'000'000'000;  // one token
-
 PresenceEntry WithoutPositions(const PresenceEntry& entry) {
   PresenceEntry stripped;
   stripped.user = entry.user;
@@ -28,11 +26,7 @@ PresenceRoom::PresenceRoom(const PresenceOptions& options) : options_(options) {
 
 void PresenceRoom::Join(ReplicaId user, bool viewer, int64_t now) {
   Leave(user);  // a rejoin without a leave (a new connection) starts over
-  Member& member = members_[user];
-  member.viewer = viewer;
-  member.needs_full = true;
-  member.tokens = static_cast<int64_t>(options_.burst) * kNanoTokens;
-  member.refilled_at = now;
+  members_.emplace(user, Member{viewer, true, TokenBucket(options_.rate_per_s, options_.burst, now)});
 }
 
 void PresenceRoom::Leave(ReplicaId user) {
@@ -47,22 +41,10 @@ void PresenceRoom::Remove(ReplicaId user) {
   removed_.insert(user);
 }
 
-bool PresenceRoom::TakeToken(Member& member, int64_t now) {
-  const int64_t capacity = static_cast<int64_t>(options_.burst) * kNanoTokens;
-  if (now > member.refilled_at) {
-    // Capping the elapsed time first keeps the product far from overflow.
-    const int64_t elapsed = std::min(now - member.refilled_at, capacity);
-    member.tokens = std::min(capacity, member.tokens + elapsed * static_cast<int64_t>(options_.rate_per_s));
-    member.refilled_at = now;
-  }
-  if (member.tokens < kNanoTokens) return false;
-  member.tokens -= kNanoTokens;
-  return true;
-}
 
 bool PresenceRoom::Update(ReplicaId user, PresenceEntry entry, int64_t now) {
   auto member = members_.find(user);
-  if (member == members_.end() || !TakeToken(member->second, now)) {
+  if (member == members_.end() || !member->second.bucket.Take(now)) {
     ++dropped_;
     return false;
   }
@@ -158,8 +140,7 @@ void PresenceRoom::CheckInvariants() const {
     COLLABSIM_CHECK(!removed_.contains(user));
   }
   for (const auto& [user, identity] : changed_) COLLABSIM_CHECK(entries_.contains(user));
-  const int64_t capacity = static_cast<int64_t>(options_.burst) * kNanoTokens;
-  for (const auto& [user, member] : members_) COLLABSIM_CHECK(member.tokens >= 0 && member.tokens <= capacity);
+  for (const auto& [user, member] : members_) member.bucket.CheckInvariants();
 }
 
 }  // namespace collabsim

@@ -25,6 +25,7 @@
 
 #include "engines/common/presence_entry.h"
 #include "engines/common/presence_options.h"
+#include "engines/common/token_bucket.h"
 
 namespace collabsim {
 
@@ -75,14 +76,11 @@ class PresenceRoom {
   struct Member {
     bool viewer = false;
     bool needs_full = true;
-    // Token bucket, in billionths of a token so arithmetic stays integral.
-    int64_t tokens = 0;
-    int64_t refilled_at = 0;
+    TokenBucket bucket;
   };
 
   void Expire(int64_t now);
   void Remove(ReplicaId user);
-  bool TakeToken(Member& member, int64_t now);
 
   PresenceOptions options_;
   std::map<ReplicaId, Member> members_;

@@ -7,7 +7,6 @@
 #include "engines/common/check.h"
 #include "engines/common/probes.h"
 #include "engines/common/utf8.h"
-#include "engines/crdt/caret_position.h"
 #include "engines/crdt/own_edit.h"
 #include "engines/crdt/wire_batch.h"
 
@@ -131,9 +130,7 @@ void CrdtClient::Disconnected(ReplicaId peer) {
 View CrdtClient::GetView() const {
   View view;
   view.text = EncodeUtf8(doc_->sequence().Text());
-  for (const auto& [owner, anchor] : remote_carets_) {
-    if (std::optional<uint64_t> at = RemoteCaret(owner)) view.cursors[owner] = *at;
-  }
+  carets_.AddTo(doc_->sequence(), &view.cursors);
   view.cursors[id()] = OwnCursor();
   view.properties = doc_->canvas().VisibleProperties();
   return view;
@@ -142,20 +139,11 @@ View CrdtClient::GetView() const {
 std::string CrdtClient::PublishCaret() { return EncodeCaretPosition(cursor_); }
 
 absl::Status CrdtClient::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
-  if (owner == id() || owner == kServerReplica) {
-    return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, id()));
-  }
-  absl::StatusOr<std::optional<ItemId>> anchor = DecodeCaretPosition(position);
-  if (!anchor.ok()) return anchor.status();
-  remote_carets_[owner] = *anchor;
-  return absl::OkStatus();
+  return carets_.Show(id(), owner, position);
 }
 
 std::optional<uint64_t> CrdtClient::RemoteCaret(ReplicaId owner) const {
-  const auto it = remote_carets_.find(owner);
-  if (it == remote_carets_.end()) return std::nullopt;
-  if (it->second.has_value() && !doc_->sequence().Contains(*it->second)) return std::nullopt;
-  return doc_->sequence().Resolve(it->second);
+  return carets_.Place(owner, doc_->sequence());
 }
 
 std::string CrdtClient::TextSlice(uint64_t from, uint64_t count) const {

@@ -26,6 +26,7 @@
 
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
+#include "engines/crdt/caret_position.h"
 #include "engines/crdt/causal_doc.h"
 
 namespace collabsim::crdt {
@@ -55,7 +56,7 @@ class CrdtClient : public Replica {
   bool SupportsPresence() const override { return true; }
   std::string PublishCaret() override;
   absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override;
-  void HideRemoteCaret(ReplicaId owner) override { remote_carets_.erase(owner); }
+  void HideRemoteCaret(ReplicaId owner) override { carets_.Hide(owner); }
   std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override;
 
   // Changes made here the server has not acknowledged.
@@ -79,9 +80,7 @@ class CrdtClient : public Replica {
   uint64_t agent_ = 0;  // 0 until this session's first edit
   std::deque<Change> pending_;
   std::optional<ItemId> cursor_;  // the item left of the caret
-  // Others' carets from the presence channel, as the item left of each;
-  // one whose item has not arrived yet is not shown until it does.
-  std::map<ReplicaId, std::optional<ItemId>> remote_carets_;
+  CaretBook carets_;  // others', from the presence channel
   LinkState link_ = LinkState::kDisconnected;
   uint64_t chunks_expected_ = 0;  // catch-up chunks still to come after Welcome
   uint64_t catch_up_changes_ = 0;

@@ -184,6 +184,7 @@ void CrdtPeer::Disconnected(ReplicaId peer) {
 View CrdtPeer::GetView() const {
   View view;
   view.text = EncodeUtf8(doc_->sequence().Text());
+  carets_.AddTo(doc_->sequence(), &view.cursors);
   view.cursors[id()] = OwnCursor();
   view.properties = doc_->canvas().VisibleProperties();
   return view;

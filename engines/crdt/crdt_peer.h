@@ -27,6 +27,7 @@
 
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
+#include "engines/crdt/caret_position.h"
 #include "engines/crdt/causal_doc.h"
 #include "engines/crdt/change_log.h"
 
@@ -54,6 +55,16 @@ class CrdtPeer : public Replica {
   static absl::StatusOr<std::unique_ptr<CrdtPeer>> Restore(ReplicaId id, Integration integration,
                                                            std::string_view durable_state,
                                                            const EngineOptions& options);
+
+  bool SupportsPresence() const override { return true; }
+  std::string PublishCaret() override { return EncodeCaretPosition(cursor_); }
+  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override {
+    return carets_.Show(id(), owner, position);
+  }
+  void HideRemoteCaret(ReplicaId owner) override { carets_.Hide(owner); }
+  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override {
+    return carets_.Place(owner, doc_->sequence());
+  }
 
   size_t log_size() const { return log_.size(); }
   // Own changes no peer has acknowledged yet.
@@ -94,6 +105,7 @@ class CrdtPeer : public Replica {
   // Own changes no peer has acknowledged: (first counter, span), in order.
   std::deque<std::pair<uint64_t, uint64_t>> pending_;
   std::optional<ItemId> cursor_;
+  CaretBook carets_;  // others', from the presence channel
   std::map<ReplicaId, Neighbour> neighbours_;  // ordered: send order never depends on hash order
   uint64_t duplicates_ = 0;
   std::map<std::string, uint64_t, std::less<>> probes_;

@@ -1,7 +1,9 @@
 // The presence channel's common parts: the client's throttle (at most one
 // update per interval, the newest; keepalive; reconnect), the server's
 // room (token-bucket rate limit, batches per interval, TTL, leave and
-// rejoin, viewers without cursors in large audiences), the wire codec's
+// rejoin, viewers without cursors in large audiences), the mesh's gossip
+// (newest version wins, forwarded once per link, rate-limited per owner,
+// TTL), the wire codec's
 // refusals, and a property: whatever members do, after the last batch
 // each member's roster is exactly the room's entries of the others.
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "engines/common/presence_codec.h"
+#include "engines/common/presence_gossip.h"
 #include "engines/common/presence_room.h"
 #include "engines/common/presence_roster.h"
 #include "engines/common/presence_throttle.h"
@@ -289,6 +292,95 @@ TEST(PresenceRoster, AppliesFullAndIncrementalBatches) {
   EXPECT_EQ(roster.entries().at(2), At(2, "c"));
   roster.Apply(PresenceBatch{true, {}, {}});
   EXPECT_TRUE(roster.entries().empty());
+}
+
+// Three peers in a line, 1 - 2 - 3: what 1 publishes reaches 3 through 2,
+// never goes back where it came from, and older versions are ignored.
+TEST(PresenceGossip, PassesTheNewestAlongAndNeverBack) {
+  const PresenceOptions options;
+  PresenceGossip one(1, options), two(2, options), three(3, options);
+  one.LinkUp(2);
+  two.LinkUp(1);
+  two.LinkUp(3);
+  three.LinkUp(2);
+  const uint64_t v1 = one.Publish(At(1, "a"), kStart);
+  auto due = one.TakeDue(kStart);
+  ASSERT_EQ(due.batches.size(), 1u);
+  EXPECT_EQ(due.batches[0].first, 2u);
+  EXPECT_EQ(due.batches[0].second.entries[0].version, v1);
+  const std::vector<PresenceEntry> fresh = two.Receive(1, due.batches[0].second, kStart + 10 * kMs);
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0].head, "a");
+  due = two.TakeDue(kStart + 10 * kMs);
+  ASSERT_EQ(due.batches.size(), 1u);
+  EXPECT_EQ(due.batches[0].first, 3u);  // not back to 1
+  EXPECT_EQ(three.Receive(2, due.batches[0].second, kStart + 20 * kMs).size(), 1u);
+  EXPECT_EQ(three.entries().at(1).head, "a");
+  // A newer version replaces it; the old one arriving late changes nothing.
+  const PresenceBatch old = PresenceBatch{false, {three.entries().at(1)}, {}};
+  one.Publish(At(1, "b"), kStart + 100 * kMs);
+  two.Receive(1, one.TakeDue(kStart + 100 * kMs).batches[0].second, kStart + 110 * kMs);
+  three.Receive(2, two.TakeDue(kStart + 110 * kMs).batches[0].second, kStart + 120 * kMs);
+  EXPECT_EQ(three.entries().at(1).head, "b");
+  EXPECT_TRUE(three.Receive(2, old, kStart + 130 * kMs).empty());
+  EXPECT_EQ(three.entries().at(1).head, "b");
+  // 3 received 1's entry from 2, so 2 is never sent it back.
+  EXPECT_FALSE(three.BatchPending());
+  one.CheckInvariants();
+  two.CheckInvariants();
+  three.CheckInvariants();
+}
+
+TEST(PresenceGossip, ANewLinkGetsEverythingHeldAndSilentEntriesExpire) {
+  const PresenceOptions options;
+  PresenceGossip one(1, options), two(2, options);
+  one.Publish(At(1, "mine"), kStart);
+  two.LinkUp(5);
+  two.Receive(5, PresenceBatch{false, {[] { PresenceEntry e = At(4, "far"); e.version = 7; return e; }()}, {}}, kStart);
+  two.LinkUp(1);
+  const auto due = two.TakeDue(kStart + kMs);
+  ASSERT_EQ(due.batches.size(), 1u);
+  EXPECT_EQ(due.batches[0].first, 1u);
+  ASSERT_EQ(due.batches[0].second.entries.size(), 1u);
+  EXPECT_EQ(due.batches[0].second.entries[0].user, 4u);
+  EXPECT_EQ(one.Receive(2, due.batches[0].second, kStart + 2 * kMs).size(), 1u);
+  // Nothing refreshes user 4's entry: it is gone after the TTL, not before.
+  EXPECT_TRUE(one.TakeDue(kStart + 2 * kMs + options.ttl_ns - 1).expired.empty());
+  EXPECT_EQ(one.TakeDue(kStart + 2 * kMs + options.ttl_ns).expired, std::vector<ReplicaId>{4});
+  EXPECT_TRUE(one.entries().empty());
+}
+
+// A neighbour relaying 1,000 versions of one owner in a second: at most the
+// burst plus the rate get in, and the others' entries still do.
+TEST(PresenceGossip, EachOwnerIsRateLimitedAtEveryPeer) {
+  const PresenceOptions options;
+  PresenceGossip peer(2, options);
+  peer.LinkUp(1);
+  uint64_t admitted = 0;
+  for (int k = 1; k <= 1000; ++k) {
+    PresenceEntry flood = At(1, "x");
+    flood.version = static_cast<uint64_t>(k);
+    admitted += peer.Receive(1, PresenceBatch{false, {flood}, {}}, kStart + k * kMs).size();
+    if (k % 100 == 0) {
+      PresenceEntry calm = At(3, "y");
+      calm.version = static_cast<uint64_t>(k);
+      EXPECT_EQ(peer.Receive(1, PresenceBatch{false, {calm}, {}}, kStart + k * kMs).size(), 1u);
+    }
+  }
+  EXPECT_LE(admitted, options.burst + options.rate_per_s);
+  EXPECT_GE(admitted, options.burst + options.rate_per_s - 1);
+  EXPECT_EQ(peer.dropped(), 1000 - admitted);
+}
+
+// An app restarted without its memory publishes versions from its clock,
+// above whatever its earlier life sent.
+TEST(PresenceGossip, ARestartedPeerStillMovesForward) {
+  const PresenceOptions options;
+  PresenceGossip before(1, options);
+  const uint64_t old = before.Publish(At(1, "a"), kStart);
+  before.Publish(At(1, "b"), kStart);  // same clock reading: still newer
+  PresenceGossip after(1, options);
+  EXPECT_GT(after.Publish(At(1, "c"), kStart + kMs), old + 1);
 }
 
 }  // namespace

@@ -1,0 +1,131 @@
+// Peer-to-peer presence: newest entries by version, forwarded once per
+// link, rate-limited per owner, expired by TTL (see presence_gossip.h).
+#include "engines/common/presence_gossip.h"
+
+#include <algorithm>
+
+#include "engines/common/check.h"
+
+namespace collabsim {
+
+PresenceGossip::PresenceGossip(ReplicaId self, const PresenceOptions& options) : self_(self), options_(options) {
+  COLLABSIM_CHECK(options_.broadcast_interval_ns > 0 && options_.ttl_ns > 0);
+}
+
+uint64_t PresenceGossip::Publish(PresenceEntry entry, int64_t now) {
+  const uint64_t floor = own_.has_value() ? own_->version + 1 : 1;
+  entry.user = self_;
+  entry.version = std::max<uint64_t>(floor, static_cast<uint64_t>(std::max<int64_t>(now, 0)));
+  own_ = std::move(entry);
+  for (auto& [peer, owners] : unsent_) owners.insert(self_);
+  return own_->version;
+}
+
+void PresenceGossip::LinkUp(ReplicaId peer) {
+  std::set<ReplicaId>& owners = unsent_[peer];
+  if (own_.has_value()) owners.insert(self_);
+  for (const auto& [owner, entry] : entries_) {
+    if (owner != peer) owners.insert(owner);
+  }
+}
+
+void PresenceGossip::LinkDown(ReplicaId peer) {
+  unsent_.erase(peer);
+  known_.erase(peer);
+}
+
+const PresenceEntry* PresenceGossip::Held(ReplicaId owner) const {
+  if (owner == self_) return own_.has_value() ? &*own_ : nullptr;
+  const auto it = entries_.find(owner);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+bool PresenceGossip::TakeToken(ReplicaId owner, int64_t now) {
+  auto it = buckets_.find(owner);
+  if (it == buckets_.end()) it = buckets_.emplace(owner, TokenBucket(options_.rate_per_s, options_.burst, now)).first;
+  return it->second.Take(now);
+}
+
+std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const PresenceBatch& batch, int64_t now) {
+  std::vector<PresenceEntry> fresh;
+  for (const PresenceEntry& entry : batch.entries) {
+    if (entry.user == self_) continue;  // our own, come back round the mesh
+    if (unsent_.contains(from)) {
+      uint64_t& known = known_[from][entry.user];
+      known = std::max(known, entry.version);
+    }
+    const PresenceEntry* held = Held(entry.user);
+    if (held != nullptr && held->version >= entry.version) continue;  // seen it, or something newer
+    if (!TakeToken(entry.user, now)) {
+      ++dropped_;
+      continue;
+    }
+    entries_[entry.user] = entry;
+    heard_at_[entry.user] = now;
+    for (auto& [peer, owners] : unsent_) {
+      if (peer != from && peer != entry.user) owners.insert(entry.user);
+    }
+    fresh.push_back(entry);
+  }
+  return fresh;
+}
+
+bool PresenceGossip::BatchPending() const {
+  return std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); });
+}
+
+std::optional<int64_t> PresenceGossip::NextDue() const {
+  std::optional<int64_t> due;
+  if (BatchPending()) due = last_batch_.has_value() ? *last_batch_ + options_.broadcast_interval_ns : INT64_MIN;
+  for (const auto& [owner, at] : heard_at_) {
+    const int64_t expires = at + options_.ttl_ns;
+    if (!due.has_value() || expires < *due) due = expires;
+  }
+  return due;
+}
+
+PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
+  Due due;
+  for (auto it = heard_at_.begin(); it != heard_at_.end();) {
+    if (now - it->second < options_.ttl_ns) {
+      ++it;
+      continue;
+    }
+    const ReplicaId owner = it->first;
+    entries_.erase(owner);
+    for (auto& [peer, owners] : unsent_) owners.erase(owner);
+    due.expired.push_back(owner);
+    it = heard_at_.erase(it);
+  }
+  if (!BatchPending() || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) return due;
+  last_batch_ = now;
+  for (auto& [peer, owners] : unsent_) {
+    if (owners.empty()) continue;
+    PresenceBatch batch;
+    std::map<ReplicaId, uint64_t>& known = known_[peer];
+    for (ReplicaId owner : owners) {
+      const PresenceEntry* entry = Held(owner);
+      if (entry == nullptr) continue;
+      auto [it, added] = known.emplace(owner, 0);
+      if (!added && it->second >= entry->version) continue;  // it has this one, or newer
+      it->second = entry->version;
+      batch.entries.push_back(*entry);
+    }
+    owners.clear();
+    if (!batch.entries.empty()) due.batches.emplace_back(peer, std::move(batch));
+  }
+  return due;
+}
+
+void PresenceGossip::CheckInvariants() const {
+  COLLABSIM_CHECK(!entries_.contains(self_));
+  COLLABSIM_CHECK(entries_.size() == heard_at_.size());
+  for (const auto& [owner, entry] : entries_) COLLABSIM_CHECK(entry.user == owner && heard_at_.contains(owner));
+  for (const auto& [peer, owners] : unsent_) {
+    for (ReplicaId owner : owners) COLLABSIM_CHECK(Held(owner) != nullptr);
+  }
+  for (const auto& [peer, versions] : known_) COLLABSIM_CHECK(unsent_.contains(peer));
+  for (const auto& [owner, bucket] : buckets_) bucket.CheckInvariants();
+}
+
+}  // namespace collabsim

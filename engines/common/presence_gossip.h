@@ -1,0 +1,86 @@
+// The peer-to-peer side of presence: with no server to hold the room, each
+// peer keeps the newest entry it has heard from every user, passes what is
+// new to its other neighbours in batches at most once per interval, and
+// forgets an entry no one has refreshed within the TTL.
+//
+// - An entry carries its owner's version (strictly increasing per owner;
+//   the owner's clock reading when it sent it, so a restarted app that
+//   forgot its counter still moves forward). A peer keeps only the newest
+//   and sends each version at most once over each link.
+// - Every peer passes each owner's new versions through a token bucket
+//   (rate per second, burst), so a flooding peer's excess dies at its
+//   neighbours and never crosses the mesh; the drops are counted.
+// - A new link gets everything the peer holds, its own entry included;
+//   nothing goes to a neighbour known to hold it already (it sent it).
+//
+// Driven like an engine: the caller passes its clock's reading.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "engines/common/presence_entry.h"
+#include "engines/common/presence_options.h"
+#include "engines/common/presence_room.h"
+#include "engines/common/token_bucket.h"
+
+namespace collabsim {
+
+class PresenceGossip {
+ public:
+  PresenceGossip(ReplicaId self, const PresenceOptions& options);
+
+  // This peer's own entry as its throttle sends it: a new version (returned)
+  // for every neighbour.
+  uint64_t Publish(PresenceEntry entry, int64_t now);
+  void LinkUp(ReplicaId peer);
+  void LinkDown(ReplicaId peer);
+
+  // A batch from neighbour `from` (entries carry versions): the entries
+  // newer than what was held and within their owner's rate, which the
+  // caller shows; they are passed on to the other neighbours.
+  std::vector<PresenceEntry> Receive(ReplicaId from, const PresenceBatch& batch, int64_t now);
+
+  struct Due {
+    // What each neighbour should receive now (nothing new: left out).
+    std::vector<std::pair<ReplicaId, PresenceBatch>> batches;
+    // Users whose entry just expired here.
+    std::vector<ReplicaId> expired;
+  };
+  // Expires stale entries, and sends the batches if they are due at `now`.
+  Due TakeDue(int64_t now);
+  // When TakeDue next has work (may be in the past).
+  std::optional<int64_t> NextDue() const;
+  // Whether a neighbour has not yet been sent something it should get.
+  bool BatchPending() const;
+
+  // Other users' newest entries, by user.
+  const std::map<ReplicaId, PresenceEntry>& entries() const { return entries_; }
+  uint64_t dropped() const { return dropped_; }
+
+  // Aborts when the bookkeeping is inconsistent.
+  void CheckInvariants() const;
+
+ private:
+  bool TakeToken(ReplicaId owner, int64_t now);
+  const PresenceEntry* Held(ReplicaId owner) const;
+
+  ReplicaId self_;
+  PresenceOptions options_;
+  std::optional<PresenceEntry> own_;
+  std::map<ReplicaId, PresenceEntry> entries_;
+  std::map<ReplicaId, int64_t> heard_at_;
+  std::map<ReplicaId, TokenBucket> buckets_;  // per owner
+  // Per linked neighbour: owners whose newest entry it has not been sent,
+  // and the newest version of each owner it is known to hold (it sent it
+  // here, or was sent it), which is never sent to it again.
+  std::map<ReplicaId, std::set<ReplicaId>> unsent_;
+  std::map<ReplicaId, std::map<ReplicaId, uint64_t>> known_;
+  std::optional<int64_t> last_batch_;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace collabsim
