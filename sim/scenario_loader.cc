@@ -57,6 +57,9 @@ class Validator {
         return Error(link_tree, group.link(), "bandwidth_kbps", -1, "must be in [0, 1e9] kbit/s (0 = unlimited)");
       }
     }
+    if (std::all_of(s.groups().begin(), s.groups().end(), [](const auto& g) { return g.read_only(); })) {
+      return Error(tree, s, "groups", 0, "every group is read_only: someone must edit");
+    }
     if (users > kMaxUsers) {
       return Error(tree, s, "groups", 0, absl::StrFormat("%d users in total; the limit is %d", users, kMaxUsers));
     }
@@ -192,6 +195,9 @@ class Validator {
       if (!at_ok.ok()) return at_ok;
       absl::Status user_ok = KnownUser(a_tree, a, "user", -1, a.user(), UserCount(s));
       if (!user_ok.ok()) return user_ok;
+      if (IsReadOnly(s, a.user())) {
+        return Error(a_tree, a, "user", -1, absl::StrFormat("user %d is in a read_only group: viewers never edit", a.user()));
+      }
       switch (a.action_case()) {
         case scenario::ScriptedAction::kType: {
           const std::string& word = a.type().word();
@@ -308,6 +314,9 @@ class Validator {
     }
     if (p.rate_per_s() > 10'000) return Error(tree, p, "rate_per_s", -1, "must be at most 10000 (0 = the default, 20)");
     if (p.burst() > 10'000) return Error(tree, p, "burst", -1, "must be at most 10000 (0 = the default, 20)");
+    if (p.viewers_with_cursors() > 100'000) {
+      return Error(tree, p, "viewers_with_cursors", -1, "must be at most 100000 (0 = the default, 50)");
+    }
     if (p.has_flood()) {
       const auto* flood_tree = Nested(tree, p, "flood", -1);
       absl::Status user_ok = KnownUser(flood_tree, p.flood(), "user", -1, p.flood().user(), users);
@@ -486,6 +495,15 @@ uint32_t UserCount(const scenario::Scenario& scenario) {
   uint64_t users = 0;
   for (const auto& group : scenario.groups()) users += group.count();
   return users > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(users);
+}
+
+bool IsReadOnly(const scenario::Scenario& scenario, uint32_t user) {
+  uint64_t first = 1;
+  for (const auto& group : scenario.groups()) {
+    if (user < first + group.count()) return group.read_only();
+    first += group.count();
+  }
+  return false;
 }
 
 absl::StatusOr<scenario::Scenario> ParseScenario(std::string_view text, std::string_view source) {

@@ -26,4 +26,7 @@ absl::StatusOr<scenario::Scenario> LoadScenario(std::string_view name_or_path);
 // Total users over all groups.
 uint32_t UserCount(const scenario::Scenario& scenario);
 
+// Whether `user` (1-based) is in a read-only group: a viewer who never edits.
+bool IsReadOnly(const scenario::Scenario& scenario, uint32_t user);
+
 }  // namespace collabsim::sim

@@ -88,6 +88,7 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       users_.push_back(std::make_unique<ScriptedUser>(user, scenario_));
     }
   }
+  for (ReplicaId user = 1; user <= user_count_; ++user) read_only_.push_back(IsReadOnly(scenario_, user));
   next_intent_seq_.assign(user_count_, 1);
   intent_times_.resize(user_count_);
   offline_.assign(user_count_, 0);
@@ -113,7 +114,8 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   for (const auto& group : scenario.groups()) {
     std::string link = DelayModel(group.link().latency()).Describe();
     if (group.link().bandwidth_kbps() > 0) link += absl::StrFormat(", %g kbit/s", group.link().bandwidth_kbps());
-    groups.push_back(absl::StrFormat("%dx%s[%s]", group.count(), group.label().empty() ? "users" : group.label(), link));
+    groups.push_back(absl::StrFormat("%dx%s%s[%s]", group.count(), group.label().empty() ? "users" : group.label(),
+                                     group.read_only() ? "(read-only)" : "", link));
   }
   std::string drops = "none";
   if (scenario.drops().mean_interval_s() > 0) {
@@ -179,6 +181,7 @@ void World::Start() {
   StartPresence();
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     ConnectUser(user);
+    if (read_only_[user - 1]) continue;  // a viewer never edits
     if (const std::optional<SimTime> first = users_[user - 1]->InitialDelay()) {
       queue_.Schedule(start + *first, Event{EventKind::kUserAction, user});
     }

@@ -242,6 +242,7 @@ class World {
   std::unique_ptr<Replica> server_;  // null in a mesh
   std::vector<std::unique_ptr<Replica>> clients_;
   std::vector<std::unique_ptr<UserModel>> users_;  // synthetic or scripted, by user - 1
+  std::vector<bool> read_only_;                     // per user: a viewer who never edits
   std::vector<uint64_t> next_intent_seq_;           // per user
   std::vector<std::vector<SimTime>> intent_times_;  // per user, by seq - 1
   // Per user, how many offline windows are in force (they may overlap).

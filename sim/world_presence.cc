@@ -38,6 +38,7 @@ PresenceOptions OptionsOf(const scenario::Presence& p) {
   o.keepalive_ns = std::max(Nanos(p.keepalive_s(), 1e9, o.keepalive_ns), o.client_interval_ns);
   if (p.rate_per_s() > 0) o.rate_per_s = p.rate_per_s();
   if (p.burst() > 0) o.burst = p.burst();
+  if (p.viewers_with_cursors() > 0) o.viewers_with_cursors = p.viewers_with_cursors();
   return o;
 }
 
@@ -312,7 +313,7 @@ void World::PresenceConnected(ReplicaId user) {
   throttles_[user - 1].Reconnected();
   ArmPresenceTimer(user, throttles_[user - 1].NextDue());
   if (mesh_) return;  // links come up one by one (PresenceLinkUp)
-  room_->Join(user, /*viewer=*/false, queue_.now());
+  room_->Join(user, read_only_[user - 1], queue_.now());
   ArmPresenceTimer(kServerReplica, room_->NextDue());
 }
 
@@ -418,8 +419,10 @@ void World::FinishPresence(bool judge, bool converged) {
   summary->set_bytes_per_user_s(static_cast<double>(summary->wire_bytes()) / user_count_ / seconds);
   summary->set_messages_per_user_s(static_cast<double>(summary->messages()) / user_count_ / seconds);
   // Cursor agreement: once quiet, every user shows every other user's
-  // caret on the character its owner's own caret is at. Only meaningful
-  // over one text, so not judged when the replicas diverged.
+  // caret on the character its owner's own caret is at (read-only users in
+  // too large an audience: every other user, and no caret). Only
+  // meaningful over one text, so not judged when the replicas diverged.
+  const bool viewers_see_cursors = mesh_ || room_->ViewersSeeCursors();
   if (!converged) return;
   uint64_t checked = 0;
   for (ReplicaId observer = 1; observer <= user_count_; ++observer) {
@@ -433,6 +436,14 @@ void World::FinishPresence(bool judge, bool converged) {
       }
       const std::optional<uint64_t> shown = ClientOf(observer).RemoteCaret(owner);
       const uint64_t own = ClientOf(owner).OwnCursor();
+      if (read_only_[observer - 1] && !viewers_see_cursors) {
+        if (shown.has_value()) {
+          AddViolation("cursor_agreement", absl::StrFormat("user %d, one of more viewers than see cursors, shows user "
+                                                           "%d's cursor",
+                                                           observer, owner));
+        }
+        continue;
+      }
       if (!shown.has_value()) {
         AddViolation("cursor_agreement",
                      absl::StrFormat("user %d shows no cursor for user %d, whose caret is at %d", observer, owner, own));

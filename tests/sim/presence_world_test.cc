@@ -69,6 +69,35 @@ TEST(Presence, CursorLatencyIsTwoHopsAndTheBatchingOnAQuietLink) {
   }
 }
 
+// Three editors and six read-only viewers. Past `viewers_with_cursors`
+// viewers, they see who is here but no cursor moves (the checker holds them
+// to that: no caret shown); under it, they see every cursor like editors.
+TEST(Presence, ViewersInALargeAudienceSeeWhoIsHereButNoCursors) {
+  scenario::Scenario scenario = SmallTeamWithCursors();
+  scenario.mutable_groups(0)->set_count(3);
+  scenario::UserGroup* viewers = scenario.add_groups();
+  *viewers = scenario.groups(0);
+  viewers->set_label("viewers");
+  viewers->set_count(6);
+  viewers->set_read_only(true);
+  for (const char* name : {"ot", "crdt", "lww"}) {
+    scenario.mutable_presence()->set_viewers_with_cursors(4);
+    const results::RunResult crowd = World(scenario, **FindEngine(name), 1).Run();
+    scenario.mutable_presence()->set_viewers_with_cursors(10);
+    const results::RunResult few = World(scenario, **FindEngine(name), 1).Run();
+    for (const results::RunResult* result : {&crowd, &few}) {
+      EXPECT_TRUE(result->converged()) << name;
+      for (const auto& v : result->violations()) {
+        if (v.invariant() != "intent_oracle") ADD_FAILURE() << name << ": [" << v.invariant() << "] " << v.detail();
+      }
+      EXPECT_EQ(result->presence().carets_checked(), 9u * 8u) << name;
+      EXPECT_EQ(result->edit_intents() > 0, true) << name;
+    }
+    // Each move reaches the 2 other editors in a crowd, and 8 users without one.
+    EXPECT_GT(few.presence().cursor_latency().samples(), 3 * crowd.presence().cursor_latency().samples()) << name;
+  }
+}
+
 TEST(Presence, ScenariosWithoutPresenceSendNone) {
   scenario::Scenario scenario = SmallTeamWithCursors();
   scenario.clear_presence();
