@@ -213,6 +213,9 @@ class World {
   void SendGossip(ReplicaId node);
   // Mesh: an entry batch from peer `from` reached `to`.
   void OnGossip(Event& event);
+  // Mesh: shows entries new at `user` (timing those `stamps` name).
+  void ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
+                  const std::vector<std::pair<ReplicaId, SimTime>>& stamps);
   // Whether a cursor change still waits to be sent (quiet waits for it).
   bool PresencePending() const;
   // The presence summary and, when judging, the cursor-agreement check.

@@ -171,6 +171,7 @@ void World::SendGossip(ReplicaId node) {
     ClientOf(node).HideRemoteCaret(owner);
     rosters_[node - 1].Apply(PresenceBatch{false, {}, {owner}});
   }
+  if (!due.admitted.empty()) ShowGossip(node, std::move(due.admitted), {});
   for (auto& [peer, batch] : due.batches) {
     std::vector<std::pair<ReplicaId, SimTime>> stamps;
     for (const PresenceEntry& entry : batch.entries) {
@@ -358,6 +359,26 @@ void World::PresenceClientCrash(ReplicaId user) {
   if (mesh_) gossip_[user - 1] = std::make_unique<PresenceGossip>(user, presence_options_);
 }
 
+void World::ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
+                       const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
+  const SimTime now = queue_.now();
+  Replica& client = ClientOf(user);
+  for (const PresenceEntry& entry : fresh) {
+    absl::Status shown = entry.has_cursor() ? client.ShowRemoteCaret(entry.user, entry.head) : absl::OkStatus();
+    if (!entry.has_cursor()) client.HideRemoteCaret(entry.user);
+    if (!shown.ok()) {
+      AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
+                                                   shown.message()));
+    }
+    for (const auto& [owner, at] : stamps) {
+      if (owner != entry.user) continue;
+      cursor_latencies_.push_back(now - at);
+      if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
+    }
+  }
+  rosters_[user - 1].Apply(PresenceBatch{false, std::move(fresh), {}});
+}
+
 void World::OnGossip(Event& event) {
   const ReplicaId user = event.to;
   wire::PresenceBatch message;
@@ -370,22 +391,7 @@ void World::OnGossip(Event& event) {
     return;
   }
   const SimTime now = queue_.now();
-  std::vector<PresenceEntry> fresh = gossip_[user - 1]->Receive(event.node, *batch, now);
-  Replica& client = ClientOf(user);
-  for (const PresenceEntry& entry : fresh) {
-    absl::Status shown = entry.has_cursor() ? client.ShowRemoteCaret(entry.user, entry.head) : absl::OkStatus();
-    if (!entry.has_cursor()) client.HideRemoteCaret(entry.user);
-    if (!shown.ok()) {
-      AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
-                                                   shown.message()));
-    }
-    for (const auto& [owner, at] : event.stamps) {
-      if (owner != entry.user) continue;
-      cursor_latencies_.push_back(now - at);
-      if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
-    }
-  }
-  rosters_[user - 1].Apply(PresenceBatch{false, std::move(fresh), {}});
+  ShowGossip(user, gossip_[user - 1]->Receive(event.node, *batch, now), event.stamps);
   if (options_.check_invariants) gossip_[user - 1]->CheckInvariants();
   ArmPresenceTimer(user, gossip_[user - 1]->NextDue());
 }

@@ -40,10 +40,18 @@ const PresenceEntry* PresenceGossip::Held(ReplicaId owner) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
-bool PresenceGossip::TakeToken(ReplicaId owner, int64_t now) {
+TokenBucket& PresenceGossip::BucketOf(ReplicaId owner, int64_t now) {
   auto it = buckets_.find(owner);
   if (it == buckets_.end()) it = buckets_.emplace(owner, TokenBucket(options_.rate_per_s, options_.burst, now)).first;
-  return it->second.Take(now);
+  return it->second;
+}
+
+void PresenceGossip::Take(ReplicaId from, const PresenceEntry& entry, int64_t now) {
+  entries_[entry.user] = entry;
+  heard_at_[entry.user] = now;
+  for (auto& [peer, owners] : unsent_) {
+    if (peer != from && peer != entry.user) owners.insert(entry.user);
+  }
 }
 
 std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const PresenceBatch& batch, int64_t now) {
@@ -56,27 +64,34 @@ std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const Presenc
     }
     const PresenceEntry* held = Held(entry.user);
     if (held != nullptr && held->version >= entry.version) continue;  // seen it, or something newer
-    if (!TakeToken(entry.user, now)) {
+    auto deferred = deferred_.find(entry.user);
+    if (deferred != deferred_.end() && deferred->second.first.version >= entry.version) continue;
+    if (!BucketOf(entry.user, now).Take(now)) {
       ++dropped_;
+      deferred_.insert_or_assign(entry.user, std::make_pair(entry, from));
       continue;
     }
-    entries_[entry.user] = entry;
-    heard_at_[entry.user] = now;
-    for (auto& [peer, owners] : unsent_) {
-      if (peer != from && peer != entry.user) owners.insert(entry.user);
-    }
+    if (deferred != deferred_.end()) deferred_.erase(deferred);  // this one is newer
+    Take(from, entry, now);
     fresh.push_back(entry);
   }
   return fresh;
 }
 
 bool PresenceGossip::BatchPending() const {
-  return std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); });
+  return !deferred_.empty() ||
+         std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); });
 }
 
 std::optional<int64_t> PresenceGossip::NextDue() const {
   std::optional<int64_t> due;
-  if (BatchPending()) due = last_batch_.has_value() ? *last_batch_ + options_.broadcast_interval_ns : INT64_MIN;
+  if (std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); })) {
+    due = last_batch_.has_value() ? *last_batch_ + options_.broadcast_interval_ns : INT64_MIN;
+  }
+  for (const auto& [owner, deferred] : deferred_) {
+    const int64_t ready = buckets_.at(owner).ReadyAt();
+    if (!due.has_value() || ready < *due) due = ready;
+  }
   for (const auto& [owner, at] : heard_at_) {
     const int64_t expires = at + options_.ttl_ns;
     if (!due.has_value() || expires < *due) due = expires;
@@ -97,7 +112,17 @@ PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
     due.expired.push_back(owner);
     it = heard_at_.erase(it);
   }
-  if (!BatchPending() || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) return due;
+  for (auto it = deferred_.begin(); it != deferred_.end();) {
+    if (!buckets_.at(it->first).Take(now)) {
+      ++it;
+      continue;
+    }
+    auto& [entry, from] = it->second;
+    Take(from, entry, now);
+    due.admitted.push_back(std::move(entry));
+    it = deferred_.erase(it);
+  }
+  if (std::none_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); }) || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) return due;
   last_batch_ = now;
   for (auto& [peer, owners] : unsent_) {
     if (owners.empty()) continue;
@@ -126,6 +151,11 @@ void PresenceGossip::CheckInvariants() const {
   }
   for (const auto& [peer, versions] : known_) COLLABSIM_CHECK(unsent_.contains(peer));
   for (const auto& [owner, bucket] : buckets_) bucket.CheckInvariants();
+  for (const auto& [owner, deferred] : deferred_) {
+    COLLABSIM_CHECK(owner != self_ && deferred.first.user == owner && buckets_.contains(owner));
+    const PresenceEntry* held = Held(owner);
+    COLLABSIM_CHECK(held == nullptr || held->version < deferred.first.version);
+  }
 }
 
 }  // namespace collabsim

@@ -9,7 +9,9 @@
 //   and sends each version at most once over each link.
 // - Every peer passes each owner's new versions through a token bucket
 //   (rate per second, burst), so a flooding peer's excess dies at its
-//   neighbours and never crosses the mesh; the drops are counted.
+//   neighbours and never crosses the mesh; the drops are counted. The
+//   newest dropped version is kept aside and taken when the owner's next
+//   token comes, so an owner's last word still crosses the mesh.
 // - A new link gets everything the peer holds, its own entry included;
 //   nothing goes to a neighbour known to hold it already (it sent it).
 //
@@ -49,6 +51,9 @@ class PresenceGossip {
     std::vector<std::pair<ReplicaId, PresenceBatch>> batches;
     // Users whose entry just expired here.
     std::vector<ReplicaId> expired;
+    // Entries kept aside over their owner's rate, taken now: the caller
+    // shows them as it shows Receive's.
+    std::vector<PresenceEntry> admitted;
   };
   // Expires stale entries, and sends the batches if they are due at `now`.
   Due TakeDue(int64_t now);
@@ -65,7 +70,9 @@ class PresenceGossip {
   void CheckInvariants() const;
 
  private:
-  bool TakeToken(ReplicaId owner, int64_t now);
+  TokenBucket& BucketOf(ReplicaId owner, int64_t now);
+  // Holds `entry` (admitted) and queues it for every link but `from`.
+  void Take(ReplicaId from, const PresenceEntry& entry, int64_t now);
   const PresenceEntry* Held(ReplicaId owner) const;
 
   ReplicaId self_;
@@ -74,6 +81,8 @@ class PresenceGossip {
   std::map<ReplicaId, PresenceEntry> entries_;
   std::map<ReplicaId, int64_t> heard_at_;
   std::map<ReplicaId, TokenBucket> buckets_;  // per owner
+  // Per owner: the newest version over its rate, and the link it came by.
+  std::map<ReplicaId, std::pair<PresenceEntry, ReplicaId>> deferred_;
   // Per linked neighbour: owners whose newest entry it has not been sent,
   // and the newest version of each owner it is known to hold (it sent it
   // here, or was sent it), which is never sent to it again.

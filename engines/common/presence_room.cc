@@ -31,6 +31,7 @@ void PresenceRoom::Join(ReplicaId user, bool viewer, int64_t now) {
 
 void PresenceRoom::Leave(ReplicaId user) {
   members_.erase(user);
+  deferred_.erase(user);
   Remove(user);
 }
 
@@ -44,12 +45,23 @@ void PresenceRoom::Remove(ReplicaId user) {
 
 bool PresenceRoom::Update(ReplicaId user, PresenceEntry entry, int64_t now) {
   auto member = members_.find(user);
-  if (member == members_.end() || !member->second.bucket.Take(now)) {
+  if (member == members_.end()) {
     ++dropped_;
     return false;
   }
-  ++admitted_;
   entry.user = user;
+  if (!member->second.bucket.Take(now)) {
+    ++dropped_;
+    deferred_[user] = std::move(entry);
+    return false;
+  }
+  deferred_.erase(user);  // this one is newer
+  Admit(user, std::move(entry), now);
+  return true;
+}
+
+void PresenceRoom::Admit(ReplicaId user, PresenceEntry entry, int64_t now) {
+  ++admitted_;
   updated_at_[user] = now;
   auto held = entries_.find(user);
   if (held == entries_.end()) {
@@ -61,7 +73,18 @@ bool PresenceRoom::Update(ReplicaId user, PresenceEntry entry, int64_t now) {
     changed_[user] = changed_[user] || identity;
     held->second = std::move(entry);
   }
-  return true;
+}
+
+void PresenceRoom::AdmitDeferred(int64_t now) {
+  for (auto it = deferred_.begin(); it != deferred_.end();) {
+    Member& member = members_.at(it->first);
+    if (!member.bucket.Take(now)) {
+      ++it;
+      continue;
+    }
+    Admit(it->first, std::move(it->second), now);
+    it = deferred_.erase(it);
+  }
 }
 
 void PresenceRoom::Expire(int64_t now) {
@@ -78,24 +101,31 @@ bool PresenceRoom::ViewersSeeCursors() const {
   return viewers <= options_.viewers_with_cursors;
 }
 
-bool PresenceRoom::BatchPending() const {
+bool PresenceRoom::BatchPending() const { return ChangesPending() || !deferred_.empty(); }
+
+bool PresenceRoom::ChangesPending() const {
   if (!changed_.empty() || !removed_.empty() || viewers_saw_cursors_ != ViewersSeeCursors()) return true;
   return std::any_of(members_.begin(), members_.end(), [](const auto& m) { return m.second.needs_full; });
 }
 
 std::optional<int64_t> PresenceRoom::NextDue() const {
   std::optional<int64_t> due;
-  if (BatchPending()) due = last_batch_.has_value() ? *last_batch_ + options_.broadcast_interval_ns : INT64_MIN;
+  if (ChangesPending()) due = last_batch_.has_value() ? *last_batch_ + options_.broadcast_interval_ns : INT64_MIN;
   for (const auto& [user, at] : updated_at_) {
     if (!due.has_value() || at + options_.ttl_ns < *due) due = at + options_.ttl_ns;
+  }
+  for (const auto& [user, entry] : deferred_) {
+    const int64_t ready = members_.at(user).bucket.ReadyAt();
+    if (!due.has_value() || ready < *due) due = ready;
   }
   return due;
 }
 
 std::vector<std::pair<ReplicaId, PresenceBatch>> PresenceRoom::TakeBatches(int64_t now) {
   Expire(now);
+  AdmitDeferred(now);
   std::vector<std::pair<ReplicaId, PresenceBatch>> batches;
-  if (!BatchPending() || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) {
+  if (!ChangesPending() || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) {
     return batches;
   }
   const bool cursors_for_viewers = ViewersSeeCursors();
@@ -133,6 +163,7 @@ std::vector<std::pair<ReplicaId, PresenceBatch>> PresenceRoom::TakeBatches(int64
 
 void PresenceRoom::CheckInvariants() const {
   COLLABSIM_CHECK(entries_.size() == updated_at_.size());
+  for (const auto& [user, entry] : deferred_) COLLABSIM_CHECK(members_.contains(user) && entry.user == user);
   for (const auto& [user, entry] : entries_) {
     COLLABSIM_CHECK(entry.user == user);
     COLLABSIM_CHECK(members_.contains(user));

@@ -4,7 +4,9 @@
 //
 // - Each member's updates pass a token bucket (rate per second, burst);
 //   the rest are dropped and counted, so one flooding client costs the
-//   others nothing.
+//   others nothing. The newest dropped one is kept aside and takes effect
+//   when the user's next token comes, so the last word of a client that
+//   was over its rate still arrives.
 // - An entry not refreshed within the TTL expires; a member who leaves
 //   (disconnects) is removed at once. Both reach the others as removals.
 // - A member who joins receives the whole list in its next batch, then
@@ -49,14 +51,15 @@ class PresenceRoom {
 
   // An update from member `user` (the entry's user is set to it). Returns
   // false when the user is over its rate (the update is dropped and
-  // counted) or is not a member.
+  // counted, and kept aside if it is the newest) or is not a member.
   bool Update(ReplicaId user, PresenceEntry entry, int64_t now);
 
   // Expires entries older than the TTL; then, if a batch is due at `now`,
   // what each member should receive (members with nothing new are left
   // out), in member order. Records the send.
   std::vector<std::pair<ReplicaId, PresenceBatch>> TakeBatches(int64_t now);
-  // When TakeBatches next has work: a batch to send or an entry to expire.
+  // When TakeBatches next has work: a batch to send, an entry to expire or
+  // one kept aside whose user has a token again.
   std::optional<int64_t> NextDue() const;
 
   // Current entries, by user.
@@ -66,7 +69,8 @@ class PresenceRoom {
   uint64_t admitted() const { return admitted_; }
   // Whether viewers currently receive cursors.
   bool ViewersSeeCursors() const;
-  // Whether something changed that members have not been sent yet.
+  // Whether something changed that members have not been sent yet, or an
+  // update kept aside still waits for its user's next token.
   bool BatchPending() const;
 
   // Aborts when the room's bookkeeping is inconsistent.
@@ -80,12 +84,18 @@ class PresenceRoom {
   };
 
   void Expire(int64_t now);
+  // Applies an admitted update.
+  void Admit(ReplicaId user, PresenceEntry entry, int64_t now);
+  // Admits the updates kept aside whose users have a token at `now`.
+  void AdmitDeferred(int64_t now);
+  bool ChangesPending() const;
   void Remove(ReplicaId user);
 
   PresenceOptions options_;
   std::map<ReplicaId, Member> members_;
   std::map<ReplicaId, PresenceEntry> entries_;
   std::map<ReplicaId, int64_t> updated_at_;  // for the TTL
+  std::map<ReplicaId, PresenceEntry> deferred_;  // newest update over the rate, by user
   // Since the last batch: users whose entry changed (true when it appeared
   // or its name or colour changed), and users removed.
   std::map<ReplicaId, bool> changed_;

@@ -34,6 +34,12 @@ class TokenBucket {
     return true;
   }
 
+  // When Take will next succeed (now or earlier if a token is there).
+  int64_t ReadyAt() const {
+    if (tokens_ >= kOne) return refilled_at_;
+    return refilled_at_ + (kOne - tokens_ + rate_ - 1) / rate_;
+  }
+
   void CheckInvariants() const { COLLABSIM_CHECK(tokens_ >= 0 && tokens_ <= capacity_); }
 
  private:
