@@ -105,6 +105,14 @@ TEST(PresenceRoom, AFloodIsCutToTheRateWithoutTouchingOthers) {
   EXPECT_EQ(steady_admitted, 40u);
   EXPECT_EQ(room.dropped(), 2000u - flood_admitted);
   room.CheckInvariants();
+  // The flood's last update was over the rate, but it is the user's newest:
+  // it takes effect with the next token (within 1/20 s), so the others end
+  // up seeing where the flooder really is.
+  EXPECT_NE(room.entries().at(1).head, "1999");
+  EXPECT_TRUE(room.BatchPending());
+  room.TakeBatches(kStart + 2000 * kMs + kS / options.rate_per_s);  // a token's time later
+  EXPECT_EQ(room.entries().at(1).head, "1999");
+  room.CheckInvariants();
   // A non-member's update is dropped too.
   EXPECT_FALSE(room.Update(9, At(9, "x"), kStart + 3 * kS));
 }
@@ -370,6 +378,14 @@ TEST(PresenceGossip, EachOwnerIsRateLimitedAtEveryPeer) {
   EXPECT_LE(admitted, options.burst + options.rate_per_s);
   EXPECT_GE(admitted, options.burst + options.rate_per_s - 1);
   EXPECT_EQ(peer.dropped(), 1000 - admitted);
+  // The newest (version 1000) was kept aside and goes in with the next token.
+  EXPECT_LT(peer.entries().at(1).version, 1000u);
+  EXPECT_TRUE(peer.BatchPending());
+  const PresenceGossip::Due taken = peer.TakeDue(kStart + 1000 * kMs + kS / options.rate_per_s);
+  ASSERT_EQ(taken.admitted.size(), 1u);
+  EXPECT_EQ(taken.admitted[0].version, 1000u);
+  EXPECT_EQ(peer.entries().at(1).version, 1000u);
+  peer.CheckInvariants();
 }
 
 // An app restarted without its memory publishes versions from its clock,
