@@ -46,6 +46,16 @@ const std::vector<Figure>& SummaryFigures() {
          if (!TypedText(r)) return std::nullopt;
          return 100 * r.oracle().loss_rate();
        }},
+      {"cursor_p95_ms", "cursor p95 latency (ms)", 1,
+       [](const auto& r) -> std::optional<double> {
+         if (!r.presence().enabled()) return std::nullopt;
+         return r.presence().cursor_latency().p95_ms();
+       }},
+      {"presence_bytes_per_user_s", "presence bytes/s per user", 0,
+       [](const auto& r) -> std::optional<double> {
+         if (!r.presence().enabled()) return std::nullopt;
+         return r.presence().bytes_per_user_s();
+       }},
       {"local_apply_us", "local apply CPU (µs, measured)", 2,
        [](const auto& r) { return r.measured_local_apply_us_mean(); }},
   };

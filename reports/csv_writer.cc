@@ -29,7 +29,8 @@ std::string RunsToCsv(const results::ResultsFile& file) {
       "convergence_s,simulated_s,events,server_bytes_peak,client_bytes_peak,history_bytes,tokens_inserted,"
       "tokens_deleted,lost,duplicated,resurrected,corrupted,loss_rate,measured_cpu_s,measured_local_apply_us_mean,"
       "measured_local_apply_us_p99,measured_max_receive_ms,canvas_objects,property_writes,index_bytes_max,"
-      "index_bytes_mean";
+      "index_bytes_mean,cursor_samples,cursor_p50_ms,cursor_p95_ms,cursor_p99_ms,presence_messages,"
+      "presence_wire_bytes,presence_bytes_per_user_s,presence_dropped";
   // One column per probe, named as in the first run (every run lists them all).
   std::vector<std::string> probe_names;
   if (file.runs_size() > 0) {
@@ -61,6 +62,16 @@ std::string RunsToCsv(const results::ResultsFile& file) {
         absl::StrFormat("%.3f", r.measured_local_apply_us_p99()), absl::StrFormat("%.3f", r.measured_max_receive_ms()),
         absl::StrFormat("%d", r.canvas().objects()), absl::StrFormat("%d", r.canvas().property_writes()),
         absl::StrFormat("%d", r.canvas().index_bytes_max()), absl::StrFormat("%.3f", r.canvas().index_bytes_mean())};
+    // Presence cells stay empty for runs without it, never a 0 that reads as "instant".
+    const auto& p = r.presence();
+    const auto& c = p.cursor_latency();
+    for (const std::string& cell :
+         {absl::StrFormat("%d", c.samples()), absl::StrFormat("%.6f", c.p50_ms()), absl::StrFormat("%.6f", c.p95_ms()),
+          absl::StrFormat("%.6f", c.p99_ms()), absl::StrFormat("%d", p.messages()),
+          absl::StrFormat("%d", p.wire_bytes()), absl::StrFormat("%.3f", p.bytes_per_user_s()),
+          absl::StrFormat("%d", p.dropped())}) {
+      cells.push_back(p.enabled() ? cell : "");
+    }
     for (const std::string& name : probe_names) {
       uint64_t count = 0;
       for (const auto& probe : r.probes()) count = probe.name() == name ? probe.count() : count;

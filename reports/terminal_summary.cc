@@ -10,9 +10,9 @@ namespace collabsim::reports {
 std::string TerminalSummary(const Aggregate& a) {
   // A compact subset of the summary figures; summary.md has them all.
   const std::vector<std::string> keys = {"p50_ms", "p95_ms", "p99_ms", "convergence_s", "wire_bytes_per_edit",
-                                         "server_peak_kib", "loss_rate_pct"};
+                                         "server_peak_kib", "loss_rate_pct", "cursor_p95_ms"};
   const std::vector<std::string> headers = {"p50 ms", "p95 ms", "p99 ms", "converge s", "wire B/edit",
-                                            "server KiB", "loss %"};
+                                            "server KiB", "loss %", "cursor p95"};
   std::string out;
   for (const std::string& scenario : a.scenarios) {
     std::vector<std::string> header = {"engine", "runs", "failed"};

@@ -67,6 +67,43 @@ TEST(Aggregate, DescribesSeeds) {
   EXPECT_EQ(DescribeSeeds({4}), "4");
 }
 
+// Cursor figures come from runs with presence only; a scenario without it
+// shows n/a (and an empty CSV cell), never a 0 that reads as "instant".
+TEST(Aggregate, CursorFiguresOnlyWherePresenceRan) {
+  results::ResultsFile file;
+  for (uint64_t seed : {1, 2}) {
+    results::RunResult* run = file.add_runs();
+    run->set_scenario("cursors");
+    run->set_engine("ot");
+    run->set_seed(seed);
+    run->mutable_presence()->set_enabled(true);
+    run->mutable_presence()->mutable_cursor_latency()->set_p95_ms(seed == 1 ? 100 : 140);
+    run->mutable_presence()->set_bytes_per_user_s(50);
+  }
+  results::RunResult* plain = file.add_runs();
+  plain->set_scenario("plain");
+  plain->set_engine("ot");
+  plain->set_seed(1);
+  Canonicalize({"ot"}, &file);
+  const Aggregate a = AggregateResults(file, {"ot"});
+  size_t cursor = 0;
+  while (SummaryFigures()[cursor].key != "cursor_p95_ms") ++cursor;
+  EXPECT_EQ(a.Find("cursors", "ot")->estimates[cursor].count, 2u);
+  EXPECT_NEAR(a.Find("cursors", "ot")->estimates[cursor].mean, 120.0, 1e-9);
+  EXPECT_EQ(FormatEstimate(a.Find("plain", "ot")->estimates[cursor], 1), "n/a");
+  const std::string csv = RunsToCsv(file);
+  const std::string header = csv.substr(0, csv.find('\n'));
+  const std::vector<std::string> names = absl::StrSplit(header, ',');
+  const size_t at = std::find(names.begin(), names.end(), "cursor_p95_ms") - names.begin();
+  ASSERT_LT(at, names.size());
+  std::vector<std::string> rows = absl::StrSplit(csv, '\n', absl::SkipEmpty());
+  ASSERT_EQ(rows.size(), 4u);  // header, cursors 1 and 2, plain (sorted by scenario)
+  const std::vector<std::string> first = absl::StrSplit(rows[1], ',');
+  const std::vector<std::string> last = absl::StrSplit(rows[3], ',');
+  EXPECT_EQ(first[at], "100.000000");
+  EXPECT_EQ(last[at], "");
+}
+
 TEST(Aggregate, LossRateIsNotApplicableWhereNoTextWasTyped) {
   results::ResultsFile file;
   for (uint64_t seed : {1, 2}) {
@@ -103,10 +140,13 @@ TEST(Aggregate, LossRateIsNotApplicableWhereNoTextWasTyped) {
   ASSERT_NE(shapes_table, std::string::npos);
   const size_t row = terminal.find("lww", shapes_table + 7);
   const std::string shapes_row = terminal.substr(row, terminal.find('\n', row) - row);
-  // The loss column is the last one.
+  // The loss column is the one before the cursor column, which these runs
+  // without presence leave n/a too; nothing else is.
   const std::vector<std::string> cells = absl::StrSplit(shapes_row, ' ', absl::SkipEmpty());
+  ASSERT_GE(cells.size(), 2u);
+  EXPECT_EQ(cells[cells.size() - 2], "n/a") << shapes_row;
   EXPECT_EQ(cells.back(), "n/a") << shapes_row;
-  EXPECT_EQ(std::count(cells.begin(), cells.end(), "n/a"), 1) << shapes_row;
+  EXPECT_EQ(std::count(cells.begin(), cells.end(), "n/a"), 2) << shapes_row;
 
   // CSV: the loss_rate cell is empty for the canvas run, a number otherwise.
   const std::string csv = RunsToCsv(file);
