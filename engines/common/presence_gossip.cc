@@ -102,7 +102,7 @@ std::optional<int64_t> PresenceGossip::NextDue() const {
 PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
   Due due;
   for (auto it = heard_at_.begin(); it != heard_at_.end();) {
-    if (now - it->second < options_.ttl_ns) {
+    if (now < it->second || now - it->second < options_.ttl_ns) {  // never overflows
       ++it;
       continue;
     }

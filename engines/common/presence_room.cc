@@ -90,7 +90,7 @@ void PresenceRoom::AdmitDeferred(int64_t now) {
 void PresenceRoom::Expire(int64_t now) {
   std::vector<ReplicaId> stale;
   for (const auto& [user, at] : updated_at_) {
-    if (now - at >= options_.ttl_ns) stale.push_back(user);
+    if (now >= at && now - at >= options_.ttl_ns) stale.push_back(user);  // never overflows
   }
   for (ReplicaId user : stale) Remove(user);
 }
