@@ -194,6 +194,8 @@ class World {
   void StartPresence();
   // After a step at user's client: publish its caret if it moved.
   void PublishPresence(ReplicaId user);
+  // User's entry (name, colour) with its last published caret.
+  PresenceEntry EntryFor(ReplicaId user) const;
   // Plans node's presence timer for `due` unless one is planned earlier.
   void ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due);
   void OnPresenceTimer(ReplicaId node, SimTime armed_for);
@@ -213,7 +215,14 @@ class World {
   void SendGossip(ReplicaId node);
   // Mesh: an entry batch from peer `from` reached `to`.
   void OnGossip(Event& event);
-  // Mesh: shows entries new at `user` (timing those `stamps` name).
+  // A presence batch as `event.to` decodes it; nullopt (a violation
+  // recorded) when it cannot.
+  std::optional<PresenceBatch> DecodeBatch(const Event& event);
+  // Shows (or hides, without a cursor) each entry's caret at `user`, and
+  // times the changes `stamps` name.
+  void ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entries,
+                   const std::vector<std::pair<ReplicaId, SimTime>>& stamps);
+  // Mesh: shows entries new at `user` and adds them to its roster.
   void ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
                   const std::vector<std::pair<ReplicaId, SimTime>>& stamps);
   // Whether a cursor change still waits to be sent (quiet waits for it).

@@ -73,6 +73,15 @@ void World::StartPresence() {
   }
 }
 
+PresenceEntry World::EntryFor(ReplicaId user) const {
+  PresenceEntry entry;
+  entry.user = user;
+  entry.name = absl::StrFormat("user %d", user);
+  entry.colour = ColourOf(user);
+  entry.anchor = entry.head = published_[user - 1];
+  return entry;
+}
+
 void World::PublishPresence(ReplicaId user) {
   if (crashed_[user - 1]) return;
   std::string caret = ClientOf(user).PublishCaret();
@@ -82,13 +91,7 @@ void World::PublishPresence(ReplicaId user) {
   auto& times = publish_times_[user - 1];
   times.emplace_back(caret, queue_.now());
   if (times.size() > kPublishTimesKept) times.pop_front();
-  PresenceEntry entry;
-  entry.user = user;
-  entry.name = absl::StrFormat("user %d", user);
-  entry.colour = ColourOf(user);
-  entry.anchor = caret;
-  entry.head = std::move(caret);
-  throttles_[user - 1].Set(std::move(entry));
+  throttles_[user - 1].Set(EntryFor(user));
   ArmPresenceTimer(user, throttles_[user - 1].NextDue());
 }
 
@@ -196,11 +199,7 @@ void World::OnPresenceFlood(ReplicaId user) {
   // A client that skips its throttle and reports every scroll step: the
   // same caret, a viewport that changes each time.
   ++flood_sent_;
-  PresenceEntry entry;
-  entry.user = user;
-  entry.name = absl::StrFormat("user %d", user);
-  entry.colour = ColourOf(user);
-  entry.anchor = entry.head = published_[user - 1];
+  PresenceEntry entry = EntryFor(user);
   entry.viewport = Viewport{published_[user - 1], absl::StrFormat("scroll %d", flood_sent_)};
   result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
   if (mesh_) {  // straight to every neighbour, skipping the gossip's batching too
@@ -274,23 +273,43 @@ void World::OnPresenceDeliver(Event& event) {
     ArmPresenceTimer(kServerReplica, room_->NextDue());
     return;
   }
-  wire::PresenceBatch message;
-  absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
-                                            ? DecodePresenceBatch(message)
-                                            : absl::InvalidArgumentError("undecodable presence batch");
-  if (!batch.ok()) {
-    AddViolation("engine_error",
-                 absl::StrFormat("user %d rejected a presence batch: %s", user, batch.status().message()));
-    return;
-  }
+  std::optional<PresenceBatch> batch = DecodeBatch(event);
+  if (!batch.has_value()) return;
   Replica& client = ClientOf(user);
   PresenceRoster& roster = rosters_[user - 1];
   if (batch->full) {
     for (const auto& [owner, entry] : roster.entries()) client.HideRemoteCaret(owner);
   }
   for (ReplicaId owner : batch->removed) client.HideRemoteCaret(owner);
-  for (const PresenceEntry& entry : batch->entries) {
-    if (entry.user == user) continue;  // never sent its own, but a forged batch could
+  // Never sent its own entry, but a forged batch could hold it.
+  std::erase_if(batch->entries, [&](const PresenceEntry& entry) { return entry.user == user; });
+  ShowEntries(user, batch->entries, event.stamps);
+  roster.Apply(*batch);
+  // The client's own invariants (its carets included) are checked after
+  // its next edit step: checking the whole document after every one of
+  // thousands of presence batches would cost far more than it finds.
+}
+
+std::optional<PresenceBatch> World::DecodeBatch(const Event& event) {
+  wire::PresenceBatch message;
+  absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
+                                            ? DecodePresenceBatch(message)
+                                            : absl::InvalidArgumentError("undecodable presence batch");
+  if (!batch.ok()) {
+    AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from %s: %s", event.to,
+                                                 event.node == kServerReplica ? std::string("the server")
+                                                                              : absl::StrFormat("user %d", event.node),
+                                                 batch.status().message()));
+    return std::nullopt;
+  }
+  return *std::move(batch);
+}
+
+void World::ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entries,
+                        const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
+  const SimTime now = queue_.now();
+  Replica& client = ClientOf(user);
+  for (const PresenceEntry& entry : entries) {
     if (!entry.has_cursor()) {
       client.HideRemoteCaret(entry.user);
       continue;
@@ -300,15 +319,12 @@ void World::OnPresenceDeliver(Event& event) {
       AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
                                                    shown.message()));
     }
+    for (const auto& [owner, at] : stamps) {
+      if (owner != entry.user) continue;
+      cursor_latencies_.push_back(now - at);
+      if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
+    }
   }
-  roster.Apply(*batch);
-  for (const auto& [owner, at] : event.stamps) {
-    cursor_latencies_.push_back(now - at);
-    if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
-  }
-  // The client's own invariants (its carets included) are checked after
-  // its next edit step: checking the whole document after every one of
-  // thousands of presence batches would cost far more than it finds.
 }
 
 void World::PresenceConnected(ReplicaId user) {
@@ -359,41 +375,19 @@ void World::PresenceClientCrash(ReplicaId user) {
   if (mesh_) gossip_[user - 1] = std::make_unique<PresenceGossip>(user, presence_options_);
 }
 
-void World::ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
-                       const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
-  const SimTime now = queue_.now();
-  Replica& client = ClientOf(user);
-  for (const PresenceEntry& entry : fresh) {
-    absl::Status shown = entry.has_cursor() ? client.ShowRemoteCaret(entry.user, entry.head) : absl::OkStatus();
-    if (!entry.has_cursor()) client.HideRemoteCaret(entry.user);
-    if (!shown.ok()) {
-      AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
-                                                   shown.message()));
-    }
-    for (const auto& [owner, at] : stamps) {
-      if (owner != entry.user) continue;
-      cursor_latencies_.push_back(now - at);
-      if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
-    }
-  }
-  rosters_[user - 1].Apply(PresenceBatch{false, std::move(fresh), {}});
-}
-
 void World::OnGossip(Event& event) {
   const ReplicaId user = event.to;
-  wire::PresenceBatch message;
-  absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
-                                            ? DecodePresenceBatch(message)
-                                            : absl::InvalidArgumentError("undecodable presence batch");
-  if (!batch.ok()) {
-    AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from user %d: %s", user,
-                                                 event.node, batch.status().message()));
-    return;
-  }
-  const SimTime now = queue_.now();
-  ShowGossip(user, gossip_[user - 1]->Receive(event.node, *batch, now), event.stamps);
+  std::optional<PresenceBatch> batch = DecodeBatch(event);
+  if (!batch.has_value()) return;
+  ShowGossip(user, gossip_[user - 1]->Receive(event.node, *batch, queue_.now()), event.stamps);
   if (options_.check_invariants) gossip_[user - 1]->CheckInvariants();
   ArmPresenceTimer(user, gossip_[user - 1]->NextDue());
+}
+
+void World::ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
+                       const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
+  ShowEntries(user, fresh, stamps);
+  rosters_[user - 1].Apply(PresenceBatch{false, std::move(fresh), {}});
 }
 
 bool World::PresencePending() const {

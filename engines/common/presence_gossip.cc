@@ -78,14 +78,15 @@ std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const Presenc
   return fresh;
 }
 
-bool PresenceGossip::BatchPending() const {
-  return !deferred_.empty() ||
-         std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); });
+bool PresenceGossip::HasUnsent() const {
+  return std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); });
 }
+
+bool PresenceGossip::BatchPending() const { return !deferred_.empty() || HasUnsent(); }
 
 std::optional<int64_t> PresenceGossip::NextDue() const {
   std::optional<int64_t> due;
-  if (std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); })) {
+  if (HasUnsent()) {
     due = last_batch_.has_value() ? *last_batch_ + options_.broadcast_interval_ns : INT64_MIN;
   }
   for (const auto& [owner, deferred] : deferred_) {
@@ -122,7 +123,7 @@ PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
     due.admitted.push_back(std::move(entry));
     it = deferred_.erase(it);
   }
-  if (std::none_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); }) || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) return due;
+  if (!HasUnsent() || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) return due;
   last_batch_ = now;
   for (auto& [peer, owners] : unsent_) {
     if (owners.empty()) continue;

@@ -74,6 +74,8 @@ class PresenceGossip {
   // Holds `entry` (admitted) and queues it for every link but `from`.
   void Take(ReplicaId from, const PresenceEntry& entry, int64_t now);
   const PresenceEntry* Held(ReplicaId owner) const;
+  // Whether some link has owners it has not been sent.
+  bool HasUnsent() const;
 
   ReplicaId self_;
   PresenceOptions options_;
