@@ -183,6 +183,9 @@ class Validator {
     if (!(t.paragraph_fraction() >= 0 && t.paragraph_fraction() <= 1)) {
       return Error(tree, t, "paragraph_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
     }
+    if (!(t.select_fraction() >= 0 && t.select_fraction() <= 1)) {
+      return Error(tree, t, "select_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
+    }
     return absl::OkStatus();
   }
 
@@ -220,9 +223,11 @@ class Validator {
           }
           break;
         case scenario::ScriptedAction::kMoveCursor:
+        case scenario::ScriptedAction::kSelect:
           break;
         case scenario::ScriptedAction::ACTION_NOT_SET:
-          return Error(tree, s, "script", k, "a script action needs one of `type`, `delete_words`, `move_cursor`");
+          return Error(tree, s, "script", k,
+                       "a script action needs one of `type`, `delete_words`, `move_cursor`, `select`");
       }
     }
     return absl::OkStatus();

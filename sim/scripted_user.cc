@@ -44,6 +44,10 @@ UserModel::Action ScriptedUser::Next(const Replica& replica, SimTime since_start
     case scenario::ScriptedAction::kMoveCursor:
       action.intent = MoveCursor{std::min(entry.move_cursor(), replica.TextLength())};
       break;
+    case scenario::ScriptedAction::kSelect:
+      action.intent = MoveCursor{std::min(entry.select().head(), replica.TextLength()),
+                                 std::min(entry.select().anchor(), replica.TextLength())};
+      break;
     case scenario::ScriptedAction::ACTION_NOT_SET:
       COLLABSIM_CHECK(false && "validation requires an action");
   }
@@ -69,8 +73,11 @@ scenario::ScriptedAction ScriptEntryFor(ReplicaId user, SimTime since_start, con
     COLLABSIM_CHECK(!action.deleted_words.empty());
     entry.mutable_delete_words()->set_at(del->position);
     entry.mutable_delete_words()->set_count(static_cast<uint32_t>(action.deleted_words.size()));
+  } else if (const auto& move = std::get<MoveCursor>(*action.intent); move.anchor.has_value()) {
+    entry.mutable_select()->set_anchor(*move.anchor);
+    entry.mutable_select()->set_head(move.position);
   } else {
-    entry.set_move_cursor(std::get<MoveCursor>(*action.intent).position);
+    entry.set_move_cursor(move.position);
   }
   return entry;
 }

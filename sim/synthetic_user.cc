@@ -93,9 +93,16 @@ SyntheticUser::Action SyntheticUser::Next(const Replica& replica, SimTime /*sinc
     }
     return action;
   }
-  if (cursor_moves_left_ > 0) {  // still pausing: click somewhere else
+  if (cursor_moves_left_ > 0) {  // still pausing: click somewhere else, or select a word
     --cursor_moves_left_;
-    action.intent = MoveCursor{random_boundary()};
+    const uint64_t click = random_boundary();
+    action.intent = MoveCursor{click};
+    // Drawn only when asked for, so scenarios without selections keep their
+    // random streams.
+    if (typing_.select_fraction() > 0 && prng_.Bernoulli(typing_.select_fraction())) {
+      const std::vector<std::string> word = WordsFrom(replica, click, 1);
+      if (!word.empty()) action.intent = MoveCursor{click + CountCodePoints(word.front()), click};
+    }
     action.next_in = pause_slice_;
     return action;
   }

@@ -153,11 +153,13 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   }
   std::string workload =
       scenario.script().empty()
-          ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g%s", t.words_per_minute(),
+          ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g%s%s", t.words_per_minute(),
                             t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(),
                             t.hot_spot_fraction(),
                             t.paragraph_fraction() > 0 ? absl::StrFormat(" paragraph=%g", t.paragraph_fraction())
-                                                       : std::string())
+                                                       : std::string(),
+                            t.select_fraction() > 0 ? absl::StrFormat(" select=%g", t.select_fraction())
+                                                    : std::string())
           : absl::StrFormat("script=%d_actions", scenario.script_size());
   if (scenario.has_design()) {
     const auto& d = scenario.design();

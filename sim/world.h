@@ -194,8 +194,11 @@ class World {
   void StartPresence();
   // After a step at user's client: publish its caret if it moved.
   void PublishPresence(ReplicaId user);
-  // User's entry (name, colour) with its last published caret.
+  // User's entry (name, colour) with its last published cursor.
   PresenceEntry EntryFor(ReplicaId user) const;
+  // Server: both ends of entry's selection rebased (RebaseCaret); nullopt
+  // when either cannot be placed.
+  std::optional<EncodedSelection> RebaseSelection(const PresenceEntry& entry) const;
   // Plans node's presence timer for `due` unless one is planned earlier.
   void ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due);
   void OnPresenceTimer(ReplicaId node, SimTime armed_for);
@@ -294,9 +297,9 @@ class World {
   std::map<std::pair<ReplicaId, uint64_t>, SimTime> version_times_;
   std::vector<PresenceThrottle> throttles_;  // by user - 1
   std::vector<PresenceRoster> rosters_;      // by user - 1
-  std::vector<std::string> published_;       // each user's last published caret
+  std::vector<EncodedSelection> published_;  // each user's last published cursor
   // Each user's recent published carets and when they were made.
-  std::vector<std::deque<std::pair<std::string, SimTime>>> publish_times_;
+  std::vector<std::deque<std::pair<EncodedSelection, SimTime>>> publish_times_;
   // Users whose caret the server took a new position for since the last
   // batches, with when the owner made it.
   std::map<ReplicaId, SimTime> moved_at_;

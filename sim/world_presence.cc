@@ -42,6 +42,12 @@ PresenceOptions OptionsOf(const scenario::Presence& p) {
   return o;
 }
 
+// "12" for a caret, "12-15" for a selection (anchor-head).
+std::string DescribeSelection(const Selection& selection) {
+  if (selection.anchor == selection.head) return absl::StrFormat("%d", selection.head);
+  return absl::StrFormat("%d-%d", selection.anchor, selection.head);
+}
+
 // A stable colour per user, spread over the hue circle.
 uint32_t ColourOf(ReplicaId user) { return (user * 0x9E3779B1u) & 0xFFFFFFu; }
 
@@ -63,7 +69,7 @@ void World::StartPresence() {
   }
   throttles_.assign(user_count_, PresenceThrottle(presence_options_));
   rosters_.assign(user_count_, PresenceRoster());
-  published_.assign(user_count_, std::string());
+  published_.assign(user_count_, EncodedSelection());
   publish_times_.assign(user_count_, {});
   if (scenario_.presence().has_flood()) {
     const auto& flood = scenario_.presence().flood();
@@ -78,21 +84,35 @@ PresenceEntry World::EntryFor(ReplicaId user) const {
   entry.user = user;
   entry.name = absl::StrFormat("user %d", user);
   entry.colour = ColourOf(user);
-  entry.anchor = entry.head = published_[user - 1];
+  entry.anchor = published_[user - 1].anchor;
+  entry.head = published_[user - 1].head;
   return entry;
 }
 
 void World::PublishPresence(ReplicaId user) {
   if (crashed_[user - 1]) return;
-  std::string caret = ClientOf(user).PublishCaret();
-  COLLABSIM_CHECK(!caret.empty());  // an empty position means "no cursor" on the wire
-  if (caret == published_[user - 1]) return;
-  published_[user - 1] = caret;
+  EncodedSelection selection = ClientOf(user).PublishSelection();
+  // An empty position means "no cursor" on the wire.
+  COLLABSIM_CHECK(!selection.anchor.empty() && !selection.head.empty());
+  if (selection == published_[user - 1]) return;
+  published_[user - 1] = selection;
+  if (selection.anchor != selection.head) {
+    result_.mutable_presence()->set_selections_published(result_.presence().selections_published() + 1);
+  }
   auto& times = publish_times_[user - 1];
-  times.emplace_back(caret, queue_.now());
+  times.emplace_back(std::move(selection), queue_.now());
   if (times.size() > kPublishTimesKept) times.pop_front();
   throttles_[user - 1].Set(EntryFor(user));
   ArmPresenceTimer(user, throttles_[user - 1].NextDue());
+}
+
+std::optional<EncodedSelection> World::RebaseSelection(const PresenceEntry& entry) const {
+  std::optional<std::string> head = server_->RebaseCaret(entry.user, entry.head);
+  if (!head.has_value()) return std::nullopt;
+  if (entry.anchor == entry.head) return EncodedSelection{*head, *head};
+  std::optional<std::string> anchor = server_->RebaseCaret(entry.user, entry.anchor);
+  if (!anchor.has_value()) return std::nullopt;
+  return EncodedSelection{*std::move(anchor), *std::move(head)};
 }
 
 void World::ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due) {
@@ -111,15 +131,18 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
   if (node == kServerReplica) {
     if (server_down_) return;
     std::vector<std::pair<ReplicaId, PresenceBatch>> batches = room_->TakeBatches(now);
-    std::map<ReplicaId, std::optional<std::string>> rebased;  // per owner, once for every member
+    // Per owner, once for every member: both ends, or nothing if either
+    // end cannot be placed.
+    std::map<ReplicaId, std::optional<EncodedSelection>> rebased;
     for (auto& [member, batch] : batches) {
       std::vector<std::pair<ReplicaId, SimTime>> stamps;
       for (PresenceEntry& entry : batch.entries) {
         if (!entry.has_cursor()) continue;
         auto it = rebased.find(entry.user);
-        if (it == rebased.end()) it = rebased.emplace(entry.user, server_->RebaseCaret(entry.user, entry.head)).first;
+        if (it == rebased.end()) it = rebased.emplace(entry.user, RebaseSelection(entry)).first;
         if (it->second.has_value()) {
-          entry.anchor = entry.head = *it->second;
+          entry.anchor = it->second->anchor;
+          entry.head = it->second->head;
         } else {
           entry.anchor.clear();
           entry.head.clear();
@@ -144,7 +167,7 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
     // reconnect shows nothing new and is not timed.
     auto& times = publish_times_[node - 1];
     for (auto it = times.rbegin(); it != times.rend(); ++it) {
-      if (it->first == due->head) {
+      if (it->first.anchor == due->anchor && it->first.head == due->head) {
         stamps.emplace_back(node, it->second);
         times.erase(times.begin(), it.base());
         break;
@@ -171,7 +194,7 @@ void World::SendGossip(ReplicaId node) {
   PresenceGossip& gossip = *gossip_[node - 1];
   PresenceGossip::Due due = gossip.TakeDue(queue_.now());
   for (ReplicaId owner : due.expired) {
-    ClientOf(node).HideRemoteCaret(owner);
+    ClientOf(node).HideRemoteSelection(owner);
     rosters_[node - 1].Apply(PresenceBatch{false, {}, {owner}});
   }
   if (!due.admitted.empty()) ShowGossip(node, std::move(due.admitted), {});
@@ -200,7 +223,7 @@ void World::OnPresenceFlood(ReplicaId user) {
   // same caret, a viewport that changes each time.
   ++flood_sent_;
   PresenceEntry entry = EntryFor(user);
-  entry.viewport = Viewport{published_[user - 1], absl::StrFormat("scroll %d", flood_sent_)};
+  entry.viewport = Viewport{published_[user - 1].head, absl::StrFormat("scroll %d", flood_sent_)};
   result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
   if (mesh_) {  // straight to every neighbour, skipping the gossip's batching too
     entry.version = gossip_[user - 1]->Publish(entry, queue_.now());
@@ -266,7 +289,8 @@ void World::OnPresenceDeliver(Event& event) {
       return;
     }
     const auto held = room_->entries().find(user);
-    const bool moved = held == room_->entries().end() || held->second.head != entry->head;
+    const bool moved =
+        held == room_->entries().end() || held->second.head != entry->head || held->second.anchor != entry->anchor;
     if (room_->Update(user, *std::move(entry), now) && moved) {
       for (const auto& [owner, at] : event.stamps) moved_at_[owner] = at;
     }
@@ -278,9 +302,9 @@ void World::OnPresenceDeliver(Event& event) {
   Replica& client = ClientOf(user);
   PresenceRoster& roster = rosters_[user - 1];
   if (batch->full) {
-    for (const auto& [owner, entry] : roster.entries()) client.HideRemoteCaret(owner);
+    for (const auto& [owner, entry] : roster.entries()) client.HideRemoteSelection(owner);
   }
-  for (ReplicaId owner : batch->removed) client.HideRemoteCaret(owner);
+  for (ReplicaId owner : batch->removed) client.HideRemoteSelection(owner);
   // Never sent its own entry, but a forged batch could hold it.
   std::erase_if(batch->entries, [&](const PresenceEntry& entry) { return entry.user == user; });
   ShowEntries(user, batch->entries, event.stamps);
@@ -311,10 +335,10 @@ void World::ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entrie
   Replica& client = ClientOf(user);
   for (const PresenceEntry& entry : entries) {
     if (!entry.has_cursor()) {
-      client.HideRemoteCaret(entry.user);
+      client.HideRemoteSelection(entry.user);
       continue;
     }
-    absl::Status shown = client.ShowRemoteCaret(entry.user, entry.head);
+    absl::Status shown = client.ShowRemoteSelection(entry.user, entry.anchor, entry.head);
     if (!shown.ok()) {
       AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
                                                    shown.message()));
@@ -343,7 +367,7 @@ void World::PresenceDisconnected(ReplicaId user) {
   // is the roster, and it is gone with the connection.
   if (mesh_) return;
   room_->Leave(user);
-  for (const auto& [owner, entry] : rosters_[user - 1].entries()) ClientOf(user).HideRemoteCaret(owner);
+  for (const auto& [owner, entry] : rosters_[user - 1].entries()) ClientOf(user).HideRemoteSelection(owner);
   rosters_[user - 1].Clear();
   ArmPresenceTimer(kServerReplica, room_->NextDue());
 }
@@ -370,7 +394,7 @@ void World::PresenceLinkDown(ReplicaId a, ReplicaId b) {
 
 void World::PresenceClientCrash(ReplicaId user) {
   if (!presence_) return;
-  published_[user - 1].clear();  // the new app publishes its caret afresh
+  published_[user - 1] = {};  // the new app publishes its caret afresh
   rosters_[user - 1].Clear();
   if (mesh_) gossip_[user - 1] = std::make_unique<PresenceGossip>(user, presence_options_);
 }
@@ -428,13 +452,14 @@ void World::FinishPresence(bool judge, bool converged) {
     for (ReplicaId owner = 1; owner <= user_count_; ++owner) {
       if (owner == observer) continue;
       ++checked;
+      const Selection own = ClientOf(owner).OwnSelection();
+      if (own.anchor != own.head) summary->set_selections_checked(summary->selections_checked() + 1);
       if (!judge) continue;
       if (!rosters_[observer - 1].entries().contains(owner)) {
         AddViolation("cursor_agreement", absl::StrFormat("user %d does not see user %d in the document", observer, owner));
         continue;
       }
-      const std::optional<uint64_t> shown = ClientOf(observer).RemoteCaret(owner);
-      const uint64_t own = ClientOf(owner).OwnCursor();
+      const std::optional<Selection> shown = ClientOf(observer).RemoteSelection(owner);
       if (read_only_[observer - 1] && !viewers_see_cursors) {
         if (shown.has_value()) {
           AddViolation("cursor_agreement", absl::StrFormat("user %d, one of more viewers than see cursors, shows user "
@@ -444,11 +469,12 @@ void World::FinishPresence(bool judge, bool converged) {
         continue;
       }
       if (!shown.has_value()) {
-        AddViolation("cursor_agreement",
-                     absl::StrFormat("user %d shows no cursor for user %d, whose caret is at %d", observer, owner, own));
+        AddViolation("cursor_agreement", absl::StrFormat("user %d shows no cursor for user %d, whose cursor is at %s",
+                                                         observer, owner, DescribeSelection(own)));
       } else if (*shown != own) {
-        AddViolation("cursor_agreement", absl::StrFormat("user %d shows user %d's cursor at %d; user %d's own is at %d",
-                                                         observer, owner, *shown, owner, own));
+        AddViolation("cursor_agreement", absl::StrFormat("user %d shows user %d's cursor at %s; user %d's own is at %s",
+                                                         observer, owner, DescribeSelection(*shown), owner,
+                                                         DescribeSelection(own)));
       }
     }
   }

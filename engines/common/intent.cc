@@ -56,6 +56,9 @@ absl::StatusOr<std::u32string> CheckTextIntent(const IntentBody& body, uint64_t 
   if (move.position > length) {
     return absl::InvalidArgumentError(absl::StrFormat("cursor position %d past end %d", move.position, length));
   }
+  if (move.anchor.has_value() && *move.anchor > length) {
+    return absl::InvalidArgumentError(absl::StrFormat("selection anchor %d past end %d", *move.anchor, length));
+  }
   return std::u32string();
 }
 
@@ -68,6 +71,7 @@ std::string Describe(const Intent& intent) {
     return absl::StrFormat("%s delete@%d+%d", id, del->position, del->length);
   }
   if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
+    if (move->anchor.has_value()) return absl::StrFormat("%s select@%d-%d", id, *move->anchor, move->position);
     return absl::StrFormat("%s cursor@%d", id, move->position);
   }
   if (const auto* create = std::get_if<CreateObject>(&intent.body)) {

@@ -6,6 +6,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -37,9 +38,13 @@ struct DeleteText {
   uint64_t length = 0;
 };
 
-// Move the user's own cursor (a caret between code points).
+// Move the user's own cursor (a caret between code points), or select: a
+// selection runs from `anchor` (where the drag started) to `position` (its
+// head, where the caret is). Without an anchor, a plain caret. The next
+// edit collapses a selection to the caret the edit leaves.
 struct MoveCursor {
   uint64_t position = 0;
+  std::optional<uint64_t> anchor;
 };
 
 // The id of the canvas's root, the parent of top-level objects. Object ids

@@ -12,7 +12,7 @@ void EncodePresenceEntry(const PresenceEntry& entry, wire::PresenceEntry* out) {
   out->set_name(entry.name);
   out->set_colour(entry.colour);
   out->set_version(entry.version);
-  out->set_anchor(entry.anchor);
+  if (entry.anchor != entry.head) out->set_anchor(entry.anchor);  // a caret's anchor is its head
   out->set_head(entry.head);
   if (entry.viewport.has_value()) {
     out->mutable_viewport()->set_first(entry.viewport->first);
@@ -26,8 +26,8 @@ absl::StatusOr<PresenceEntry> DecodePresenceEntry(const wire::PresenceEntry& in)
   entry.name = in.name();
   entry.colour = in.colour();
   entry.version = in.version();
-  entry.anchor = in.anchor();
   entry.head = in.head();
+  entry.anchor = in.anchor().empty() ? in.head() : in.anchor();
   if (in.has_viewport()) entry.viewport = Viewport{in.viewport().first(), in.viewport().last()};
   if (absl::Status status = ValidatePresenceEntry(entry); !status.ok()) return status;
   return entry;

@@ -30,8 +30,9 @@ struct PresenceEntry {
   std::string name;     // display name, UTF-8
   uint32_t colour = 0;  // 0xRRGGBB
   // Selection: `anchor` where it started, `head` where the caret is; equal
-  // for a plain caret. Empty when the user has no cursor in the text
-  // (and always empty in what a large audience of viewers receives).
+  // for a plain caret (the wire then carries the head only). Both empty
+  // when the user has no cursor in the text (and always empty in what a
+  // large audience of viewers receives).
   std::string anchor;
   std::string head;
   std::optional<Viewport> viewport;

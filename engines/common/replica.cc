@@ -34,16 +34,19 @@ uint64_t Replica::OwnCursor() const {
   return it == view.cursors.end() ? 0 : it->second;
 }
 
-absl::Status Replica::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
+Selection Replica::OwnSelection() const {
+  const uint64_t caret = OwnCursor();
+  return Selection{caret, caret};
+}
+
+absl::Status Replica::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
   return absl::UnimplementedError("this engine has no presence channel");
 }
 
 std::optional<uint64_t> Replica::RemoteCaret(ReplicaId owner) const {
-  if (owner == id_) return std::nullopt;
-  const View view = GetView();
-  const auto it = view.cursors.find(owner);
-  if (it == view.cursors.end()) return std::nullopt;
-  return it->second;
+  const std::optional<Selection> selection = RemoteSelection(owner);
+  if (!selection.has_value()) return std::nullopt;
+  return selection->head;
 }
 
 }  // namespace collabsim

@@ -25,12 +25,28 @@ struct OutgoingMessage {
   std::string bytes;  // Protobuf-encoded; its size is what the wire carries.
 };
 
+// A user's cursor in code points: a selection from `anchor` (where it
+// started) to `head` (the caret); the two are equal for a plain caret.
+struct Selection {
+  uint64_t anchor = 0;
+  uint64_t head = 0;
+  bool operator==(const Selection&) const = default;
+};
+
+// A selection's two ends as an engine encodes them for the presence
+// channel (never empty: empty means "no cursor" on the wire).
+struct EncodedSelection {
+  std::string anchor;
+  std::string head;
+  bool operator==(const EncodedSelection&) const = default;
+};
+
 // What the user sees now.
 struct View {
   std::string text;  // UTF-8
   // Cursor positions (code points) this replica knows, by owner: its own,
   // and the others' carets the presence channel showed it that it can
-  // place in its text now.
+  // place in its text now (a selection's head).
   std::map<ReplicaId, uint64_t> cursors;
   // The canvas: every property of every object in the visible tree (the
   // objects whose parent chain reaches the root), `parent` included, by
@@ -92,27 +108,34 @@ class Replica {
   virtual ReplicaStats Stats() const = 0;
 
   // Presence (engines/common/presence_*). The channel, its throttling and
-  // batching are shared by every engine; only caret positions are the
+  // batching are shared by every engine; only cursor positions are the
   // engine's own, encoded so they stay on their character while the text
   // moves under them. Engines without presence keep the defaults.
   virtual bool SupportsPresence() const { return false; }
-  // Client: this user's caret, encoded for the others. Non-const: an engine
-  // may give out the same encoding again while it still places the caret
-  // where the user sees it (OT), so an idle caret sends nothing.
-  virtual std::string PublishCaret() { return {}; }
-  // Server: `owner`'s caret `position` as received, rewritten for clients
-  // up to date with this server now (OT: transformed to its head).
-  // nullopt when it cannot be placed (forged, or older than the server).
+  // This user's selection (anchor == head == OwnCursor() for a caret). A
+  // selection is not durable: a restarted app has its caret only.
+  virtual Selection OwnSelection() const;
+  // Client: this user's selection, encoded for the others. Non-const: an
+  // engine may give out the same encoding again while it still places the
+  // ends where the user sees them (OT), so an idle cursor sends nothing.
+  virtual EncodedSelection PublishSelection() { return {}; }
+  // Server: one end of `owner`'s selection, `position` as received,
+  // rewritten for clients up to date with this server now (OT: transformed
+  // to its head). nullopt when it cannot be placed (forged, or older than
+  // the server).
   virtual std::optional<std::string> RebaseCaret(ReplicaId owner, std::string_view position) const {
     return std::string(position);
   }
-  // Client: show `owner`'s caret at `position` (as the server sent it) in
-  // GetView().cursors, moving with the text, whenever it can be placed.
-  // InvalidArgument for bytes this engine cannot decode; nothing changes.
-  virtual absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position);
-  virtual void HideRemoteCaret(ReplicaId owner) {}
-  // Where this replica shows `owner`'s caret now, if it does.
-  virtual std::optional<uint64_t> RemoteCaret(ReplicaId owner) const;
+  // Client: show `owner`'s selection with these ends (as the server sent
+  // them) in RemoteSelection and GetView().cursors, moving with the text,
+  // whenever both ends can be placed. InvalidArgument for bytes this engine
+  // cannot decode or ends that do not belong together; nothing changes.
+  virtual absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head);
+  virtual void HideRemoteSelection(ReplicaId owner) {}
+  // Where this replica shows `owner`'s selection now, if it does.
+  virtual std::optional<Selection> RemoteSelection(ReplicaId owner) const { return std::nullopt; }
+  // The same, its head only.
+  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const;
 
   // Messages produced since the last call, in send order.
   virtual std::vector<OutgoingMessage> TakeOutbox() = 0;

@@ -29,26 +29,45 @@ absl::StatusOr<std::optional<ItemId>> DecodeCaretPosition(std::string_view bytes
   return std::optional<ItemId>(ItemId{caret.left().agent(), caret.left().counter()});
 }
 
-absl::Status CaretBook::Show(ReplicaId self, ReplicaId owner, std::string_view position) {
-  if (owner == self || owner == kServerReplica) {
-    return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, self));
+Selection Resolve(const CaretEnds& caret, const Sequence& sequence) {
+  return Selection{sequence.Resolve(caret.anchor()), sequence.Resolve(caret.head())};
+}
+
+const EncodedSelection& Encode(CaretEnds* caret) { return caret->Encoded(EncodeCaretPosition); }
+
+absl::Status Validate(const CaretEnds& caret, const Sequence& sequence) {
+  for (const std::optional<ItemId>& end : {caret.anchor(), caret.head()}) {
+    if (end.has_value() && !sequence.Contains(*end)) {
+      return absl::InvalidArgumentError("cursor anchored to an item not in the document");
+    }
   }
-  absl::StatusOr<std::optional<ItemId>> anchor = DecodeCaretPosition(position);
-  if (!anchor.ok()) return anchor.status();
-  carets_[owner] = *anchor;
   return absl::OkStatus();
 }
 
-std::optional<uint64_t> CaretBook::Place(ReplicaId owner, const Sequence& sequence) const {
-  const auto it = carets_.find(owner);
-  if (it == carets_.end()) return std::nullopt;
-  if (it->second.has_value() && !sequence.Contains(*it->second)) return std::nullopt;
-  return sequence.Resolve(it->second);
+absl::Status CaretBook::Show(ReplicaId self, ReplicaId owner, std::string_view anchor, std::string_view head) {
+  if (owner == self || owner == kServerReplica) {
+    return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, self));
+  }
+  absl::StatusOr<std::optional<ItemId>> anchor_item = DecodeCaretPosition(anchor);
+  if (!anchor_item.ok()) return anchor_item.status();
+  absl::StatusOr<std::optional<ItemId>> head_item = DecodeCaretPosition(head);
+  if (!head_item.ok()) return head_item.status();
+  CaretEnds ends(*head_item);
+  ends.Set(*std::move(anchor_item), *std::move(head_item));
+  selections_.insert_or_assign(owner, std::move(ends));
+  return absl::OkStatus();
+}
+
+std::optional<Selection> CaretBook::Place(ReplicaId owner, const Sequence& sequence) const {
+  const auto it = selections_.find(owner);
+  if (it == selections_.end()) return std::nullopt;
+  if (!Validate(it->second, sequence).ok()) return std::nullopt;  // an item not here yet
+  return Resolve(it->second, sequence);
 }
 
 void CaretBook::AddTo(const Sequence& sequence, std::map<ReplicaId, uint64_t>* cursors) const {
-  for (const auto& [owner, anchor] : carets_) {
-    if (std::optional<uint64_t> at = Place(owner, sequence)) (*cursors)[owner] = *at;
+  for (const auto& [owner, ends] : selections_) {
+    if (std::optional<Selection> at = Place(owner, sequence)) (*cursors)[owner] = at->head;
   }
 }
 

@@ -20,7 +20,7 @@ CrdtClient::CrdtClient(ReplicaId id, Integration integration, const EngineOption
 absl::Status CrdtClient::ApplyLocal(const Intent& intent) {
   absl::StatusOr<OwnEdit> edit = ApplyOwnIntent(id(), intent, doc_.get(), &agent_);
   if (!edit.ok()) return edit.status();
-  if (edit->moves_caret) cursor_ = edit->cursor;
+  if (edit->moves_caret) cursor_.Set(edit->anchor, edit->cursor);
   if (edit->change.has_value()) Record(*std::move(edit->change));
   return absl::OkStatus();
 }
@@ -136,13 +136,13 @@ View CrdtClient::GetView() const {
   return view;
 }
 
-std::string CrdtClient::PublishCaret() { return EncodeCaretPosition(cursor_); }
+EncodedSelection CrdtClient::PublishSelection() { return Encode(&cursor_); }
 
-absl::Status CrdtClient::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
-  return carets_.Show(id(), owner, position);
+absl::Status CrdtClient::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
+  return carets_.Show(id(), owner, anchor, head);
 }
 
-std::optional<uint64_t> CrdtClient::RemoteCaret(ReplicaId owner) const {
+std::optional<Selection> CrdtClient::RemoteSelection(ReplicaId owner) const {
   return carets_.Place(owner, doc_->sequence());
 }
 
@@ -181,10 +181,7 @@ absl::Status CrdtClient::ValidateState() const {
                                                         change.id.agent, change.id.counter));
     }
   }
-  if (cursor_.has_value() && !doc_->sequence().Contains(*cursor_)) {
-    return absl::InvalidArgumentError("cursor anchored to an item not in the document");
-  }
-  return absl::OkStatus();
+  return Validate(cursor_, doc_->sequence());
 }
 
 void CrdtClient::CheckInvariants() const {
@@ -235,7 +232,7 @@ absl::StatusOr<std::unique_ptr<CrdtClient>> CrdtClient::Restore(ReplicaId id, In
     return absl::InvalidArgumentError(absl::StrFormat("stored cursor %d past the end of the stored document",
                                                       state.cursor()));
   }
-  client->cursor_ = client->doc_->sequence().AnchorAt(state.cursor());
+  client->cursor_.Collapse(client->doc_->sequence().AnchorAt(state.cursor()));
   if (absl::Status status = client->ValidateState(); !status.ok()) return status;
   return client;
 }

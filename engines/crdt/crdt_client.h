@@ -42,7 +42,8 @@ class CrdtClient : public Replica {
   View GetView() const override;
   uint64_t TextLength() const override { return doc_->sequence().VisibleLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override;
-  uint64_t OwnCursor() const override { return doc_->sequence().Resolve(cursor_); }
+  uint64_t OwnCursor() const override { return doc_->sequence().Resolve(cursor_.head()); }
+  Selection OwnSelection() const override { return Resolve(cursor_, doc_->sequence()); }
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
@@ -54,10 +55,10 @@ class CrdtClient : public Replica {
                                                              const EngineOptions& options);
 
   bool SupportsPresence() const override { return true; }
-  std::string PublishCaret() override;
-  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override;
-  void HideRemoteCaret(ReplicaId owner) override { carets_.Hide(owner); }
-  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override;
+  EncodedSelection PublishSelection() override;
+  absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override;
+  void HideRemoteSelection(ReplicaId owner) override { carets_.Hide(owner); }
+  std::optional<Selection> RemoteSelection(ReplicaId owner) const override;
 
   // Changes made here the server has not acknowledged.
   size_t pending() const { return pending_.size(); }
@@ -79,7 +80,7 @@ class CrdtClient : public Replica {
   std::unique_ptr<CausalDoc> doc_;
   uint64_t agent_ = 0;  // 0 until this session's first edit
   std::deque<Change> pending_;
-  std::optional<ItemId> cursor_;  // the item left of the caret
+  CaretEnds cursor_;
   CaretBook carets_;  // others', from the presence channel
   LinkState link_ = LinkState::kDisconnected;
   uint64_t chunks_expected_ = 0;  // catch-up chunks still to come after Welcome

@@ -30,7 +30,7 @@ CrdtPeer::CrdtPeer(ReplicaId id, Integration integration, const EngineOptions& o
 absl::Status CrdtPeer::ApplyLocal(const Intent& intent) {
   absl::StatusOr<OwnEdit> edit = ApplyOwnIntent(id(), intent, doc_.get(), &agent_);
   if (!edit.ok()) return edit.status();
-  if (edit->moves_caret) cursor_ = edit->cursor;
+  if (edit->moves_caret) cursor_.Set(edit->anchor, edit->cursor);
   if (edit->change.has_value()) {
     pending_.emplace_back(edit->change->id.counter, edit->change->Span());
     std::vector<Change> applied;
@@ -225,10 +225,7 @@ absl::Status CrdtPeer::ValidateState() const {
                                                         expected, doc_->version().Next(agent_)));
     }
   }
-  if (cursor_.has_value() && !doc_->sequence().Contains(*cursor_)) {
-    return absl::InvalidArgumentError("cursor anchored to an item not in the document");
-  }
-  return absl::OkStatus();
+  return Validate(cursor_, doc_->sequence());
 }
 
 void CrdtPeer::CheckInvariants() const {
@@ -277,7 +274,7 @@ absl::StatusOr<std::unique_ptr<CrdtPeer>> CrdtPeer::Restore(ReplicaId id, Integr
     return absl::InvalidArgumentError(absl::StrFormat("stored cursor %d past the end of the stored document",
                                                       state.cursor()));
   }
-  peer->cursor_ = peer->doc_->sequence().AnchorAt(state.cursor());
+  peer->cursor_.Collapse(peer->doc_->sequence().AnchorAt(state.cursor()));
   if (absl::Status status = peer->ValidateState(); !status.ok()) return status;
   return peer;
 }

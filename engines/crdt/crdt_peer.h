@@ -44,7 +44,8 @@ class CrdtPeer : public Replica {
   View GetView() const override;
   uint64_t TextLength() const override { return doc_->sequence().VisibleLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override;
-  uint64_t OwnCursor() const override { return doc_->sequence().Resolve(cursor_); }
+  uint64_t OwnCursor() const override { return doc_->sequence().Resolve(cursor_.head()); }
+  Selection OwnSelection() const override { return Resolve(cursor_, doc_->sequence()); }
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
@@ -57,12 +58,12 @@ class CrdtPeer : public Replica {
                                                            const EngineOptions& options);
 
   bool SupportsPresence() const override { return true; }
-  std::string PublishCaret() override { return EncodeCaretPosition(cursor_); }
-  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override {
-    return carets_.Show(id(), owner, position);
+  EncodedSelection PublishSelection() override { return Encode(&cursor_); }
+  absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override {
+    return carets_.Show(id(), owner, anchor, head);
   }
-  void HideRemoteCaret(ReplicaId owner) override { carets_.Hide(owner); }
-  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override {
+  void HideRemoteSelection(ReplicaId owner) override { carets_.Hide(owner); }
+  std::optional<Selection> RemoteSelection(ReplicaId owner) const override {
     return carets_.Place(owner, doc_->sequence());
   }
 
@@ -104,7 +105,7 @@ class CrdtPeer : public Replica {
   uint64_t agent_ = 0;  // 0 until this session's first edit
   // Own changes no peer has acknowledged: (first counter, span), in order.
   std::deque<std::pair<uint64_t, uint64_t>> pending_;
-  std::optional<ItemId> cursor_;
+  CaretEnds cursor_;
   CaretBook carets_;  // others', from the presence channel
   std::map<ReplicaId, Neighbour> neighbours_;  // ordered: send order never depends on hash order
   uint64_t duplicates_ = 0;

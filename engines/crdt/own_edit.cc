@@ -29,18 +29,19 @@ absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, 
   if (!text.ok()) return text.status();
   if (const auto* move = std::get_if<MoveCursor>(&intent.body)) {
     edit.cursor = sequence.AnchorAt(move->position);
+    edit.anchor = move->anchor.has_value() ? sequence.AnchorAt(*move->anchor) : edit.cursor;
     return edit;
   }
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
     if (*agent == 0) *agent = AgentFor(intent.id);
     edit.change = doc->InsertOwn(intent.id, *agent, insert->position, *std::move(text));
-    edit.cursor = ItemId{*agent, edit.change->id.counter + edit.change->Span() - 1};
+    edit.cursor = edit.anchor = ItemId{*agent, edit.change->id.counter + edit.change->Span() - 1};
     return edit;
   }
   const auto& del = std::get<DeleteText>(intent.body);
   if (*agent == 0) *agent = AgentFor(intent.id);
   edit.change = doc->DeleteOwn(intent.id, *agent, del.position, del.length);
-  edit.cursor = sequence.AnchorAt(del.position);
+  edit.cursor = edit.anchor = sequence.AnchorAt(del.position);
   return edit;
 }
 

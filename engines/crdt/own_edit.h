@@ -16,6 +16,7 @@ struct OwnEdit {
   std::optional<Change> change;  // none for a cursor move
   bool moves_caret = true;       // false for canvas edits: the caret stays
   std::optional<ItemId> cursor;  // the item left of the caret afterwards
+  std::optional<ItemId> anchor;  // and of the selection's anchor (= cursor but for a selection)
 };
 
 // Applies `intent` of replica `replica` to `doc`. The session's agent is

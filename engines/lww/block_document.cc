@@ -282,7 +282,9 @@ absl::StatusOr<EditResult> BlockDocument::Edit(const IntentBody& body, IntentId 
     }
     return result;
   }
-  result.caret = AnchorAt(std::get<MoveCursor>(body).position);
+  const auto& move = std::get<MoveCursor>(body);
+  result.caret = AnchorAt(move.position);
+  if (move.anchor.has_value()) result.selection_anchor = AnchorAt(*move.anchor);
   return result;
 }
 

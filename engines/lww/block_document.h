@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,7 @@ using Write = RegisterWrite;
 struct Anchor {
   std::string block;
   uint64_t offset = 0;
+  bool operator==(const Anchor&) const = default;
 };
 
 // What a text intent did, in the editor's view (for probes and histories).
@@ -62,6 +64,7 @@ struct EditSummary {
 struct EditResult {
   std::vector<Write> writes;
   Anchor caret;
+  std::optional<Anchor> selection_anchor;  // a selection's anchor; none: a caret
   bool moves_caret = true;  // false for canvas intents
   EditSummary summary;
 };

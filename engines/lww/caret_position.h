@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "engines/common/selection_ends.h"
 #include "engines/lww/block_document.h"
 
 namespace collabsim::lww {
@@ -15,5 +16,8 @@ std::string EncodeCaretPosition(const Anchor& caret);
 // InvalidArgument for bytes that are not a caret position or name no
 // possible block.
 absl::StatusOr<Anchor> DecodeCaretPosition(std::string_view bytes);
+
+// A selection as the block anchors of its two ends (the same for a caret).
+using CaretEnds = SelectionEnds<Anchor>;
 
 }  // namespace collabsim::lww

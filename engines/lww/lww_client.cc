@@ -39,7 +39,7 @@ absl::Status LwwClient::ApplyLocal(const Intent& intent) {
   if (intent.id.replica != id()) return absl::InvalidArgumentError("intent from another replica");
   absl::StatusOr<EditResult> edit = view_.Edit(intent.body, intent.id);
   if (!edit.ok()) return edit.status();
-  if (edit->moves_caret) caret_ = edit->caret;
+  if (edit->moves_caret) caret_.Set(edit->selection_anchor.value_or(edit->caret), edit->caret);
   if (edit->writes.empty()) return absl::OkStatus();  // a click
   Change change{0, revision_, std::move(edit->writes), {intent.id}, std::move(edit->summary)};
   if (order_ == WriteOrder::kWriterClock) {
@@ -258,30 +258,40 @@ void LwwClient::Disconnected(ReplicaId peer) {
 View LwwClient::GetView() const {
   View view{view_.text().Text(), {}, view_.canvas().VisibleProperties()};
   for (const auto& [owner, caret] : remote_carets_) {
-    if (std::optional<uint64_t> at = RemoteCaret(owner)) view.cursors[owner] = *at;
+    if (std::optional<Selection> at = RemoteSelection(owner)) view.cursors[owner] = at->head;
   }
   view.cursors[id()] = OwnCursor();
   return view;
 }
 
-std::string LwwClient::PublishCaret() { return EncodeCaretPosition(caret_); }
+Selection LwwClient::OwnSelection() const {
+  return Selection{view_.text().PositionOf(caret_.anchor()), view_.text().PositionOf(caret_.head())};
+}
 
-absl::Status LwwClient::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
+EncodedSelection LwwClient::PublishSelection() { return caret_.Encoded(EncodeCaretPosition); }
+
+absl::Status LwwClient::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
   if (owner == id() || owner == kServerReplica) {
     return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, id()));
   }
-  absl::StatusOr<Anchor> caret = DecodeCaretPosition(position);
-  if (!caret.ok()) return caret.status();
-  remote_carets_[owner] = *std::move(caret);
+  absl::StatusOr<Anchor> anchor_at = DecodeCaretPosition(anchor);
+  if (!anchor_at.ok()) return anchor_at.status();
+  absl::StatusOr<Anchor> head_at = DecodeCaretPosition(head);
+  if (!head_at.ok()) return head_at.status();
+  CaretEnds ends(*head_at);
+  ends.Set(*std::move(anchor_at), *std::move(head_at));
+  remote_carets_.insert_or_assign(owner, std::move(ends));
   return absl::OkStatus();
 }
 
-std::optional<uint64_t> LwwClient::RemoteCaret(ReplicaId owner) const {
+std::optional<Selection> LwwClient::RemoteSelection(ReplicaId owner) const {
   const auto it = remote_carets_.find(owner);
   if (it == remote_carets_.end()) return std::nullopt;
-  const PropertyKey index{it->second.block, std::string(kIndexProperty)};
-  if (!std::holds_alternative<std::string>(view_.text().Get(index))) return std::nullopt;  // block not here yet
-  return view_.text().PositionOf(it->second);
+  for (const Anchor* end : {&it->second.anchor(), &it->second.head()}) {
+    const PropertyKey index{end->block, std::string(kIndexProperty)};
+    if (!std::holds_alternative<std::string>(view_.text().Get(index))) return std::nullopt;  // block not here yet
+  }
+  return Selection{view_.text().PositionOf(it->second.anchor()), view_.text().PositionOf(it->second.head())};
 }
 
 ReplicaStats LwwClient::Stats() const {
@@ -336,8 +346,8 @@ std::string LwwClient::DurableState() const {
   for (const Change& change : pending_) EncodeChange(change, state.add_pending());
   state.set_next_client_seq(next_client_seq_);
   state.set_seq_base_known(seq_base_known_);
-  state.set_cursor_block(caret_.block);
-  state.set_cursor_offset(caret_.offset);
+  state.set_cursor_block(caret_.head().block);
+  state.set_cursor_offset(caret_.head().offset);
   return state.SerializeAsString();
 }
 
@@ -374,8 +384,8 @@ absl::StatusOr<std::unique_ptr<LwwClient>> LwwClient::Restore(ReplicaId id, Gran
     client->pending_.push_back(*std::move(change));
   }
   client->view_ = client->Overlay();
-  client->caret_ = Anchor{state.cursor_block().empty() ? std::string(kFirstBlock) : state.cursor_block(),
-                          state.cursor_offset()};
+  client->caret_.Collapse(Anchor{state.cursor_block().empty() ? std::string(kFirstBlock) : state.cursor_block(),
+                                 state.cursor_offset()});
   return client;
 }
 

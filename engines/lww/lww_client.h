@@ -34,6 +34,7 @@
 
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
+#include "engines/lww/caret_position.h"
 #include "engines/lww/lww_document.h"
 #include "engines/lww/lww_codec.h"
 #include "lww_wire.pb.h"
@@ -51,7 +52,8 @@ class LwwClient : public Replica {
   View GetView() const override;
   uint64_t TextLength() const override { return view_.text().TextLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override { return view_.text().TextSlice(from, count); }
-  uint64_t OwnCursor() const override { return view_.text().PositionOf(caret_); }
+  uint64_t OwnCursor() const override { return view_.text().PositionOf(caret_.head()); }
+  Selection OwnSelection() const override;
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
@@ -65,11 +67,11 @@ class LwwClient : public Replica {
   size_t pending() const { return pending_.size(); }
 
   bool SupportsPresence() const override { return true; }
-  std::string PublishCaret() override;
-  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override;
-  void HideRemoteCaret(ReplicaId owner) override { remote_carets_.erase(owner); }
-  // Not shown while its block is unknown here.
-  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override;
+  EncodedSelection PublishSelection() override;
+  absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override;
+  void HideRemoteSelection(ReplicaId owner) override { remote_carets_.erase(owner); }
+  // Not shown while a block of either end is unknown here.
+  std::optional<Selection> RemoteSelection(ReplicaId owner) const override;
 
  private:
   absl::Status HandleSnapshot(const wire::Snapshot& snapshot);
@@ -96,8 +98,8 @@ class LwwClient : public Replica {
   bool seq_base_known_ = false;
   bool synced_ = false;
   size_t sent_ = 0;  // pending_[0, sent_) went out on this connection
-  Anchor caret_{std::string(kFirstBlock), 0};
-  std::map<ReplicaId, Anchor> remote_carets_;  // others', from the presence channel
+  CaretEnds caret_{Anchor{std::string(kFirstBlock), 0}};
+  std::map<ReplicaId, CaretEnds> remote_carets_;  // others', from the presence channel
   std::map<std::string, uint64_t, std::less<>> probes_;
   std::vector<OutgoingMessage> outbox_;
   std::vector<IntentId> visible_;

@@ -4,6 +4,7 @@
 #include "engines/ot/ot_client.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -19,6 +20,15 @@
 
 namespace collabsim::ot {
 
+namespace {
+
+Selection Transformed(const TextOp& op, Selection selection, bool pushed_by_insert) {
+  return Selection{TransformIndex(op, selection.anchor, pushed_by_insert),
+                   TransformIndex(op, selection.head, pushed_by_insert)};
+}
+
+}  // namespace
+
 OtClient::OtClient(ReplicaId id, const EngineOptions& options) : Replica(id), options_(options) {
   COLLABSIM_CHECK(id != kServerReplica);
 }
@@ -33,13 +43,16 @@ absl::Status OtClient::ApplyLocal(const Intent& intent) {
   absl::StatusOr<std::u32string> text = CheckTextIntent(intent.body, length);
   if (!text.ok()) return text.status();
   if (const auto* insert = std::get_if<InsertText>(&intent.body)) {
-    return ApplyLocalEdit(intent, MakeInsert(length, insert->position, *text), {},
-                          insert->position + text->size());
+    const uint64_t after = insert->position + text->size();
+    return ApplyLocalEdit(intent, MakeInsert(length, insert->position, *text), {}, Selection{after, after});
   }
   if (const auto* del = std::get_if<DeleteText>(&intent.body)) {
-    return ApplyLocalEdit(intent, MakeDelete(length, del->position, del->length), {}, del->position);
+    return ApplyLocalEdit(intent, MakeDelete(length, del->position, del->length), {},
+                          Selection{del->position, del->position});
   }
-  cursor_ = std::get<MoveCursor>(intent.body).position;
+  const auto& move = std::get<MoveCursor>(intent.body);
+  cursor_ = move.position;
+  anchor_ = move.anchor.value_or(move.position);
   return absl::OkStatus();
 }
 
@@ -51,14 +64,17 @@ absl::Status OtClient::ApplyLocalCanvasEdit(const Intent& intent) {
   absl::StatusOr<CanvasWrites> writes = canvas_.Edit(intent.body, intent.id);
   if (!writes.ok()) return writes.status();
   for (const RegisterWrite& write : *writes) canvas_.Apply(write);
-  return ApplyLocalEdit(intent, TextOp().Retain(doc_.size()), *std::move(writes), cursor_);
+  return ApplyLocalEdit(intent, TextOp().Retain(doc_.size()), *std::move(writes), Selection{anchor_, cursor_});
 }
 
-absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, uint64_t cursor_after) {
+absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, Selection after) {
   ApplyInPlace(&doc_, op);
-  cursor_ = cursor_after;
+  cursor_ = after.head;
+  anchor_ = after.anchor;
   if (published_.has_value()) {
-    published_->live = TransformIndex(op, published_->live, /*pushed_by_insert=*/true);
+    for (uint64_t* end : {&published_->live.anchor, &published_->live.head}) {
+      *end = TransformIndex(op, *end, /*pushed_by_insert=*/true);
+    }
     published_->provisional = true;
   }
   if (buffer_.has_value()) {
@@ -273,7 +289,7 @@ absl::Status OtClient::HandleAck(const wire::Ack& ack) {
         "Ack for revision %d, expected %d", ack.revision(), revision_ + 1));
   }
   revision_ = ack.revision();
-  for (auto& [owner, base] : remote_carets_) base = TransformIndex(inflight_->op, base);
+  for (auto& [owner, base] : remote_carets_) base = Transformed(inflight_->op, base, false);
   inflight_.reset();
   inflight_wire_.clear();
   PlaceWaitingCarets();
@@ -314,7 +330,7 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
   }
   if (entry.origin == id() && entry.client_seq >= first_seq_this_life_) {  // in flight; acked by catch-up
     revision_ = entry.revision;
-    for (auto& [owner, base] : remote_carets_) base = TransformIndex(inflight_->op, base);
+    for (auto& [owner, base] : remote_carets_) base = Transformed(inflight_->op, base, false);
     inflight_.reset();
     inflight_wire_.clear();
     PlaceWaitingCarets();
@@ -333,11 +349,16 @@ void OtClient::ApplyServerEntry(const Entry& entry) {
   ApplyInPlace(&doc_, op);
   for (const RegisterWrite& write : writes) canvas_.Apply(write);
   cursor_ = TransformIndex(op, cursor_);
-  for (auto& [owner, base] : remote_carets_) base = TransformIndex(entry.op, base, owner == entry.origin);
-  if (published_.has_value()) published_->live = TransformIndex(op, published_->live);
+  anchor_ = TransformIndex(op, anchor_);
+  for (auto& [owner, base] : remote_carets_) base = Transformed(entry.op, base, owner == entry.origin);
+  if (published_.has_value()) published_->live = Transformed(op, published_->live, false);
   revision_ = entry.revision;
   PlaceWaitingCarets();
   visible_.insert(visible_.end(), entry.intents.begin(), entry.intents.end());
+}
+
+Selection OtClient::ThroughPending(Selection selection, bool own) const {
+  return Selection{ThroughPending(selection.anchor, own), ThroughPending(selection.head, own)};
 }
 
 uint64_t OtClient::ThroughPending(uint64_t index, bool own) const {
@@ -348,7 +369,7 @@ uint64_t OtClient::ThroughPending(uint64_t index, bool own) const {
 
 void OtClient::PlaceWaitingCarets() {
   for (auto it = waiting_carets_.begin(); it != waiting_carets_.end();) {
-    const auto [revision, index] = it->second;
+    const auto [revision, selection] = it->second;
     if (revision > revision_) {
       ++it;
       continue;
@@ -356,55 +377,74 @@ void OtClient::PlaceWaitingCarets() {
     // Sent at this revision, it is placed now; one the client went past
     // (it cannot, revisions arrive one at a time) or that does not fit is
     // not shown.
-    if (revision == revision_ && index <= ServerLength()) remote_carets_[it->first] = index;
+    if (revision == revision_ && std::max(selection.anchor, selection.head) <= ServerLength()) {
+      remote_carets_[it->first] = selection;
+    }
     it = waiting_carets_.erase(it);
   }
 }
 
-std::string OtClient::PublishCaret() {
+EncodedSelection OtClient::PublishSelection() {
   const bool pending = inflight_.has_value() || buffer_.has_value();
-  if (published_.has_value() && published_->live == cursor_ && !(published_->provisional && !pending)) {
+  const Selection live{anchor_, cursor_};
+  if (published_.has_value() && published_->live == live && !(published_->provisional && !pending)) {
     return published_->bytes;
   }
-  uint64_t index = cursor_;
-  if (buffer_.has_value()) index = UntransformIndex(buffer_->op, index);
-  if (inflight_.has_value()) index = UntransformIndex(inflight_->op, index);
-  wire::CaretPosition caret;
-  caret.set_revision(revision_);
-  caret.set_index(index);
-  published_ = PublishedCaret{caret.SerializeAsString(), ThroughPending(index, true), pending};
+  // Each end as an index in the server document at revision_.
+  auto encode = [&](uint64_t index) {
+    if (buffer_.has_value()) index = UntransformIndex(buffer_->op, index);
+    if (inflight_.has_value()) index = UntransformIndex(inflight_->op, index);
+    wire::CaretPosition caret;
+    caret.set_revision(revision_);
+    caret.set_index(index);
+    return std::make_pair(caret.SerializeAsString(), ThroughPending(index, true));
+  };
+  auto [head_bytes, head_live] = encode(cursor_);
+  EncodedSelection bytes{head_bytes, head_bytes};
+  Selection placed{head_live, head_live};
+  if (anchor_ != cursor_) std::tie(bytes.anchor, placed.anchor) = encode(anchor_);
+  published_ = PublishedCaret{std::move(bytes), placed, pending};
   return published_->bytes;
 }
 
-absl::Status OtClient::ShowRemoteCaret(ReplicaId owner, std::string_view position) {
-  wire::CaretPosition caret;
-  if (!caret.ParseFromArray(position.data(), static_cast<int>(position.size())) || !caret.has_revision()) {
-    return absl::InvalidArgumentError("undecodable OT caret position (a revision is required)");
+absl::Status OtClient::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
+  wire::CaretPosition ends[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string_view bytes = k == 0 ? anchor : head;
+    if (!ends[k].ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !ends[k].has_revision()) {
+      return absl::InvalidArgumentError("undecodable OT caret position (a revision is required)");
+    }
   }
   if (owner == id() || owner == kServerReplica) {
     return absl::InvalidArgumentError(absl::StrFormat("caret of user %d shown at replica %d", owner, id()));
   }
-  if (caret.revision() == revision_ && caret.index() > ServerLength()) {
-    return absl::InvalidArgumentError(absl::StrFormat("caret index %d past the end (%d) at revision %d",
-                                                      caret.index(), ServerLength(), revision_));
+  const uint64_t revision = ends[1].revision();
+  if (ends[0].revision() != revision) {
+    return absl::InvalidArgumentError(absl::StrFormat("selection anchor at revision %d, head at %d",
+                                                      ends[0].revision(), revision));
   }
-  HideRemoteCaret(owner);
-  if (caret.revision() > revision_) {
-    waiting_carets_[owner] = {caret.revision(), caret.index()};
-  } else if (caret.revision() == revision_) {
-    remote_carets_[owner] = caret.index();
+  const Selection selection{ends[0].index(), ends[1].index()};
+  if (revision == revision_ && std::max(selection.anchor, selection.head) > ServerLength()) {
+    return absl::InvalidArgumentError(absl::StrFormat("selection %d-%d past the end (%d) at revision %d",
+                                                      selection.anchor, selection.head, ServerLength(), revision_));
+  }
+  HideRemoteSelection(owner);
+  if (revision > revision_) {
+    waiting_carets_[owner] = {revision, selection};
+  } else if (revision == revision_) {
+    remote_carets_[owner] = selection;
   }
   // Older than this client: made for a document it has gone past; the
   // owner's next update shows it.
   return absl::OkStatus();
 }
 
-void OtClient::HideRemoteCaret(ReplicaId owner) {
+void OtClient::HideRemoteSelection(ReplicaId owner) {
   remote_carets_.erase(owner);
   waiting_carets_.erase(owner);
 }
 
-std::optional<uint64_t> OtClient::RemoteCaret(ReplicaId owner) const {
+std::optional<Selection> OtClient::RemoteSelection(ReplicaId owner) const {
   const auto it = remote_carets_.find(owner);
   if (it == remote_carets_.end()) return std::nullopt;
   return ThroughPending(it->second, false);
@@ -479,7 +519,7 @@ uint64_t OtClient::ServerLength() const {
 View OtClient::GetView() const {
   View view;
   view.text = doc_.ToUtf8();
-  for (const auto& [owner, base] : remote_carets_) view.cursors[owner] = ThroughPending(base, false);
+  for (const auto& [owner, base] : remote_carets_) view.cursors[owner] = ThroughPending(base.head, false);
   view.cursors[id()] = cursor_;
   view.properties = canvas_.VisibleProperties();
   return view;
@@ -521,15 +561,20 @@ void OtClient::CheckInvariants() const {
   // the next entry only.
   COLLABSIM_CHECK(inflight_wire_.empty() || inflight_.has_value());
   COLLABSIM_CHECK(entry_parts_revision_ == 0 || entry_parts_revision_ == revision_ + 1);
-  for (const auto& [owner, base] : remote_carets_) COLLABSIM_CHECK(owner != id() && base <= ServerLength());
+  for (const auto& [owner, base] : remote_carets_) {
+    COLLABSIM_CHECK(owner != id() && base.anchor <= ServerLength() && base.head <= ServerLength());
+  }
   for (const auto& [owner, waiting] : waiting_carets_) COLLABSIM_CHECK(waiting.first > revision_);
-  COLLABSIM_CHECK(!published_.has_value() || published_->live <= doc_.size());
+  COLLABSIM_CHECK(!published_.has_value() ||
+                  (published_->live.anchor <= doc_.size() && published_->live.head <= doc_.size()));
   doc_.CheckInvariants();
   canvas_.CheckInvariants();
 }
 
 absl::Status OtClient::ValidateState() const {
-  if (cursor_ > doc_.size()) return absl::FailedPreconditionError("cursor past the end of the document");
+  if (cursor_ > doc_.size() || anchor_ > doc_.size()) {
+    return absl::FailedPreconditionError("cursor past the end of the document");
+  }
   if (inflight_.has_value() && buffer_.has_value() && inflight_->op.target_length() != buffer_->op.base_length()) {
     return absl::FailedPreconditionError("buffer does not start where the in-flight op ends");
   }
@@ -616,7 +661,7 @@ absl::StatusOr<std::unique_ptr<OtClient>> OtClient::Restore(ReplicaId id, std::s
   client->next_client_seq_ = state.next_client_seq();
   client->first_seq_this_life_ = state.first_seq_this_life();
   client->seq_base_known_ = state.seq_base_known();
-  client->cursor_ = state.cursor();
+  client->cursor_ = client->anchor_ = state.cursor();
   absl::StatusOr<CanvasWrites> canvas = DecodeCanvasWrites(state.canvas());
   if (!canvas.ok()) return absl::InvalidArgumentError(absl::StrCat("OT client durable state: ", canvas.status().message()));
   for (const RegisterWrite& write : *canvas) {

@@ -27,7 +27,7 @@
 //   - inflight's base length == the server document length at revision_;
 //   - buffer (if any) starts where inflight (if any) ends, and the last
 //     pending op's target length == the local document length;
-//   - cursor_ <= document length;
+//   - cursor_, anchor_ <= document length;
 //   - each pending op writes a register at most once;
 //   - an encoded in-flight op implies an op in flight, and entry parts held
 //     are of entry revision_ + 1.
@@ -62,6 +62,7 @@ class OtClient : public Replica {
   uint64_t TextLength() const override { return doc_.size(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override;
   uint64_t OwnCursor() const override { return cursor_; }
+  Selection OwnSelection() const override { return Selection{anchor_, cursor_}; }
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;
   std::vector<IntentId> TakeNewlyVisible() override;
@@ -76,10 +77,10 @@ class OtClient : public Replica {
   uint64_t revision() const { return revision_; }
 
   bool SupportsPresence() const override { return true; }
-  std::string PublishCaret() override;
-  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override;
-  void HideRemoteCaret(ReplicaId owner) override;
-  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override;
+  EncodedSelection PublishSelection() override;
+  absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override;
+  void HideRemoteSelection(ReplicaId owner) override;
+  std::optional<Selection> RemoteSelection(ReplicaId owner) const override;
 
  private:
   struct PendingOp {
@@ -99,7 +100,7 @@ class OtClient : public Replica {
   };
   enum class LinkState { kDisconnected, kAwaitingWelcome, kCatchingUp, kSynced };
 
-  absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, uint64_t cursor_after);
+  absl::Status ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWrites writes, Selection after);
   absl::Status ApplyLocalCanvasEdit(const Intent& intent);
   absl::StatusOr<Entry> DecodeEntry(const wire::LogEntry& wire) const;
   // Checks that `entry` can follow the current state; changes nothing.
@@ -133,6 +134,7 @@ class OtClient : public Replica {
   // pending ops into doc_; `own` for this client's own caret (its typing
   // pushes it).
   uint64_t ThroughPending(uint64_t index, bool own) const;
+  Selection ThroughPending(Selection selection, bool own) const;
   // Shows the carets that were waiting for the revision just reached.
   void PlaceWaitingCarets();
 
@@ -166,20 +168,21 @@ class OtClient : public Replica {
   Reassembly entry_parts_;
   uint64_t entry_parts_revision_ = 0;
   uint64_t cursor_ = 0;
-  // Presence. Others' carets as positions in the server document at
+  uint64_t anchor_ = 0;  // a selection's anchor; cursor_ for a caret
+  // Presence. Others' selections as positions in the server document at
   // revision_, moved by each log entry in the server's order (the owner's
-  // own inserts push its caret), exactly as the server moves them, and shown
-  // through the pending ops; and carets sent at a revision this client has
-  // not reached yet.
-  std::map<ReplicaId, uint64_t> remote_carets_;
-  std::map<ReplicaId, std::pair<uint64_t, uint64_t>> waiting_carets_;  // owner -> (revision, index)
-  // The caret this client last published: its encoding, where it places
-  // the caret in doc_ now (`live`), and whether it was made or moved while
-  // own ops were pending (the server may order those differently from
-  // here, so it is published again once they are acknowledged).
+  // own inserts push them), exactly as the server moves them, and shown
+  // through the pending ops; and selections sent at a revision this client
+  // has not reached yet.
+  std::map<ReplicaId, Selection> remote_carets_;
+  std::map<ReplicaId, std::pair<uint64_t, Selection>> waiting_carets_;  // owner -> (revision, selection)
+  // The selection this client last published: its encoding, where it
+  // places the ends in doc_ now (`live`), and whether it was made or moved
+  // while own ops were pending (the server may order those differently
+  // from here, so it is published again once they are acknowledged).
   struct PublishedCaret {
-    std::string bytes;
-    uint64_t live = 0;
+    EncodedSelection bytes;
+    Selection live;
     bool provisional = false;
   };
   std::optional<PublishedCaret> published_;

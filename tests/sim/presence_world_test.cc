@@ -25,6 +25,7 @@ scenario::Scenario SmallTeamWithCursors() {
   scenario.mutable_groups(0)->set_count(4);
   scenario.mutable_drops()->set_mean_interval_s(20);
   scenario.clear_require_probe();
+  scenario.mutable_typing()->set_select_fraction(0.5);
   scenario.mutable_presence();
   return scenario;
 }
@@ -48,6 +49,7 @@ TEST(Presence, CursorsAgreeWithTheirOwnersForEveryEngine) {
       EXPECT_GT(presence.wire_bytes(), presence.messages()) << where;
       EXPECT_EQ(presence.dropped(), 0u) << where;  // nobody exceeds 20 updates a second
       EXPECT_GT(presence.cursor_latency().samples(), 0u) << where;
+      EXPECT_GT(presence.selections_published(), 0u) << where;  // selections cross the channel too
       // Presence is counted apart from edits.
       EXPECT_GT(result.messages(), 0u) << where;
     }
@@ -117,11 +119,14 @@ TEST(Presence, StopsTickingOnceTheRunIsQuiet) {
   EXPECT_LT(result.convergence_s(), 2.0);
 }
 
-// An OT client that shows every other user's caret one character to the
-// right: the cursor-agreement checker must say so.
+// An OT client that shows one end (the head, or the anchor) of every other
+// user's cursor one character to the right: the cursor-agreement checker
+// must say so.
+enum class End { kHead, kAnchor };
+
 class OffByOneClient : public Replica {
  public:
-  explicit OffByOneClient(std::unique_ptr<Replica> inner) : Replica(inner->id()), inner_(std::move(inner)) {}
+  OffByOneClient(std::unique_ptr<Replica> inner, End end) : Replica(inner->id()), inner_(std::move(inner)), end_(end) {}
   absl::Status ApplyLocal(const Intent& intent) override { return inner_->ApplyLocal(intent); }
   absl::Status Receive(ReplicaId from, std::string_view bytes) override { return inner_->Receive(from, bytes); }
   void Connected(ReplicaId peer) override { inner_->Connected(peer); }
@@ -130,35 +135,38 @@ class OffByOneClient : public Replica {
   uint64_t TextLength() const override { return inner_->TextLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override { return inner_->TextSlice(from, count); }
   uint64_t OwnCursor() const override { return inner_->OwnCursor(); }
+  Selection OwnSelection() const override { return inner_->OwnSelection(); }
   ReplicaStats Stats() const override { return inner_->Stats(); }
   std::vector<OutgoingMessage> TakeOutbox() override { return inner_->TakeOutbox(); }
   std::vector<IntentId> TakeNewlyVisible() override { return inner_->TakeNewlyVisible(); }
   void CheckInvariants() const override { inner_->CheckInvariants(); }
   std::string DurableState() const override { return inner_->DurableState(); }
   bool SupportsPresence() const override { return true; }
-  std::string PublishCaret() override { return inner_->PublishCaret(); }
-  absl::Status ShowRemoteCaret(ReplicaId owner, std::string_view position) override {
-    return inner_->ShowRemoteCaret(owner, position);
+  EncodedSelection PublishSelection() override { return inner_->PublishSelection(); }
+  absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override {
+    return inner_->ShowRemoteSelection(owner, anchor, head);
   }
-  void HideRemoteCaret(ReplicaId owner) override { inner_->HideRemoteCaret(owner); }
-  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const override {
-    const std::optional<uint64_t> at = inner_->RemoteCaret(owner);
-    return at.has_value() ? std::optional<uint64_t>(*at + 1) : std::nullopt;
+  void HideRemoteSelection(ReplicaId owner) override { inner_->HideRemoteSelection(owner); }
+  std::optional<Selection> RemoteSelection(ReplicaId owner) const override {
+    std::optional<Selection> at = inner_->RemoteSelection(owner);
+    if (at.has_value()) ++(end_ == End::kHead ? at->head : at->anchor);
+    return at;
   }
 
  private:
   std::unique_ptr<Replica> inner_;
+  End end_;
 };
 
 class OffByOneCarets : public Engine {
  public:
-  explicit OffByOneCarets(const Engine& inner) : inner_(inner) {}
+  OffByOneCarets(const Engine& inner, End end) : inner_(inner), end_(end) {}
   const EngineTraits& traits() const override { return inner_.traits(); }
   std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
     return inner_.CreateServer(options);
   }
   std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
-    return std::make_unique<OffByOneClient>(inner_.CreateClient(id, options));
+    return std::make_unique<OffByOneClient>(inner_.CreateClient(id, options), end_);
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state,
                                                          const EngineOptions& options) const override {
@@ -168,25 +176,28 @@ class OffByOneCarets : public Engine {
                                                          const EngineOptions& options) const override {
     absl::StatusOr<std::unique_ptr<Replica>> inner = inner_.RestoreClient(id, state, options);
     if (!inner.ok()) return inner.status();
-    return std::unique_ptr<Replica>(std::make_unique<OffByOneClient>(*std::move(inner)));
+    return std::unique_ptr<Replica>(std::make_unique<OffByOneClient>(*std::move(inner), end_));
   }
 
  private:
   const Engine& inner_;
+  End end_;
 };
 
 TEST(Presence, CheckerCatchesCursorsShownOnTheWrongCharacter) {
-  const OffByOneCarets engine(**FindEngine("ot"));
-  const results::RunResult result = World(SmallTeamWithCursors(), engine, 1).Run();
-  ASSERT_TRUE(result.converged());
-  int caught = 0;
-  for (const auto& v : result.violations()) {
-    EXPECT_EQ(v.invariant(), "cursor_agreement") << v.detail();
-    caught += v.invariant() == "cursor_agreement";
+  for (const End end : {End::kHead, End::kAnchor}) {
+    const OffByOneCarets engine(**FindEngine("ot"), end);
+    const results::RunResult result = World(SmallTeamWithCursors(), engine, 1).Run();
+    ASSERT_TRUE(result.converged());
+    int caught = 0;
+    for (const auto& v : result.violations()) {
+      EXPECT_EQ(v.invariant(), "cursor_agreement") << v.detail();
+      caught += v.invariant() == "cursor_agreement";
+    }
+    EXPECT_GT(caught, 0);
+    ASSERT_FALSE(result.violations().empty());
+    EXPECT_NE(result.violations(0).detail().find("'s own is at"), std::string::npos) << result.violations(0).detail();
   }
-  EXPECT_GT(caught, 0);
-  ASSERT_FALSE(result.violations().empty());
-  EXPECT_NE(result.violations(0).detail().find("'s own is at"), std::string::npos) << result.violations(0).detail();
 }
 
 // presence-flood, shortened, against the same six users whose one client

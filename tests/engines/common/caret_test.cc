@@ -1,8 +1,8 @@
-// Carets on the presence channel, for every client-server engine: a caret
-// published by its owner, relayed through the server and shown by the
-// others stays on its character while text moves, and once everything is
-// delivered (and the owner has republished whatever no longer places its
-// caret) everyone shows it where the owner has it. The relay here is
+// Carets and selections on the presence channel, for every client-server
+// engine: a cursor published by its owner, relayed through the server and
+// shown by the others stays on its characters while text moves, and once
+// everything is delivered (and the owner has republished whatever no longer
+// places it) everyone shows it where the owner has it. The relay here is
 // instantaneous, so presence overtakes edits in every order the tests and
 // RapidCheck choose, harder than the FIFO links of a run.
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "engines/registry.h"
 #include "tests/engines/common/relay_harness.h"
 
@@ -27,12 +28,12 @@ class CaretRelay {
  public:
   CaretRelay(RelayHarness* h, int clients) : h_(h), clients_(clients), connected_(clients + 1, true) {}
 
-  // The owner's client publishes if its caret encoding changed, as a run's
-  // World does after every step.
+  // The owner's client publishes if its cursor's encoding changed, as a
+  // run's World does after every step.
   void Publish(ReplicaId owner) {
     if (!connected_[owner]) return;
-    const std::string bytes = h_->client(owner).PublishCaret();
-    ASSERT_FALSE(bytes.empty());
+    const EncodedSelection bytes = h_->client(owner).PublishSelection();
+    ASSERT_FALSE(bytes.anchor.empty() || bytes.head.empty());
     if (sent_[owner] == bytes) return;
     sent_[owner] = bytes;
     for (ReplicaId k = 1; k <= clients_; ++k) {
@@ -47,8 +48,8 @@ class CaretRelay {
     connected_[k] = false;
     sent_.erase(k);
     for (ReplicaId j = 1; j <= clients_; ++j) {
-      h_->client(j).HideRemoteCaret(k);
-      h_->client(k).HideRemoteCaret(j);
+      h_->client(j).HideRemoteSelection(k);
+      h_->client(k).HideRemoteSelection(j);
     }
   }
   void Connect(ReplicaId k) {
@@ -59,13 +60,13 @@ class CaretRelay {
     }
     Publish(k);
   }
-  // Every connected user shows every other connected user's caret where
+  // Every connected user shows every other connected user's cursor where
   // its owner has it.
   void ExpectAgreement() {
     for (ReplicaId observer = 1; observer <= clients_; ++observer) {
       for (ReplicaId owner = 1; owner <= clients_; ++owner) {
         if (observer == owner || !connected_[observer] || !connected_[owner]) continue;
-        EXPECT_EQ(h_->client(observer).RemoteCaret(owner), h_->client(owner).OwnCursor())
+        EXPECT_EQ(h_->client(observer).RemoteSelection(owner), h_->client(owner).OwnSelection())
             << "user " << observer << " showing user " << owner << "'s caret in \""
             << h_->client(observer).GetView().text << "\"";
       }
@@ -75,27 +76,30 @@ class CaretRelay {
     for (ReplicaId observer = 1; observer <= clients_; ++observer) {
       for (ReplicaId owner = 1; owner <= clients_; ++owner) {
         if (observer == owner || !connected_[observer] || !connected_[owner]) continue;
-        RC_LOG() << "user " << observer << " shows user " << owner << "'s caret at "
-                 << h_->client(observer).RemoteCaret(owner).value_or(UINT64_MAX) << "; its owner has it at "
-                 << h_->client(owner).OwnCursor() << " in \"" << absl::CHexEscape(h_->client(owner).GetView().text)
-                 << "\"\n";
-        RC_ASSERT(h_->client(observer).RemoteCaret(owner) == std::optional(h_->client(owner).OwnCursor()));
+        const std::optional<Selection> shown = h_->client(observer).RemoteSelection(owner);
+        const Selection own = h_->client(owner).OwnSelection();
+        RC_LOG() << "user " << observer << " shows user " << owner << "'s cursor at "
+                 << (shown.has_value() ? absl::StrCat(shown->anchor, "-", shown->head) : "none")
+                 << "; its owner has it at " << own.anchor << "-" << own.head << " in \""
+                 << absl::CHexEscape(h_->client(owner).GetView().text) << "\"\n";
+        RC_ASSERT(shown == std::optional(own));
       }
     }
   }
 
  private:
   void Show(ReplicaId observer, ReplicaId owner) {
-    const std::optional<std::string> rebased = h_->server().RebaseCaret(owner, sent_[owner]);
-    ASSERT_TRUE(rebased.has_value());
-    const absl::Status shown = h_->client(observer).ShowRemoteCaret(owner, *rebased);
+    const std::optional<std::string> anchor = h_->server().RebaseCaret(owner, sent_[owner].anchor);
+    const std::optional<std::string> head = h_->server().RebaseCaret(owner, sent_[owner].head);
+    ASSERT_TRUE(anchor.has_value() && head.has_value());
+    const absl::Status shown = h_->client(observer).ShowRemoteSelection(owner, *anchor, *head);
     ASSERT_TRUE(shown.ok()) << shown;
   }
 
   RelayHarness* h_;
   ReplicaId clients_;
   std::vector<bool> connected_;
-  std::map<ReplicaId, std::string> sent_;
+  std::map<ReplicaId, EncodedSelection> sent_;
 };
 
 class Carets : public ::testing::TestWithParam<std::string> {
@@ -169,26 +173,60 @@ TEST_P(Carets, ComeBackAfterAReconnect) {
   relay.ExpectAgreement();
 }
 
+// A selection's two ends each stay on their character while others edit
+// in other paragraphs, and the owner's next edit collapses it for everyone.
+TEST_P(Carets, SelectionsKeepBothEndsAndCollapseOnTheNextEdit) {
+  RelayHarness h(engine(), 3);
+  CaretRelay relay(&h, 3);
+  h.Type(1, 0, "intro\nhello world\nend");
+  h.DeliverAll();
+  ASSERT_TRUE(h.Do(1, MoveCursor{17, 12}).ok());  // "world", dragged from its start
+  relay.PublishAll();
+  h.DeliverAll();
+  EXPECT_EQ(h.client(1).OwnSelection(), (Selection{12, 17}));
+  EXPECT_EQ(h.client(2).RemoteSelection(1), (Selection{12, 17}));
+  EXPECT_EQ(h.client(2).RemoteCaret(1), 17u);
+  h.Type(2, 0, "oh ");
+  h.Type(3, 18, "the ");
+  relay.PublishAll();
+  h.DeliverAll();
+  relay.PublishAll();
+  h.ExpectConverged("oh intro\nhello world\nthe end");
+  relay.ExpectAgreement();
+  EXPECT_EQ(h.client(3).RemoteSelection(1), (Selection{15, 20}));  // still "world"
+  h.Erase(1, 15, 5);  // deletes the selection: a caret where it was
+  relay.PublishAll();
+  h.DeliverAll();
+  relay.PublishAll();
+  EXPECT_EQ(h.client(1).OwnSelection(), (Selection{15, 15}));
+  relay.ExpectAgreement();
+  EXPECT_EQ(h.client(2).RemoteSelection(1), (Selection{15, 15}));
+}
+
 TEST_P(Carets, UndecodablePositionsAreRefusedAndChangeNothing) {
   RelayHarness h(engine(), 2);
   CaretRelay relay(&h, 2);
   h.Type(1, 0, "text");
   h.DeliverAll();
   relay.PublishAll();
-  const std::optional<uint64_t> before = h.client(2).RemoteCaret(1);
+  const std::optional<Selection> before = h.client(2).RemoteSelection(1);
   ASSERT_TRUE(before.has_value());
+  const EncodedSelection good = h.client(1).PublishSelection();
   for (const std::string& bad : {std::string("\xff\xff\xff"), std::string()}) {
-    const absl::Status shown = h.client(2).ShowRemoteCaret(1, bad);
-    EXPECT_EQ(shown.code(), absl::StatusCode::kInvalidArgument) << absl::CHexEscape(bad);
-    EXPECT_EQ(h.client(2).RemoteCaret(1), before);
+    // A bad head, or a good head with a bad anchor.
+    for (const auto& [anchor, head] : {std::pair(bad, bad), std::pair(bad, good.head)}) {
+      const absl::Status shown = h.client(2).ShowRemoteSelection(1, anchor, head);
+      EXPECT_EQ(shown.code(), absl::StatusCode::kInvalidArgument) << absl::CHexEscape(bad);
+      EXPECT_EQ(h.client(2).RemoteSelection(1), before);
+    }
   }
-  // Nor may a client be shown its own caret.
-  EXPECT_FALSE(h.client(2).ShowRemoteCaret(2, h.client(1).PublishCaret()).ok());
+  // Nor may a client be shown its own cursor.
+  EXPECT_FALSE(h.client(2).ShowRemoteSelection(2, good.anchor, good.head).ok());
 }
 
-// Random edits, cursor moves, deliveries, drops and reconnects on three
-// clients, carets published whenever their encoding changes: once all is
-// delivered, every caret agrees with its owner.
+// Random edits, cursor moves and selections, deliveries, drops and
+// reconnects on three clients, cursors published whenever their encoding
+// changes: once all is delivered, every cursor agrees with its owner.
 TEST_P(CaretsQuiet, AgreeWithTheirOwnersOnceQuiet) {
   const Engine* engine = &this->engine();
   const bool ok = rc::check("carets agree once quiet", [engine] {
@@ -218,8 +256,14 @@ TEST_P(CaretsQuiet, AgreeWithTheirOwnersOnceQuiet) {
           break;
         case 3: {
           const uint64_t at = *rc::gen::inRange<uint64_t>(0, length + 1);
-          RC_LOG() << "user " << k << " moves its caret to " << at << "\n";
-          RC_ASSERT(h.Do(k, MoveCursor{at}).ok());
+          if (*rc::gen::arbitrary<bool>()) {
+            const uint64_t from = *rc::gen::inRange<uint64_t>(0, length + 1);
+            RC_LOG() << "user " << k << " selects from " << from << " to " << at << "\n";
+            RC_ASSERT(h.Do(k, MoveCursor{at, from}).ok());
+          } else {
+            RC_LOG() << "user " << k << " moves its caret to " << at << "\n";
+            RC_ASSERT(h.Do(k, MoveCursor{at}).ok());
+          }
           break;
         }
         case 4:

@@ -199,10 +199,14 @@ TEST(PresenceRoom, ALargeAudienceOfViewersSeesWhoIsHereButNoCursors) {
 TEST(PresenceCodec, RoundTripsAndRefusesForgedBatches) {
   PresenceBatch batch;
   batch.entries = {At(1, "x"), At(2, "y", "Bö")};
+  batch.entries[0].anchor = "w";  // a selection from w to x
   batch.entries[1].viewport = Viewport{"a", "b"};
   batch.removed = {5, 7};
   wire::PresenceBatch encoded;
   EncodePresenceBatch(batch, &encoded);
+  // A caret's anchor is its head, so the wire carries its head only.
+  EXPECT_EQ(encoded.entries(0).anchor(), "w");
+  EXPECT_EQ(encoded.entries(1).anchor(), "");
   auto decoded = DecodePresenceBatch(encoded);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, batch);
