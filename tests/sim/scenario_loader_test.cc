@@ -83,6 +83,7 @@ TEST(ScenarioLoader, EachMistakeIsLocatedAndNamed) {
       {"syntax error", Replace(kValid, "groups {", "groups {{"), "f:2:9: Expected identifier"},
       {"unknown probe", Replace(kValid, "active_s: 10", "active_s: 10\nrequire_probe: \"tie\""), "f:8:1: field Scenario.require_probe: unknown probe \"tie\" (known: concurrent_insert_same_position"},
       {"hot spot as a percentage", Replace(kValid, "pause_mean_s: 2", "pause_mean_s: 2 hot_spot_fraction: 30"), "field Typing.hot_spot_fraction: must be in [0, 1]"},
+      {"selections as a percentage", Replace(kValid, "pause_mean_s: 2", "pause_mean_s: 2 select_fraction: 25"), "field Typing.select_fraction: must be in [0, 1]"},
       {"storm without backoff", Replace(kValid, "active_s: 10", "active_s: 10\nstorms { at_s: 1 fraction: 1 }"), "f:8:1: field Scenario.storms: storms, accept limits and server crashes need a `reconnect_backoff"},
       {"storm fraction as a percentage", Replace(kValid, "active_s: 10", "active_s: 10\nstorms { at_s: 1 fraction: 50 }\nreconnect_backoff { initial_ms: 1 max_ms: 2 multiplier: 2 }"), "f:8:18: field Storm.fraction: must be in (0, 1]"},
       {"backoff max below initial", Replace(kValid, "active_s: 10", "active_s: 10\nserver { accept_per_s: 5 }\nreconnect_backoff { initial_ms: 100 max_ms: 2 multiplier: 2 }"), "f:9:37: field Backoff.max_ms"},

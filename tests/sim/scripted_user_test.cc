@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engines/registry.h"
@@ -60,13 +62,15 @@ std::string Digest(std::string_view text) { return absl::StrFormat("%016x", Hash
 TEST(Script, ARecordedWorkloadReplaysTheRunExactly) {
   for (const char* engine_name : {"ot", "crdt", "crdt-mesh"}) {
     for (const char* scenario_name : {"team", "flaky-mobile"}) {
-      const scenario::Scenario scenario = Shortened(Load(scenario_name), 60);
+      scenario::Scenario scenario = Shortened(Load(scenario_name), 60);
+      scenario.mutable_typing()->set_select_fraction(0.3);  // selections are recorded too
       const Engine& engine = Named(engine_name);
       std::vector<scenario::ScriptedAction> script;
       RunOptions record = Fast();
       record.script = &script;
       const results::RunResult synthetic = World(scenario, engine, 3, record).Run();
       ASSERT_EQ(script.size(), synthetic.intents());
+      EXPECT_TRUE(std::any_of(script.begin(), script.end(), [](const auto& a) { return a.has_select(); }));
       scenario::Scenario scripted = scenario;
       scripted.clear_typing();
       for (const auto& action : script) *scripted.add_script() = action;
@@ -98,6 +102,7 @@ script { at_s: 1.0 user: 2 type { at: 5 word: "three" } }
 script { at_s: 2.0 user: 2 delete_words { at: 0 count: 1 } }
 script { at_s: 3.0 user: 1 delete_words { at: 999 count: 5 } }
 script { at_s: 3.5 user: 1 move_cursor: 999 }
+script { at_s: 4.0 user: 2 select { anchor: 0 head: 999 } }
 )",
                                 "s.textproto");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
@@ -105,9 +110,10 @@ script { at_s: 3.5 user: 1 move_cursor: 999 }
     const results::RunResult run = World(*scenario, Named(engine_name), 1).Run();
     EXPECT_EQ(run.violations_size(), 0) << engine_name;
     // "one two " -> user 2 types at 5 (snapped to 4): "one three two "; deletes
-    // "one"; user 1's delete at the end finds no word; the click is clamped.
+    // "one"; user 1's delete at the end finds no word; the click and the
+    // selection are clamped.
     EXPECT_EQ(run.final_text_digest(), Digest("three two ")) << engine_name;
-    EXPECT_EQ(run.intents(), 5u) << engine_name << ": the empty delete is no intent";
+    EXPECT_EQ(run.intents(), 6u) << engine_name << ": the empty delete is no intent";
   }
 }
 
