@@ -155,7 +155,9 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
       result_.mutable_presence()->set_batches_sent(result_.presence().batches_sent() + 1);
       SendPresence(kServerReplica, member, message.SerializeAsString(), std::move(stamps));
     }
-    moved_at_.clear();
+    // A wake-up that only let in an update kept aside sends nothing: the
+    // moves not yet sent keep their times.
+    if (room_->last_batch() == now) moved_at_.clear();
     ArmPresenceTimer(kServerReplica, room_->NextDue());
     return;
   }

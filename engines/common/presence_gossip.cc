@@ -66,12 +66,17 @@ std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const Presenc
     if (held != nullptr && held->version >= entry.version) continue;  // seen it, or something newer
     auto deferred = deferred_.find(entry.user);
     if (deferred != deferred_.end() && deferred->second.first.version >= entry.version) continue;
+    // What is dropped (and counted) is a version kept aside over its
+    // owner's rate and replaced by a newer one before it took effect.
     if (!BucketOf(entry.user, now).Take(now)) {
-      ++dropped_;
+      dropped_ += deferred != deferred_.end();
       deferred_.insert_or_assign(entry.user, std::make_pair(entry, from));
       continue;
     }
-    if (deferred != deferred_.end()) deferred_.erase(deferred);  // this one is newer
+    if (deferred != deferred_.end()) {  // this one is newer
+      ++dropped_;
+      deferred_.erase(deferred);
+    }
     Take(from, entry, now);
     fresh.push_back(entry);
   }

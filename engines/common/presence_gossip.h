@@ -9,9 +9,10 @@
 //   and sends each version at most once over each link.
 // - Every peer passes each owner's new versions through a token bucket
 //   (rate per second, burst), so a flooding peer's excess dies at its
-//   neighbours and never crosses the mesh; the drops are counted. The
-//   newest dropped version is kept aside and taken when the owner's next
-//   token comes, so an owner's last word still crosses the mesh.
+//   neighbours and never crosses the mesh. The newest version over the
+//   rate is kept aside and taken when the owner's next token comes, so an
+//   owner's last word still crosses the mesh; the versions replaced there
+//   before they took effect are the drops, and are counted.
 // - A new link gets everything the peer holds, its own entry included;
 //   nothing goes to a neighbour known to hold it already (it sent it).
 //

@@ -31,7 +31,7 @@ void PresenceRoom::Join(ReplicaId user, bool viewer, int64_t now) {
 
 void PresenceRoom::Leave(ReplicaId user) {
   members_.erase(user);
-  deferred_.erase(user);
+  dropped_ += deferred_.erase(user);  // kept aside, now never to take effect
   Remove(user);
 }
 
@@ -50,12 +50,14 @@ bool PresenceRoom::Update(ReplicaId user, PresenceEntry entry, int64_t now) {
     return false;
   }
   entry.user = user;
+  // An update kept aside and replaced by a newer one before it took
+  // effect is what counts as dropped.
   if (!member->second.bucket.Take(now)) {
-    ++dropped_;
-    deferred_[user] = std::move(entry);
+    auto [held, added] = deferred_.insert_or_assign(user, std::move(entry));
+    dropped_ += !added;
     return false;
   }
-  deferred_.erase(user);  // this one is newer
+  dropped_ += deferred_.erase(user);  // this one is newer
   Admit(user, std::move(entry), now);
   return true;
 }

@@ -4,9 +4,10 @@
 //
 // - Each member's updates pass a token bucket (rate per second, burst);
 //   the rest are dropped and counted, so one flooding client costs the
-//   others nothing. The newest dropped one is kept aside and takes effect
-//   when the user's next token comes, so the last word of a client that
-//   was over its rate still arrives.
+//   others nothing. The newest update over the rate is kept aside and
+//   takes effect when the user's next token comes, so the last word of a
+//   client that was over its rate still arrives; what is dropped (and
+//   counted) is every update replaced before it could take effect.
 // - An entry not refreshed within the TTL expires; a member who leaves
 //   (disconnects) is removed at once. Both reach the others as removals.
 // - A member who joins receives the whole list in its next batch, then
@@ -50,8 +51,9 @@ class PresenceRoom {
   void Leave(ReplicaId user);
 
   // An update from member `user` (the entry's user is set to it). Returns
-  // false when the user is over its rate (the update is dropped and
-  // counted, and kept aside if it is the newest) or is not a member.
+  // false when the user is over its rate (the update is kept aside, and
+  // the one it replaces there is dropped and counted) or is not a member
+  // (dropped).
   bool Update(ReplicaId user, PresenceEntry entry, int64_t now);
 
   // Expires entries older than the TTL; then, if a batch is due at `now`,
@@ -67,6 +69,8 @@ class PresenceRoom {
   bool IsMember(ReplicaId user) const { return members_.contains(user); }
   uint64_t dropped() const { return dropped_; }
   uint64_t admitted() const { return admitted_; }
+  // When TakeBatches last sent batches.
+  std::optional<int64_t> last_batch() const { return last_batch_; }
   // Whether viewers currently receive cursors.
   bool ViewersSeeCursors() const;
   // Whether something changed that members have not been sent yet, or an
