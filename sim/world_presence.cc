@@ -310,7 +310,7 @@ void World::OnPresenceDeliver(Event& event) {
   // Never sent its own entry, but a forged batch could hold it.
   std::erase_if(batch->entries, [&](const PresenceEntry& entry) { return entry.user == user; });
   ShowEntries(user, batch->entries, event.stamps);
-  roster.Apply(*batch);
+  roster.Apply(*std::move(batch));
   // The client's own invariants (its carets included) are checked after
   // its next edit step: checking the whole document after every one of
   // thousands of presence batches would cost far more than it finds.

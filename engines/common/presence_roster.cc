@@ -3,10 +3,10 @@
 
 namespace collabsim {
 
-void PresenceRoster::Apply(const PresenceBatch& batch) {
+void PresenceRoster::Apply(PresenceBatch batch) {
   if (batch.full) entries_.clear();
   for (ReplicaId user : batch.removed) entries_.erase(user);
-  for (const PresenceEntry& entry : batch.entries) entries_[entry.user] = entry;
+  for (PresenceEntry& entry : batch.entries) entries_.insert_or_assign(entry.user, std::move(entry));
 }
 
 }  // namespace collabsim

@@ -13,7 +13,7 @@ namespace collabsim {
 class PresenceRoster {
  public:
   // REQUIRES: `batch` decoded (DecodePresenceBatch) or made by a room.
-  void Apply(const PresenceBatch& batch);
+  void Apply(PresenceBatch batch);
   // The connection dropped: what the roster shows is no longer live.
   void Clear() { entries_.clear(); }
   const std::map<ReplicaId, PresenceEntry>& entries() const { return entries_; }

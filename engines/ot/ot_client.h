@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "engines/common/chunked_text.h"
 #include "engines/common/engine.h"
 #include "engines/common/object_tree.h"
@@ -174,7 +175,7 @@ class OtClient : public Replica {
   // own inserts push them), exactly as the server moves them, and shown
   // through the pending ops; and selections sent at a revision this client
   // has not reached yet.
-  std::map<ReplicaId, Selection> remote_carets_;
+  absl::btree_map<ReplicaId, Selection> remote_carets_;  // walked for every log entry: kept compact
   std::map<ReplicaId, std::pair<uint64_t, Selection>> waiting_carets_;  // owner -> (revision, selection)
   // The selection this client last published: its encoding, where it
   // places the ends in doc_ now (`live`), and whether it was made or moved
