@@ -285,6 +285,7 @@ void World::OnPresenceDeliver(Event& event) {
     absl::StatusOr<PresenceEntry> entry =
         update.ParseFromString(event.bytes) ? DecodePresenceEntry(update.entry())
                                             : absl::InvalidArgumentError("undecodable presence update");
+    if (entry.ok() && !entry->identity) entry = absl::InvalidArgumentError("presence update without a name");
     if (!entry.ok()) {
       AddViolation("engine_error", absl::StrFormat("the server rejected user %d's presence update: %s", user,
                                                    entry.status().message()));
@@ -303,6 +304,10 @@ void World::OnPresenceDeliver(Event& event) {
   if (!batch.has_value()) return;
   Replica& client = ClientOf(user);
   PresenceRoster& roster = rosters_[user - 1];
+  if (absl::Status valid = roster.Check(*batch); !valid.ok()) {
+    AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch: %s", user, valid.message()));
+    return;
+  }
   if (batch->full) {
     for (const auto& [owner, entry] : roster.entries()) client.HideRemoteSelection(owner);
   }
@@ -405,6 +410,16 @@ void World::OnGossip(Event& event) {
   const ReplicaId user = event.to;
   std::optional<PresenceBatch> batch = DecodeBatch(event);
   if (!batch.has_value()) return;
+  // Peers always send whole entries: one that could not be passed on whole
+  // is refused.
+  for (const PresenceEntry& entry : batch->entries) {
+    if (!entry.identity) {
+      AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from user %d: user %d's entry "
+                                                   "has no name",
+                                                   user, event.node, entry.user));
+      return;
+    }
+  }
   ShowGossip(user, gossip_[user - 1]->Receive(event.node, *batch, queue_.now()), event.stamps);
   if (options_.check_invariants) gossip_[user - 1]->CheckInvariants();
   ArmPresenceTimer(user, gossip_[user - 1]->NextDue());

@@ -9,8 +9,10 @@ namespace collabsim {
 
 void EncodePresenceEntry(const PresenceEntry& entry, wire::PresenceEntry* out) {
   out->set_user(entry.user);
-  out->set_name(entry.name);
-  out->set_colour(entry.colour);
+  if (entry.identity) {
+    out->set_name(entry.name);
+    out->set_colour(entry.colour);
+  }
   out->set_version(entry.version);
   if (entry.anchor != entry.head) out->set_anchor(entry.anchor);  // a caret's anchor is its head
   out->set_head(entry.head);
@@ -23,6 +25,8 @@ void EncodePresenceEntry(const PresenceEntry& entry, wire::PresenceEntry* out) {
 absl::StatusOr<PresenceEntry> DecodePresenceEntry(const wire::PresenceEntry& in) {
   PresenceEntry entry;
   entry.user = in.user();
+  if (in.has_colour() && !in.has_name()) return absl::InvalidArgumentError("presence colour: sent without a name");
+  entry.identity = in.has_name();
   entry.name = in.name();
   entry.colour = in.colour();
   entry.version = in.version();

@@ -27,6 +27,10 @@ struct Viewport {
 
 struct PresenceEntry {
   ReplicaId user = 0;
+  // Whether `name` and `colour` are part of this entry. A server's batch
+  // leaves them out (false, both empty) of an entry whose user the member
+  // already knows by them: the member keeps what it holds.
+  bool identity = true;
   std::string name;     // display name, UTF-8
   uint32_t colour = 0;  // 0xRRGGBB
   // Selection: `anchor` where it started, `head` where the caret is; equal

@@ -17,6 +17,14 @@ PresenceEntry WithoutPositions(const PresenceEntry& entry) {
   return stripped;
 }
 
+// A cursor move for a member who knows the user: no name or colour.
+PresenceEntry WithoutIdentity(PresenceEntry entry) {
+  entry.identity = false;
+  entry.name.clear();
+  entry.colour = 0;
+  return entry;
+}
+
 }  // namespace
 
 PresenceRoom::PresenceRoom(const PresenceOptions& options) : options_(options) {
@@ -50,6 +58,7 @@ bool PresenceRoom::Update(ReplicaId user, PresenceEntry entry, int64_t now) {
     return false;
   }
   entry.user = user;
+  COLLABSIM_CHECK(entry.identity);  // a client always says who it is
   // An update kept aside and replaced by a newer one before it took
   // effect is what counts as dropped.
   if (!member->second.bucket.Take(now)) {
@@ -148,7 +157,7 @@ std::vector<std::pair<ReplicaId, PresenceBatch>> PresenceRoom::TakeBatches(int64
       for (const auto& [other, identity] : changed_) {
         if (other == user || (!positions && !identity)) continue;
         const PresenceEntry& entry = entries_.at(other);
-        batch.entries.push_back(positions ? entry : WithoutPositions(entry));
+        batch.entries.push_back(!positions ? WithoutPositions(entry) : identity ? entry : WithoutIdentity(entry));
       }
       for (ReplicaId other : removed_) {
         if (other != user) batch.removed.push_back(other);

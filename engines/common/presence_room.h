@@ -11,7 +11,8 @@
 // - An entry not refreshed within the TTL expires; a member who leaves
 //   (disconnects) is removed at once. Both reach the others as removals.
 // - A member who joins receives the whole list in its next batch, then
-//   only changes.
+//   only changes; a cursor move comes without the name and colour the
+//   member already has.
 // - With more viewers (read-only members) than the configured number,
 //   viewers receive who is here but not live cursors: an entry reaches
 //   them when it first appears or its name or colour changes, stripped of
@@ -50,7 +51,8 @@ class PresenceRoom {
   // `user` disconnected: its entry goes, and it receives nothing more.
   void Leave(ReplicaId user);
 
-  // An update from member `user` (the entry's user is set to it). Returns
+  // An update from member `user` (the entry's user is set to it; it must
+  // carry its identity, as clients' updates do). Returns
   // false when the user is over its rate (the update is kept aside, and
   // the one it replaces there is dropped and counted) or is not a member
   // (dropped).

@@ -1,9 +1,12 @@
 // What a client knows of the others' presence: the entries the server's
 // batches have given it. A full batch replaces the roster; others add,
-// replace and remove entries.
+// replace and remove entries, and an entry without its identity (a cursor
+// move) keeps the name and colour the roster holds.
 #pragma once
 
 #include <map>
+
+#include "absl/status/status.h"
 
 #include "engines/common/presence_entry.h"
 #include "engines/common/presence_room.h"
@@ -12,7 +15,11 @@ namespace collabsim {
 
 class PresenceRoster {
  public:
-  // REQUIRES: `batch` decoded (DecodePresenceBatch) or made by a room.
+  // InvalidArgument when `batch` (decoded by DecodePresenceBatch) cannot
+  // apply: an entry without its identity for a user the roster does not
+  // hold after the batch's removals, or in a full batch.
+  absl::Status Check(const PresenceBatch& batch) const;
+  // REQUIRES: Check(batch) is ok.
   void Apply(PresenceBatch batch);
   // The connection dropped: what the roster shows is no longer live.
   void Clear() { entries_.clear(); }

@@ -33,6 +33,14 @@ PresenceEntry At(ReplicaId user, const std::string& head, const std::string& nam
   return entry;
 }
 
+// A cursor move as a member who knows the user receives it.
+PresenceEntry MoveOnly(PresenceEntry entry) {
+  entry.identity = false;
+  entry.name.clear();
+  entry.colour = 0;
+  return entry;
+}
+
 PresenceEntry Stripped(const PresenceEntry& entry) {
   PresenceEntry stripped;
   stripped.user = entry.user;
@@ -140,10 +148,20 @@ TEST(PresenceRoom, BatchesGoOutPerIntervalWithTheFullListForJoinersAndChangesAft
   ASSERT_EQ(batches.size(), 1u);
   EXPECT_EQ(batches[0].first, 2u);
   EXPECT_FALSE(batches[0].second.full);
-  EXPECT_EQ(batches[0].second.entries, std::vector<PresenceEntry>{At(1, "p2")});
+  // User 2 knows user 1 by name since the full list: the move comes without.
+  EXPECT_EQ(batches[0].second.entries, std::vector<PresenceEntry>{MoveOnly(At(1, "p2"))});
+  // A new name comes with the move.
+  ASSERT_TRUE(room.Update(1, At(1, "p3", "ana b"), kStart + 60 * kMs));
+  batches = room.TakeBatches(kStart + 100 * kMs);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].second.entries, std::vector<PresenceEntry>{At(1, "p3", "ana b")});
+  ASSERT_TRUE(room.Update(1, At(1, "p2", "ana b"), kStart + 105 * kMs));
+  batches = room.TakeBatches(kStart + 150 * kMs);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].second.entries, std::vector<PresenceEntry>{MoveOnly(At(1, "p2", "ana b"))});
 
   // Nothing changed: nothing is due but the TTL.
-  EXPECT_EQ(room.NextDue(), kStart + 10 * kMs + options.ttl_ns);
+  EXPECT_EQ(room.NextDue(), kStart + 105 * kMs + options.ttl_ns);
 }
 
 TEST(PresenceRoom, SilentEntriesExpireAndLeaversAreRemovedAtOnce) {
@@ -201,7 +219,7 @@ TEST(PresenceRoom, ALargeAudienceOfViewersSeesWhoIsHereButNoCursors) {
 
 TEST(PresenceCodec, RoundTripsAndRefusesForgedBatches) {
   PresenceBatch batch;
-  batch.entries = {At(1, "x"), At(2, "y", "Bö")};
+  batch.entries = {At(1, "x"), At(2, "y", "Bö"), MoveOnly(At(3, "z"))};
   batch.entries[0].anchor = "w";  // a selection from w to x
   batch.entries[1].viewport = Viewport{"a", "b"};
   batch.removed = {5, 7};
@@ -210,6 +228,9 @@ TEST(PresenceCodec, RoundTripsAndRefusesForgedBatches) {
   // A caret's anchor is its head, so the wire carries its head only.
   EXPECT_EQ(encoded.entries(0).anchor(), "w");
   EXPECT_EQ(encoded.entries(1).anchor(), "");
+  // A move without the identity carries no name or colour at all.
+  EXPECT_FALSE(encoded.entries(2).has_name());
+  EXPECT_FALSE(encoded.entries(2).has_colour());
   auto decoded = DecodePresenceBatch(encoded);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, batch);
@@ -229,6 +250,7 @@ TEST(PresenceCodec, RoundTripsAndRefusesForgedBatches) {
   refused([](auto& b) { b.mutable_entries(0)->set_name(std::string(65, 'n')); }, "name");
   refused([](auto& b) { b.mutable_entries(0)->set_name("\xff"); }, "UTF-8");
   refused([](auto& b) { b.mutable_entries(0)->set_colour(0x1000000); }, "colour");
+  refused([](auto& b) { b.mutable_entries(2)->set_colour(0x3366cc); }, "colour: sent without a name");
   refused([](auto& b) { b.mutable_entries(0)->set_head(""); }, "anchor");
   refused([](auto& b) { b.mutable_entries(0)->set_head(std::string(129, 'h')); }, "head");
   refused([](auto& b) { b.mutable_entries(1)->mutable_viewport()->set_last(std::string(129, 'v')); }, "viewport.last");
@@ -305,6 +327,19 @@ TEST(PresenceRoster, AppliesFullAndIncrementalBatches) {
   roster.Apply(PresenceBatch{false, {At(2, "c")}, {1}});
   ASSERT_EQ(roster.entries().size(), 1u);
   EXPECT_EQ(roster.entries().at(2), At(2, "c"));
+  // A move without the identity keeps the name and colour held.
+  roster.Apply(PresenceBatch{false, {MoveOnly(At(2, "d", "bo"))}, {}});
+  EXPECT_EQ(roster.entries().at(2), At(2, "d"));
+  // One for a user not held (or removed in the same batch, or in a full
+  // batch) cannot apply, and Check says so before anything changes.
+  for (const PresenceBatch& bad : {PresenceBatch{false, {MoveOnly(At(1, "e"))}, {}},
+                                   PresenceBatch{false, {MoveOnly(At(2, "e"))}, {2}},
+                                   PresenceBatch{true, {MoveOnly(At(2, "e"))}, {}}}) {
+    const absl::Status checked = roster.Check(bad);
+    EXPECT_EQ(checked.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(checked.message().find("no name"), std::string::npos) << checked;
+  }
+  EXPECT_EQ(roster.entries().at(2), At(2, "d"));
   roster.Apply(PresenceBatch{true, {}, {}});
   EXPECT_TRUE(roster.entries().empty());
 }
