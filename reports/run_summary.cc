@@ -25,8 +25,8 @@ std::string FormatRunSummary(const results::RunResult& run) {
     absl::StrAppendFormat(&out, "cursor latency (ms, %d samples): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n", c.samples(),
                           c.p50_ms(), c.p95_ms(), c.p99_ms(), c.max_ms());
     absl::StrAppendFormat(&out, "presence:         %.0f bytes/s and %.2f messages/s per user (%d updates, %d batches, "
-                          "%d bytes on the wire, %d selections); %d dropped over the rate limit, %d coalesced; %d "
-                          "cursors compared with their owners' at the end (%d of them selections)\n",
+                          "%d bytes on the wire; %d cursor changes were selections); %d dropped over the rate limit, "
+                          "%d coalesced; %d cursors compared with their owners' at the end, %d with a selection\n",
                           p.bytes_per_user_s(), p.messages_per_user_s(), p.updates_sent(), p.batches_sent(),
                           p.wire_bytes(), p.selections_published(), p.dropped(), p.coalesced(), p.carets_checked(),
                           p.selections_checked());
