@@ -410,16 +410,6 @@ void World::OnGossip(Event& event) {
   const ReplicaId user = event.to;
   std::optional<PresenceBatch> batch = DecodeBatch(event);
   if (!batch.has_value()) return;
-  // Peers always send whole entries: one that could not be passed on whole
-  // is refused.
-  for (const PresenceEntry& entry : batch->entries) {
-    if (!entry.identity) {
-      AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from user %d: user %d's entry "
-                                                   "has no name",
-                                                   user, event.node, entry.user));
-      return;
-    }
-  }
   ShowGossip(user, gossip_[user - 1]->Receive(event.node, *batch, queue_.now()), event.stamps);
   if (options_.check_invariants) gossip_[user - 1]->CheckInvariants();
   ArmPresenceTimer(user, gossip_[user - 1]->NextDue());

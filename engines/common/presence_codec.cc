@@ -41,6 +41,7 @@ void EncodePresenceBatch(const PresenceBatch& batch, wire::PresenceBatch* out) {
   out->set_full(batch.full);
   for (const PresenceEntry& entry : batch.entries) EncodePresenceEntry(entry, out->add_entries());
   for (ReplicaId user : batch.removed) out->add_removed(user);
+  for (ReplicaId user : batch.unknown) out->add_unknown(user);
 }
 
 absl::StatusOr<PresenceBatch> DecodePresenceBatch(const wire::PresenceBatch& in) {
@@ -66,6 +67,12 @@ absl::StatusOr<PresenceBatch> DecodePresenceBatch(const wire::PresenceBatch& in)
   for (ReplicaId user : in.removed()) {
     if (absl::Status status = check_user(user, "removed"); !status.ok()) return status;
     batch.removed.push_back(user);
+  }
+  // Asking for a user is apart from sending or removing one: its own set.
+  seen.clear();
+  for (ReplicaId user : in.unknown()) {
+    if (absl::Status status = check_user(user, "unknown"); !status.ok()) return status;
+    batch.unknown.push_back(user);
   }
   return batch;
 }

@@ -16,7 +16,8 @@ absl::StatusOr<PresenceEntry> DecodePresenceEntry(const wire::PresenceEntry& in)
 
 void EncodePresenceBatch(const PresenceBatch& batch, wire::PresenceBatch* out);
 // Also: users are not the server, each appears once (in the entries or the
-// removals, not both), and a full batch removes nobody.
+// removals, not both; once among the unknown), and a full batch removes
+// nobody.
 absl::StatusOr<PresenceBatch> DecodePresenceBatch(const wire::PresenceBatch& in);
 
 }  // namespace collabsim

@@ -2,6 +2,7 @@
 #include "engines/common/presence_entry.h"
 
 #include "absl/strings/str_cat.h"
+#include "engines/common/check.h"
 #include "engines/common/utf8.h"
 
 namespace collabsim {
@@ -16,6 +17,20 @@ absl::Status CheckPosition(const char* field, const std::string& position) {
 }
 
 }  // namespace
+
+PresenceEntry WithoutIdentity(PresenceEntry entry) {
+  entry.identity = false;
+  entry.name.clear();
+  entry.colour = 0;
+  return entry;
+}
+
+void TakeIdentity(const PresenceEntry& held, PresenceEntry* entry) {
+  COLLABSIM_CHECK(held.user == entry->user && held.identity);
+  entry->identity = true;
+  entry->name = held.name;
+  entry->colour = held.colour;
+}
 
 absl::Status ValidatePresenceEntry(const PresenceEntry& entry) {
   if (entry.name.size() > kMaxPresenceNameBytes) {

@@ -48,6 +48,12 @@ struct PresenceEntry {
   bool has_cursor() const { return !head.empty(); }
 };
 
+// A cursor move for a receiver that knows the user: no name or colour.
+PresenceEntry WithoutIdentity(PresenceEntry entry);
+// `entry` (sent without its identity) with the name and colour of `held`,
+// the receiver's entry for the same user.
+void TakeIdentity(const PresenceEntry& held, PresenceEntry* entry);
+
 // Bounds that keep a forged or buggy entry from costing the server more
 // than a real one: an engine's position encoding fits easily.
 inline constexpr size_t kMaxPresenceNameBytes = 64;

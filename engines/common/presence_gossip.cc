@@ -32,12 +32,18 @@ void PresenceGossip::LinkUp(ReplicaId peer) {
 void PresenceGossip::LinkDown(ReplicaId peer) {
   unsent_.erase(peer);
   known_.erase(peer);
+  asks_.erase(peer);
 }
 
 const PresenceEntry* PresenceGossip::Held(ReplicaId owner) const {
   if (owner == self_) return own_.has_value() ? &*own_ : nullptr;
   const auto it = entries_.find(owner);
   return it == entries_.end() ? nullptr : &it->second;
+}
+
+const PresenceEntry* PresenceGossip::Named(ReplicaId owner) const {
+  const auto it = deferred_.find(owner);  // newer than what is held
+  return it != deferred_.end() ? &it->second.first : Held(owner);
 }
 
 TokenBucket& PresenceGossip::BucketOf(ReplicaId owner, int64_t now) {
@@ -55,12 +61,31 @@ void PresenceGossip::Take(ReplicaId from, const PresenceEntry& entry, int64_t no
 }
 
 std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const PresenceBatch& batch, int64_t now) {
+  const bool linked = unsent_.contains(from);
+  if (linked) {
+    for (ReplicaId owner : batch.unknown) {  // it forgot them: send them whole
+      if (owner == from) continue;
+      known_[from].erase(owner);
+      if (Held(owner) != nullptr) unsent_[from].insert(owner);
+    }
+  }
   std::vector<PresenceEntry> fresh;
-  for (const PresenceEntry& entry : batch.entries) {
+  for (PresenceEntry entry : batch.entries) {
     if (entry.user == self_) continue;  // our own, come back round the mesh
-    if (unsent_.contains(from)) {
-      uint64_t& known = known_[from][entry.user];
-      known = std::max(known, entry.version);
+    if (!entry.identity) {
+      const PresenceEntry* named = Named(entry.user);
+      if (named == nullptr) {
+        if (linked) {
+          uint64_t& asked = asks_[from][entry.user];
+          asked = std::max(asked, entry.version);
+        }
+        continue;
+      }
+      TakeIdentity(*named, &entry);
+    }
+    if (linked) {
+      Known& known = known_[from][entry.user];
+      if (entry.version >= known.version) known = Known{entry.version, entry.name, entry.colour};
     }
     const PresenceEntry* held = Held(entry.user);
     if (held != nullptr && held->version >= entry.version) continue;  // seen it, or something newer
@@ -78,13 +103,14 @@ std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const Presenc
       deferred_.erase(deferred);
     }
     Take(from, entry, now);
-    fresh.push_back(entry);
+    fresh.push_back(std::move(entry));
   }
   return fresh;
 }
 
 bool PresenceGossip::HasUnsent() const {
-  return std::any_of(unsent_.begin(), unsent_.end(), [](const auto& link) { return !link.second.empty(); });
+  const auto some = [](const auto& link) { return !link.second.empty(); };
+  return std::any_of(unsent_.begin(), unsent_.end(), some) || std::any_of(asks_.begin(), asks_.end(), some);
 }
 
 bool PresenceGossip::BatchPending() const { return !deferred_.empty() || HasUnsent(); }
@@ -131,19 +157,26 @@ PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
   if (!HasUnsent() || (last_batch_.has_value() && now < *last_batch_ + options_.broadcast_interval_ns)) return due;
   last_batch_ = now;
   for (auto& [peer, owners] : unsent_) {
-    if (owners.empty()) continue;
     PresenceBatch batch;
-    std::map<ReplicaId, uint64_t>& known = known_[peer];
+    std::map<ReplicaId, Known>& known = known_[peer];
     for (ReplicaId owner : owners) {
       const PresenceEntry* entry = Held(owner);
       if (entry == nullptr) continue;
-      auto [it, added] = known.emplace(owner, 0);
-      if (!added && it->second >= entry->version) continue;  // it has this one, or newer
-      it->second = entry->version;
-      batch.entries.push_back(*entry);
+      auto [it, added] = known.try_emplace(owner);
+      if (!added && it->second.version >= entry->version) continue;  // it has this one, or newer
+      const bool named = !added && it->second.name == entry->name && it->second.colour == entry->colour;
+      it->second = Known{entry->version, entry->name, entry->colour};
+      batch.entries.push_back(named ? WithoutIdentity(*entry) : *entry);
     }
     owners.clear();
-    if (!batch.entries.empty()) due.batches.emplace_back(peer, std::move(batch));
+    if (auto asks = asks_.find(peer); asks != asks_.end()) {
+      for (const auto& [owner, version] : asks->second) {
+        const PresenceEntry* named = Named(owner);
+        if (named == nullptr || named->version < version) batch.unknown.push_back(owner);  // else heard since
+      }
+      asks_.erase(asks);
+    }
+    if (!batch.entries.empty() || !batch.unknown.empty()) due.batches.emplace_back(peer, std::move(batch));
   }
   return due;
 }
@@ -156,9 +189,17 @@ void PresenceGossip::CheckInvariants() const {
     for (ReplicaId owner : owners) COLLABSIM_CHECK(Held(owner) != nullptr);
   }
   for (const auto& [peer, versions] : known_) COLLABSIM_CHECK(unsent_.contains(peer));
+  for (const auto& [peer, owners] : asks_) {
+    COLLABSIM_CHECK(unsent_.contains(peer));
+    for (const auto& [owner, version] : owners) COLLABSIM_CHECK(owner != self_);
+  }
+  // Everything held here has its name: it is what a nameless move takes.
+  for (const auto& [owner, entry] : entries_) COLLABSIM_CHECK(entry.identity);
+  if (own_.has_value()) COLLABSIM_CHECK(own_->identity);
   for (const auto& [owner, bucket] : buckets_) bucket.CheckInvariants();
   for (const auto& [owner, deferred] : deferred_) {
     COLLABSIM_CHECK(owner != self_ && deferred.first.user == owner && buckets_.contains(owner));
+    COLLABSIM_CHECK(deferred.first.identity);
     const PresenceEntry* held = Held(owner);
     COLLABSIM_CHECK(held == nullptr || held->version < deferred.first.version);
   }

@@ -15,6 +15,14 @@
 //   before they took effect are the drops, and are counted.
 // - A new link gets everything the peer holds, its own entry included;
 //   nothing goes to a neighbour known to hold it already (it sent it).
+// - An entry goes without its name and colour to a neighbour that was
+//   passed (or passed on) that owner by the same ones over the link. A
+//   neighbour that has since forgotten the owner (its TTL ran out) cannot
+//   show such a move: it asks for the owner in its next batch, and gets the
+//   whole entry in the answer. A user's name and colour are fixed for a
+//   session (the scenario gives them); a change still goes whole over
+//   every link, but a peer that skipped that entry as older than one it
+//   held keeps the old name until a newer whole entry reaches it.
 //
 // Driven like an engine: the caller passes its clock's reading.
 #pragma once
@@ -23,6 +31,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "engines/common/presence_entry.h"
@@ -44,7 +53,9 @@ class PresenceGossip {
 
   // A batch from neighbour `from` (entries carry versions): the entries
   // newer than what was held and within their owner's rate, which the
-  // caller shows; they are passed on to the other neighbours.
+  // caller shows, each with its name and colour; they are passed on to the
+  // other neighbours. A nameless entry for an owner not held here is asked
+  // for instead.
   std::vector<PresenceEntry> Receive(ReplicaId from, const PresenceBatch& batch, int64_t now);
 
   struct Due {
@@ -75,6 +86,8 @@ class PresenceGossip {
   // Holds `entry` (admitted) and queues it for every link but `from`.
   void Take(ReplicaId from, const PresenceEntry& entry, int64_t now);
   const PresenceEntry* Held(ReplicaId owner) const;
+  // The newest entry of `owner` here: kept aside over its rate, or held.
+  const PresenceEntry* Named(ReplicaId owner) const;
   // Whether some link has owners it has not been sent.
   bool HasUnsent() const;
 
@@ -86,11 +99,21 @@ class PresenceGossip {
   std::map<ReplicaId, TokenBucket> buckets_;  // per owner
   // Per owner: the newest version over its rate, and the link it came by.
   std::map<ReplicaId, std::pair<PresenceEntry, ReplicaId>> deferred_;
+  // What a neighbour is known to hold of one owner (it sent it here, or
+  // was sent it): the newest version, never sent to it again, and the
+  // name and colour, left out of what it is sent next.
+  struct Known {
+    uint64_t version = 0;
+    std::string name;
+    uint32_t colour = 0;
+  };
   // Per linked neighbour: owners whose newest entry it has not been sent,
-  // and the newest version of each owner it is known to hold (it sent it
-  // here, or was sent it), which is never sent to it again.
+  // what it holds, and owners to ask it for (they came from it nameless).
   std::map<ReplicaId, std::set<ReplicaId>> unsent_;
-  std::map<ReplicaId, std::map<ReplicaId, uint64_t>> known_;
+  std::map<ReplicaId, std::map<ReplicaId, Known>> known_;
+  // Per owner asked for: the nameless version that could not be shown;
+  // the ask goes unless a version as new has come since.
+  std::map<ReplicaId, std::map<ReplicaId, uint64_t>> asks_;
   std::optional<int64_t> last_batch_;
   uint64_t dropped_ = 0;
 };

@@ -17,14 +17,6 @@ PresenceEntry WithoutPositions(const PresenceEntry& entry) {
   return stripped;
 }
 
-// A cursor move for a member who knows the user: no name or colour.
-PresenceEntry WithoutIdentity(PresenceEntry entry) {
-  entry.identity = false;
-  entry.name.clear();
-  entry.colour = 0;
-  return entry;
-}
-
 }  // namespace
 
 PresenceRoom::PresenceRoom(const PresenceOptions& options) : options_(options) {

@@ -39,6 +39,9 @@ struct PresenceBatch {
   bool full = false;
   std::vector<PresenceEntry> entries;  // by user
   std::vector<ReplicaId> removed;      // ascending
+  // Peer to peer (presence_gossip.h): users the sender holds no entry for
+  // and received without a name; ascending.
+  std::vector<ReplicaId> unknown;
   bool operator==(const PresenceBatch&) const = default;
 };
 

@@ -25,12 +25,7 @@ void PresenceRoster::Apply(PresenceBatch batch) {
   if (batch.full) entries_.clear();
   for (ReplicaId user : batch.removed) entries_.erase(user);
   for (PresenceEntry& entry : batch.entries) {
-    if (!entry.identity) {
-      const PresenceEntry& held = entries_.at(entry.user);
-      entry.identity = true;
-      entry.name = held.name;
-      entry.colour = held.colour;
-    }
+    if (!entry.identity) TakeIdentity(entries_.at(entry.user), &entry);
     entries_.insert_or_assign(entry.user, std::move(entry));
   }
 }
