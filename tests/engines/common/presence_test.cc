@@ -66,6 +66,31 @@ const PresenceBatch* BatchFor(const std::vector<std::pair<ReplicaId, PresenceBat
   return nullptr;
 }
 
+// What peer `from` sends neighbour `to` when its batches are due at `at`
+// (an empty batch when nothing goes there).
+PresenceBatch BatchTo(PresenceGossip& from, ReplicaId to, int64_t at) {
+  const auto due = from.TakeDue(at);
+  const PresenceBatch* batch = BatchFor(due.batches, to);
+  return batch == nullptr ? PresenceBatch{} : *batch;
+}
+
+// Peers 1, 2 and 3 in a line: 1 - 2 - 3.
+struct GossipLine {
+  PresenceOptions options;
+  PresenceGossip one{1, options}, two{2, options}, three{3, options};
+  GossipLine() {
+    one.LinkUp(2);
+    two.LinkUp(1);
+    two.LinkUp(3);
+    three.LinkUp(2);
+  }
+  void CheckInvariants() const {
+    one.CheckInvariants();
+    two.CheckInvariants();
+    three.CheckInvariants();
+  }
+};
+
 TEST(PresenceThrottle, SendsAtMostOnePerIntervalAndAlwaysTheNewest) {
   PresenceThrottle throttle{PresenceOptions{}};
   std::vector<std::pair<int64_t, std::string>> sent;
@@ -360,12 +385,8 @@ TEST(PresenceRoster, AppliesFullAndIncrementalBatches) {
 // Three peers in a line, 1 - 2 - 3: what 1 publishes reaches 3 through 2,
 // never goes back where it came from, and older versions are ignored.
 TEST(PresenceGossip, PassesTheNewestAlongAndNeverBack) {
-  const PresenceOptions options;
-  PresenceGossip one(1, options), two(2, options), three(3, options);
-  one.LinkUp(2);
-  two.LinkUp(1);
-  two.LinkUp(3);
-  three.LinkUp(2);
+  GossipLine line;
+  auto& [options, one, two, three] = line;
   const uint64_t v1 = one.Publish(At(1, "a"), kStart);
   auto due = one.TakeDue(kStart);
   ASSERT_EQ(due.batches.size(), 1u);
@@ -389,9 +410,7 @@ TEST(PresenceGossip, PassesTheNewestAlongAndNeverBack) {
   EXPECT_EQ(three.entries().at(1).head, "b");
   // 3 received 1's entry from 2, so 2 is never sent it back.
   EXPECT_FALSE(three.BatchPending());
-  one.CheckInvariants();
-  two.CheckInvariants();
-  three.CheckInvariants();
+  line.CheckInvariants();
 }
 
 TEST(PresenceGossip, ANewLinkGetsEverythingHeldAndSilentEntriesExpire) {
@@ -446,21 +465,16 @@ TEST(PresenceGossip, EachOwnerIsRateLimitedAtEveryPeer) {
 // A move of an owner a neighbour already knows goes without the name and
 // colour, and arrives with them; a new name goes whole again.
 TEST(PresenceGossip, MovesOfAKnownOwnerLeaveTheNameOut) {
-  const PresenceOptions options;
-  PresenceGossip one(1, options), two(2, options), three(3, options);
-  one.LinkUp(2);
-  two.LinkUp(1);
-  two.LinkUp(3);
-  three.LinkUp(2);
+  GossipLine line;
+  auto& [options, one, two, three] = line;
   int64_t now = kStart;
+  // One batch from `from` to `to`, delivered; it is what the test inspects.
   auto hop = [&](PresenceGossip& from, ReplicaId to_id, PresenceGossip& to, ReplicaId from_id) {
     now += 100 * kMs;
-    const auto due = from.TakeDue(now);
-    const PresenceBatch* batch = BatchFor(due.batches, to_id);
-    EXPECT_NE(batch, nullptr);
-    if (batch == nullptr) return PresenceBatch{};
-    to.Receive(from_id, *batch, now);
-    return *batch;
+    const PresenceBatch batch = BatchTo(from, to_id, now);
+    EXPECT_FALSE(batch.entries.empty());
+    to.Receive(from_id, batch, now);
+    return batch;
   };
   one.Publish(At(1, "a", "ana"), now);
   EXPECT_TRUE(hop(one, 2, two, 1).entries.at(0).identity);  // first time: whole
@@ -483,9 +497,7 @@ TEST(PresenceGossip, MovesOfAKnownOwnerLeaveTheNameOut) {
   EXPECT_EQ(move.entries.at(0).name, "ana b.");
   hop(two, 3, three, 2);
   EXPECT_EQ(three.entries().at(1).name, "ana b.");
-  one.CheckInvariants();
-  two.CheckInvariants();
-  three.CheckInvariants();
+  line.CheckInvariants();
 }
 
 // A peer that forgot an owner by TTL (its neighbour had not) cannot show a
@@ -495,33 +507,28 @@ TEST(PresenceGossip, ANamelessMoveForAForgottenOwnerIsAskedFor) {
   PresenceGossip one(1, options), two(2, options);
   one.LinkUp(2);
   two.LinkUp(1);
-  const auto through = [](PresenceGossip& from, ReplicaId to_id, int64_t at) {
-    const auto due = from.TakeDue(at);
-    const PresenceBatch* batch = BatchFor(due.batches, to_id);
-    return batch == nullptr ? PresenceBatch{} : *batch;
-  };
   // User 4's entry reaches 1, and 1 passes it to 2.
   PresenceEntry far = At(4, "x", "dee");
   far.version = 10;
   one.LinkUp(4);
   ASSERT_EQ(one.Receive(4, PresenceBatch{false, {far}, {}}, kStart).size(), 1u);
-  ASSERT_EQ(two.Receive(1, through(one, 2, kStart), kStart).size(), 1u);
+  ASSERT_EQ(two.Receive(1, BatchTo(one, 2, kStart), kStart).size(), 1u);
   // 2 forgets it after the TTL; 1 heard a newer one from 4 just in time.
   far.version = 11;
   far.head = "y";
   ASSERT_EQ(one.Receive(4, PresenceBatch{false, {MoveOnly(far)}, {}}, kStart + options.ttl_ns - kMs).size(), 1u);
   EXPECT_EQ(two.TakeDue(kStart + options.ttl_ns).expired, std::vector<ReplicaId>{4});
-  PresenceBatch move = through(one, 2, kStart + options.ttl_ns);
+  PresenceBatch move = BatchTo(one, 2, kStart + options.ttl_ns);
   ASSERT_EQ(move.entries.size(), 1u);
   EXPECT_FALSE(move.entries[0].identity);
   EXPECT_TRUE(two.Receive(1, move, kStart + options.ttl_ns + kMs).empty());  // nothing to show it with
   EXPECT_TRUE(two.entries().empty());
   EXPECT_TRUE(two.BatchPending());
-  const PresenceBatch ask = through(two, 1, kStart + options.ttl_ns + kMs);
+  const PresenceBatch ask = BatchTo(two, 1, kStart + options.ttl_ns + kMs);
   EXPECT_EQ(ask.unknown, std::vector<ReplicaId>{4});
   EXPECT_TRUE(ask.entries.empty());
   EXPECT_TRUE(one.Receive(2, ask, kStart + options.ttl_ns + 2 * kMs).empty());
-  const PresenceBatch answer = through(one, 2, kStart + options.ttl_ns + 60 * kMs);
+  const PresenceBatch answer = BatchTo(one, 2, kStart + options.ttl_ns + 60 * kMs);
   ASSERT_EQ(answer.entries.size(), 1u);
   EXPECT_EQ(answer.entries[0], far);  // whole, with the name
   const std::vector<PresenceEntry> shown = two.Receive(1, answer, kStart + options.ttl_ns + 61 * kMs);
