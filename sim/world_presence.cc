@@ -326,6 +326,9 @@ std::optional<PresenceBatch> World::DecodeBatch(const Event& event) {
   absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
                                             ? DecodePresenceBatch(message)
                                             : absl::InvalidArgumentError("undecodable presence batch");
+  if (batch.ok() && event.node == kServerReplica && !batch->unknown.empty()) {
+    batch = absl::InvalidArgumentError("presence batch unknown: only peers ask for users");
+  }
   if (!batch.ok()) {
     AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from %s: %s", event.to,
                                                  event.node == kServerReplica ? std::string("the server")
