@@ -62,24 +62,56 @@ RC_GTEST_PROP(FractionalIndex, RandomInsertionsStayStrictlyOrderedAndShort, ()) 
   RC_ASSERT(longest <= 40u);
 }
 
-TEST(FractionalIndex, AppendsAndPrependsGrowSlowly) {
-  std::string last = KeyBetween("", "", 1);
-  for (uint64_t k = 0; k < 3000; ++k) {
-    const std::string next = KeyBetween(last, "", k);
-    ASSERT_LT(last, next);
-    last = next;
+// Longest key of a run of `count` inserts, each placed by `next` from the
+// previous one; every key must be valid and ordered as `next` promises.
+template <typename Next>
+size_t LongestOfRun(std::string key, int count, Next next) {
+  size_t longest = key.size();
+  for (int k = 0; k < count; ++k) {
+    key = next(key, static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ULL);
+    EXPECT_TRUE(IsValidKey(key)) << key;
+    longest = std::max(longest, key.size());
   }
-  // A digit about every 25-30 appends (steps of 1-3 over 61 digits), plus
-  // the jitter digits: 108 digits after 3,000 appends when measured.
-  EXPECT_LE(last.size(), 3000u / 25 + 4);
-  std::string first = KeyBetween("", "", 2);
-  for (uint64_t k = 0; k < 3000; ++k) {
-    const std::string next = KeyBetween("", first, k);
-    ASSERT_LT(next, first);
-    ASSERT_TRUE(IsValidKey(next));
-    first = next;
-  }
-  EXPECT_LE(first.size(), 3000u / 25 + 4);
+  return longest;
+}
+
+TEST(FractionalIndex, RunsOfAppendsAndPrependsGrowLogarithmically) {
+  // 100,000 paragraphs appended in order (a trace that only ever presses
+  // Enter at the end): the key is about 2 log62(n) + 1 digits plus three of
+  // jitter, 8 when measured, far under the LWW wire's 512-byte bound.
+  const size_t appended = LongestOfRun(KeyBetween("", "", 1), 100'000, [](const std::string& last, uint64_t j) {
+    std::string next = KeyBetween(last, "", j);
+    EXPECT_LT(last, next);
+    return next;
+  });
+  EXPECT_LE(appended, 8u);
+  const size_t prepended = LongestOfRun(KeyBetween("", "", 2), 100'000, [](const std::string& first, uint64_t j) {
+    std::string next = KeyBetween("", first, j);
+    EXPECT_LT(next, first);
+    return next;
+  });
+  EXPECT_LE(prepended, 8u);
+}
+
+TEST(FractionalIndex, InsertsOneAfterAnotherBeforeAFixedKeyGrowLogarithmically) {
+  // Pressing Enter again and again in the middle of a document: each new
+  // key goes after the previous new one and before the same old neighbour.
+  const std::string after = "b";
+  const size_t longest = LongestOfRun("a", 100'000, [&](const std::string& last, uint64_t j) {
+    std::string next = KeyBetween(last, after, j);
+    EXPECT_LT(last, next);
+    EXPECT_LT(next, after);
+    return next;
+  });
+  EXPECT_LE(longest, 9u);
+  // And the mirror: each new key before the previous new one, after "a".
+  const size_t mirrored = LongestOfRun("b", 100'000, [](const std::string& first, uint64_t j) {
+    std::string next = KeyBetween("a", first, j);
+    EXPECT_LT("a", next);
+    EXPECT_LT(next, first);
+    return next;
+  });
+  EXPECT_LE(mirrored, 9u);
 }
 
 TEST(FractionalIndex, ConcurrentInsertsAtOneSpotRarelyCollide) {

@@ -46,6 +46,27 @@ TEST(BlockDocument, EnterSplitsAndDeletingTheNewlineJoins) {
   EXPECT_EQ(doc.VisibleBlocks(), 1u);
 }
 
+TEST(BlockDocument, TwentyThousandParagraphsAppendedInOrderStayValid) {
+  // Pressing Enter at the end of the document, again and again: every new
+  // block's key must stay within the wire's bound (keys once grew a digit
+  // every ~25 appends and passed 512 bytes near 14,800 paragraphs, after
+  // which every change was refused).
+  BlockDocument doc(Granularity::kBlock);
+  size_t length = 0;
+  for (uint64_t k = 1; k <= 20'000; ++k) {
+    absl::StatusOr<EditResult> edit = doc.Edit(InsertText{length, "w\n"}, IntentId{1, k});
+    ASSERT_TRUE(edit.ok()) << edit.status();
+    for (const Write& write : edit->writes) {
+      ASSERT_TRUE(doc.ValidateWrite(write).ok()) << "paragraph " << k << ": " << doc.ValidateWrite(write);
+      doc.Apply(write);
+    }
+    length += 2;
+  }
+  doc.CheckInvariants();
+  EXPECT_EQ(doc.VisibleBlocks(), 20'001u);
+  EXPECT_EQ(doc.TextLength(), length);
+}
+
 TEST(BlockDocument, CaretStaysOnItsCharacterWhenAnotherParagraphChanges) {
   BlockDocument doc(Granularity::kBlock);
   Do(doc, InsertText{0, "aa\nbb "}, 1);
