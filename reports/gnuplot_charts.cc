@@ -16,22 +16,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A gnuplot single-quoted string.
+// A gnuplot single-quoted string, for the fixed texts of this file only
+// (titles, axis labels, paths made of chart numbers). Names that come
+// from users (scenarios, engines, results files) never reach a script:
+// they are written to the .dat files and read with columnheader / xtic.
 std::string GpQuote(const std::string& text) { return "'" + absl::StrReplaceAll(text, {{"'", "''"}}) + "'"; }
 
 // A shell single-quoted word.
 std::string ShellQuote(const std::string& text) { return "'" + absl::StrReplaceAll(text, {{"'", "'\\''"}}) + "'"; }
 
-std::string Slug(const std::string& name) {
-  std::string slug;
-  for (char c : name) slug += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
-  return slug;
+}  // namespace
+
+std::string DataLabel(std::string_view text) {
+  // Inside a double-quoted data-file string gnuplot has no escapes, so the
+  // bytes that could end it or the line are replaced; the rest is shown
+  // as is (the terminal runs noenhanced, so no markup either).
+  std::string label = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    label += byte < 0x20 || byte == 0x7f ? '?' : c == '"' ? '\'' : c;
+  }
+  return label + "\"";
 }
+
+namespace {
 
 std::string Number(double value) { return std::isfinite(value) ? absl::StrFormat("%.6g", value) : "NaN"; }
 
 constexpr const char* kPreamble =
-    "set terminal svg size 760,420 font 'Helvetica,11' background rgb 'white'\n"
+    "set terminal svg size 760,420 noenhanced font 'Helvetica,11' background rgb 'white'\n"
     "set grid ytics lc rgb '#dddddd'\n"
     "set key outside right top box\n"
     "set border 3\nset xtics nomirror\nset ytics nomirror\n";
@@ -48,12 +61,14 @@ class Renderer {
 
   // Writes NAME.dat and NAME.gp under charts/ and runs gnuplot. On failure
   // records why and returns false.
-  bool Draw(const std::string& name, const std::string& data, const std::string& plot, const std::string& title,
-            const std::string& caption, ChartSet* set) {
+  // `plot_title` goes into the script, so it must be a fixed text of this
+  // file; `title` (which may name a scenario) only goes to the page.
+  bool Draw(const std::string& name, const std::string& data, const std::string& plot, const std::string& plot_title,
+            const std::string& title, const std::string& caption, ChartSet* set) {
     const fs::path dir = fs::path(out_dir_) / "charts";
     const std::string base = "charts/" + name;
     if (!WriteTextFile((fs::path(out_dir_) / (base + ".dat")).string(), data).ok()) return Fail(set, "cannot write " + base + ".dat");
-    const std::string script = std::string(kPreamble) + absl::StrFormat("set output %s\nset title %s\n", GpQuote(base + ".svg"), GpQuote(title)) +
+    const std::string script = std::string(kPreamble) + absl::StrFormat("set output %s\nset title %s\n", GpQuote(base + ".svg"), GpQuote(plot_title)) +
                                absl::StrReplaceAll(plot, {{"$DATA", GpQuote(base + ".dat")}});
     if (!WriteTextFile((fs::path(out_dir_) / (base + ".gp")).string(), script).ok()) return Fail(set, "cannot write " + base + ".gp");
     const std::string command = "cd " + ShellQuote(out_dir_) + " && " + ShellQuote(gnuplot_) + " " +
@@ -98,11 +113,13 @@ std::string ScenarioTexts(const Renderer& r, const Aggregate& a) {
 // One clustered bar chart: scenarios on x, a bar per engine, 95% CI whiskers.
 void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t figure, const std::string& y_label,
               const std::string& title, bool log_scale, ChartSet* set) {
-  std::string data = "# scenario";  // a comment: gnuplot must not plot the header
-  for (const auto& engine : a.engines) data += " " + engine + " ci";
+  // Row 1 names the columns (read by columnheader), column 1 the scenario
+  // of each row (read by xtic).
+  std::string data = DataLabel("scenario");
+  for (const auto& engine : a.engines) data += " " + DataLabel(engine) + " \"ci\"";
   data += "\n";
   for (const auto& scenario : a.scenarios) {
-    data += scenario;
+    data += DataLabel(scenario);
     for (const auto& engine : a.engines) {
       const Group* g = a.Find(scenario, engine);
       data += g == nullptr || g->estimates[figure].count == 0
@@ -113,14 +130,14 @@ void DrawBars(Renderer& r, const Aggregate& a, const std::string& name, size_t f
   }
   std::vector<std::string> series;
   for (size_t k = 0; k < a.engines.size(); ++k) {
-    series.push_back(absl::StrFormat("%s using %d:%d%s title %s", k == 0 ? "$DATA" : "''", 2 + 2 * k, 3 + 2 * k,
-                                     k == 0 ? ":xtic(1)" : "", GpQuote(a.engines[k])));
+    series.push_back(absl::StrFormat("%s using %d:%d%s title columnheader(%d)", k == 0 ? "$DATA" : "''", 2 + 2 * k,
+                                     3 + 2 * k, k == 0 ? ":xtic(1)" : "", 2 + 2 * k));
   }
   const std::string plot = absl::StrFormat(
       "set style data histograms\nset style histogram errorbars gap 1 lw 1\nset style fill solid 0.7 border -1\n"
       "%s\nset xlabel 'scenario'\nset ylabel %s\nset xtics rotate by -20\nplot %s\n",
       log_scale ? "set logscale y\nset yrange [*:*]" : "set yrange [0:*]", GpQuote(y_label), absl::StrJoin(series, ", "));
-  r.Draw(name, data, plot, title,
+  r.Draw(name, data, plot, title, title,
          absl::StrFormat("Bars: mean over seeds per engine; whiskers: 95%% confidence interval. Y axis: %s%s. %s", y_label,
                          log_scale ? " (log scale)" : "",
                          r.Footer(ScenarioTexts(r, a))),
@@ -141,15 +158,19 @@ ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std:
         gnuplot);
     return set;
   }
-  for (const auto& scenario : a.scenarios) {
-    std::string data = "quantile";
+  // Charts per scenario are named by the scenario's number in the report,
+  // never by its name (a name is only ever data).
+  for (size_t number = 1; number <= a.scenarios.size(); ++number) {
+    const std::string& scenario = a.scenarios[number - 1];
+    std::string data = DataLabel("quantile");
     std::vector<std::string> series;
     size_t column = 2;
     for (const auto& engine : a.engines) {
       const Group* g = a.Find(scenario, engine);
       if (g == nullptr || g->latency_quantiles_ms.size() != 101) continue;
-      data += " " + engine;
-      series.push_back(absl::StrFormat("$DATA using %d:1 with lines lw 2 title %s", column++, GpQuote(engine)));
+      data += " " + DataLabel(engine);
+      series.push_back(absl::StrFormat("$DATA using %d:1 with lines lw 2 title columnheader(%d)", column, column));
+      ++column;
     }
     data += "\n";
     for (int q = 0; q <= 100; ++q) {
@@ -161,31 +182,33 @@ ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std:
       data += "\n";
     }
     if (!series.empty()) {
-      r.Draw("latency_cdf_" + Slug(scenario), data,
+      r.Draw(absl::StrFormat("latency_cdf_%d", number), data,
              "set logscale x\nset yrange [0:1]\nset xlabel 'remote-visible latency (ms, log scale)'\n"
              "set ylabel 'fraction of deliveries'\nplot " + absl::StrJoin(series, ", ") + "\n",
-             "Latency CDF: " + scenario,
+             "Latency CDF", "Latency CDF: " + scenario,
              "Each line: one engine's latency quantiles, averaged over seeds. X axis: ms from a user's intent until "
              "another user sees it (log scale); Y axis: fraction of (intent, replica) deliveries. " +
                  r.Footer(r.ScenarioText(scenario)),
              &set);
     }
+    // One block per engine, its first row naming it (columnheader).
     std::string memory = "";
     std::vector<std::string> memory_series;
     int block = 0;
     for (const auto& engine : a.engines) {
       const Group* g = a.Find(scenario, engine);
       if (g == nullptr || g->server_memory_kib.empty()) continue;
-      memory += "# " + engine + "\n";
+      memory += DataLabel(engine) + " \"KiB\"\n";
       for (const auto& [at, kib] : g->server_memory_kib) memory += Number(at) + " " + Number(kib) + "\n";
       memory += "\n\n";
-      memory_series.push_back(absl::StrFormat("$DATA index %d using 1:2 with lines lw 2 title %s", block++, GpQuote(engine)));
+      memory_series.push_back(
+          absl::StrFormat("$DATA index %d using 1:2 with lines lw 2 title columnheader(1)", block++));
     }
     if (!memory_series.empty()) {
-      r.Draw("memory_" + Slug(scenario), memory,
+      r.Draw(absl::StrFormat("memory_%d", number), memory,
              "set yrange [0:*]\nset xlabel 'simulated time (s)'\nset ylabel 'server memory (KiB)'\nplot " +
                  absl::StrJoin(memory_series, ", ") + "\n",
-             "Server memory over time: " + scenario,
+             "Server memory over time", "Server memory over time: " + scenario,
              "Server memory (content + metadata + tombstones + history), mean over seeds at each sample. X axis: "
              "simulated seconds; Y axis: KiB. " + r.Footer(r.ScenarioText(scenario)),
              &set);

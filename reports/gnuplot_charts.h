@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/aggregate.h"
@@ -22,6 +23,11 @@ struct ChartSet {
   // text says why and how to fix it.
   std::string skipped_because;
 };
+
+// A label as a double-quoted field of a gnuplot data file, with every byte
+// that could end the field or the line (controls, '"') replaced. Labels
+// reach gnuplot only this way: scripts hold no byte of a user's string.
+std::string DataLabel(std::string_view text);
 
 // `gnuplot` is the command to run ("gnuplot" finds it on PATH).
 ChartSet RenderCharts(const Aggregate& aggregate, const std::string& out_dir, const std::string& gnuplot);

@@ -14,6 +14,7 @@
 #include "reports/aggregate.h"
 #include "reports/confidence.h"
 #include "reports/csv_writer.h"
+#include "reports/gnuplot_charts.h"
 #include "reports/markdown_summary.h"
 #include "reports/report_writer.h"
 #include "reports/results_file.h"
@@ -216,11 +217,84 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   // Bar charts plot exactly one row per scenario (a header row read as data
   // once shifted every bar and whisker by one slot).
   std::istringstream bars(Read(dir / "charts" / "p99_latency.dat"));
-  int plotted_rows = 0;
-  for (std::string line; std::getline(bars, line);) plotted_rows += !line.empty() && line[0] != '#';
-  EXPECT_EQ(plotted_rows, 2);
+  int rows = 0;
+  for (std::string line; std::getline(bars, line);) rows += !line.empty();
+  EXPECT_EQ(rows, 3);  // the column names (read by columnheader), then one per scenario
   EXPECT_NE(html.find("Seeds 1-3"), std::string::npos);
   EXPECT_NE(html.find("collabsim 0."), std::string::npos);
+}
+
+// Names are data, never code: scenario and engine names holding every byte
+// 1-255 (a newline and a gnuplot `system` call among them) are drawn as
+// labels, and no script holds a byte of them.
+TEST(Report, HostileNamesNeverReachAGnuplotScript) {
+  const fs::path dir = FreshDir("hostile");
+  fs::create_directories(dir);
+  const fs::path pwned = dir / "PWNED";
+  std::string every_byte;
+  for (int b = 1; b < 256; ++b) every_byte += static_cast<char>(b);
+  const std::string marker = "Qx7marker";
+  const std::vector<std::string> scenarios = {
+      marker + "s\n" + "system(\"touch " + pwned.string() + "\")\n" + every_byte,
+      marker + "t'\"`$(touch " + pwned.string() + ")`; ' <b>&amp;"};
+  const std::vector<std::string> engines = {marker + "e\nsystem('touch " + pwned.string() + "')\n" + every_byte,
+                                            "ot"};
+  results::ResultsFile file;
+  for (const std::string& scenario : scenarios) {
+    for (const std::string& engine : engines) {
+      for (uint64_t seed : {1, 2}) {
+        results::RunResult* run = file.add_runs();
+        run->set_scenario(scenario);
+        run->set_engine(engine);
+        run->set_seed(seed);
+        run->set_converged(true);
+        run->set_convergence_s(1.5);
+        run->set_wire_bytes(4000);
+        run->set_edit_intents(10);
+        run->mutable_remote_visible()->set_p99_ms(100 + static_cast<double>(seed));
+        run->mutable_oracle()->set_tokens_inserted(10);
+        run->mutable_oracle()->set_loss_rate(0.1);
+        for (int q = 0; q <= 100; ++q) run->mutable_remote_visible()->add_quantiles_ms(1 + q + static_cast<double>(seed));
+        for (int k = 0; k < 3; ++k) {
+          results::MemorySample* sample = run->add_memory_samples();
+          sample->set_at_s(k);
+          sample->set_server_content_bytes(1000 * (k + 1));
+        }
+      }
+    }
+  }
+  auto outcome = WriteReport(file, ReportOptions{dir.string(), "gnuplot", engines});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  ASSERT_TRUE(outcome->charts_skipped.empty()) << outcome->charts_skipped;
+  EXPECT_EQ(outcome->charts, 8u);  // nothing refused to draw
+  EXPECT_FALSE(fs::exists(pwned));
+  size_t scripts = 0, labelled = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "charts")) {
+    const std::string text = Read(entry.path());
+    if (entry.path().extension() == ".gp") {
+      ++scripts;
+      EXPECT_EQ(text.find(marker), std::string::npos) << entry.path();
+      EXPECT_EQ(text.find("system"), std::string::npos) << entry.path();
+    }
+    if (entry.path().extension() == ".svg" && text.find(marker) != std::string::npos) ++labelled;
+    // Every data-file line is whole: no label broke a line or a field.
+    if (entry.path().extension() == ".dat") {
+      for (const std::string& line : std::vector<std::string>(absl::StrSplit(text, '\n'))) {
+        EXPECT_EQ(std::count(line.begin(), line.end(), '"') % 2, 0) << entry.path() << ": " << line;
+      }
+    }
+  }
+  EXPECT_EQ(scripts, 8u);
+  EXPECT_EQ(labelled, 8u);  // the names are shown, as labels
+  // The page escapes them too.
+  const std::string html = Read(outcome->index_html);
+  EXPECT_EQ(html.find("<b>&amp;"), std::string::npos);
+}
+
+TEST(Report, DataLabelsKeepTheFieldAndTheLineWhole) {
+  EXPECT_EQ(DataLabel("team"), "\"team\"");
+  EXPECT_EQ(DataLabel("a\"b\nc\x7f"), "\"a'b?c?\"");
+  EXPECT_EQ(DataLabel("h\xc3\xa9"), "\"h\xc3\xa9\"");  // UTF-8 passes
 }
 
 TEST(Report, WithoutGnuplotTheTextOutputsAreWrittenAndTheReasonGiven) {
