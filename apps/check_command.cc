@@ -1,7 +1,6 @@
 // `collabsim check`: many seeds, one line per failure, a summary at the end.
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -11,6 +10,7 @@
 #include "apps/seed_list.h"
 #include "engines/registry.h"
 #include "reports/junit_writer.h"
+#include "reports/output_file.h"
 #include "sim/applicability.h"
 #include "sim/scenario_loader.h"
 
@@ -25,12 +25,10 @@ int CheckCommand(const CheckFlags& flags) {
   scenario::Scenario scenario;
   const Engine* engine = nullptr;
   if (!ResolveInputs("check", flags.scenario, flags.engine, &scenario, &engine)) return kExitBadInput;
-  // Opened before the sweep, so a bad path fails at once, not after it.
-  std::ofstream junit;
+  // Checked before the sweep, so a bad path fails at once, not after it.
   if (!flags.junit.empty()) {
-    junit.open(flags.junit, std::ios::binary | std::ios::trunc);
-    if (!junit) {
-      std::cerr << "collabsim check: --junit: cannot write " << flags.junit << "\n";
+    if (absl::Status writable = reports::CheckWritable(flags.junit); !writable.ok()) {
+      std::cerr << "collabsim check: --junit: " << writable.message() << "\n";
       return kExitBadInput;
     }
   }
@@ -97,7 +95,7 @@ int CheckCommand(const CheckFlags& flags) {
   }
   const std::string summary = absl::StrFormat("%d passed, %d failed", seeds->size() - failures, failures);
   if (!not_applicable.has_value()) std::cout << (failures == 0 && coverage_ok ? "ok: " : "FAILED: ") << summary << "\n";
-  if (junit.is_open()) {
+  if (!flags.junit.empty()) {
     if (failures > 0 || !coverage_ok) {
       junit_case.failure = reports::JUnitFailure{
           absl::StrFormat("%s of seeds %s%s", summary, flags.seeds, coverage_ok ? "" : "; a required probe was never hit"),
@@ -110,10 +108,8 @@ int CheckCommand(const CheckFlags& flags) {
                                {"swarm", flags.swarm ? "true" : "false"}},
                               {junit_case}};
     for (const auto& [name, count] : probe_totals) suite.properties.emplace_back("probe." + name, std::to_string(count));
-    junit << reports::JUnitXml(suite);
-    junit.close();
-    if (!junit) {
-      std::cerr << "collabsim check: --junit: writing " << flags.junit << " failed\n";
+    if (absl::Status written = reports::WriteTextFile(flags.junit, reports::JUnitXml(suite)); !written.ok()) {
+      std::cerr << "collabsim check: --junit: " << written.message() << "\n";
       return kExitBadInput;
     }
   }

@@ -1,9 +1,11 @@
 // Flag parsing (CLI11) and dispatch to the subcommands.
 #include <iostream>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "apps/commands.h"
 #include "apps/run_case.h"
+#include "apps/seed_list.h"
 #include "collabsim/version.h"
 
 namespace collabsim::apps {
@@ -28,7 +30,11 @@ int Main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run one scenario with one engine and one seed; print a summary");
   run->add_option("--scenario", run_flags.scenario, "Built-in scenario name (see `list`) or a .textproto path")->required();
   run->add_option("--engine", run_flags.engine, "Engine name (see `list`)")->capture_default_str();
-  run->add_option("--seed", run_flags.seed, "Seed; the same seed gives the same run, bit for bit")->capture_default_str();
+  // Seeds are read as text and parsed by the one seed parser `check
+  // --seeds` uses, so "-1" or "" is refused rather than wrapped or zeroed.
+  std::string run_seed = "1";
+  run->add_option("--seed", run_seed, "Seed (0 to 2^64-1); the same seed gives the same run, bit for bit")
+      ->capture_default_str();
   run->add_option("--json", run_flags.json_path, "Also write the results (JSON) to this file");
   run->add_flag("--swarm", run_flags.swarm, "Let the seed also draw extra faults (printed at the start)");
   run->add_option("--history", run_flags.history_path,
@@ -59,7 +65,8 @@ int Main(int argc, char** argv) {
       "shrink", "Reduce a failing seed to the smallest scenario file that still fails the same invariant");
   shrink->add_option("--scenario", shrink_flags.scenario, "Built-in scenario name or a .textproto path")->required();
   shrink->add_option("--engine", shrink_flags.engine, "Engine name")->capture_default_str();
-  shrink->add_option("--seed", shrink_flags.seed, "The failing seed (see `check`)")->capture_default_str();
+  std::string shrink_seed = "1";
+  shrink->add_option("--seed", shrink_seed, "The failing seed (see `check`)")->capture_default_str();
   shrink->add_flag("--swarm", shrink_flags.swarm, "The seed failed with --swarm; its extra faults become explicit");
   shrink->add_option("--out", shrink_flags.out,
                      "Scenario file to write (default: collabsim-shrunk-SCENARIO-ENGINE-seedN.textproto)");
@@ -125,6 +132,16 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitBadInput;
+  }
+  for (auto [command, text, seed] : {std::tuple{run, &run_seed, &run_flags.seed},
+                                     std::tuple{shrink, &shrink_seed, &shrink_flags.seed}}) {
+    if (!command->parsed()) continue;
+    absl::StatusOr<uint64_t> parsed = ParseSeed(*text);
+    if (!parsed.ok()) {
+      std::cerr << "collabsim " << command->get_name() << ": " << parsed.status().message() << "\n";
+      return kExitBadInput;
+    }
+    *seed = *parsed;
   }
   if (run->parsed()) return RunCommand(run_flags);
   if (check->parsed()) return CheckCommand(check_flags);

@@ -1,13 +1,12 @@
 // Writing, reading and checking recordings (see recording.h).
 #include "apps/recording.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_format.h"
 #include "collabsim/version.h"
 #include "google/protobuf/text_format.h"
 #include "reports/results_file.h"
+#include "sim/input_file.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
@@ -39,15 +38,18 @@ absl::Status WriteRecording(const std::string& path, const recording::Recording&
 }
 
 absl::StatusOr<recording::Recording> ReadRecording(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrFormat("%s: cannot open", path));
-  std::stringstream bytes;
-  bytes << in.rdbuf();
+  absl::StatusOr<std::string> bytes = sim::ReadInputFile(path, sim::kMaxRecordingBytes, "recording");
+  if (!bytes.ok()) return absl::InvalidArgumentError(bytes.status().message());
+  return ParseRecording(*bytes, path);
+}
+
+absl::StatusOr<recording::Recording> ParseRecording(std::string_view bytes, const std::string& path) {
   recording::Recording r;
-  if (!r.ParseFromString(bytes.str())) {
+  if (bytes.size() > sim::kMaxRecordingBytes || !r.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: not a collabsim recording (undecodable)", path));
   }
   if (r.engine().empty()) return absl::InvalidArgumentError(absl::StrFormat("%s: field engine is empty", path));
+  if (r.trace_hash().empty()) return absl::InvalidArgumentError(absl::StrFormat("%s: field trace_hash is empty", path));
   const int steps = r.step_digest_size();
   if (steps == 0) return absl::InvalidArgumentError(absl::StrFormat("%s: field step_digest is empty", path));
   const struct {

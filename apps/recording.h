@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,6 +25,8 @@ absl::Status WriteRecording(const std::string& path, const recording::Recording&
 // it names an engine, and its step columns have one entry per step each.
 // InvalidArgument naming the file (and the field) otherwise.
 absl::StatusOr<recording::Recording> ReadRecording(const std::string& path);
+// The same from the file's bytes; `path` names it in errors.
+absl::StatusOr<recording::Recording> ParseRecording(std::string_view bytes, const std::string& path);
 
 // The steps, as the determinism self-check expects them.
 std::vector<sim::StepRecord> StepsOf(const recording::Recording& recording);

@@ -42,6 +42,15 @@ int ReplayCommand(const ReplayFlags& flags) {
     std::cout << "REPLAY DIVERGED: " << v.detail() << "\n";
     return kExitViolation;
   }
+  // Every step matched; the trace hash covers more than the step digests
+  // (the results too), so it must match as well.
+  if (result.trace_hash() != recorded->trace_hash()) {
+    std::cout << absl::StrFormat(
+        "REPLAY DIVERGED: all %d steps match, but the trace hash is %s and the recording says %s (field "
+        "trace_hash)\n",
+        steps.size(), result.trace_hash(), recorded->trace_hash());
+    return kExitViolation;
+  }
   std::cout << absl::StrFormat("replay: all %d steps match the recording (trace hash %s, recorded %s)\n",
                                steps.size(), result.trace_hash(), recorded->trace_hash());
   if (result.violations_size() > 0) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/registry.h"
+#include "reports/output_file.h"
 #include "sim/scenario_loader.h"
 #include "sim/swarm.h"
 
@@ -21,8 +22,9 @@ std::string ReproduceCommand(const Case& c) {
 }
 
 std::string DefaultHistoryPath(const Case& c) {
-  return absl::StrFormat("collabsim-%s-%s-seed%d%s.history", c.scenario->name(), c.engine->traits().name, c.seed,
-                         c.swarm ? "-swarm" : "");
+  // Names come from scenario files: only safe bytes reach the file name.
+  return absl::StrFormat("collabsim-%s-%s-seed%d%s.history", reports::FileNamePart(c.scenario->name()),
+                         reports::FileNamePart(c.engine->traits().name), c.seed, c.swarm ? "-swarm" : "");
 }
 
 bool ResolveInputs(const char* command, const std::string& scenario_arg, const std::string& engine_name,

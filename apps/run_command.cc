@@ -26,7 +26,15 @@ int RunCommand(const RunFlags& flags) {
   }
   Case c{flags.scenario, &scenario, engine, flags.seed, flags.swarm};
   c.verify_determinism = flags.verify_determinism;
-  // An unwritable --history path is bad input: refused before the run.
+  // Unwritable output paths are bad input: refused before the run, and
+  // nothing is created or emptied by the check.
+  for (const std::string* path : {&flags.history_path, &flags.record_path, &flags.json_path}) {
+    if (path->empty()) continue;
+    if (absl::Status writable = reports::CheckWritable(*path); !writable.ok()) {
+      std::cerr << "collabsim run: " << writable.message() << "\n";
+      return kExitBadInput;
+    }
+  }
   std::ofstream history;
   if (!flags.history_path.empty()) {
     history.open(flags.history_path);
@@ -38,14 +46,7 @@ int RunCommand(const RunFlags& flags) {
   sim::RunOptions options;
   if (history.is_open()) options.history = &history;
   std::vector<sim::StepRecord> steps;
-  if (!flags.record_path.empty()) {
-    // Refuse an unwritable path before the run, as for --history.
-    if (!std::ofstream(flags.record_path, std::ios::binary)) {
-      std::cerr << "collabsim run: cannot write --record file " << flags.record_path << "\n";
-      return kExitBadInput;
-    }
-    options.record_steps = &steps;
-  }
+  if (!flags.record_path.empty()) options.record_steps = &steps;
   results::RunResult result = RunCase(c, options, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });
@@ -61,10 +62,15 @@ int RunCommand(const RunFlags& flags) {
     std::cout << "recording written to " << flags.record_path << " (" << steps.size() << " steps; collabsim replay "
               << flags.record_path << ")\n";
   }
+  bool output_failed = false;
   if (history.is_open()) {
     history.close();
-    std::cout << (history ? "history written to " : "could not finish writing the history to ") << flags.history_path
-              << "\n";
+    if (!history) {
+      std::cerr << "collabsim run: cannot write " << flags.history_path << ": the history is incomplete\n";
+      output_failed = true;
+    } else {
+      std::cout << "history written to " << flags.history_path << "\n";
+    }
   } else if (result.violations_size() > 0) {
     // The run is deterministic: running it again with a history gives the
     // history of the very run that failed.
@@ -93,6 +99,7 @@ int RunCommand(const RunFlags& flags) {
     }
     std::cout << "results written to " << flags.json_path << "\n";
   }
+  if (output_failed) return kExitBadInput;
   if (result.violations_size() > 0) {
     std::cout << "FAILED: seed " << flags.seed << " violates " << result.violations(0).invariant()
               << "\nreproduce with: " << result.command() << "\n";

@@ -1,11 +1,12 @@
 // `collabsim shrink`: the smallest scenario file that still fails the way a
 // given (scenario, engine, seed) fails, with its steps and sizes printed.
-#include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
 #include "apps/run_case.h"
+#include "reports/output_file.h"
 #include "google/protobuf/text_format.h"
 #include "sim/applicability.h"
 #include "sim/scenario_loader.h"
@@ -28,12 +29,13 @@ int ShrinkCommand(const ShrinkFlags& flags) {
     return kExitBadInput;
   }
   const std::string out = !flags.out.empty() ? flags.out
-                                             : absl::StrFormat("collabsim-shrunk-%s-%s-seed%d%s.textproto", scenario.name(),
-                                                               engine->traits().name, flags.seed, flags.swarm ? "-swarm" : "");
+                                             : absl::StrFormat("collabsim-shrunk-%s-%s-seed%d%s.textproto",
+                                                               reports::FileNamePart(scenario.name()),
+                                                               reports::FileNamePart(engine->traits().name), flags.seed,
+                                                               flags.swarm ? "-swarm" : "");
   // Refuse an unwritable path before the work, not after it.
-  std::ofstream file(out, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    std::cerr << "collabsim shrink: cannot write " << out << "\n";
+  if (absl::Status writable = reports::CheckWritable(out); !writable.ok()) {
+    std::cerr << "collabsim shrink: " << writable.message() << "\n";
     return kExitBadInput;
   }
   const scenario::Scenario base = flags.swarm ? sim::ApplySwarm(scenario, flags.seed).scenario : scenario;
@@ -46,8 +48,6 @@ int ShrinkCommand(const ShrinkFlags& flags) {
   options.progress = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
   absl::StatusOr<sim::ShrinkResult> shrunk = sim::Shrink(base, *engine, flags.seed, options);
   if (!shrunk.ok()) {
-    file.close();
-    std::remove(out.c_str());
     std::cerr << "collabsim shrink: " << shrunk.status().message() << "\n";
     return kExitBadInput;
   }
@@ -55,15 +55,15 @@ int ShrinkCommand(const ShrinkFlags& flags) {
       absl::StrFormat("collabsim run --scenario %s --engine %s --seed %d", out, engine->traits().name, flags.seed);
   std::string text;
   google::protobuf::TextFormat::PrintToString(shrunk->scenario, &text);
+  std::ostringstream file;
   file << "# " << shrunk->scenario.description() << "\n"
        << absl::StrFormat("# from: collabsim shrink --scenario %s --engine %s --seed %d%s\n", flags.scenario,
                           engine->traits().name, flags.seed, flags.swarm ? " --swarm" : "")
        << "# before: " << shrunk->before.Describe() << "\n# after:  " << shrunk->after.Describe() << "\n"
        << "# reproduce with: " << reproduce << "\n"
        << text;
-  file.close();
-  if (!file) {
-    std::cerr << "collabsim shrink: could not finish writing " << out << "\n";
+  if (absl::Status written = reports::WriteTextFile(out, file.str()); !written.ok()) {
+    std::cerr << "collabsim shrink: " << written.message() << "\n";
     return kExitBadInput;
   }
   std::cout << absl::StrFormat("before: %s\nafter:  %s\n(%d runs%s)\n", shrunk->before.Describe(),

@@ -33,6 +33,14 @@ int TraceCommand(const TraceFlags& flags) {
     std::cerr << "collabsim trace: " << engine.status().message() << "\n";
     return kExitBadInput;
   }
+  if ((*engine)->traits().negative_control) {
+    // A negative control is wrong on purpose; timing it on a trace says
+    // nothing, and a failure would read as a bad trace.
+    std::cerr << "collabsim trace: " << (*engine)->traits().name
+              << " is a negative control (wrong on purpose); `trace` replays traces through the engines meant "
+                 "for use (see `collabsim list`)\n";
+    return kExitBadInput;
+  }
   auto start = Clock::now();
   absl::StatusOr<sim::EditingTrace> trace = sim::LoadEditingTrace(flags.path);
   const double load_ms = MsSince(start);

@@ -1,6 +1,7 @@
 // The engine registry: the one place that knows every engine.
 #include "engines/registry.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engines/crdt/crdt_engine.h"
@@ -33,7 +34,10 @@ absl::StatusOr<const Engine*> FindEngine(std::string_view name) {
     names.push_back(engine->traits().name);
   }
   return absl::NotFoundError(
-      absl::StrCat("unknown engine '", std::string(name), "' (known: ", absl::StrJoin(names, ", "), ")"));
+      // Escaped: the name may come from a file (a recording), and control
+      // characters must not reach the terminal raw.
+      absl::StrCat("unknown engine '", absl::CHexEscape(std::string(name)), "' (known: ", absl::StrJoin(names, ", "),
+                   ")"));
 }
 
 }  // namespace collabsim

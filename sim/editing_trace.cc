@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "engines/common/utf8.h"
 #include "nlohmann/json.hpp"
+#include "sim/input_file.h"
 
 namespace collabsim::sim {
 namespace {
@@ -30,6 +31,10 @@ absl::StatusOr<std::string> ReadGzip(const std::string& path) {
     }
     if (n == 0) break;
     bytes.append(buffer, static_cast<size_t>(n));
+    if (bytes.size() > kMaxTraceBytes) {  // a gzip bomb stops here, not at the end of memory
+      return absl::InvalidArgumentError(absl::StrCat(path, ": decompresses to more than ",
+                                                     DescribeBytes(kMaxTraceBytes), " (the limit for a trace)"));
+    }
   }
   // gzread stops quietly at a truncated stream; gzerror says so.
   int code = 0;
@@ -86,11 +91,23 @@ uint64_t EditingTrace::PatchCount() const {
 absl::StatusOr<EditingTrace> LoadEditingTrace(const std::string& path) {
   absl::StatusOr<std::string> bytes = ReadGzip(path);
   if (!bytes.ok()) return bytes.status();
+  return ParseEditingTrace(*bytes, path);
+}
+
+absl::StatusOr<EditingTrace> ParseEditingTrace(std::string_view json_text, const std::string& path) {
+  if (json_text.size() > kMaxTraceBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": larger than ", DescribeBytes(kMaxTraceBytes),
+                                                   " (the limit for a trace)"));
+  }
+  absl::Status nesting = CheckJsonNesting(json_text, path, kMaxNesting);
+  if (!nesting.ok()) return nesting;
   Json json;
   try {
-    json = Json::parse(*bytes);
+    json = Json::parse(json_text);
   } catch (const Json::parse_error& e) {  // its message names line and column
     return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON: ", e.what()));
+  } catch (const Json::out_of_range& e) {  // a number past double's range, such as 1e400
+    return absl::InvalidArgumentError(absl::StrCat(path, ": JSON number out of range: ", e.what()));
   }
   const Reader r(path);
   if (!json.is_object()) return r.Error("top level", "expected an object");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,9 @@ struct EditingTrace {
 // agents out of range. Positions are checked against the document only by
 // replaying (ReplaySplices in apps/trace_replay.h).
 absl::StatusOr<EditingTrace> LoadEditingTrace(const std::string& path);
+
+// The same from the decompressed JSON text; `path` names it in errors.
+absl::StatusOr<EditingTrace> ParseEditingTrace(std::string_view json_text, const std::string& path);
 
 
 }  // namespace collabsim::sim

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
+#include "sim/input_file.h"
 
 namespace collabsim::sim {
 namespace {
@@ -75,7 +76,7 @@ class Rewriter {
       if (field == nullptr) {
         std::vector<std::string> known;
         for (int i = 0; i < type.field_count(); ++i) known.push_back(type.field(i)->name());
-        return ErrorAt(key_start, absl::StrFormat("unknown field \"%s\" in %s (known: %s)", key, type.name(),
+        return ErrorAt(key_start, absl::StrFormat("unknown field \"%s\" in %s (known: %s)", absl::CHexEscape(key), type.name(),
                                                   absl::StrJoin(known, ", ")));
       }
       const size_t key_end = pos_;
@@ -244,9 +245,14 @@ bool LooksLikeJson(std::string_view text, std::string_view source) {
 
 absl::StatusOr<std::string> JsonToTextFormat(std::string_view json, std::string_view source,
                                              const Descriptor& type) {
+  absl::Status nesting = CheckJsonNesting(json, source, kMaxNesting);
+  if (!nesting.ok()) return nesting;
   try {
     const nlohmann::json checked = nlohmann::json::parse(json.begin(), json.end());
     (void)checked;
+  } catch (const nlohmann::json::out_of_range& e) {  // a number past double's range, such as 1e400
+    return absl::InvalidArgumentError(absl::StrFormat("%s: JSON number out of range: %s", std::string(source),
+                                                      e.what()));
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based and points at the last character of the offending
     // token; report the token's first character.

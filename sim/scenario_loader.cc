@@ -16,6 +16,8 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "engines/common/probes.h"
+#include "engines/common/utf8.h"
+#include "sim/input_file.h"
 #include "scenarios/builtin_scenarios.h"
 #include "sim/scenario_json.h"
 
@@ -43,6 +45,11 @@ class Validator {
   explicit Validator(std::string source) : source_(std::move(source)) {}
 
   absl::Status Validate(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
+    absl::Status plain = ValidateStringsAndEnums(s, tree);
+    if (!plain.ok()) return plain;
+    if (s.name().size() > kMaxNameBytes) {
+      return Error(tree, s, "name", -1, absl::StrFormat("must be at most %d bytes", kMaxNameBytes));
+    }
     const uint32_t users = UserCount(s);
     if (s.groups_size() == 0) return Error(tree, s, "groups", -1, "at least one user group is required");
     for (int g = 0; g < s.groups_size(); ++g) {
@@ -53,8 +60,11 @@ class Validator {
       const auto* link_tree = Nested(group_tree, group, "link", -1);
       absl::Status link = ValidateDelay(group.link(), link_tree, "latency", "groups.link.latency");
       if (!link.ok()) return link;
-      if (!(group.link().bandwidth_kbps() >= 0) || group.link().bandwidth_kbps() > 1e9) {
-        return Error(link_tree, group.link(), "bandwidth_kbps", -1, "must be in [0, 1e9] kbit/s (0 = unlimited)");
+      // A floor of 1 kbit/s keeps every transfer time (a message of at most
+      // a few MiB) far inside simulated time's range.
+      const double kbps = group.link().bandwidth_kbps();
+      if (!(kbps == 0 || (kbps >= 1 && kbps <= 1e9))) {
+        return Error(link_tree, group.link(), "bandwidth_kbps", -1, "must be 0 (unlimited) or in [1, 1e9] kbit/s");
       }
     }
     if (std::all_of(s.groups().begin(), s.groups().end(), [](const auto& g) { return g.read_only(); })) {
@@ -91,8 +101,11 @@ class Validator {
     }
     if (s.has_drops()) {
       const auto* drops_tree = Nested(tree, s, "drops", -1);
-      if (!(s.drops().mean_interval_s() >= 0) || !std::isfinite(s.drops().mean_interval_s())) {
-        return Error(drops_tree, s.drops(), "mean_interval_s", -1, "must be >= 0 (0 = no drops)");
+      // A floor of a second: a user drops at most once a second on average,
+      // as often as a fast typist types, so a run's events stay bounded.
+      const double interval = s.drops().mean_interval_s();
+      if (!(interval == 0 || (interval >= 1 && interval <= kMaxActiveSeconds))) {
+        return Error(drops_tree, s.drops(), "mean_interval_s", -1, "must be 0 (no drops) or at least 1 s");
       }
       if (s.drops().mean_interval_s() > 0) {
         absl::Status delay = ValidateDelay(s.drops(), drops_tree, "reconnect_delay", "drops.reconnect_delay");
@@ -113,7 +126,7 @@ class Validator {
     absl::Status faults = ValidateFaults(s, tree);
     if (!faults.ok()) return faults;
     if (s.has_presence()) {
-      absl::Status presence = ValidatePresence(s.presence(), Nested(tree, s, "presence", -1), users);
+      absl::Status presence = ValidatePresence(s.presence(), Nested(tree, s, "presence", -1), users, s.active_s());
       if (!presence.ok()) return presence;
     }
     for (int k = 0; k < s.require_probe_size(); ++k) {
@@ -128,13 +141,56 @@ class Validator {
   }
 
  private:
+  // Every string is strict UTF-8 with no control characters (names reach
+  // terminals, file names and reports: a newline or an escape sequence in
+  // one is refused here, not echoed later), and every enum field holds a
+  // value its type defines (text format takes any number for an enum).
+  absl::Status ValidateStringsAndEnums(const Message& m, const TextFormat::ParseInfoTree* tree) {
+    const google::protobuf::Descriptor* type = m.GetDescriptor();
+    const google::protobuf::Reflection* r = m.GetReflection();
+    for (int i = 0; i < type->field_count(); ++i) {
+      const FieldDescriptor* f = type->field(i);
+      const int count = f->is_repeated() ? r->FieldSize(m, f) : r->HasField(m, f) ? 1 : 0;
+      for (int k = 0; k < count; ++k) {
+        const int index = f->is_repeated() ? k : -1;
+        if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          const std::string value = f->is_repeated() ? r->GetRepeatedString(m, f, k) : r->GetString(m, f);
+          if (!DecodeUtf8(value).ok()) return Error(tree, m, f->name(), index, "is not valid UTF-8");
+          for (const char c : value) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte < 0x20 || byte == 0x7f) {
+              return Error(tree, m, f->name(), index,
+                           absl::StrFormat("holds control character 0x%02x (newlines, tabs and escapes are not "
+                                           "allowed in scenario strings)",
+                                           byte));
+            }
+          }
+        } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+          const int value = f->is_repeated() ? r->GetRepeatedEnumValue(m, f, k) : r->GetEnumValue(m, f);
+          if (f->enum_type()->FindValueByNumber(value) == nullptr) {
+            std::vector<std::string> known;
+            for (int v = 0; v < f->enum_type()->value_count(); ++v) known.push_back(f->enum_type()->value(v)->name());
+            return Error(tree, m, f->name(), index,
+                         absl::StrFormat("%d is not a %s (known: %s)", value, f->enum_type()->name(),
+                                         absl::StrJoin(known, ", ")));
+          }
+        } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          const Message& child = f->is_repeated() ? r->GetRepeatedMessage(m, f, k) : r->GetMessage(m, f);
+          absl::Status inner = ValidateStringsAndEnums(child, Nested(tree, m, f->name(), index));
+          if (!inner.ok()) return inner;
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status ValidateDesign(const scenario::Design& d, const TextFormat::ParseInfoTree* tree) {
     if (d.shapes_per_user() < 1 || d.shapes_per_user() > 1000) {
       return Error(tree, d, "shapes_per_user", -1, "must be in [1, 1000]");
     }
     if (d.frames_per_user() > 100) return Error(tree, d, "frames_per_user", -1, "must be at most 100");
-    if (!(d.pause_mean_s() > 0) || d.pause_mean_s() > kMaxActiveSeconds) {
-      return Error(tree, d, "pause_mean_s", -1, "must be > 0");
+    if (!(d.pause_mean_s() >= kMinPauseSeconds) || d.pause_mean_s() > kMaxActiveSeconds) {
+      return Error(tree, d, "pause_mean_s", -1, absl::StrFormat("must be at least %g s", kMinPauseSeconds));
     }
     double total = 0;
     for (const char* weight : {"drag_weight", "recolour_weight", "reparent_weight", "reorder_weight", "create_weight",
@@ -160,15 +216,15 @@ class Validator {
   }
 
   absl::Status ValidateTyping(const scenario::Typing& t, const TextFormat::ParseInfoTree* tree) {
-    if (!(t.words_per_minute() > 0) || t.words_per_minute() > 1000) {
-      return Error(tree, t, "words_per_minute", -1, "must be in (0, 1000]");
+    if (!(t.words_per_minute() >= 1) || t.words_per_minute() > 1000) {
+      return Error(tree, t, "words_per_minute", -1, "must be in [1, 1000]");
     }
     if (t.burst_words_min() < 1) return Error(tree, t, "burst_words_min", -1, "must be at least 1");
     if (t.burst_words_max() < t.burst_words_min() || t.burst_words_max() > 1000) {
       return Error(tree, t, "burst_words_max", -1, "must be in [burst_words_min, 1000]");
     }
-    if (!(t.pause_mean_s() > 0) || t.pause_mean_s() > kMaxActiveSeconds) {
-      return Error(tree, t, "pause_mean_s", -1, "must be > 0");
+    if (!(t.pause_mean_s() >= kMinPauseSeconds) || t.pause_mean_s() > kMaxActiveSeconds) {
+      return Error(tree, t, "pause_mean_s", -1, absl::StrFormat("must be at least %g s", kMinPauseSeconds));
     }
     if (!(t.delete_fraction() >= 0 && t.delete_fraction() <= 1)) {
       return Error(tree, t, "delete_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
@@ -300,17 +356,20 @@ class Validator {
     return absl::OkStatus();
   }
 
-  absl::Status ValidatePresence(const scenario::Presence& p, const TextFormat::ParseInfoTree* tree, uint32_t users) {
-    auto in_range = [](double v, double max) { return std::isfinite(v) && v >= 0 && v <= max; };
-    if (!in_range(p.client_interval_ms(), 60'000)) {
-      return Error(tree, p, "client_interval_ms", -1, "must be in [0, 60000] ms (0 = the default, 50)");
+  absl::Status ValidatePresence(const scenario::Presence& p, const TextFormat::ParseInfoTree* tree, uint32_t users,
+                                double active_s) {
+    // 0 means the default; anything else has a floor, so no timer rounds
+    // to zero nanoseconds or fires millions of times a simulated second.
+    auto in_range = [](double v, double min, double max) { return v == 0 || (v >= min && v <= max); };
+    if (!in_range(p.client_interval_ms(), 1, 60'000)) {
+      return Error(tree, p, "client_interval_ms", -1, "must be 0 (the default, 50) or in [1, 60000] ms");
     }
-    if (!in_range(p.broadcast_interval_ms(), 60'000)) {
-      return Error(tree, p, "broadcast_interval_ms", -1, "must be in [0, 60000] ms (0 = the default, 50)");
+    if (!in_range(p.broadcast_interval_ms(), 1, 60'000)) {
+      return Error(tree, p, "broadcast_interval_ms", -1, "must be 0 (the default, 50) or in [1, 60000] ms");
     }
-    if (!in_range(p.ttl_s(), 3600)) return Error(tree, p, "ttl_s", -1, "must be in [0, 3600] s (0 = the default, 30)");
-    if (!in_range(p.keepalive_s(), 3600)) {
-      return Error(tree, p, "keepalive_s", -1, "must be in [0, 3600] s (0 = the default, 10)");
+    if (!in_range(p.ttl_s(), 0.1, 3600)) return Error(tree, p, "ttl_s", -1, "must be 0 (the default, 30) or in [0.1, 3600] s");
+    if (!in_range(p.keepalive_s(), 0.1, 3600)) {
+      return Error(tree, p, "keepalive_s", -1, "must be 0 (the default, 10) or in [0.1, 3600] s");
     }
     const double ttl = p.ttl_s() > 0 ? p.ttl_s() : 30, keepalive = p.keepalive_s() > 0 ? p.keepalive_s() : 10;
     if (!(keepalive < ttl)) {
@@ -328,6 +387,11 @@ class Validator {
       if (!user_ok.ok()) return user_ok;
       if (!(p.flood().updates_per_s() > 0) || p.flood().updates_per_s() > 100'000) {
         return Error(flood_tree, p.flood(), "updates_per_s", -1, "must be in (0, 100000]");
+      }
+      if (p.flood().updates_per_s() * active_s > 1e7) {
+        return Error(flood_tree, p.flood(), "updates_per_s", -1,
+                     absl::StrFormat("floods at most 10,000,000 updates a run: at most %g per second over active_s",
+                                     1e7 / active_s));
       }
     }
     return absl::OkStatus();
@@ -425,8 +489,8 @@ class Validator {
     if (s.has_reconnect_backoff()) {
       const scenario::Backoff& b = s.reconnect_backoff();
       const auto* b_tree = Nested(tree, s, "reconnect_backoff", -1);
-      if (!(b.initial_ms() > 0) || b.initial_ms() > kMaxDelayMs) {
-        return Error(b_tree, b, "initial_ms", -1, "must be in (0, 86400000] ms");
+      if (!(b.initial_ms() >= 1) || b.initial_ms() > kMaxDelayMs) {
+        return Error(b_tree, b, "initial_ms", -1, "must be in [1, 86400000] ms");
       }
       if (!(b.max_ms() >= b.initial_ms()) || b.max_ms() > kMaxDelayMs) {
         return Error(b_tree, b, "max_ms", -1, "must be >= initial_ms and at most 86400000 ms");
@@ -524,6 +588,7 @@ absl::StatusOr<scenario::Scenario> ParseScenario(std::string_view text, std::str
   TextFormat::ParseInfoTree tree;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(&tree);
+  parser.SetRecursionLimit(kMaxNesting);
   if (!parser.ParseFromString(text_format, &scenario)) {
     return absl::InvalidArgumentError(absl::StrFormat("%s:%s", std::string(source), errors.first()));
   }
@@ -539,24 +604,24 @@ absl::StatusOr<scenario::Scenario> LoadScenario(std::string_view name_or_path) {
     }
   }
   const std::string path(name_or_path);
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  absl::StatusOr<std::string> contents = ReadInputFile(path, kMaxScenarioBytes, "scenario file");
+  if (absl::IsNotFound(contents.status())) {
     std::vector<std::string> names;
     for (const BuiltinScenario& builtin : BuiltinScenarios()) names.emplace_back(builtin.name);
     return absl::NotFoundError(absl::StrFormat(
         "'%s' is neither a built-in scenario (%s) nor a readable file", path, absl::StrJoin(names, ", ")));
   }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  constexpr size_t kMaxFileBytes = 16 << 20;
-  if (contents.str().size() > kMaxFileBytes) {
-    return absl::InvalidArgumentError(absl::StrFormat("%s: scenario file larger than 16 MiB", path));
-  }
-  absl::StatusOr<scenario::Scenario> scenario = ParseScenario(contents.str(), path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<scenario::Scenario> scenario = ParseScenario(*contents, path);
   if (scenario.ok() && scenario->name().empty()) {
+    // Named after the file: its stem, as safe characters (a file name can
+    // hold any byte but '/').
     std::string stem = path.substr(path.find_last_of('/') + 1);
-    stem = stem.substr(0, stem.find('.'));
-    scenario->set_name(stem);
+    stem = stem.substr(0, std::min(stem.find('.'), kMaxNameBytes));
+    for (char& c : stem) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '_';
+    }
+    scenario->set_name(stem.empty() ? "scenario" : stem);
   }
   return scenario;
 }

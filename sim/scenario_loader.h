@@ -15,6 +15,10 @@ namespace collabsim::sim {
 inline constexpr uint32_t kMaxUsers = 10000;
 inline constexpr double kMaxActiveSeconds = 60.0 * 24 * 3600;  // 60 days
 inline constexpr double kMaxDelayMs = 24.0 * 3600 * 1000;      // one day
+// Shortest mean pause between bursts of a workload: keeps the number of
+// events a run schedules bounded whatever the other settings.
+inline constexpr double kMinPauseSeconds = 0.01;
+inline constexpr size_t kMaxNameBytes = 100;
 
 // Parses text format (or JSON, see scenario_json.h) and validates. `source`
 // is used in error messages.
