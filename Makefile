@@ -1,9 +1,12 @@
 # Thin wrapper over the CMake presets, so a fresh Debian machine needs exactly
 # two commands: `make compare` (the main job) and `make test` (every test).
-.PHONY: all bootstrap release debug asan compare test bench clean
+.PHONY: all bootstrap release debug asan fuzz-build fuzz fuzz-smoke compare test bench clean
 
 SEEDS ?= 1-10
 JOBS ?= 2
+# Seconds per fuzz target: `make fuzz` (long) and `make fuzz-smoke` (CI).
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
 
 all: release
 
@@ -21,6 +24,16 @@ debug: bootstrap
 asan: bootstrap
 	cmake --preset asan
 	cmake --build --preset asan
+
+fuzz-build: bootstrap
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+
+fuzz: fuzz-build
+	scripts/fuzz $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	scripts/fuzz $(FUZZ_SMOKE_SECONDS)
 
 compare: release
 	build/release/bin/collabsim compare --seeds $(SEEDS) --jobs $(JOBS) --out build/compare

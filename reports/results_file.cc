@@ -48,6 +48,11 @@ class StrictTypes : public nlohmann::json_sax<Json> {
   explicit StrictTypes(std::string path) : path_(std::move(path)) {}
 
   const absl::Status& status() const { return status_; }
+  // Records the first error and stops the parse (SAX callbacks return it).
+  bool Refuse(const std::string& where, const std::string& what) {
+    (void)Error(where, what);
+    return false;
+  }
   absl::Status Error(const std::string& where, const std::string& what) {
     if (status_.ok()) {
       status_ = where.empty() ? absl::InvalidArgumentError(absl::StrFormat("%s: top level: %s", path_, what))
@@ -81,7 +86,7 @@ class StrictTypes : public nlohmann::json_sax<Json> {
       if (frame.message->field(i)->json_name() == key) field = frame.message->field(i);
     }
     const std::string at = frame.path.empty() ? key : frame.path + "." + key;
-    if (field == nullptr) return !Error(absl::CHexEscape(at), "unknown field in " + frame.message->name()).ok();
+    if (field == nullptr) return Refuse(absl::CHexEscape(at), "unknown field in " + frame.message->name());
     frame.key = field;
     frame.key_path = at;
     return true;
@@ -136,11 +141,11 @@ class StrictTypes : public nlohmann::json_sax<Json> {
   bool Scalar(Kind kind, const std::string& text) { return Fits(Next(), kind, text); }
 
   bool Fits(const Slot& slot, Kind kind, const std::string& text = "") {
-    if (slot.field == nullptr) return !Error(slot.path, "expected an object").ok();
+    if (slot.field == nullptr) return Refuse(slot.path, "expected an object");
     const FieldDescriptor& field = *slot.field;
     if (field.is_repeated() && !slot.element) {
       if (kind == Kind::kArray) return true;
-      return !Error(slot.path, "expected an array").ok();
+      return Refuse(slot.path, "expected an array");
     }
     // Protobuf's JSON mapping writes 64-bit integers, NaN and Infinity as
     // strings; nothing else may be quoted.
@@ -172,9 +177,8 @@ class StrictTypes : public nlohmann::json_sax<Json> {
                                    field.cpp_type() == FieldDescriptor::CPPTYPE_FLOAT
                                ? "number"
                                : "integer";
-    return !Error(slot.path, absl::StrFormat("expected %s %s, found %s", expected[0] == 'i' || expected[0] == 'o' || expected[0] == 'e' ? "an" : "a",
-                                             expected, kNames[static_cast<int>(kind)]))
-                .ok();
+    const char* article = expected[0] == 'i' || expected[0] == 'o' || expected[0] == 'e' ? "an" : "a";
+    return Refuse(slot.path, absl::StrFormat("expected %s %s, found %s", article, expected, kNames[static_cast<int>(kind)]));
   }
 
   std::string path_;
