@@ -6,7 +6,7 @@ SEEDS ?= 1-10
 JOBS ?= 2
 # Seconds per fuzz target: `make fuzz` (long) and `make fuzz-smoke` (CI).
 FUZZ_SECONDS ?= 600
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 10
 
 all: release
 
@@ -38,8 +38,10 @@ fuzz-smoke: fuzz-build
 compare: release
 	build/release/bin/collabsim compare --seeds $(SEEDS) --jobs $(JOBS) --out build/compare
 
-test: asan
+# Every test under ASan+UBSan, then each libFuzzer target for a short run.
+test: asan fuzz-build
 	ctest --preset asan
+	scripts/fuzz $(FUZZ_SMOKE_SECONDS)
 
 bench: release
 	build/release/bin/collabsim_bench
