@@ -265,7 +265,11 @@ class Shrinker {
       if (!changed || result_.budget_exhausted) break;
     }
     result_.after = SizeOf(current_);
-    current_.set_name(original.name() + "-shrunk");
+    // Within the loader's limit on names, so the written file loads.
+    const std::string suffix = "-shrunk";
+    size_t keep = std::min(original.name().size(), kMaxNameBytes - suffix.size());
+    while (keep > 0 && keep < original.name().size() && (original.name()[keep] & 0xC0) == 0x80) --keep;  // whole code points
+    current_.set_name(original.name().substr(0, keep) + suffix);
     current_.set_description(absl::StrFormat("%s seed %d on %s, shrunk by `collabsim shrink`: fails %s",
                                               original.name(), seed_, engine_.traits().name, result_.invariant));
     result_.scenario = current_;

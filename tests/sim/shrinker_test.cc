@@ -157,5 +157,24 @@ TEST(Shrink, TheRunBudgetIsKept) {
   EXPECT_EQ(again.violations(0).invariant(), shrunk->invariant);
 }
 
+TEST(Shrink, ALongNameStaysALoadableName) {
+  // A 100-byte name of two-byte characters: "-shrunk" must not push the
+  // written file past the loader's limit, nor cut a character in half.
+  scenario::Scenario team = Load("team");
+  std::string name;
+  while (name.size() < kMaxNameBytes) name += "\xc3\xa9";
+  team.set_name(name);
+  ShrinkOptions options;
+  options.max_runs = 3;
+  absl::StatusOr<ShrinkResult> shrunk = Shrink(team, Named("ot-dopt"), 1, options);
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status();
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(shrunk->scenario, &text);
+  absl::StatusOr<scenario::Scenario> reloaded = ParseScenario(text, "shrunk");
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  EXPECT_LE(reloaded->name().size(), kMaxNameBytes);
+  EXPECT_EQ(reloaded->name().substr(reloaded->name().size() - 7), "-shrunk");
+}
+
 }  // namespace
 }  // namespace collabsim::sim
