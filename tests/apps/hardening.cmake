@@ -131,3 +131,26 @@ ${EXPECT} 1 'REPLAY DIVERGED: all [0-9]+ steps match, but the trace hash is' ${C
 # Negative controls are refused by `trace`, not failed as if the trace were bad.
 cli_test(hostile_trace_dopt 2 "ot-dopt is a negative control" trace --engine ot-dopt ${CMAKE_CURRENT_SOURCE_DIR}/apps/traces/tiny.json.gz)
 cli_test(hostile_trace_wallclock 2 "lww-wallclock is a negative control" trace --engine lww-wallclock ${CMAKE_CURRENT_SOURCE_DIR}/apps/traces/tiny.json.gz)
+
+# lww keys stay bounded: a trace that appends 16,000 paragraphs in order
+# (past the ~14,800 where fractional keys once passed the wire's 512 bytes
+# and every later change was refused) replays through lww to its end text.
+hostile_test(lww_many_paragraphs "{
+  printf '{\"startContent\": \"\", \"txns\": ['
+  text=''
+  position=0
+  for k in $(seq 1 16000)
+  do
+    word=\"w$k\"
+    test $k -gt 1 && printf ', '
+    printf '{\"time\": \"t%d\", \"patches\": [[%d, 0, \"%s\\\\n\"]]}' $k $position $word
+    position=$((position + \${#word} + 1))
+  done
+  printf '], \"endContent\": \"'
+  for k in $(seq 1 16000)
+  do
+    printf 'w%d\\\\n' $k
+  done
+  printf '\"}'
+} | gzip -1 > paragraphs.json.gz
+${EXPECT} 0 'endContent: +matched by local replay, remote replay and the decoded copy' ${CLI} trace --engine lww paragraphs.json.gz")

@@ -126,11 +126,9 @@ class Session {
   void Relink(ReplicaId a, ReplicaId b) {
     nodes_[a]->Disconnected(b);
     nodes_[b]->Disconnected(a);
-    queues_.erase({a, b});
-    queues_.erase({b, a});
     Collect(a);
     Collect(b);
-    queues_.erase({a, b});
+    queues_.erase({a, b});  // lost in flight, with anything sent on the way down
     queues_.erase({b, a});
     Connect(a, b);
   }
