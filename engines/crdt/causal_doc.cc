@@ -170,6 +170,15 @@ absl::Status CausalDoc::CheckBatch(const std::vector<Change>& batch) const {
     }
     claimed.emplace(Key{agent, counter}, span);
   }
+  // Origins out of order that are decidable now refuse the message; those
+  // that only become so later keep their change waiting (Sequence::Ready).
+  for (const Change& change : batch) {
+    const auto* insert = std::get_if<InsertOp>(&change.body);
+    if (insert != nullptr && !sequence_->OriginsInOrder(*insert)) {
+      return absl::InvalidArgumentError(absl::StrFormat("change %d.%d: its origin_right is not after its origin_left",
+                                                        change.id.agent, change.id.counter));
+    }
+  }
   return CheckCanvasWrites(batch);
 }
 

@@ -210,7 +210,14 @@ DeleteOp Sequence::DeleteLocal(uint64_t position, uint64_t length) {
 
 bool Sequence::Ready(const InsertOp& op) const {
   return (!op.origin_left.has_value() || Contains(*op.origin_left)) &&
-         (!op.origin_right.has_value() || Contains(*op.origin_right));
+         (!op.origin_right.has_value() || Contains(*op.origin_right)) && OriginsInOrder(op);
+}
+
+bool Sequence::OriginsInOrder(const InsertOp& op) const {
+  if (integration_ != Integration::kFugueMax || !op.origin_left.has_value() || !op.origin_right.has_value()) return true;
+  const std::optional<Cursor> left = Find(*op.origin_left), right = Find(*op.origin_right);
+  if (!left.has_value() || !right.has_value()) return true;
+  return tree_.TotalBefore(*left) < tree_.TotalBefore(*right);
 }
 
 bool Sequence::Ready(const DeleteOp& op) const {
@@ -235,6 +242,9 @@ absl::Status Sequence::Apply(const InsertOp& op) {
   const uint64_t present = agent.has_value() ? tree_.CountPresent(*agent, op.id.counter, length) : 0;
   if (present == length) return absl::OkStatus();  // a duplicate
   if (present != 0) return absl::InvalidArgumentError("insert overlaps items already present in part");
+  // A forged pair of origins the other way round would put the run after
+  // its own right origin (found by the engine_session fuzz target).
+  if (!OriginsInOrder(op)) return absl::InvalidArgumentError("insert's origin_right is not after its origin_left");
   if (!Ready(op)) return absl::FailedPreconditionError("insert refers to items not yet received");
   for (const auto& origin : {op.origin_left, op.origin_right}) {
     if (origin.has_value() && origin->agent == op.id.agent && origin->counter >= op.id.counter &&

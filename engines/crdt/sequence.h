@@ -97,13 +97,22 @@ class Sequence {
   InsertOp InsertLocal(uint64_t agent, uint64_t counter, uint64_t position, std::u32string text);
   DeleteOp DeleteLocal(uint64_t position, uint64_t length);
 
-  // Whether everything `op` refers to is here (causal readiness). A run
-  // already fully present is ready (applying it is a no-op).
+  // Whether everything `op` refers to is here (causal readiness) and its
+  // origins are in order (OriginsInOrder). A run already fully present is
+  // ready (applying it is a no-op).
   bool Ready(const InsertOp& op) const;
+  // False when both origins are here and, under FugueMax, origin_right does
+  // not come after origin_left: the run goes between them, and at its
+  // author they were neighbours, so only a forged op has them the other
+  // way round. True while an origin is still missing (not yet decidable):
+  // such an op is never ready, so it waits in a causal buffer instead of
+  // breaking the order.
+  bool OriginsInOrder(const InsertOp& op) const;
   bool Ready(const DeleteOp& op) const;
   // Applies `op`; characters already present are skipped (idempotent).
-  // Errors (nothing changes): not ready, empty run, a run that overlaps ids
-  // already present only in part, or a counter overflow.
+  // Errors (nothing changes): not ready (origins out of order included),
+  // empty run, a run that overlaps ids already present only in part, or a
+  // counter overflow.
   absl::Status Apply(const InsertOp& op);
   // Deleting an already deleted item is a no-op. Error if not ready.
   absl::Status Apply(const DeleteOp& op);

@@ -292,6 +292,29 @@ TEST(Sequence, DuplicatesAndBadOpsChangeNothing) {
   s.CheckInvariants();
 }
 
+TEST(Sequence, OriginsOutOfOrderAreRefusedOrWait) {
+  // A forged insert whose origin_right comes before its origin_left would
+  // be placed after its own right origin (the engine_session fuzz target
+  // found one in a changed byte): refused, nothing changes.
+  Sequence s(Integration::kFugueMax);
+  ASSERT_TRUE(s.Apply(s.MakeInsert(1, 1, 0, U"hello")).ok());
+  InsertOp forged = s.MakeInsert(2, 1, 2, U"X");
+  ASSERT_TRUE(forged.origin_left.has_value() && forged.origin_right.has_value());
+  std::swap(forged.origin_left, forged.origin_right);
+  EXPECT_FALSE(s.OriginsInOrder(forged));
+  EXPECT_FALSE(s.Ready(forged));
+  EXPECT_EQ(s.Apply(forged).code(), absl::StatusCode::kInvalidArgument);
+  forged.origin_right = forged.origin_left;  // the same item on both sides
+  EXPECT_FALSE(s.OriginsInOrder(forged));
+  EXPECT_EQ(s.Text(), U"hello");
+  s.CheckInvariants();
+  // Not decidable while an origin is missing: in order until it arrives.
+  InsertOp waiting = s.MakeInsert(2, 1, 2, U"X");
+  waiting.origin_right = ItemId{9, 1};
+  EXPECT_TRUE(s.OriginsInOrder(waiting));
+  EXPECT_FALSE(s.Ready(waiting));
+}
+
 TEST(Sequence, DeletesLeaveTombstonesThatStillAnchorInserts) {
   Sequence a(Integration::kFugueMax), b(Integration::kFugueMax);
   const InsertOp base = a.MakeInsert(1, 1, 0, U"abcd");
