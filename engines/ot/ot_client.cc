@@ -152,6 +152,13 @@ absl::StatusOr<std::vector<OtClient::Entry>> OtClient::ValidateCatchUp(
   uint64_t length = ServerLength();
   uint64_t expected = revision_ + 1;
   bool own_ack_seen = false;
+  // The in-flight op as the server must hold it: transformed past the
+  // entries sequenced before it, as ApplyServerEntry will. The entry that
+  // acknowledges it must be exactly that op; otherwise the lengths this
+  // client goes on with are not the server's (a Submit changed in transit
+  // once made a later transform fail).
+  std::optional<TextOp> mine;
+  if (inflight_.has_value()) mine = inflight_->op;
   for (const wire::LogEntry& wire_entry : wire) {
     absl::StatusOr<Entry> entry = DecodeEntry(wire_entry);
     if (!entry.ok()) return entry.status();
@@ -161,6 +168,16 @@ absl::StatusOr<std::vector<OtClient::Entry>> OtClient::ValidateCatchUp(
     // After the own op is acknowledged nothing of ours is in flight, so a
     // later entry can't be ours (ApplyServerEntry's order agrees).
     if (own && own_ack_seen) return absl::FailedPreconditionError("catch-up acknowledges one op twice");
+    if (own && (!mine.has_value() || entry->op != *mine)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "server entry r%d acknowledges this client's op %d with other contents than it sent", entry->revision,
+          entry->client_seq));
+    }
+    if (!own && !own_ack_seen && mine.has_value()) {
+      absl::StatusOr<std::pair<TextOp, TextOp>> moved = Transform(entry->op, *std::move(mine));
+      if (!moved.ok()) return moved.status();
+      mine = std::move(moved->second);
+    }
     own_ack_seen = own_ack_seen || own;
     length = entry->op.target_length();
     ++expected;
