@@ -65,37 +65,28 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       options_(options),
       engine_options_{options.check_invariants},
       user_count_(UserCount(scenario)),
-      network_(LinksOf(scenario), seed),
+      transport_(engine.traits().topology != Topology::kMesh, LinksOf(scenario), seed),
       fault_prng_(Prng::ForStream(seed, kFaultStream)),
       clocks_(DrawClocks(scenario_, seed, user_count_)) {
   COLLABSIM_CHECK(user_count_ >= 1);
   mesh_ = engine_.traits().topology == Topology::kMesh;
-  if (mesh_) {
-    neighbours_ = MeshNeighbours(user_count_);
-    held_elsewhere_.resize(user_count_);
-  } else {
-    server_ = engine_.CreateServer(engine_options_);
-  }
+  if (!mesh_) server_ = engine_.CreateServer(engine_options_);
+  users_.resize(user_count_);
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    clients_.push_back(engine_.CreateClient(user, engine_options_));
+    UserState& state = User(user);
+    state.id = user;
+    state.replica = engine_.CreateClient(user, engine_options_);
     if (scenario_.has_design()) {
-      users_.push_back(
-          std::make_unique<DesignerUser>(user, scenario_.design(), Prng::ForStream(seed, kUserStreamBase + user)));
+      state.workload =
+          std::make_unique<DesignerUser>(user, scenario_.design(), Prng::ForStream(seed, kUserStreamBase + user));
     } else if (scenario_.script().empty()) {
-      users_.push_back(
-          std::make_unique<SyntheticUser>(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user)));
+      state.workload =
+          std::make_unique<SyntheticUser>(user, scenario_.typing(), Prng::ForStream(seed, kUserStreamBase + user));
     } else {
-      users_.push_back(std::make_unique<ScriptedUser>(user, scenario_));
+      state.workload = std::make_unique<ScriptedUser>(user, scenario_);
     }
+    state.read_only = IsReadOnly(scenario_, user);
   }
-  for (ReplicaId user = 1; user <= user_count_; ++user) read_only_.push_back(IsReadOnly(scenario_, user));
-  next_intent_seq_.assign(user_count_, 1);
-  intent_times_.resize(user_count_);
-  offline_.assign(user_count_, 0);
-  reconnect_planned_.assign(user_count_, false);
-  cuts_to_server_.assign(user_count_, 0);
-  crashed_.assign(user_count_, false);
-  cuts_to_client_.assign(user_count_, 0);
   if (scenario_.has_clocks()) {  // without, clocks are exact and hashes stay as they were
     for (const NodeClock& clock : clocks_) {
       trace_.Add(static_cast<uint64_t>(clock.skew_ns()));
@@ -183,52 +174,52 @@ void World::Start() {
   StartPresence();
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     ConnectUser(user);
-    if (read_only_[user - 1]) continue;  // a viewer never edits
-    if (const std::optional<SimTime> first = users_[user - 1]->InitialDelay()) {
-      queue_.Schedule(start + *first, Event{EventKind::kUserAction, user});
+    if (User(user).read_only) continue;  // a viewer never edits
+    if (const std::optional<SimTime> first = User(user).workload->InitialDelay()) {
+      queue_.Schedule(start + *first, events::UserAction{user});
     }
     ScheduleNextDrop(user);
   }
   for (const auto& window : scenario_.offline()) {
     const SimTime begin = start + FromSeconds(window.start_s());
-    queue_.Schedule(begin, Event{EventKind::kOfflineStart, window.user()});
-    queue_.Schedule(begin + FromSeconds(window.duration_s()), Event{EventKind::kOfflineEnd, window.user()});
+    queue_.Schedule(begin, events::OfflineStart{window.user()});
+    queue_.Schedule(begin + FromSeconds(window.duration_s()), events::OfflineEnd{window.user()});
   }
   for (int k = 0; k < scenario_.storms_size(); ++k) {
-    queue_.Schedule(start + FromSeconds(scenario_.storms(k).at_s()), Event{EventKind::kStorm, 0, 0, static_cast<uint64_t>(k)});
+    queue_.Schedule(start + FromSeconds(scenario_.storms(k).at_s()), events::Storm{static_cast<size_t>(k)});
   }
   heal_time_ = start + FromSeconds(scenario_.active_s());
   for (int k = 0; k < scenario_.partitions_size(); ++k) {
     const auto& p = scenario_.partitions(k);
-    const auto index = static_cast<uint64_t>(k);
+    const auto index = static_cast<size_t>(k);
     const SimTime begin = start + FromSeconds(p.at_s());
     const SimTime end = begin + FromSeconds(p.duration_s());
-    queue_.Schedule(begin, Event{EventKind::kPartitionStart, 0, 0, index});
+    queue_.Schedule(begin, events::PartitionStart{index});
     // Heal ends every partition; one that would outlast it ends at heal.
     const SimTime finish = std::min(end, heal_time_);
     const SimTime detect = begin + FromSeconds(p.detect_after_s());
-    if (detect < finish) queue_.Schedule(detect, Event{EventKind::kPartitionDetect, 0, 0, index});
-    queue_.Schedule(finish, Event{EventKind::kPartitionEnd, 0, 0, index});
+    if (detect < finish) queue_.Schedule(detect, events::PartitionDetect{index});
+    queue_.Schedule(finish, events::PartitionEnd{index});
   }
   for (int k = 0; k < scenario_.server_crashes_size(); ++k) {
     const auto& crash = scenario_.server_crashes(k);
     const SimTime at = start + FromSeconds(crash.at_s());
-    queue_.Schedule(at, Event{EventKind::kServerCrash, 0, 0, static_cast<uint64_t>(k)});
+    queue_.Schedule(at, events::ServerCrash{static_cast<size_t>(k)});
     // A downtime that would outlast the active phase ends at heal.
-    queue_.Schedule(std::min(at + FromSeconds(crash.downtime_s()), heal_time_), Event{EventKind::kServerRestart});
+    queue_.Schedule(std::min(at + FromSeconds(crash.downtime_s()), heal_time_), events::ServerRestart{});
   }
   for (int k = 0; k < scenario_.client_crashes_size(); ++k) {
     const auto& crash = scenario_.client_crashes(k);
     const SimTime at = start + FromSeconds(crash.at_s());
-    queue_.Schedule(at, Event{EventKind::kClientCrash, 0, 0, static_cast<uint64_t>(k)});
+    queue_.Schedule(at, events::ClientCrash{static_cast<size_t>(k)});
     queue_.Schedule(std::min(at + FromSeconds(crash.restart_after_s()), heal_time_),
-                    Event{EventKind::kClientRestart, crash.user()});
+                    events::ClientRestart{crash.user()});
   }
-  queue_.Schedule(heal_time_, Event{EventKind::kHeal});
+  queue_.Schedule(heal_time_, events::Heal{});
   // About 120 samples over the active phase, never more often than 1/s.
   sample_interval_ = std::max<SimTime>(kSecond, FromSeconds(scenario_.active_s()) / 120);
   result_.set_memory_sample_interval_s(ToSeconds(sample_interval_));
-  queue_.Schedule(start, Event{EventKind::kSampleMemory});
+  queue_.Schedule(start, events::SampleMemory{});
 }
 
 results::RunResult World::Run() {
@@ -257,11 +248,9 @@ results::RunResult World::Run() {
     auto scheduled = queue_.Pop();
     ++events;
     last_event_time_ = scheduled.time;
-    const EventKind kind = scheduled.event.kind;
-    const ReplicaId node = scheduled.event.node;
-    const ReplicaId to = scheduled.event.to;
+    const StepEnds ends = EndsOf(scheduled.event);
     Handle(scheduled.event);
-    if (!CheckStep(events, scheduled.time, kind, node, to)) {
+    if (!CheckStep(events, scheduled.time, ends)) {
       diverged = true;
       break;
     }
@@ -275,14 +264,14 @@ results::RunResult World::Run() {
   return result_;
 }
 
-bool World::CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId node, ReplicaId to) {
+bool World::CheckStep(uint64_t index, SimTime time, const StepEnds& ends) {
   if (options_.record_steps == nullptr && options_.expect_steps == nullptr) return true;
   TraceHash digest;
   digest.Add(trace_.value());
   digest.Add(static_cast<uint64_t>(time));
-  digest.Add(static_cast<uint64_t>(kind));
-  digest.Add((uint64_t{node} << 32) | to);
-  const StepRecord step{digest.value(), time, static_cast<uint32_t>(kind), node, to};
+  digest.Add(static_cast<uint64_t>(ends.kind));
+  digest.Add((uint64_t{ends.node} << 32) | ends.to);
+  const StepRecord step{digest.value(), time, static_cast<uint32_t>(ends.kind), ends.node, ends.to};
   if (options_.record_steps != nullptr) options_.record_steps->push_back(step);
   if (options_.expect_steps == nullptr) return true;
   const std::vector<StepRecord>& expected = *options_.expect_steps;
@@ -306,96 +295,59 @@ bool World::CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId no
 }
 
 std::string World::DescribeStep(const StepRecord& step) {
-  const uint32_t last = static_cast<uint32_t>(EventKind::kPresenceFlood);
-  const std::string kind = step.kind <= last ? KindName(static_cast<EventKind>(step.kind))
-                                             : absl::StrFormat("event %d", step.kind);
-  return absl::StrFormat("%s at t=%.6fs, node %d%s", kind, ToSeconds(step.time - kSimStart), step.node,
-                         step.kind == static_cast<uint32_t>(EventKind::kDeliver) ? absl::StrFormat(" -> %d", step.to)
-                                                                                  : "");
+  const bool delivery = step.kind == static_cast<uint32_t>(StepKind::kDeliver);
+  return absl::StrFormat("%s at t=%.6fs, node %d%s", StepKindName(step.kind), ToSeconds(step.time - kSimStart), step.node,
+                         delivery ? absl::StrFormat(" -> %d", step.to) : "");
 }
 
-const char* World::KindName(EventKind kind) {
-  switch (kind) {
-    case EventKind::kUserAction: return "user action";
-    case EventKind::kDeliver: return "delivery";
-    case EventKind::kDrop: return "connection drop";
-    case EventKind::kReconnect: return "reconnect attempt";
-    case EventKind::kOfflineStart: return "offline start";
-    case EventKind::kOfflineEnd: return "offline end";
-    case EventKind::kHeal: return "heal";
-    case EventKind::kSampleMemory: return "memory sample";
-    case EventKind::kStorm: return "reconnect storm";
-    case EventKind::kPartitionStart: return "partition start";
-    case EventKind::kPartitionDetect: return "partition detected";
-    case EventKind::kPartitionEnd: return "partition end";
-    case EventKind::kServerCrash: return "server crash";
-    case EventKind::kServerRestart: return "server restart";
-    case EventKind::kClientCrash: return "client crash";
-    case EventKind::kClientRestart: return "client restart";
-    case EventKind::kPresenceTimer: return "presence timer";
-    case EventKind::kPresenceDeliver: return "presence delivery";
-    case EventKind::kPresenceFlood: return "presence flood";
-  }
-  return "event";
-}
+namespace {
+// std::visit with one lambda per alternative.
+template <typename... Handlers>
+struct Overloaded : Handlers... {
+  using Handlers::operator()...;
+};
+}  // namespace
 
-void World::Handle(Event& event) {
-  switch (event.kind) {
-    case EventKind::kUserAction:
-      return OnUserAction(event.node);
-    case EventKind::kDeliver:
-      return OnDeliver(event);
-    case EventKind::kDrop:
-      return OnDrop(event.node, event.epoch);
-    case EventKind::kReconnect:
-      return OnReconnect(event.node, event.epoch);
-    case EventKind::kStorm:
-      return OnStorm(event.epoch);
-    case EventKind::kPartitionStart:
-      return OnPartitionStart(event.epoch);
-    case EventKind::kPartitionDetect:
-      return OnPartitionDetect(event.epoch);
-    case EventKind::kPartitionEnd:
-      return OnPartitionEnd(event.epoch);
-    case EventKind::kServerCrash:
-      return OnServerCrash(event.epoch);
-    case EventKind::kServerRestart:
-      return OnServerRestart();
-    case EventKind::kClientCrash:
-      return OnClientCrash(event.epoch);
-    case EventKind::kClientRestart:
-      return OnClientRestart(event.node);
-    case EventKind::kOfflineStart:
-      return OnOfflineStart(event.node);
-    case EventKind::kOfflineEnd:
-      return OnOfflineEnd(event.node);
-    case EventKind::kHeal:
-      return OnHeal();
-    case EventKind::kPresenceTimer:
-      return OnPresenceTimer(event.node, static_cast<SimTime>(event.epoch));
-    case EventKind::kPresenceDeliver:
-      return OnPresenceDeliver(event);
-    case EventKind::kPresenceFlood:
-      return OnPresenceFlood(event.node);
-    case EventKind::kSampleMemory:
-      SampleMemory();
-      if (!healed_) queue_.Schedule(queue_.now() + sample_interval_, Event{EventKind::kSampleMemory});
-      return;
-  }
+void World::Handle(RunEvent& event) {
+  std::visit(Overloaded{
+                 [&](events::UserAction& e) { OnUserAction(e.user); },
+                 [&](events::Deliver& e) { OnDeliver(e); },
+                 [&](events::Drop& e) { OnDrop(e.user, e.epoch); },
+                 [&](events::Reconnect& e) { OnReconnect(e.user, e.attempt); },
+                 [&](events::Storm& e) { OnStorm(e.index); },
+                 [&](events::PartitionStart& e) { OnPartitionStart(e.index); },
+                 [&](events::PartitionDetect& e) { OnPartitionDetect(e.index); },
+                 [&](events::PartitionEnd& e) { OnPartitionEnd(e.index); },
+                 [&](events::ServerCrash& e) { OnServerCrash(e.index); },
+                 [&](events::ServerRestart&) { OnServerRestart(); },
+                 [&](events::ClientCrash& e) { OnClientCrash(e.index); },
+                 [&](events::ClientRestart& e) { OnClientRestart(e.user); },
+                 [&](events::OfflineStart& e) { OnOfflineStart(e.user); },
+                 [&](events::OfflineEnd& e) { OnOfflineEnd(e.user); },
+                 [&](events::Heal&) { OnHeal(); },
+                 [&](events::PresenceTimer& e) { OnPresenceTimer(e.node, e.armed_for); },
+                 [&](events::PresenceDeliver& e) { OnPresenceDeliver(e); },
+                 [&](events::PresenceFlood& e) { OnPresenceFlood(e.user); },
+                 [&](events::SampleMemory&) {
+                   SampleMemory();
+                   if (!healed_) queue_.Schedule(queue_.now() + sample_interval_, events::SampleMemory{});
+                 },
+             },
+             event);
 }
 
 void World::OnUserAction(ReplicaId user) {
   if (healed_) return;  // editing stops at heal
-  if (crashed_[user - 1]) {  // the app is down: look again in a second
-    queue_.Schedule(queue_.now() + kSecond, Event{EventKind::kUserAction, user});
+  if (User(user).crashed) {  // the app is down: look again in a second
+    queue_.Schedule(queue_.now() + kSecond, events::UserAction{user});
     return;
   }
   Replica& client = ClientOf(user);
-  const UserModel::Action action = users_[user - 1]->Next(client, queue_.now() - start_time_);
+  const UserModel::Action action = User(user).workload->Next(client, queue_.now() - start_time_);
   if (action.intent.has_value()) {
     if (options_.script != nullptr) options_.script->push_back(ScriptEntryFor(user, queue_.now() - start_time_, action));
-    const Intent intent{IntentId{user, next_intent_seq_[user - 1]++}, *action.intent};
-    intent_times_[user - 1].push_back(queue_.now());
+    const Intent intent{IntentId{user, User(user).next_intent_seq++}, *action.intent};
+    User(user).intent_times.push_back(queue_.now());
     trace_.Add(kTagIntent);
     trace_.Add(static_cast<uint64_t>(queue_.now()));
     trace_.AddBytes(Describe(intent));
@@ -422,23 +374,20 @@ void World::OnUserAction(ReplicaId user) {
     AfterStep(client);
   }
   if (action.next_in.has_value()) {
-    queue_.Schedule(queue_.now() + std::max<SimTime>(*action.next_in, kMillisecond), Event{EventKind::kUserAction, user});
+    queue_.Schedule(queue_.now() + std::max<SimTime>(*action.next_in, kMillisecond), events::UserAction{user});
   }
 }
 
-void World::OnDeliver(Event& event) {
+void World::OnDeliver(events::Deliver& event) {
   COLLABSIM_CHECK(messages_in_flight_ > 0);
   --messages_in_flight_;
-  const ReplicaId user = event.node == kServerReplica ? event.to : event.node;
-  const bool gone = mesh_ ? !peer_links_.IsUp(event.node, event.to) ||
-                                peer_links_.Epoch(event.node, event.to) != event.epoch
-                          : !network_.IsUp(user) || network_.Epoch(user) != event.epoch;
-  const bool cut = mesh_ ? MeshCut(event.node, event.to) : Cut(user, event.to == kServerReplica);
+  const bool gone = !transport_.IsUp(event.from, event.to) || transport_.Epoch(event.from, event.to) != event.epoch;
+  const bool cut = transport_.IsCut(event.from, event.to);
   if (gone || cut) {
     if (recording()) {
-      Note(event.to, absl::StrFormat("lost from %s (%s): %s", NodeName(event.node),
+      Note(event.to, absl::StrFormat("lost from %s (%s): %s", NodeName(event.from),
                                      cut ? "partition" : "its connection is gone",
-                                     engine_.DescribeMessage(event.node, event.bytes)));
+                                     engine_.DescribeMessage(event.from, event.bytes)));
     }
     trace_.Add(kTagLost);
     result_.set_messages_dropped(result_.messages_dropped() + 1);
@@ -446,15 +395,15 @@ void World::OnDeliver(Event& event) {
   }
   trace_.Add(kTagDeliver);
   trace_.Add(static_cast<uint64_t>(queue_.now()));
-  trace_.Add((uint64_t{event.node} << 32) | event.to);
+  trace_.Add((uint64_t{event.from} << 32) | event.to);
   trace_.AddBytes(event.bytes);
   Replica& receiver = event.to == kServerReplica ? *server_ : ClientOf(event.to);
   if (recording()) {
-    Note(event.to, absl::StrFormat("receive from %s: %s", NodeName(event.node),
-                                   engine_.DescribeMessage(event.node, event.bytes)));
+    Note(event.to, absl::StrFormat("receive from %s: %s", NodeName(event.from),
+                                   engine_.DescribeMessage(event.from, event.bytes)));
   }
   const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
-  absl::Status status = Clocked(receiver).Receive(event.node, event.bytes);
+  absl::Status status = Clocked(receiver).Receive(event.from, event.bytes);
   if (options_.measure_cpu_ns) {
     const double ms = static_cast<double>(options_.measure_cpu_ns() - cpu_before) / 1e6;
     if (ms > result_.measured_max_receive_ms()) {
@@ -463,7 +412,7 @@ void World::OnDeliver(Event& event) {
     }
   }
   if (!status.ok()) {
-    AddViolation("engine_error", absl::StrFormat("replica %d rejected a message from %d: %s", event.to, event.node,
+    AddViolation("engine_error", absl::StrFormat("replica %d rejected a message from %d: %s", event.to, event.from,
                                                  status.ToString()));
   }
   AfterStep(receiver);
@@ -476,48 +425,22 @@ void World::AfterStep(Replica& replica) {
 }
 
 void World::Flush(Replica& replica) {
-  for (OutgoingMessage& message : replica.TakeOutbox()) {
-    if (mesh_) {
-      SendToPeer(replica, message);
-      continue;
-    }
-    const bool to_server = message.to == kServerReplica;
-    const ReplicaId user = to_server ? replica.id() : message.to;
-    COLLABSIM_CHECK(user >= 1 && user <= user_count_);
-    COLLABSIM_CHECK(to_server != (replica.id() == kServerReplica));
-    if (!network_.IsUp(user)) {  // written to a closed socket
-      if (recording()) Note(replica.id(), absl::StrFormat("unsent to %s (no connection)", NodeName(message.to)));
-      result_.set_messages_dropped(result_.messages_dropped() + 1);
-      continue;
-    }
-    if (recording()) {
-      Note(replica.id(), absl::StrFormat("send to %s (%d bytes)", NodeName(message.to), message.bytes.size()));
-    }
-    result_.set_messages(result_.messages() + 1);
-    result_.set_bytes(result_.bytes() + message.bytes.size());
-
-    const uint64_t wire = message.bytes.size() + WebSocketFrameOverhead(message.bytes.size(), to_server);
-    const SimTime arrival = network_.Arrival(user, to_server, queue_.now(), wire);
-    result_.set_wire_bytes(result_.wire_bytes() + wire);
-    ++messages_in_flight_;
-    queue_.Schedule(arrival, Event{EventKind::kDeliver, replica.id(), message.to, network_.Epoch(user),
-                                   std::move(message.bytes)});
-  }
+  for (OutgoingMessage& message : replica.TakeOutbox()) Send(replica.id(), message);
   const bool is_client = replica.id() != kServerReplica;
   for (const IntentId& id : replica.TakeNewlyVisible()) {
     COLLABSIM_CHECK(id.replica >= 1 && id.replica <= user_count_);
-    COLLABSIM_CHECK(id.seq >= 1 && id.seq <= intent_times_[id.replica - 1].size());
+    COLLABSIM_CHECK(id.seq >= 1 && id.seq <= User(id.replica).intent_times.size());
     if (is_client) {
       // A restarted client re-learns its own old intents: not a remote delivery.
       if (id.replica == replica.id()) continue;
-      const SimTime latency = queue_.now() - intent_times_[id.replica - 1][id.seq - 1];
+      const SimTime latency = queue_.now() - User(id.replica).intent_times[id.seq - 1];
       remote_latencies_.push_back(latency);
       if (flood_user_ != 0 && id.replica != flood_user_ && replica.id() != flood_user_) {
         bystander_edit_latencies_.push_back(latency);
       }
       if (mesh_) {
-        std::vector<bool>& held = held_elsewhere_[id.replica - 1];
-        if (held.size() < id.seq) held.resize(intent_times_[id.replica - 1].size(), false);
+        std::vector<bool>& held = User(id.replica).held_elsewhere;
+        if (held.size() < id.seq) held.resize(User(id.replica).intent_times.size(), false);
         held[id.seq - 1] = true;
       }
     } else {
@@ -526,25 +449,23 @@ void World::Flush(Replica& replica) {
   }
 }
 
-void World::SendToPeer(const Replica& replica, OutgoingMessage& message) {
-  const ReplicaId from = replica.id();
-  COLLABSIM_CHECK(message.to >= 1 && message.to <= user_count_ && message.to != from);
-  if (!peer_links_.IsUp(from, message.to)) {  // written to a closed connection
-    if (recording()) Note(from, absl::StrFormat("unsent to %s (no connection)", NodeName(message.to)));
+void World::Send(ReplicaId from, OutgoingMessage& message) {
+  const ReplicaId to = message.to;
+  COLLABSIM_CHECK(to <= user_count_ && to != from);
+  COLLABSIM_CHECK(transport_.via_server() ? (to == kServerReplica) != (from == kServerReplica) : to != kServerReplica);
+  if (!transport_.IsUp(from, to)) {  // written to a closed connection
+    if (recording()) Note(from, absl::StrFormat("unsent to %s (no connection)", NodeName(to)));
     result_.set_messages_dropped(result_.messages_dropped() + 1);
     return;
   }
-  if (recording()) Note(from, absl::StrFormat("send to %s (%d bytes)", NodeName(message.to), message.bytes.size()));
+  if (recording()) Note(from, absl::StrFormat("send to %s (%d bytes)", NodeName(to), message.bytes.size()));
   result_.set_messages(result_.messages() + 1);
   result_.set_bytes(result_.bytes() + message.bytes.size());
-  // Peers are modelled as WebSocket connections too; the side that dialled
-  // (the lower id) masks its frames.
-  const uint64_t wire = message.bytes.size() + WebSocketFrameOverhead(message.bytes.size(), from < message.to);
-  const SimTime arrival = peer_links_.Arrival(network_, from, message.to, queue_.now(), wire);
+  const uint64_t wire = message.bytes.size() + WebSocketFrameOverhead(message.bytes.size(), transport_.Masks(from, to));
+  const SimTime arrival = transport_.Arrival(from, to, queue_.now(), wire);
   result_.set_wire_bytes(result_.wire_bytes() + wire);
   ++messages_in_flight_;
-  queue_.Schedule(arrival, Event{EventKind::kDeliver, from, message.to, peer_links_.Epoch(from, message.to),
-                                 std::move(message.bytes)});
+  queue_.Schedule(arrival, events::Deliver{from, to, transport_.Epoch(from, to), std::move(message.bytes)});
 }
 
 Replica& World::Clocked(Replica& replica) {
@@ -554,12 +475,12 @@ Replica& World::Clocked(Replica& replica) {
 
 void World::ConnectUser(ReplicaId user) {
   if (recording()) Note(user, "connected");
-  network_.Connect(user);
+  transport_.GoOnline(user);
   trace_.Add(kTagConnect);
   trace_.Add(user);
   if (mesh_) {
     PresenceConnected(user);
-    for (ReplicaId peer : neighbours_[user - 1]) TryLink(user, peer);
+    for (ReplicaId peer : transport_.Neighbours(user)) TryLink(user, peer);
     return;
   }
   Clocked(*server_).Connected(user);
@@ -571,13 +492,13 @@ void World::ConnectUser(ReplicaId user) {
 
 void World::DisconnectUser(ReplicaId user) {
   if (recording()) Note(user, "disconnected");
-  network_.Drop(user);
+  transport_.GoOffline(user);
   trace_.Add(kTagDrop);
   trace_.Add(user);
   result_.set_connection_drops(result_.connection_drops() + 1);
   if (mesh_) {
-    for (ReplicaId peer : neighbours_[user - 1]) {
-      if (peer_links_.IsUp(user, peer)) DropLink(user, peer);
+    for (ReplicaId peer : transport_.Neighbours(user)) {
+      if (transport_.IsUp(user, peer)) DropLink(user, peer);
     }
     PresenceDisconnected(user);
     return;
@@ -590,9 +511,9 @@ void World::DisconnectUser(ReplicaId user) {
 }
 
 void World::TryLink(ReplicaId a, ReplicaId b) {
-  if (!network_.IsUp(a) || !network_.IsUp(b) || peer_links_.IsUp(a, b) || MeshCut(a, b) || MeshCut(b, a)) return;
+  if (!transport_.Online(a) || !transport_.Online(b) || transport_.IsUp(a, b) || transport_.IsCutEitherWay(a, b)) return;
   if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
-  peer_links_.Connect(a, b);
+  transport_.LinkUp(a, b);
   trace_.Add(kTagConnect);
   trace_.Add((uint64_t{a} << 32) | b);
   Clocked(ClientOf(a)).Connected(b);
@@ -604,7 +525,7 @@ void World::TryLink(ReplicaId a, ReplicaId b) {
 
 void World::DropLink(ReplicaId a, ReplicaId b) {
   if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
-  peer_links_.Drop(a, b);
+  transport_.LinkDown(a, b);
   trace_.Add(kTagDrop);
   trace_.Add((uint64_t{a} << 32) | b);
   Clocked(ClientOf(a)).Disconnected(b);
@@ -614,38 +535,15 @@ void World::DropLink(ReplicaId a, ReplicaId b) {
   PresenceLinkDown(a, b);
 }
 
-bool World::MeshCut(ReplicaId from, ReplicaId to) const {
-  for (size_t index : active_partitions_) {
-    const auto& p = scenario_.partitions(static_cast<int>(index));
-    const auto& users = p.users();
-    const bool from_inside = std::find(users.begin(), users.end(), from) != users.end();
-    const bool to_inside = std::find(users.begin(), users.end(), to) != users.end();
-    if (from_inside == to_inside) continue;
-    // TO_SERVER cuts what leaves the partitioned users, FROM_SERVER what
-    // reaches them: in a mesh, "the server" is everyone outside.
-    switch (p.direction()) {
-      case scenario::Partition::TO_SERVER:
-        if (from_inside) return true;
-        break;
-      case scenario::Partition::FROM_SERVER:
-        if (to_inside) return true;
-        break;
-      default:
-        return true;
-    }
-  }
-  return false;
-}
-
 void World::ScheduleNextDrop(ReplicaId user) {
   if (reconnect_delay_ == nullptr || healed_) return;
   const SimTime in = FromSeconds(SampleExponential(fault_prng_, scenario_.drops().mean_interval_s()));
-  queue_.Schedule(queue_.now() + in, Event{EventKind::kDrop, user, 0, network_.Epoch(user)});
+  queue_.Schedule(queue_.now() + in, events::Drop{user, transport_.AccessEpoch(user)});
 }
 
 void World::OnDrop(ReplicaId user, uint64_t epoch) {
   // A drop planned for a connection that has since gone is void.
-  if (healed_ || !network_.IsUp(user) || network_.Epoch(user) != epoch) return;
+  if (healed_ || !transport_.Online(user) || transport_.AccessEpoch(user) != epoch) return;
   DisconnectUser(user);
   const SimTime delay = reconnect_delay_->Sample(fault_prng_);
   ScheduleReconnect(user, queue_.now() + delay, 0);
@@ -658,10 +556,10 @@ void World::OnDrop(ReplicaId user, uint64_t epoch) {
 }
 
 void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {
-  if (reconnect_planned_[user - 1]) return;
-  reconnect_planned_[user - 1] = true;
+  if (User(user).reconnect_planned) return;
+  User(user).reconnect_planned = true;
   ++reconnects_planned_;
-  queue_.Schedule(at, Event{EventKind::kReconnect, user, 0, attempt});
+  queue_.Schedule(at, events::Reconnect{user, attempt});
 }
 
 bool World::AcceptConnection() {
@@ -687,15 +585,15 @@ SimTime World::BackoffDelay(uint64_t attempt) {
 }
 
 void World::OnReconnect(ReplicaId user, uint64_t attempt) {
-  COLLABSIM_CHECK(reconnect_planned_[user - 1] && reconnects_planned_ > 0);
-  reconnect_planned_[user - 1] = false;
+  COLLABSIM_CHECK(User(user).reconnect_planned && reconnects_planned_ > 0);
+  User(user).reconnect_planned = false;
   --reconnects_planned_;
-  if (offline_[user - 1] || network_.IsUp(user)) return;
+  if (User(user).offline_windows || transport_.Online(user)) return;
   // A partitioned user cannot reach the server; OnPartitionEnd retries. A
   // crashed app tries nothing; OnClientRestart does.
   // In a mesh a partitioned user still goes online: links across the
   // partition stay down (TryLink) and the ones inside come up.
-  if ((!mesh_ && (Cut(user, true) || Cut(user, false))) || crashed_[user - 1]) return;
+  if ((transport_.via_server() && transport_.IsCutEitherWay(user, kServerReplica)) || User(user).crashed) return;
   if (server_down_) {  // the attempt fails; back off and try again
     if (recording()) Note(user, "reconnect attempt failed: the server is down");
     result_.set_connection_refusals(result_.connection_refusals() + 1);
@@ -718,7 +616,7 @@ void World::OnStorm(size_t index) {
   if (healed_) return;
   std::vector<ReplicaId> connected;
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (network_.IsUp(user)) connected.push_back(user);
+    if (transport_.Online(user)) connected.push_back(user);
   }
   const double fraction = scenario_.storms(static_cast<int>(index)).fraction();
   const auto count = std::min<size_t>(
@@ -738,10 +636,6 @@ void World::OnStorm(size_t index) {
   }
 }
 
-bool World::Cut(ReplicaId user, bool to_server) const {
-  return (to_server ? cuts_to_server_ : cuts_to_client_)[user - 1] > 0;
-}
-
 void World::OnPartitionStart(size_t index) {
   const auto& p = scenario_.partitions(static_cast<int>(index));
   if (recording()) {
@@ -752,24 +646,20 @@ void World::OnPartitionStart(size_t index) {
   trace_.Add(index);
   trace_.Add(static_cast<uint64_t>(p.direction()));
   for (uint32_t user : p.users()) trace_.Add(user);
-  for (uint32_t user : p.users()) {
-    if (p.direction() != scenario::Partition::FROM_SERVER) ++cuts_to_server_[user - 1];
-    if (p.direction() != scenario::Partition::TO_SERVER) ++cuts_to_client_[user - 1];
-  }
-  active_partitions_.insert(index);
+  transport_.StartPartition(index, p);
 }
 
 void World::OnPartitionDetect(size_t index) {
   if (mesh_) {  // links across the partition time out
     for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
-      for (ReplicaId peer : neighbours_[user - 1]) {
-        if (peer_links_.IsUp(user, peer) && (MeshCut(user, peer) || MeshCut(peer, user))) DropLink(user, peer);
+      for (ReplicaId peer : transport_.Neighbours(user)) {
+        if (transport_.IsUp(user, peer) && transport_.IsCutEitherWay(user, peer)) DropLink(user, peer);
       }
     }
     return;
   }
   for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
-    if (network_.IsUp(user)) DisconnectUser(user);
+    if (transport_.Online(user)) DisconnectUser(user);
   }
 }
 
@@ -780,26 +670,23 @@ void World::OnPartitionEnd(size_t index) {
   trace_.Add(index);
   trace_.Add(static_cast<uint64_t>(p.direction()));
   for (uint32_t user : p.users()) trace_.Add(user);
-  active_partitions_.erase(index);
+  // Only this partition ends; overlapping ones stay in force.
+  transport_.EndPartition(index);
   for (uint32_t user : p.users()) {
-    // Only the partition that started at index can end here; counts are
-    // per partition, so overlapping ones stay in force.
-    if (p.direction() != scenario::Partition::FROM_SERVER) --cuts_to_server_[user - 1];
-    if (p.direction() != scenario::Partition::TO_SERVER) --cuts_to_client_[user - 1];
     if (mesh_) continue;
-    if (Cut(user, true) || Cut(user, false)) continue;
+    if (transport_.IsCutEitherWay(user, kServerReplica)) continue;
     // The dead connection is noticed now if it was not before; reconnect.
-    if (network_.IsUp(user)) DisconnectUser(user);
-    if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
+    if (transport_.Online(user)) DisconnectUser(user);
+    if (User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
   }
   if (!mesh_) return;
   // Links across the partition that stayed up lost messages: they are
   // noticed as dead now and dialled again, as is every link it kept down.
   const auto& users = p.users();
   for (uint32_t user : users) {
-    for (ReplicaId peer : neighbours_[user - 1]) {
+    for (ReplicaId peer : transport_.Neighbours(user)) {
       const bool crossing = std::find(users.begin(), users.end(), peer) == users.end();
-      if (crossing && peer_links_.IsUp(user, peer)) DropLink(user, peer);
+      if (crossing && transport_.IsUp(user, peer)) DropLink(user, peer);
       TryLink(user, peer);
     }
   }
@@ -819,7 +706,7 @@ void World::OnServerCrash(size_t index) {
   // Clients notice at once and start retrying with backoff, each on its own
   // jittered schedule, so they come back at different times.
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (!network_.IsUp(user)) continue;
+    if (!transport_.Online(user)) continue;
     DisconnectUser(user);
     ScheduleReconnect(user, queue_.now() + BackoffDelay(0), 0);
   }
@@ -857,13 +744,13 @@ void World::OnServerRestart() {
   // Users already in a backoff loop keep their schedule; anyone else (back
   // from offline or a partition while the server was down) tries now.
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (!network_.IsUp(user) && offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
+    if (!transport_.Online(user) && User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
 
 void World::OnClientCrash(size_t index) {
   const ReplicaId user = scenario_.client_crashes(static_cast<int>(index)).user();
-  if (crashed_[user - 1]) return;
+  if (User(user).crashed) return;
   if (recording()) {
     Note(user, scenario_.client_crashes(static_cast<int>(index)).local_storage() ? "app crashed (local storage kept)"
                                                                                  : "app crashed (nothing kept)");
@@ -871,8 +758,8 @@ void World::OnClientCrash(size_t index) {
   trace_.Add(kTagClientCrash);
   trace_.Add(user);
   result_.set_client_crashes(result_.client_crashes() + 1);
-  if (network_.IsUp(user)) DisconnectUser(user);  // what was in flight is lost too
-  crashed_[user - 1] = true;
+  if (transport_.Online(user)) DisconnectUser(user);  // what was in flight is lost too
+  User(user).crashed = true;
   const auto& crash = scenario_.client_crashes(static_cast<int>(index));
   if (crash.local_storage()) {
     // The app stored its state on every change: it comes back as it was,
@@ -881,7 +768,7 @@ void World::OnClientCrash(size_t index) {
     trace_.AddBytes(stored);
     absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreClient(user, stored, engine_options_);
     if (restored.ok()) {
-      clients_[user - 1] = *std::move(restored);
+      User(user).replica = *std::move(restored);
       PresenceClientCrash(user);
       return;
     }
@@ -890,12 +777,12 @@ void World::OnClientCrash(size_t index) {
   }
   // Intents the server never applied died with the app (nothing was kept
   // locally): the oracle must not expect them.
-  std::vector<bool> applied(intent_times_[user - 1].size() + 1, false);
+  std::vector<bool> applied(User(user).intent_times.size() + 1, false);
   for (const IntentId& id : server_applied_) {
     if (id.replica == user) applied[id.seq] = true;
   }
   if (mesh_) {  // another peer holding it is as good as the server
-    const std::vector<bool>& held = held_elsewhere_[user - 1];
+    const std::vector<bool>& held = User(user).held_elsewhere;
     for (size_t k = 0; k < held.size(); ++k) applied[k + 1] = applied[k + 1] || held[k];
   }
   for (uint64_t seq = 1; seq < applied.size(); ++seq) {
@@ -904,17 +791,17 @@ void World::OnClientCrash(size_t index) {
       canvas_.Forget(IntentId{user, seq});
     }
   }
-  clients_[user - 1] = engine_.CreateClient(user, engine_options_);
+  User(user).replica = engine_.CreateClient(user, engine_options_);
   PresenceClientCrash(user);
 }
 
 void World::OnClientRestart(ReplicaId user) {
-  if (!crashed_[user - 1]) return;
-  crashed_[user - 1] = false;
+  if (!User(user).crashed) return;
+  User(user).crashed = false;
   if (recording()) Note(user, "app restarted");
   trace_.Add(kTagClientCrash);
   trace_.Add(user);
-  if (offline_[user - 1] == 0) ScheduleReconnect(user, queue_.now(), 0);
+  if (User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
 }
 
 void World::OnOfflineStart(ReplicaId user) {
@@ -922,13 +809,13 @@ void World::OnOfflineStart(ReplicaId user) {
   if (recording()) Note(user, "goes offline (keeps editing)");
   trace_.Add(kTagOffline);
   trace_.Add(user);
-  ++offline_[user - 1];
-  if (network_.IsUp(user)) DisconnectUser(user);
+  ++User(user).offline_windows;
+  if (transport_.Online(user)) DisconnectUser(user);
 }
 
 void World::OnOfflineEnd(ReplicaId user) {
-  if (offline_[user - 1] == 0) return;  // already ended by heal
-  if (--offline_[user - 1] > 0) return;  // another window is still in force
+  if (User(user).offline_windows == 0) return;  // already ended by heal
+  if (--User(user).offline_windows > 0) return;  // another window is still in force
   if (recording()) Note(user, "back online");
   ScheduleReconnect(user, queue_.now(), 0);
 }
@@ -940,15 +827,15 @@ void World::OnHeal() {
   // Faults stop: everyone offline comes back, and users waiting on a
   // reconnect keep trying (the server's accept limit still applies).
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    offline_[user - 1] = 0;
-    if (!network_.IsUp(user)) ScheduleReconnect(user, queue_.now(), 0);
+    User(user).offline_windows = 0;
+    if (!transport_.Online(user)) ScheduleReconnect(user, queue_.now(), 0);
   }
 }
 
 void World::SampleMemory() {
   const ReplicaStats server = server_ != nullptr ? server_->Stats() : ReplicaStats{};
   uint64_t client_max = 0;
-  for (const auto& client : clients_) client_max = std::max(client_max, client->Stats().memory.Total());
+  for (const UserState& user : users_) client_max = std::max(client_max, user.replica->Stats().memory.Total());
   results::MemorySample* sample = result_.add_memory_samples();
   sample->set_at_s(ToSeconds(queue_.now() - kSimStart));
   sample->set_server_content_bytes(server.memory.content_bytes);
@@ -981,7 +868,7 @@ void World::Note(ReplicaId node, std::string_view what) {
 std::vector<const Replica*> World::AllReplicas() const {
   std::vector<const Replica*> replicas;
   if (server_ != nullptr) replicas.push_back(server_.get());
-  for (const auto& client : clients_) replicas.push_back(client.get());
+  for (const UserState& user : users_) replicas.push_back(user.replica.get());
   return replicas;
 }
 

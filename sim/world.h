@@ -28,11 +28,12 @@
 #include "scenario.pb.h"
 #include "sim/event_queue.h"
 #include "sim/memory_sample.h"
-#include "sim/network.h"
 #include "sim/node_clock.h"
-#include "sim/peer_links.h"
+#include "sim/run_events.h"
 #include "sim/trace_hash.h"
+#include "sim/transport.h"
 #include "sim/user_model.h"
+#include "sim/user_state.h"
 #include "engines/common/presence_gossip.h"
 #include "engines/common/presence_options.h"
 #include "engines/common/presence_room.h"
@@ -45,7 +46,7 @@ namespace collabsim::sim {
 struct StepRecord {
   uint64_t digest = 0;  // the trace hash after the step, folded with the rest
   SimTime time = 0;
-  uint32_t kind = 0;  // World's event kind, in declaration order
+  uint32_t kind = 0;  // StepKind (sim/run_events.h)
   ReplicaId node = 0;
   ReplicaId to = 0;
 };
@@ -108,38 +109,19 @@ class World {
 
 
  private:
-  // Recordings store a step's kind as its position here: append only.
-  enum class EventKind {
-    kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
-    kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart,
-    kClientCrash, kClientRestart, kPresenceTimer, kPresenceDeliver, kPresenceFlood };
-  struct Event {
-    EventKind kind = EventKind::kUserAction;
-    ReplicaId node = 0;  // the user (or sender, for kDeliver)
-    ReplicaId to = 0;    // receiver, for kDeliver
-    // Connection epoch (kDeliver, kDrop), attempt number (kReconnect) or
-    // storm / partition index (kStorm, kPartition*).
-    uint64_t epoch = 0;
-    std::string bytes;
-    // Presence messages: whose cursor changes they carry and when each
-    // owner made it, for cursor latency (measurement only, not on the wire).
-    std::vector<std::pair<ReplicaId, SimTime>> stamps;
-  };
-
   void Start();
-  void Handle(Event& event);
+  void Handle(RunEvent& event);
   // The determinism self-check for step `index` (1-based), just handled;
   // false once it found a difference.
-  bool CheckStep(uint64_t index, SimTime time, EventKind kind, ReplicaId node, ReplicaId to);
+  bool CheckStep(uint64_t index, SimTime time, const StepEnds& ends);
   // One history line (only when RunOptions::history is set; callers check
   // recording() first so nothing is formatted otherwise).
   bool recording() const { return options_.history != nullptr; }
   void Note(ReplicaId node, std::string_view what);
-  static const char* KindName(EventKind kind);
   // "delivery at t=1.500000s, node 1 -> 0" (kind out of range: "event N").
   static std::string DescribeStep(const StepRecord& step);
   void OnUserAction(ReplicaId user);
-  void OnDeliver(Event& event);
+  void OnDeliver(events::Deliver& event);
   void OnDrop(ReplicaId user, uint64_t epoch);
   // A reconnect attempt; the server may refuse it (accept limit).
   void OnReconnect(ReplicaId user, uint64_t attempt);
@@ -162,17 +144,12 @@ class World {
   // forgotten by the oracle as lost by the crash.
   void OnClientCrash(size_t index);
   void OnClientRestart(ReplicaId user);
-  // Whether messages in this direction of user's link are being lost.
-  bool Cut(ReplicaId user, bool to_server) const;
-  // Mesh: whether an active partition loses messages from `from` to `to`
-  // (one of them is inside it, the other outside, and it cuts that way).
-  bool MeshCut(ReplicaId from, ReplicaId to) const;
   // Mesh: connects two online neighbours unless a partition separates them
   // or they are connected already.
   void TryLink(ReplicaId a, ReplicaId b);
   void DropLink(ReplicaId a, ReplicaId b);
-  // Sends one message of a mesh peer.
-  void SendToPeer(const Replica& replica, OutgoingMessage& message);
+  // Sends one message `from` queued, on its edge to message.to.
+  void Send(ReplicaId from, OutgoingMessage& message);
   void OnOfflineStart(ReplicaId user);
   void OnOfflineEnd(ReplicaId user);
   void OnHeal();
@@ -204,7 +181,7 @@ class World {
   void OnPresenceTimer(ReplicaId node, SimTime armed_for);
   void OnPresenceFlood(ReplicaId user);
   void SendPresence(ReplicaId from, ReplicaId to, std::string bytes, std::vector<std::pair<ReplicaId, SimTime>> stamps);
-  void OnPresenceDeliver(Event& event);
+  void OnPresenceDeliver(events::PresenceDeliver& event);
   void PresenceConnected(ReplicaId user);
   void PresenceDisconnected(ReplicaId user);
   // The server's memory of who is here died with it.
@@ -217,10 +194,10 @@ class World {
   // Mesh: sends `node`'s gossip batches that are due, and hides expired entries.
   void SendGossip(ReplicaId node);
   // Mesh: an entry batch from peer `from` reached `to`.
-  void OnGossip(Event& event);
+  void OnGossip(events::PresenceDeliver& event);
   // A presence batch as `event.to` decodes it; nullopt (a violation
   // recorded) when it cannot.
-  std::optional<PresenceBatch> DecodeBatch(const Event& event);
+  std::optional<PresenceBatch> DecodeBatch(const events::PresenceDeliver& event);
   // Shows (or hides, without a cursor) each entry's caret at `user`, and
   // times the changes `stamps` name.
   void ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entries,
@@ -232,7 +209,10 @@ class World {
   bool PresencePending() const;
   // The presence summary and, when judging, the cursor-agreement check.
   void FinishPresence(bool judge, bool converged);
-  Replica& ClientOf(ReplicaId user) { return *clients_[user - 1]; }
+  UserState& User(ReplicaId user) { return users_[user - 1]; }
+  const UserState& User(ReplicaId user) const { return users_[user - 1]; }
+  Replica& ClientOf(ReplicaId user) { return *User(user).replica; }
+  const Replica& ClientOf(ReplicaId user) const { return *User(user).replica; }
   // Sets `replica`'s clock reading for now; returns it, for the call.
   Replica& Clocked(Replica& replica);
   // Server (unless a mesh) first, then users 1..N.
@@ -247,36 +227,19 @@ class World {
 
   // Mesh topology: no server; users connect to their overlay neighbours.
   bool mesh_ = false;
-  std::vector<std::vector<ReplicaId>> neighbours_;  // by user - 1
-  PeerLinks peer_links_;
-  std::set<size_t> active_partitions_;  // ordered: never decides by hash order
-  // Mesh: per user, by seq, whether another peer holds the intent (so an
-  // app crash without storage does not lose it).
-  std::vector<std::vector<bool>> held_elsewhere_;
 
   std::unique_ptr<Replica> server_;  // null in a mesh
-  std::vector<std::unique_ptr<Replica>> clients_;
-  std::vector<std::unique_ptr<UserModel>> users_;  // synthetic or scripted, by user - 1
-  std::vector<bool> read_only_;                     // per user: a viewer who never edits
-  std::vector<uint64_t> next_intent_seq_;           // per user
-  std::vector<std::vector<SimTime>> intent_times_;  // per user, by seq - 1
-  // Per user, how many offline windows are in force (they may overlap).
-  std::vector<uint32_t> offline_;
-  std::vector<bool> reconnect_planned_;             // per user
+  std::vector<UserState> users_;     // by user id - 1
   uint64_t reconnects_planned_ = 0;
   std::deque<SimTime> recent_accepts_;  // accept times inside the window
-  // Per user, how many active partitions cut each direction (they may overlap).
-  std::vector<uint32_t> cuts_to_server_;
-  std::vector<uint32_t> cuts_to_client_;
   bool server_down_ = false;
-  std::vector<bool> crashed_;  // per user: the app is down
   // Intents the server applied (and so acknowledged), for the durability check.
   std::vector<IntentId> server_applied_;
-  Network network_;
+  Transport transport_;
   Prng fault_prng_;
   std::vector<NodeClock> clocks_;  // by replica id (0 = server)
   std::unique_ptr<DelayModel> reconnect_delay_;
-  EventQueue<Event> queue_;
+  EventQueue<RunEvent> queue_;
   TraceHash trace_;
   check::IntentOracle oracle_;
   check::CanvasRecorder canvas_;
@@ -292,14 +255,8 @@ class World {
   bool presence_ = false;
   PresenceOptions presence_options_;
   std::unique_ptr<PresenceRoom> room_;                   // client-server
-  std::vector<std::unique_ptr<PresenceGossip>> gossip_;  // mesh, by user - 1
   // Mesh: when each owner made the caret its entry version carries.
   std::map<std::pair<ReplicaId, uint64_t>, SimTime> version_times_;
-  std::vector<PresenceThrottle> throttles_;  // by user - 1
-  std::vector<PresenceRoster> rosters_;      // by user - 1
-  std::vector<EncodedSelection> published_;  // each user's last published cursor
-  // Each user's recent published carets and when they were made.
-  std::vector<std::deque<std::pair<EncodedSelection, SimTime>>> publish_times_;
   // Users whose caret the server took a new position for since the last
   // batches, with when the owner made it.
   std::map<ReplicaId, SimTime> moved_at_;

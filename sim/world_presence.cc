@@ -55,27 +55,21 @@ uint32_t ColourOf(ReplicaId user) { return (user * 0x9E3779B1u) & 0xFFFFFFu; }
 
 void World::StartPresence() {
   // Servers relay positions as they are unless they rebase them (OT).
-  presence_ = scenario_.has_presence() && clients_[0]->SupportsPresence();
+  presence_ = scenario_.has_presence() && users_[0].replica->SupportsPresence();
   presence_timer_at_.assign(user_count_ + 1, -1);
   result_.mutable_presence()->set_enabled(presence_);
   if (!presence_) return;
   presence_options_ = OptionsOf(scenario_.presence());
-  if (mesh_) {
-    for (ReplicaId user = 1; user <= user_count_; ++user) {
-      gossip_.push_back(std::make_unique<PresenceGossip>(user, presence_options_));
-    }
-  } else {
-    room_ = std::make_unique<PresenceRoom>(presence_options_);
+  for (UserState& user : users_) {
+    user.presence.emplace(presence_options_);
+    if (mesh_) user.presence->gossip = std::make_unique<PresenceGossip>(user.id, presence_options_);
   }
-  throttles_.assign(user_count_, PresenceThrottle(presence_options_));
-  rosters_.assign(user_count_, PresenceRoster());
-  published_.assign(user_count_, EncodedSelection());
-  publish_times_.assign(user_count_, {});
+  if (!mesh_) room_ = std::make_unique<PresenceRoom>(presence_options_);
   if (scenario_.presence().has_flood()) {
     const auto& flood = scenario_.presence().flood();
     flood_user_ = flood.user();
     flood_interval_ = std::max<SimTime>(1, FromSeconds(1 / flood.updates_per_s()));
-    queue_.Schedule(queue_.now(), Event{EventKind::kPresenceFlood, flood.user()});
+    queue_.Schedule(queue_.now(), events::PresenceFlood{flood.user()});
   }
 }
 
@@ -84,26 +78,26 @@ PresenceEntry World::EntryFor(ReplicaId user) const {
   entry.user = user;
   entry.name = absl::StrFormat("user %d", user);
   entry.colour = ColourOf(user);
-  entry.anchor = published_[user - 1].anchor;
-  entry.head = published_[user - 1].head;
+  entry.anchor = User(user).presence->published.anchor;
+  entry.head = User(user).presence->published.head;
   return entry;
 }
 
 void World::PublishPresence(ReplicaId user) {
-  if (crashed_[user - 1]) return;
+  if (User(user).crashed) return;
   EncodedSelection selection = ClientOf(user).PublishSelection();
   // An empty position means "no cursor" on the wire.
   COLLABSIM_CHECK(!selection.anchor.empty() && !selection.head.empty());
-  if (selection == published_[user - 1]) return;
-  published_[user - 1] = selection;
+  if (selection == User(user).presence->published) return;
+  User(user).presence->published = selection;
   if (selection.anchor != selection.head) {
     result_.mutable_presence()->set_selections_published(result_.presence().selections_published() + 1);
   }
-  auto& times = publish_times_[user - 1];
+  auto& times = User(user).presence->publish_times;
   times.emplace_back(std::move(selection), queue_.now());
   if (times.size() > kPublishTimesKept) times.pop_front();
-  throttles_[user - 1].Set(EntryFor(user));
-  ArmPresenceTimer(user, throttles_[user - 1].NextDue());
+  User(user).presence->throttle.Set(EntryFor(user));
+  ArmPresenceTimer(user, User(user).presence->throttle.NextDue());
 }
 
 std::optional<EncodedSelection> World::RebaseSelection(const PresenceEntry& entry) const {
@@ -121,7 +115,7 @@ void World::ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due) {
   SimTime& armed = presence_timer_at_[node];
   if (armed >= queue_.now() && armed <= at) return;  // an earlier timer will look again
   armed = at;
-  queue_.Schedule(at, Event{EventKind::kPresenceTimer, node, 0, static_cast<uint64_t>(at)});
+  queue_.Schedule(at, events::PresenceTimer{node, at});
 }
 
 void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
@@ -161,13 +155,13 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
     ArmPresenceTimer(kServerReplica, room_->NextDue());
     return;
   }
-  if (crashed_[node - 1] || !network_.IsUp(node)) return;
-  PresenceThrottle& throttle = throttles_[node - 1];
+  if (User(node).crashed || !transport_.Online(node)) return;
+  PresenceThrottle& throttle = User(node).presence->throttle;
   if (std::optional<PresenceEntry> due = throttle.TakeDue(now)) {
     std::vector<std::pair<ReplicaId, SimTime>> stamps;
     // Only a caret's first send is a move; a keepalive or a resend after a
     // reconnect shows nothing new and is not timed.
-    auto& times = publish_times_[node - 1];
+    auto& times = User(node).presence->publish_times;
     for (auto it = times.rbegin(); it != times.rend(); ++it) {
       if (it->first.anchor == due->anchor && it->first.head == due->head) {
         stamps.emplace_back(node, it->second);
@@ -177,7 +171,7 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
     }
     result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
     if (mesh_) {  // the peer's own entry, a new version for every neighbour
-      const uint64_t version = gossip_[node - 1]->Publish(*std::move(due), now);
+      const uint64_t version = User(node).presence->gossip->Publish(*std::move(due), now);
       if (!stamps.empty()) version_times_[{node, version}] = stamps.front().second;
     } else {
       wire::PresenceUpdate update;
@@ -193,11 +187,11 @@ void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
 }
 
 void World::SendGossip(ReplicaId node) {
-  PresenceGossip& gossip = *gossip_[node - 1];
+  PresenceGossip& gossip = *User(node).presence->gossip;
   PresenceGossip::Due due = gossip.TakeDue(queue_.now());
   for (ReplicaId owner : due.expired) {
     ClientOf(node).HideRemoteSelection(owner);
-    rosters_[node - 1].Apply(PresenceBatch{false, {}, {owner}});
+    User(node).presence->roster.Apply(PresenceBatch{false, {}, {owner}});
   }
   if (!due.admitted.empty()) ShowGossip(node, std::move(due.admitted), {});
   for (auto& [peer, batch] : due.batches) {
@@ -211,7 +205,7 @@ void World::SendGossip(ReplicaId node) {
     result_.mutable_presence()->set_batches_sent(result_.presence().batches_sent() + 1);
     SendPresence(node, peer, message.SerializeAsString(), std::move(stamps));
   }
-  const std::optional<int64_t> throttle = throttles_[node - 1].NextDue(), gossip_due = gossip.NextDue();
+  const std::optional<int64_t> throttle = User(node).presence->throttle.NextDue(), gossip_due = gossip.NextDue();
   ArmPresenceTimer(node, !throttle.has_value()                                     ? gossip_due
                          : !gossip_due.has_value() || *throttle <= *gossip_due ? throttle
                                                                                  : gossip_due);
@@ -219,20 +213,20 @@ void World::SendGossip(ReplicaId node) {
 
 void World::OnPresenceFlood(ReplicaId user) {
   if (!presence_ || healed_) return;
-  queue_.Schedule(queue_.now() + flood_interval_, Event{EventKind::kPresenceFlood, user});
-  if (crashed_[user - 1] || !network_.IsUp(user)) return;
+  queue_.Schedule(queue_.now() + flood_interval_, events::PresenceFlood{user});
+  if (User(user).crashed || !transport_.Online(user)) return;
   // A client that skips its throttle and reports every scroll step: the
   // same caret, a viewport that changes each time.
   ++flood_sent_;
   PresenceEntry entry = EntryFor(user);
-  entry.viewport = Viewport{published_[user - 1].head, absl::StrFormat("scroll %d", flood_sent_)};
+  entry.viewport = Viewport{User(user).presence->published.head, absl::StrFormat("scroll %d", flood_sent_)};
   result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
   if (mesh_) {  // straight to every neighbour, skipping the gossip's batching too
-    entry.version = gossip_[user - 1]->Publish(entry, queue_.now());
+    entry.version = User(user).presence->gossip->Publish(entry, queue_.now());
     wire::PresenceBatch batch;
     EncodePresenceBatch(PresenceBatch{false, {entry}, {}}, &batch);
-    for (ReplicaId peer : neighbours_[user - 1]) {
-      if (peer_links_.IsUp(user, peer)) SendPresence(user, peer, batch.SerializeAsString(), {});
+    for (ReplicaId peer : transport_.Neighbours(user)) {
+      if (transport_.IsUp(user, peer)) SendPresence(user, peer, batch.SerializeAsString(), {});
     }
     return;
   }
@@ -244,11 +238,9 @@ void World::OnPresenceFlood(ReplicaId user) {
 void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
                          std::vector<std::pair<ReplicaId, SimTime>> stamps) {
   const bool to_server = to == kServerReplica;
-  const ReplicaId user = to_server ? from : to;
-  if (mesh_ ? !peer_links_.IsUp(from, to) : !network_.IsUp(user)) return;
+  if (!transport_.IsUp(from, to)) return;
   const uint64_t payload = bytes.size() + kChannelByte;
-  // Peers: the side that dialled (the lower id) masks its frames.
-  const uint64_t wire = payload + WebSocketFrameOverhead(payload, mesh_ ? from < to : to_server);
+  const uint64_t wire = payload + WebSocketFrameOverhead(payload, transport_.Masks(from, to));
   results::PresenceSummary* summary = result_.mutable_presence();
   summary->set_messages(summary->messages() + 1);
   summary->set_wire_bytes(summary->wire_bytes() + wire);
@@ -256,26 +248,21 @@ void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
     Note(from, absl::StrFormat("presence %s to %s (%d bytes)", to_server ? "update" : "batch",
                                to_server ? std::string("server") : absl::StrFormat("user %d", to), bytes.size()));
   }
-  const SimTime arrival = mesh_ ? peer_links_.Arrival(network_, from, to, queue_.now(), wire)
-                                : network_.Arrival(user, to_server, queue_.now(), wire);
+  const SimTime arrival = transport_.Arrival(from, to, queue_.now(), wire);
   ++messages_in_flight_;
-  Event event{EventKind::kPresenceDeliver, from, to, mesh_ ? peer_links_.Epoch(from, to) : network_.Epoch(user),
-              std::move(bytes)};
-  event.stamps = std::move(stamps);
-  queue_.Schedule(arrival, std::move(event));
+  queue_.Schedule(arrival, events::PresenceDeliver{from, to, transport_.Epoch(from, to), std::move(bytes), std::move(stamps)});
 }
 
-void World::OnPresenceDeliver(Event& event) {
+void World::OnPresenceDeliver(events::PresenceDeliver& event) {
   COLLABSIM_CHECK(messages_in_flight_ > 0);
   --messages_in_flight_;
   const bool to_server = event.to == kServerReplica;
-  const ReplicaId user = to_server ? event.node : event.to;
-  const bool lost = mesh_ ? !peer_links_.IsUp(event.node, event.to) ||
-                                peer_links_.Epoch(event.node, event.to) != event.epoch || MeshCut(event.node, event.to)
-                          : !network_.IsUp(user) || network_.Epoch(user) != event.epoch || Cut(user, to_server);
+  const ReplicaId user = to_server ? event.from : event.to;
+  const bool lost = !transport_.IsUp(event.from, event.to) || transport_.Epoch(event.from, event.to) != event.epoch ||
+                    transport_.IsCut(event.from, event.to);
   if (lost) return;
   trace_.Add(kTagPresence);
-  trace_.Add((uint64_t{event.node} << 32) | event.to);
+  trace_.Add((uint64_t{event.from} << 32) | event.to);
   trace_.AddBytes(event.bytes);
   if (mesh_) return OnGossip(event);
   const SimTime now = queue_.now();
@@ -303,7 +290,7 @@ void World::OnPresenceDeliver(Event& event) {
   std::optional<PresenceBatch> batch = DecodeBatch(event);
   if (!batch.has_value()) return;
   Replica& client = ClientOf(user);
-  PresenceRoster& roster = rosters_[user - 1];
+  PresenceRoster& roster = User(user).presence->roster;
   if (absl::Status valid = roster.Check(*batch); !valid.ok()) {
     AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch: %s", user, valid.message()));
     return;
@@ -321,18 +308,18 @@ void World::OnPresenceDeliver(Event& event) {
   // thousands of presence batches would cost far more than it finds.
 }
 
-std::optional<PresenceBatch> World::DecodeBatch(const Event& event) {
+std::optional<PresenceBatch> World::DecodeBatch(const events::PresenceDeliver& event) {
   wire::PresenceBatch message;
   absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
                                             ? DecodePresenceBatch(message)
                                             : absl::InvalidArgumentError("undecodable presence batch");
-  if (batch.ok() && event.node == kServerReplica && !batch->unknown.empty()) {
+  if (batch.ok() && event.from == kServerReplica && !batch->unknown.empty()) {
     batch = absl::InvalidArgumentError("presence batch unknown: only peers ask for users");
   }
   if (!batch.ok()) {
     AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from %s: %s", event.to,
-                                                 event.node == kServerReplica ? std::string("the server")
-                                                                              : absl::StrFormat("user %d", event.node),
+                                                 event.from == kServerReplica ? std::string("the server")
+                                                                              : absl::StrFormat("user %d", event.from),
                                                  batch.status().message()));
     return std::nullopt;
   }
@@ -363,22 +350,22 @@ void World::ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entrie
 
 void World::PresenceConnected(ReplicaId user) {
   if (!presence_) return;
-  throttles_[user - 1].Reconnected();
-  ArmPresenceTimer(user, throttles_[user - 1].NextDue());
+  User(user).presence->throttle.Reconnected();
+  ArmPresenceTimer(user, User(user).presence->throttle.NextDue());
   if (mesh_) return;  // links come up one by one (PresenceLinkUp)
-  room_->Join(user, read_only_[user - 1], queue_.now());
+  room_->Join(user, User(user).read_only, queue_.now());
   ArmPresenceTimer(kServerReplica, room_->NextDue());
 }
 
 void World::PresenceDisconnected(ReplicaId user) {
   if (!presence_) return;
-  throttles_[user - 1].Disconnected();
+  User(user).presence->throttle.Disconnected();
   // A peer keeps what it heard until the TTL; through a server, the room
   // is the roster, and it is gone with the connection.
   if (mesh_) return;
   room_->Leave(user);
-  for (const auto& [owner, entry] : rosters_[user - 1].entries()) ClientOf(user).HideRemoteSelection(owner);
-  rosters_[user - 1].Clear();
+  for (const auto& [owner, entry] : User(user).presence->roster.entries()) ClientOf(user).HideRemoteSelection(owner);
+  User(user).presence->roster.Clear();
   ArmPresenceTimer(kServerReplica, room_->NextDue());
 }
 
@@ -390,46 +377,46 @@ void World::PresenceServerCrash() {
 
 void World::PresenceLinkUp(ReplicaId a, ReplicaId b) {
   if (!presence_) return;
-  gossip_[a - 1]->LinkUp(b);
-  gossip_[b - 1]->LinkUp(a);
-  ArmPresenceTimer(a, gossip_[a - 1]->NextDue());
-  ArmPresenceTimer(b, gossip_[b - 1]->NextDue());
+  User(a).presence->gossip->LinkUp(b);
+  User(b).presence->gossip->LinkUp(a);
+  ArmPresenceTimer(a, User(a).presence->gossip->NextDue());
+  ArmPresenceTimer(b, User(b).presence->gossip->NextDue());
 }
 
 void World::PresenceLinkDown(ReplicaId a, ReplicaId b) {
   if (!presence_) return;
-  gossip_[a - 1]->LinkDown(b);
-  gossip_[b - 1]->LinkDown(a);
+  User(a).presence->gossip->LinkDown(b);
+  User(b).presence->gossip->LinkDown(a);
 }
 
 void World::PresenceClientCrash(ReplicaId user) {
   if (!presence_) return;
-  published_[user - 1] = {};  // the new app publishes its caret afresh
-  rosters_[user - 1].Clear();
-  if (mesh_) gossip_[user - 1] = std::make_unique<PresenceGossip>(user, presence_options_);
+  User(user).presence->published = {};  // the new app publishes its caret afresh
+  User(user).presence->roster.Clear();
+  if (mesh_) User(user).presence->gossip = std::make_unique<PresenceGossip>(user, presence_options_);
 }
 
-void World::OnGossip(Event& event) {
+void World::OnGossip(events::PresenceDeliver& event) {
   const ReplicaId user = event.to;
   std::optional<PresenceBatch> batch = DecodeBatch(event);
   if (!batch.has_value()) return;
-  ShowGossip(user, gossip_[user - 1]->Receive(event.node, *batch, queue_.now()), event.stamps);
-  if (options_.check_invariants) gossip_[user - 1]->CheckInvariants();
-  ArmPresenceTimer(user, gossip_[user - 1]->NextDue());
+  ShowGossip(user, User(user).presence->gossip->Receive(event.from, *batch, queue_.now()), event.stamps);
+  if (options_.check_invariants) User(user).presence->gossip->CheckInvariants();
+  ArmPresenceTimer(user, User(user).presence->gossip->NextDue());
 }
 
 void World::ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
                        const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
   ShowEntries(user, fresh, stamps);
-  rosters_[user - 1].Apply(PresenceBatch{false, std::move(fresh), {}});
+  User(user).presence->roster.Apply(PresenceBatch{false, std::move(fresh), {}});
 }
 
 bool World::PresencePending() const {
   if (!presence_) return false;
   if (!mesh_ && !server_down_ && room_->BatchPending()) return true;
   for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (!network_.IsUp(user) || crashed_[user - 1]) continue;
-    if (throttles_[user - 1].HasUnsent() || (mesh_ && gossip_[user - 1]->BatchPending())) return true;
+    if (!transport_.Online(user) || User(user).crashed) continue;
+    if (User(user).presence->throttle.HasUnsent() || (mesh_ && User(user).presence->gossip->BatchPending())) return true;
   }
   return false;
 }
@@ -443,10 +430,10 @@ void World::FinishPresence(bool judge, bool converged) {
     *summary->mutable_bystander_cursor_latency() = SummariseLatency(&bystander_cursor_latencies_);
   }
   uint64_t dropped = mesh_ ? 0 : room_->dropped();
-  for (const auto& gossip : gossip_) dropped += gossip->dropped();
+  for (const UserState& user : users_) dropped += mesh_ ? user.presence->gossip->dropped() : 0;
   summary->set_dropped(dropped);
   uint64_t coalesced = 0;
-  for (const PresenceThrottle& throttle : throttles_) coalesced += throttle.coalesced();
+  for (const UserState& user : users_) coalesced += user.presence->throttle.coalesced();
   summary->set_coalesced(coalesced);
   const double seconds = std::max(ToSeconds(last_event_time_ - kSimStart), 1e-9);
   summary->set_bytes_per_user_s(static_cast<double>(summary->wire_bytes()) / user_count_ / seconds);
@@ -465,12 +452,12 @@ void World::FinishPresence(bool judge, bool converged) {
       const Selection own = ClientOf(owner).OwnSelection();
       if (own.anchor != own.head) summary->set_selections_checked(summary->selections_checked() + 1);
       if (!judge) continue;
-      if (!rosters_[observer - 1].entries().contains(owner)) {
+      if (!User(observer).presence->roster.entries().contains(owner)) {
         AddViolation("cursor_agreement", absl::StrFormat("user %d does not see user %d in the document", observer, owner));
         continue;
       }
       const std::optional<Selection> shown = ClientOf(observer).RemoteSelection(owner);
-      if (read_only_[observer - 1] && !viewers_see_cursors) {
+      if (User(observer).read_only && !viewers_see_cursors) {
         if (shown.has_value()) {
           AddViolation("cursor_agreement", absl::StrFormat("user %d, one of more viewers than see cursors, shows user "
                                                            "%d's cursor",

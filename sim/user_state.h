@@ -1,0 +1,50 @@
+// Everything a run keeps about one user, in one place: its replica, its
+// workload, its connection state, the intents it made, and its presence
+// client. The World holds one per user, indexed by user id - 1.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "engines/common/engine.h"
+#include "engines/common/presence_gossip.h"
+#include "engines/common/presence_roster.h"
+#include "engines/common/presence_throttle.h"
+#include "sim/sim_time.h"
+#include "sim/user_model.h"
+
+namespace collabsim::sim {
+
+// A user's side of the presence channel (only when the run has presence).
+struct PresenceClient {
+  explicit PresenceClient(const PresenceOptions& options) : throttle(options) {}
+
+  PresenceThrottle throttle;  // what this user's app sends, and when
+  PresenceRoster roster;      // who this user sees in the document
+  EncodedSelection published;  // the last cursor this user published
+  // Recent published cursors and when they were made, for cursor latency.
+  std::deque<std::pair<EncodedSelection, SimTime>> publish_times;
+  std::unique_ptr<PresenceGossip> gossip;  // mesh only: this peer's gossip
+};
+
+struct UserState {
+  ReplicaId id = 0;
+  std::unique_ptr<Replica> replica;
+  std::unique_ptr<UserModel> workload;  // synthetic, designer or scripted
+  bool read_only = false;               // a viewer who never edits
+  uint64_t next_intent_seq = 1;
+  std::vector<SimTime> intent_times;  // when each of its intents was made, by seq - 1
+  uint32_t offline_windows = 0;       // offline windows in force (they may overlap)
+  bool reconnect_planned = false;
+  bool crashed = false;  // the app is down
+  // Mesh: by seq - 1, whether another peer holds the intent (so an app
+  // crash without storage does not lose it).
+  std::vector<bool> held_elsewhere;
+  std::optional<PresenceClient> presence;
+};
+
+}  // namespace collabsim::sim
