@@ -17,26 +17,21 @@ std::string StepKindName(uint32_t kind) {
 namespace {
 
 struct Ends {
-  StepKind kind;
-  StepEnds operator()(const events::UserAction& e) const { return {kind, e.user}; }
-  StepEnds operator()(const events::Deliver& e) const { return {kind, e.from, e.to}; }
-  StepEnds operator()(const events::PresenceDeliver& e) const { return {kind, e.from, e.to}; }
-  StepEnds operator()(const events::PresenceTimer& e) const { return {kind, e.node}; }
-  StepEnds operator()(const events::PresenceFlood& e) const { return {kind, e.user}; }
-  StepEnds operator()(const events::Drop& e) const { return {kind, e.user}; }
-  StepEnds operator()(const events::Reconnect& e) const { return {kind, e.user}; }
-  StepEnds operator()(const events::OfflineStart& e) const { return {kind, e.user}; }
-  StepEnds operator()(const events::OfflineEnd& e) const { return {kind, e.user}; }
-  StepEnds operator()(const events::ClientRestart& e) const { return {kind, e.user}; }
-  // The rest concern no node in particular.
-  template <typename Other>
-  StepEnds operator()(const Other&) const { return {kind}; }
+  StepEnds operator()(const events::UserAction& e) const { return {StepKind::kUserAction, e.user}; }
+  StepEnds operator()(const events::Deliver& e) const { return {StepKind::kDeliver, e.from, e.to}; }
+  StepEnds operator()(const events::Reconnect& e) const { return {StepKind::kReconnect, e.user}; }
+  StepEnds operator()(const events::Heal&) const { return {StepKind::kHeal}; }
+  StepEnds operator()(const events::SampleMemory&) const { return {StepKind::kSampleMemory}; }
+  StepEnds operator()(const events::PresenceTimer& e) const { return {StepKind::kPresenceTimer, e.node}; }
+  StepEnds operator()(const events::PresenceDeliver& e) const { return {StepKind::kPresenceDeliver, e.from, e.to}; }
+  StepEnds operator()(const events::PresenceFlood& e) const { return {StepKind::kPresenceFlood, e.user}; }
+  StepEnds operator()(const events::FaultTimer& e) const { return {e.kind, e.node}; }
 };
 
 }  // namespace
 
 StepEnds EndsOf(const RunEvent& event) {
-  return std::visit(Ends{static_cast<StepKind>(event.index())}, event);
+  return std::visit(Ends{}, event);
 }
 
 }  // namespace collabsim::sim

@@ -17,6 +17,7 @@
 namespace collabsim::sim {
 
 enum class StepKind : uint32_t {
+  // Faults' kinds are here too: a new fault appends its own.
   kUserAction, kDeliver, kDrop, kReconnect, kOfflineStart, kOfflineEnd, kHeal, kSampleMemory, kStorm,
   kPartitionStart, kPartitionDetect, kPartitionEnd, kServerCrash, kServerRestart,
   kClientCrash, kClientRestart, kPresenceTimer, kPresenceDeliver, kPresenceFlood,
@@ -51,30 +52,23 @@ struct PresenceTimer { ReplicaId node = 0; SimTime armed_for = 0; };
 struct PresenceFlood { ReplicaId user = 0; };
 struct Heal {};
 struct SampleMemory {};
-// Faults. `index` is the fault's position in its scenario list.
-struct Drop { ReplicaId user = 0; uint64_t epoch = 0; };  // of the user's access link
+// The connection manager tries to bring a user's connection back.
 struct Reconnect { ReplicaId user = 0; uint64_t attempt = 0; };
-struct OfflineStart { ReplicaId user = 0; };
-struct OfflineEnd { ReplicaId user = 0; };
-struct Storm { size_t index = 0; };
-struct PartitionStart { size_t index = 0; };
-struct PartitionDetect { size_t index = 0; };
-struct PartitionEnd { size_t index = 0; };
-struct ServerCrash { size_t index = 0; };
-struct ServerRestart {};
-struct ClientCrash { size_t index = 0; };
-struct ClientRestart { ReplicaId user = 0; };
+// A fault's event (sim/faults/): `slot` is the fault's place in the run's
+// list, `kind` the StepKind it records as, `node` the user it concerns
+// (0: none) and `arg` what the fault needs back (an index, an epoch).
+struct FaultTimer {
+  size_t slot = 0;
+  StepKind kind = StepKind::kDrop;
+  ReplicaId node = 0;
+  uint64_t arg = 0;
+};
 
 }  // namespace events
 
-using RunEvent =
-    std::variant<events::UserAction, events::Deliver, events::Drop, events::Reconnect, events::OfflineStart,
-                 events::OfflineEnd, events::Heal, events::SampleMemory, events::Storm, events::PartitionStart,
-                 events::PartitionDetect, events::PartitionEnd, events::ServerCrash, events::ServerRestart,
-                 events::ClientCrash, events::ClientRestart, events::PresenceTimer, events::PresenceDeliver,
-                 events::PresenceFlood>;
-// The variant's alternatives are in StepKind order.
-static_assert(std::variant_size_v<RunEvent> == static_cast<size_t>(StepKind::kLast) + 1);
+using RunEvent = std::variant<events::UserAction, events::Deliver, events::Reconnect, events::Heal,
+                              events::SampleMemory, events::PresenceTimer, events::PresenceDeliver,
+                              events::PresenceFlood, events::FaultTimer>;
 
 // What the self-check records of a step: its kind and the nodes it concerns
 // (the user or sender; the receiver of a delivery; 0 where none).

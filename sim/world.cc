@@ -23,6 +23,7 @@
 #include "sim/scenario_loader.h"
 #include "sim/scripted_user.h"
 #include "sim/synthetic_user.h"
+#include "sim/trace_tags.h"
 #include "sim/websocket_framing.h"
 
 namespace collabsim::sim {
@@ -34,10 +35,6 @@ std::string NodeName(ReplicaId id) { return id == kServerReplica ? "server" : ab
 // Stream ids for Prng::ForStream; links use 0x1000 + k (network.cc).
 constexpr uint64_t kFaultStream = 1;
 constexpr uint64_t kUserStreamBase = 0x100000;
-
-// Trace-hash tags, one per kind of thing that happens.
-enum TraceTag : uint64_t {
-  kTagIntent = 1, kTagDeliver, kTagLost, kTagDrop, kTagConnect, kTagOffline, kTagHeal, kTagRefused, kTagStorm, kTagPartition, kTagServerCrash, kTagClientCrash };
 
 std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
   std::vector<Network::LinkModel> links;
@@ -93,9 +90,7 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       trace_.Add(static_cast<uint64_t>(clock.drift_ppb()));
     }
   }
-  if (scenario_.drops().mean_interval_s() > 0) {
-    reconnect_delay_ = std::make_unique<DelayModel>(scenario_.drops().reconnect_delay());
-  }
+  faults_ = MakeFaults(scenario_);
 }
 
 World::~World() = default;
@@ -115,23 +110,7 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   }
   const auto& t = scenario.typing();
   std::string faults;
-  for (const auto& storm : scenario.storms()) absl::StrAppendFormat(&faults, " storm=%g%%@%gs", 100 * storm.fraction(), storm.at_s());
-  for (const auto& p : scenario.partitions()) {
-    absl::StrAppendFormat(&faults, " partition=%s[%s]@%gs+%gs/detect%gs", scenario::Partition::Direction_Name(p.direction()),
-                          absl::StrJoin(p.users(), ","), p.at_s(), p.duration_s(), p.detect_after_s());
-  }
-  if (scenario.has_random_partitions()) {
-    const auto& r = scenario.random_partitions();
-    absl::StrAppendFormat(&faults, " random_partitions=every~%gs,%s,<=%dusers,one_way=%g,detect%gs", r.mean_interval_s(),
-                          DelayModel(r.duration()).Describe(), r.max_users(), r.one_way_fraction(), r.detect_after_s());
-  }
-  for (const auto& crash : scenario.client_crashes()) {
-    absl::StrAppendFormat(&faults, " client_crash=user%d@%gs+%gs%s", crash.user(), crash.at_s(), crash.restart_after_s(),
-                          crash.local_storage() ? "/stored" : "");
-  }
-  for (const auto& crash : scenario.server_crashes()) {
-    absl::StrAppendFormat(&faults, " server_crash=@%gs+%gs", crash.at_s(), crash.downtime_s());
-  }
+  for (const std::unique_ptr<Fault>& fault : MakeFaults(scenario)) fault->Describe(scenario, &faults);
   if (scenario.has_clocks()) {
     absl::StrAppendFormat(&faults, " clocks=skew+-%gms,drift+-%gppm", scenario.clocks().max_skew_ms(),
                           scenario.clocks().max_drift_ppm());
@@ -171,6 +150,7 @@ std::string World::SetupLine() const {
 void World::Start() {
   const SimTime start = queue_.now();
   start_time_ = start;
+  heal_time_ = start + FromSeconds(scenario_.active_s());
   StartPresence();
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     ConnectUser(user);
@@ -178,43 +158,9 @@ void World::Start() {
     if (const std::optional<SimTime> first = User(user).workload->InitialDelay()) {
       queue_.Schedule(start + *first, events::UserAction{user});
     }
-    ScheduleNextDrop(user);
+    for (const std::unique_ptr<Fault>& fault : faults_) fault->EditorStarted(*this, user);
   }
-  for (const auto& window : scenario_.offline()) {
-    const SimTime begin = start + FromSeconds(window.start_s());
-    queue_.Schedule(begin, events::OfflineStart{window.user()});
-    queue_.Schedule(begin + FromSeconds(window.duration_s()), events::OfflineEnd{window.user()});
-  }
-  for (int k = 0; k < scenario_.storms_size(); ++k) {
-    queue_.Schedule(start + FromSeconds(scenario_.storms(k).at_s()), events::Storm{static_cast<size_t>(k)});
-  }
-  heal_time_ = start + FromSeconds(scenario_.active_s());
-  for (int k = 0; k < scenario_.partitions_size(); ++k) {
-    const auto& p = scenario_.partitions(k);
-    const auto index = static_cast<size_t>(k);
-    const SimTime begin = start + FromSeconds(p.at_s());
-    const SimTime end = begin + FromSeconds(p.duration_s());
-    queue_.Schedule(begin, events::PartitionStart{index});
-    // Heal ends every partition; one that would outlast it ends at heal.
-    const SimTime finish = std::min(end, heal_time_);
-    const SimTime detect = begin + FromSeconds(p.detect_after_s());
-    if (detect < finish) queue_.Schedule(detect, events::PartitionDetect{index});
-    queue_.Schedule(finish, events::PartitionEnd{index});
-  }
-  for (int k = 0; k < scenario_.server_crashes_size(); ++k) {
-    const auto& crash = scenario_.server_crashes(k);
-    const SimTime at = start + FromSeconds(crash.at_s());
-    queue_.Schedule(at, events::ServerCrash{static_cast<size_t>(k)});
-    // A downtime that would outlast the active phase ends at heal.
-    queue_.Schedule(std::min(at + FromSeconds(crash.downtime_s()), heal_time_), events::ServerRestart{});
-  }
-  for (int k = 0; k < scenario_.client_crashes_size(); ++k) {
-    const auto& crash = scenario_.client_crashes(k);
-    const SimTime at = start + FromSeconds(crash.at_s());
-    queue_.Schedule(at, events::ClientCrash{static_cast<size_t>(k)});
-    queue_.Schedule(std::min(at + FromSeconds(crash.restart_after_s()), heal_time_),
-                    events::ClientRestart{crash.user()});
-  }
+  for (const std::unique_ptr<Fault>& fault : faults_) fault->Start(*this);
   queue_.Schedule(heal_time_, events::Heal{});
   // About 120 samples over the active phase, never more often than 1/s.
   sample_interval_ = std::max<SimTime>(kSecond, FromSeconds(scenario_.active_s()) / 120);
@@ -312,18 +258,8 @@ void World::Handle(RunEvent& event) {
   std::visit(Overloaded{
                  [&](events::UserAction& e) { OnUserAction(e.user); },
                  [&](events::Deliver& e) { OnDeliver(e); },
-                 [&](events::Drop& e) { OnDrop(e.user, e.epoch); },
                  [&](events::Reconnect& e) { OnReconnect(e.user, e.attempt); },
-                 [&](events::Storm& e) { OnStorm(e.index); },
-                 [&](events::PartitionStart& e) { OnPartitionStart(e.index); },
-                 [&](events::PartitionDetect& e) { OnPartitionDetect(e.index); },
-                 [&](events::PartitionEnd& e) { OnPartitionEnd(e.index); },
-                 [&](events::ServerCrash& e) { OnServerCrash(e.index); },
-                 [&](events::ServerRestart&) { OnServerRestart(); },
-                 [&](events::ClientCrash& e) { OnClientCrash(e.index); },
-                 [&](events::ClientRestart& e) { OnClientRestart(e.user); },
-                 [&](events::OfflineStart& e) { OnOfflineStart(e.user); },
-                 [&](events::OfflineEnd& e) { OnOfflineEnd(e.user); },
+                 [&](events::FaultTimer& e) { faults_[e.slot]->Handle(*this, e); },
                  [&](events::Heal&) { OnHeal(); },
                  [&](events::PresenceTimer& e) { OnPresenceTimer(e.node, e.armed_for); },
                  [&](events::PresenceDeliver& e) { OnPresenceDeliver(e); },
@@ -348,7 +284,7 @@ void World::OnUserAction(ReplicaId user) {
     if (options_.script != nullptr) options_.script->push_back(ScriptEntryFor(user, queue_.now() - start_time_, action));
     const Intent intent{IntentId{user, User(user).next_intent_seq++}, *action.intent};
     User(user).intent_times.push_back(queue_.now());
-    trace_.Add(kTagIntent);
+    trace_.Add(kTraceTagIntent);
     trace_.Add(static_cast<uint64_t>(queue_.now()));
     trace_.AddBytes(Describe(intent));
     result_.set_intents(result_.intents() + 1);
@@ -389,11 +325,11 @@ void World::OnDeliver(events::Deliver& event) {
                                      cut ? "partition" : "its connection is gone",
                                      engine_.DescribeMessage(event.from, event.bytes)));
     }
-    trace_.Add(kTagLost);
+    trace_.Add(kTraceTagLost);
     result_.set_messages_dropped(result_.messages_dropped() + 1);
     return;
   }
-  trace_.Add(kTagDeliver);
+  trace_.Add(kTraceTagDeliver);
   trace_.Add(static_cast<uint64_t>(queue_.now()));
   trace_.Add((uint64_t{event.from} << 32) | event.to);
   trace_.AddBytes(event.bytes);
@@ -476,7 +412,7 @@ Replica& World::Clocked(Replica& replica) {
 void World::ConnectUser(ReplicaId user) {
   if (recording()) Note(user, "connected");
   transport_.GoOnline(user);
-  trace_.Add(kTagConnect);
+  trace_.Add(kTraceTagConnect);
   trace_.Add(user);
   if (mesh_) {
     PresenceConnected(user);
@@ -493,7 +429,7 @@ void World::ConnectUser(ReplicaId user) {
 void World::DisconnectUser(ReplicaId user) {
   if (recording()) Note(user, "disconnected");
   transport_.GoOffline(user);
-  trace_.Add(kTagDrop);
+  trace_.Add(kTraceTagDrop);
   trace_.Add(user);
   result_.set_connection_drops(result_.connection_drops() + 1);
   if (mesh_) {
@@ -514,7 +450,7 @@ void World::TryLink(ReplicaId a, ReplicaId b) {
   if (!transport_.Online(a) || !transport_.Online(b) || transport_.IsUp(a, b) || transport_.IsCutEitherWay(a, b)) return;
   if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
   transport_.LinkUp(a, b);
-  trace_.Add(kTagConnect);
+  trace_.Add(kTraceTagConnect);
   trace_.Add((uint64_t{a} << 32) | b);
   Clocked(ClientOf(a)).Connected(b);
   Clocked(ClientOf(b)).Connected(a);
@@ -523,36 +459,21 @@ void World::TryLink(ReplicaId a, ReplicaId b) {
   PresenceLinkUp(a, b);
 }
 
+void World::DropEdge(ReplicaId a, ReplicaId b) {
+  if (transport_.via_server()) return DisconnectUser(a == kServerReplica ? b : a);
+  DropLink(a, b);
+}
+
 void World::DropLink(ReplicaId a, ReplicaId b) {
   if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
   transport_.LinkDown(a, b);
-  trace_.Add(kTagDrop);
+  trace_.Add(kTraceTagDrop);
   trace_.Add((uint64_t{a} << 32) | b);
   Clocked(ClientOf(a)).Disconnected(b);
   Clocked(ClientOf(b)).Disconnected(a);
   AfterStep(ClientOf(a));
   AfterStep(ClientOf(b));
   PresenceLinkDown(a, b);
-}
-
-void World::ScheduleNextDrop(ReplicaId user) {
-  if (reconnect_delay_ == nullptr || healed_) return;
-  const SimTime in = FromSeconds(SampleExponential(fault_prng_, scenario_.drops().mean_interval_s()));
-  queue_.Schedule(queue_.now() + in, events::Drop{user, transport_.AccessEpoch(user)});
-}
-
-void World::OnDrop(ReplicaId user, uint64_t epoch) {
-  // A drop planned for a connection that has since gone is void.
-  if (healed_ || !transport_.Online(user) || transport_.AccessEpoch(user) != epoch) return;
-  DisconnectUser(user);
-  const SimTime delay = reconnect_delay_->Sample(fault_prng_);
-  ScheduleReconnect(user, queue_.now() + delay, 0);
-  if (options_.drops != nullptr) {
-    scenario::OfflineWindow& window = *options_.drops->emplace(options_.drops->end());
-    window.set_user(user);
-    window.set_start_s(ToSeconds(queue_.now() - start_time_));
-    window.set_duration_s(std::max(ToSeconds(delay), 1e-6));  // windows must last
-  }
 }
 
 void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {
@@ -589,8 +510,8 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   User(user).reconnect_planned = false;
   --reconnects_planned_;
   if (User(user).offline_windows || transport_.Online(user)) return;
-  // A partitioned user cannot reach the server; OnPartitionEnd retries. A
-  // crashed app tries nothing; OnClientRestart does.
+  // A partitioned user cannot reach the server; the partition's end
+  // retries. A crashed app tries nothing; its restart does.
   // In a mesh a partitioned user still goes online: links across the
   // partition stay down (TryLink) and the ones inside come up.
   if ((transport_.via_server() && transport_.IsCutEitherWay(user, kServerReplica)) || User(user).crashed) return;
@@ -602,104 +523,24 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
   }
   if (!AcceptConnection()) {
     if (recording()) Note(user, "reconnect refused by the server (accept limit)");
-    trace_.Add(kTagRefused);
+    trace_.Add(kTraceTagRefused);
     trace_.Add(user);
     result_.set_connection_refusals(result_.connection_refusals() + 1);
     ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
     return;
   }
   ConnectUser(user);
-  ScheduleNextDrop(user);
+  for (const std::unique_ptr<Fault>& fault : faults_) fault->Reconnected(*this, user);
 }
 
-void World::OnStorm(size_t index) {
-  if (healed_) return;
-  std::vector<ReplicaId> connected;
-  for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (transport_.Online(user)) connected.push_back(user);
-  }
-  const double fraction = scenario_.storms(static_cast<int>(index)).fraction();
-  const auto count = std::min<size_t>(
-      connected.size(), static_cast<size_t>(std::llround(fraction * static_cast<double>(connected.size()))));
-  // A uniformly random subset: partial Fisher-Yates over the ordered list.
-  for (size_t k = 0; k < count; ++k) {
-    std::swap(connected[k], connected[k + fault_prng_.UniformInt(connected.size() - k)]);
-  }
-  if (recording()) Note(kServerReplica, absl::StrFormat("reconnect storm %d drops %d users", index, count));
-  trace_.Add(kTagStorm);
-  trace_.Add(count);
-  result_.set_storm_drops(result_.storm_drops() + count);
-  std::sort(connected.begin(), connected.begin() + static_cast<std::ptrdiff_t>(count));
-  for (size_t k = 0; k < count; ++k) {
-    DisconnectUser(connected[k]);
-    ScheduleReconnect(connected[k], queue_.now() + BackoffDelay(0), 0);
-  }
-}
-
-void World::OnPartitionStart(size_t index) {
-  const auto& p = scenario_.partitions(static_cast<int>(index));
-  if (recording()) {
-    Note(kServerReplica, absl::StrFormat("partition %d starts (%s): users %s", index,
-                                         scenario::Partition::Direction_Name(p.direction()), absl::StrJoin(p.users(), ",")));
-  }
-  trace_.Add(kTagPartition);
-  trace_.Add(index);
-  trace_.Add(static_cast<uint64_t>(p.direction()));
-  for (uint32_t user : p.users()) trace_.Add(user);
-  transport_.StartPartition(index, p);
-}
-
-void World::OnPartitionDetect(size_t index) {
-  if (mesh_) {  // links across the partition time out
-    for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
-      for (ReplicaId peer : transport_.Neighbours(user)) {
-        if (transport_.IsUp(user, peer) && transport_.IsCutEitherWay(user, peer)) DropLink(user, peer);
-      }
-    }
-    return;
-  }
-  for (uint32_t user : scenario_.partitions(static_cast<int>(index)).users()) {
-    if (transport_.Online(user)) DisconnectUser(user);
-  }
-}
-
-void World::OnPartitionEnd(size_t index) {
-  const auto& p = scenario_.partitions(static_cast<int>(index));
-  if (recording()) Note(kServerReplica, absl::StrFormat("partition %d ends", index));
-  trace_.Add(kTagPartition);
-  trace_.Add(index);
-  trace_.Add(static_cast<uint64_t>(p.direction()));
-  for (uint32_t user : p.users()) trace_.Add(user);
-  // Only this partition ends; overlapping ones stay in force.
-  transport_.EndPartition(index);
-  for (uint32_t user : p.users()) {
-    if (mesh_) continue;
-    if (transport_.IsCutEitherWay(user, kServerReplica)) continue;
-    // The dead connection is noticed now if it was not before; reconnect.
-    if (transport_.Online(user)) DisconnectUser(user);
-    if (User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
-  }
-  if (!mesh_) return;
-  // Links across the partition that stayed up lost messages: they are
-  // noticed as dead now and dialled again, as is every link it kept down.
-  const auto& users = p.users();
-  for (uint32_t user : users) {
-    for (ReplicaId peer : transport_.Neighbours(user)) {
-      const bool crossing = std::find(users.begin(), users.end(), peer) == users.end();
-      if (crossing && transport_.IsUp(user, peer)) DropLink(user, peer);
-      TryLink(user, peer);
-    }
-  }
-}
-
-void World::OnServerCrash(size_t index) {
+void World::CrashServer(size_t index) {
   if (mesh_) {
     if (recording()) Note(kServerReplica, "server crash: a mesh has no server, nothing happens");
     return;
   }
   if (server_down_) return;
   if (recording()) Note(kServerReplica, "server crashed");
-  trace_.Add(kTagServerCrash);
+  trace_.Add(kTraceTagServerCrash);
   trace_.Add(index);
   result_.set_server_crashes(result_.server_crashes() + 1);
   server_down_ = true;
@@ -736,11 +577,11 @@ void World::OnServerCrash(size_t index) {
   if (options_.check_invariants) server_->CheckInvariants();
 }
 
-void World::OnServerRestart() {
+void World::RestartServer() {
   if (!server_down_) return;
   server_down_ = false;
   if (recording()) Note(kServerReplica, "server restarted from its durable state");
-  trace_.Add(kTagServerCrash);
+  trace_.Add(kTraceTagServerCrash);
   // Users already in a backoff loop keep their schedule; anyone else (back
   // from offline or a partition while the server was down) tries now.
   for (ReplicaId user = 1; user <= user_count_; ++user) {
@@ -748,20 +589,15 @@ void World::OnServerRestart() {
   }
 }
 
-void World::OnClientCrash(size_t index) {
-  const ReplicaId user = scenario_.client_crashes(static_cast<int>(index)).user();
+void World::CrashClient(ReplicaId user, bool local_storage) {
   if (User(user).crashed) return;
-  if (recording()) {
-    Note(user, scenario_.client_crashes(static_cast<int>(index)).local_storage() ? "app crashed (local storage kept)"
-                                                                                 : "app crashed (nothing kept)");
-  }
-  trace_.Add(kTagClientCrash);
+  if (recording()) Note(user, local_storage ? "app crashed (local storage kept)" : "app crashed (nothing kept)");
+  trace_.Add(kTraceTagClientCrash);
   trace_.Add(user);
   result_.set_client_crashes(result_.client_crashes() + 1);
   if (transport_.Online(user)) DisconnectUser(user);  // what was in flight is lost too
   User(user).crashed = true;
-  const auto& crash = scenario_.client_crashes(static_cast<int>(index));
-  if (crash.local_storage()) {
+  if (local_storage) {
     // The app stored its state on every change: it comes back as it was,
     // and its pending edits must still reach everyone.
     const std::string stored = ClientOf(user).DurableState();
@@ -795,35 +631,19 @@ void World::OnClientCrash(size_t index) {
   PresenceClientCrash(user);
 }
 
-void World::OnClientRestart(ReplicaId user) {
+void World::RestartClient(ReplicaId user) {
   if (!User(user).crashed) return;
   User(user).crashed = false;
   if (recording()) Note(user, "app restarted");
-  trace_.Add(kTagClientCrash);
+  trace_.Add(kTraceTagClientCrash);
   trace_.Add(user);
   if (User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
-}
-
-void World::OnOfflineStart(ReplicaId user) {
-  if (healed_) return;
-  if (recording()) Note(user, "goes offline (keeps editing)");
-  trace_.Add(kTagOffline);
-  trace_.Add(user);
-  ++User(user).offline_windows;
-  if (transport_.Online(user)) DisconnectUser(user);
-}
-
-void World::OnOfflineEnd(ReplicaId user) {
-  if (User(user).offline_windows == 0) return;  // already ended by heal
-  if (--User(user).offline_windows > 0) return;  // another window is still in force
-  if (recording()) Note(user, "back online");
-  ScheduleReconnect(user, queue_.now(), 0);
 }
 
 void World::OnHeal() {
   healed_ = true;
   if (recording()) Note(kServerReplica, "heal: faults and editing stop");
-  trace_.Add(kTagHeal);
+  trace_.Add(kTraceTagHeal);
   // Faults stop: everyone offline comes back, and users waiting on a
   // reconnect keep trying (the server's accept limit still applies).
   for (ReplicaId user = 1; user <= user_count_; ++user) {

@@ -27,6 +27,7 @@
 #include "results.pb.h"
 #include "scenario.pb.h"
 #include "sim/event_queue.h"
+#include "sim/faults/fault.h"
 #include "sim/memory_sample.h"
 #include "sim/node_clock.h"
 #include "sim/run_events.h"
@@ -94,7 +95,7 @@ struct RunOptions {
 // typing, faults, bounds), on one line.
 std::string ScenarioParameters(const scenario::Scenario& scenario);
 
-class World {
+class World final : private FaultHost {
  public:
   // REQUIRES: `scenario` passed validation.
   World(const scenario::Scenario& scenario, const Engine& engine, uint64_t seed, RunOptions options = {});
@@ -107,8 +108,37 @@ class World {
   // One line with the seed and every option that shapes the run.
   std::string SetupLine() const;
 
-
  private:
+  // FaultHost: what the faults (sim/faults/) see of the run and do to it.
+  const scenario::Scenario& scenario() const override { return scenario_; }
+  uint32_t user_count() const override { return user_count_; }
+  SimTime now() const override { return queue_.now(); }
+  SimTime start_time() const override { return start_time_; }
+  SimTime heal_time() const override { return heal_time_; }
+  bool healed() const override { return healed_; }
+  Prng& fault_prng() override { return fault_prng_; }
+  TraceHash& trace() override { return trace_; }
+  results::RunResult& result() override { return result_; }
+  void Schedule(SimTime at, events::FaultTimer timer) override { queue_.Schedule(at, timer); }
+  UserState& User(ReplicaId user) override { return users_[user - 1]; }
+  Transport& transport() override { return transport_; }
+  void DisconnectUser(ReplicaId user) override;
+  void DropEdge(ReplicaId a, ReplicaId b) override;
+  void TryLink(ReplicaId a, ReplicaId b) override;
+  void ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) override;
+  SimTime BackoffDelay(uint64_t attempt) override;
+  // The server dies: connections drop, and its replacement is rebuilt from
+  // its durable state, which must hold every intent it had acknowledged.
+  void CrashServer(size_t index) override;
+  void RestartServer() override;
+  // The user's app dies: its replica is replaced by one restored from its
+  // local storage, or by a fresh one (the OT client keeps nothing locally),
+  // and then intents the server never got are forgotten by the oracle as
+  // lost by the crash.
+  void CrashClient(ReplicaId user, bool local_storage) override;
+  void RestartClient(ReplicaId user) override;
+  std::vector<scenario::OfflineWindow>* drop_windows() override { return options_.drops; }
+
   void Start();
   void Handle(RunEvent& event);
   // The determinism self-check for step `index` (1-based), just handled;
@@ -116,53 +146,28 @@ class World {
   bool CheckStep(uint64_t index, SimTime time, const StepEnds& ends);
   // One history line (only when RunOptions::history is set; callers check
   // recording() first so nothing is formatted otherwise).
-  bool recording() const { return options_.history != nullptr; }
-  void Note(ReplicaId node, std::string_view what);
+  bool recording() const override { return options_.history != nullptr; }
+  void Note(ReplicaId node, std::string_view what) override;
   // "delivery at t=1.500000s, node 1 -> 0" (kind out of range: "event N").
   static std::string DescribeStep(const StepRecord& step);
   void OnUserAction(ReplicaId user);
   void OnDeliver(events::Deliver& event);
-  void OnDrop(ReplicaId user, uint64_t epoch);
   // A reconnect attempt; the server may refuse it (accept limit).
   void OnReconnect(ReplicaId user, uint64_t attempt);
-  // Plans attempt `attempt` at `at` unless one is already planned.
-  void ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt);
   // Whether the server accepts one more connection now (sliding window).
   bool AcceptConnection();
-  SimTime BackoffDelay(uint64_t attempt);
-  void OnStorm(size_t index);
-  void OnPartitionStart(size_t index);
-  // The partition's users notice their links are dead (heartbeat timeout).
-  void OnPartitionDetect(size_t index);
-  void OnPartitionEnd(size_t index);
-  // The server dies: connections drop, and its replacement is rebuilt from
-  // its durable state, which must hold every intent it had acknowledged.
-  void OnServerCrash(size_t index);
-  void OnServerRestart();
-  // The user's app dies: its replica is replaced by a fresh one (the OT
-  // client keeps nothing locally), and intents the server never got are
-  // forgotten by the oracle as lost by the crash.
-  void OnClientCrash(size_t index);
-  void OnClientRestart(ReplicaId user);
-  // Mesh: connects two online neighbours unless a partition separates them
-  // or they are connected already.
-  void TryLink(ReplicaId a, ReplicaId b);
   void DropLink(ReplicaId a, ReplicaId b);
   // Sends one message `from` queued, on its edge to message.to.
   void Send(ReplicaId from, OutgoingMessage& message);
-  void OnOfflineStart(ReplicaId user);
-  void OnOfflineEnd(ReplicaId user);
   void OnHeal();
   // Records memory by category now (not part of the trace hash: observing
   // changes nothing).
   void SampleMemory();
   void ConnectUser(ReplicaId user);
-  void DisconnectUser(ReplicaId user);
-  void ScheduleNextDrop(ReplicaId user);
   // Sends what `replica` queued and records what became visible there.
   void Flush(Replica& replica);
   void AfterStep(Replica& replica);
-  void AddViolation(const std::string& invariant, const std::string& detail);
+  void AddViolation(const std::string& invariant, const std::string& detail) override;
   // Fills in the results; `judge` false (a run stopped by the determinism
   // self-check) reports the final state without judging it.
   void Finish(bool judge);
@@ -209,7 +214,6 @@ class World {
   bool PresencePending() const;
   // The presence summary and, when judging, the cursor-agreement check.
   void FinishPresence(bool judge, bool converged);
-  UserState& User(ReplicaId user) { return users_[user - 1]; }
   const UserState& User(ReplicaId user) const { return users_[user - 1]; }
   Replica& ClientOf(ReplicaId user) { return *User(user).replica; }
   const Replica& ClientOf(ReplicaId user) const { return *User(user).replica; }
@@ -238,7 +242,7 @@ class World {
   Transport transport_;
   Prng fault_prng_;
   std::vector<NodeClock> clocks_;  // by replica id (0 = server)
-  std::unique_ptr<DelayModel> reconnect_delay_;
+  std::vector<std::unique_ptr<Fault>> faults_;  // in registry order; timers name them by slot
   EventQueue<RunEvent> queue_;
   TraceHash trace_;
   check::IntentOracle oracle_;

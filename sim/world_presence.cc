@@ -14,13 +14,13 @@
 #include "engines/common/presence_codec.h"
 #include "presence_wire.pb.h"
 #include "sim/latency_stats.h"
+#include "sim/trace_tags.h"
 #include "sim/websocket_framing.h"
 #include "sim/world.h"
 
 namespace collabsim::sim {
 namespace {
 
-constexpr uint64_t kTagPresence = 0x50524553;  // trace-hash tag, apart from the edit tags
 // Each presence message carries one byte naming its channel, so a client
 // can tell it from the engine's own messages on the same connection.
 constexpr uint64_t kChannelByte = 1;
@@ -261,7 +261,7 @@ void World::OnPresenceDeliver(events::PresenceDeliver& event) {
   const bool lost = !transport_.IsUp(event.from, event.to) || transport_.Epoch(event.from, event.to) != event.epoch ||
                     transport_.IsCut(event.from, event.to);
   if (lost) return;
-  trace_.Add(kTagPresence);
+  trace_.Add(kTraceTagPresence);
   trace_.Add((uint64_t{event.from} << 32) | event.to);
   trace_.AddBytes(event.bytes);
   if (mesh_) return OnGossip(event);

@@ -1,0 +1,107 @@
+// A fault: something that goes wrong in a run on purpose (a dropped
+// connection, an offline week, a partition, a crash). Each fault lives in
+// its own file under sim/faults/ and is listed once in fault_registry.cc;
+// the run loop knows faults only through this interface.
+//
+// A fault plans its events from the scenario at the start of a run (all
+// randomness from FaultHost::fault_prng(), in event order), handles them
+// when they are due, and acts on the run only through FaultHost.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engines/common/intent.h"
+#include "results.pb.h"
+#include "scenario.pb.h"
+#include "sim/prng.h"
+#include "sim/run_events.h"
+#include "sim/sim_time.h"
+#include "sim/trace_hash.h"
+#include "sim/transport.h"
+#include "sim/trace_tags.h"
+#include "sim/user_state.h"
+
+namespace collabsim::sim {
+
+// What a fault may see of a run and do to it. The World implements it.
+class FaultHost {
+ public:
+  virtual ~FaultHost() = default;
+
+  virtual const scenario::Scenario& scenario() const = 0;
+  virtual uint32_t user_count() const = 0;
+  virtual SimTime now() const = 0;
+  virtual SimTime start_time() const = 0;  // when the active phase began
+  virtual SimTime heal_time() const = 0;   // when faults and editing stop
+  virtual bool healed() const = 0;
+  // The run's fault stream: every fault draws from it, in event order.
+  virtual Prng& fault_prng() = 0;
+  virtual TraceHash& trace() = 0;
+  virtual results::RunResult& result() = 0;
+  // One history line (when a history is being written: check recording()).
+  virtual bool recording() const = 0;
+  virtual void Note(ReplicaId node, std::string_view what) = 0;
+  virtual void AddViolation(const std::string& invariant, const std::string& detail) = 0;
+
+  // Plans one of the calling fault's events (events::FaultTimer).
+  virtual void Schedule(SimTime at, events::FaultTimer timer) = 0;
+
+  virtual UserState& User(ReplicaId user) = 0;
+  virtual Transport& transport() = 0;
+  // The user's connection goes down (the engine and presence hear of it).
+  virtual void DisconnectUser(ReplicaId user) = 0;
+  // An edge's connection goes down: a mesh link, or in a star the user's
+  // connection to the server.
+  virtual void DropEdge(ReplicaId a, ReplicaId b) = 0;
+  // Mesh: connects two online neighbours unless a partition separates them.
+  virtual void TryLink(ReplicaId a, ReplicaId b) = 0;
+  // Plans reconnect attempt `attempt` at `at` unless one is already planned.
+  virtual void ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) = 0;
+  // The client's jittered exponential backoff before attempt `attempt`.
+  virtual SimTime BackoffDelay(uint64_t attempt) = 0;
+  // The server's process dies and is rebuilt from its durable state (the
+  // durability check runs here); clients reconnect with backoff.
+  virtual void CrashServer(size_t index) = 0;
+  virtual void RestartServer() = 0;
+  // The user's app dies, keeping its local storage or nothing.
+  virtual void CrashClient(ReplicaId user, bool local_storage) = 0;
+  virtual void RestartClient(ReplicaId user) = 0;
+  // Where `drops` windows go when the caller asked for them (RunOptions::drops).
+  virtual std::vector<scenario::OfflineWindow>* drop_windows() = 0;
+};
+
+class Fault {
+ public:
+  virtual ~Fault() = default;
+
+  // Appends this fault's part of the setup line (" storm=50%@30s").
+  virtual void Describe(const scenario::Scenario& scenario, std::string* line) const {}
+  // The run starts (after every user connected): plan events.
+  virtual void Start(FaultHost& host) {}
+  // A user who edits starts its session (connected at the start).
+  virtual void EditorStarted(FaultHost& host, ReplicaId user) {}
+  // A reconnect attempt succeeded.
+  virtual void Reconnected(FaultHost& host, ReplicaId user) {}
+  // One of this fault's timers is due.
+  virtual void Handle(FaultHost& host, const events::FaultTimer& timer) {}
+
+  // The run numbers its faults in order; timers carry the number back.
+  void set_slot(size_t slot) { slot_ = slot; }
+
+ protected:
+  events::FaultTimer Timer(StepKind kind, ReplicaId node = 0, uint64_t arg = 0) const {
+    return events::FaultTimer{slot_, kind, node, arg};
+  }
+
+ private:
+  size_t slot_ = 0;
+};
+
+// The faults of `scenario`, in the registry's order (fault_registry.cc);
+// only those the scenario uses.
+std::vector<std::unique_ptr<Fault>> MakeFaults(const scenario::Scenario& scenario);
+
+}  // namespace collabsim::sim

@@ -1,0 +1,122 @@
+// Partitions (scenario `partitions`, and `random_partitions` drawn from the
+// seed before the run): for a while the users inside lose what crosses to
+// the outside, one way or both. The users notice dead connections only
+// after `detect_after_s` (a heartbeat timeout); when the partition ends,
+// connections across it are noticed as dead and come back.
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "sim/delay_model.h"
+#include "sim/faults/fault.h"
+
+namespace collabsim::sim {
+namespace {
+
+class Partitions final : public Fault {
+ public:
+  void Describe(const scenario::Scenario& scenario, std::string* line) const override {
+    for (const auto& p : scenario.partitions()) {
+      absl::StrAppendFormat(line, " partition=%s[%s]@%gs+%gs/detect%gs",
+                            scenario::Partition::Direction_Name(p.direction()), absl::StrJoin(p.users(), ","), p.at_s(),
+                            p.duration_s(), p.detect_after_s());
+    }
+    if (scenario.has_random_partitions()) {
+      const auto& r = scenario.random_partitions();
+      absl::StrAppendFormat(line, " random_partitions=every~%gs,%s,<=%dusers,one_way=%g,detect%gs",
+                            r.mean_interval_s(), DelayModel(r.duration()).Describe(), r.max_users(),
+                            r.one_way_fraction(), r.detect_after_s());
+    }
+  }
+
+  void Start(FaultHost& host) override {
+    for (int k = 0; k < host.scenario().partitions_size(); ++k) {
+      const auto& p = host.scenario().partitions(k);
+      const auto index = static_cast<uint64_t>(k);
+      const SimTime begin = host.start_time() + FromSeconds(p.at_s());
+      const SimTime end = begin + FromSeconds(p.duration_s());
+      host.Schedule(begin, Timer(StepKind::kPartitionStart, 0, index));
+      // Heal ends every partition; one that would outlast it ends at heal.
+      const SimTime finish = std::min(end, host.heal_time());
+      const SimTime detect = begin + FromSeconds(p.detect_after_s());
+      if (detect < finish) host.Schedule(detect, Timer(StepKind::kPartitionDetect, 0, index));
+      host.Schedule(finish, Timer(StepKind::kPartitionEnd, 0, index));
+    }
+  }
+
+  void Handle(FaultHost& host, const events::FaultTimer& timer) override {
+    const size_t index = timer.arg;
+    const auto& p = host.scenario().partitions(static_cast<int>(index));
+    switch (timer.kind) {
+      case StepKind::kPartitionStart:
+        return Begin(host, index, p);
+      case StepKind::kPartitionDetect:
+        return Detect(host, p);
+      default:
+        return End(host, index, p);
+    }
+  }
+
+ private:
+  static void Trace(FaultHost& host, size_t index, const scenario::Partition& p) {
+    host.trace().Add(kTraceTagPartition);
+    host.trace().Add(index);
+    host.trace().Add(static_cast<uint64_t>(p.direction()));
+    for (uint32_t user : p.users()) host.trace().Add(user);
+  }
+
+  static void Begin(FaultHost& host, size_t index, const scenario::Partition& p) {
+    if (host.recording()) {
+      host.Note(kServerReplica, absl::StrFormat("partition %d starts (%s): users %s", index,
+                                                scenario::Partition::Direction_Name(p.direction()),
+                                                absl::StrJoin(p.users(), ",")));
+    }
+    Trace(host, index, p);
+    host.transport().StartPartition(index, p);
+  }
+
+  // The users inside notice that their connections across it are dead.
+  static void Detect(FaultHost& host, const scenario::Partition& p) {
+    Transport& transport = host.transport();
+    for (uint32_t user : p.users()) {
+      for (ReplicaId peer : transport.Neighbours(user)) {
+        if (transport.IsUp(user, peer) && transport.IsCutEitherWay(user, peer)) host.DropEdge(user, peer);
+      }
+    }
+  }
+
+  static void End(FaultHost& host, size_t index, const scenario::Partition& p) {
+    if (host.recording()) host.Note(kServerReplica, absl::StrFormat("partition %d ends", index));
+    Trace(host, index, p);
+    // Only this partition ends; overlapping ones stay in force.
+    Transport& transport = host.transport();
+    transport.EndPartition(index);
+    const auto& users = p.users();
+    for (uint32_t user : users) {
+      for (ReplicaId peer : transport.Neighbours(user)) {
+        if (transport.via_server()) {
+          // Through a server the user's connection is the edge: a dead one
+          // is noticed now if it was not before, and the user reconnects.
+          if (transport.IsCutEitherWay(user, peer)) continue;
+          if (transport.IsUp(user, peer)) host.DropEdge(user, peer);
+          if (host.User(user).offline_windows == 0) host.ScheduleReconnect(user, host.now(), 0);
+          continue;
+        }
+        // Peer links across it that stayed up lost messages: they are
+        // noticed as dead now and dialled again, as is every link it kept down.
+        const bool crossing = std::find(users.begin(), users.end(), peer) == users.end();
+        if (crossing && transport.IsUp(user, peer)) host.DropEdge(user, peer);
+        host.TryLink(user, peer);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Fault> MakePartitions(const scenario::Scenario& scenario) {
+  if (scenario.partitions().empty() && !scenario.has_random_partitions()) return nullptr;
+  return std::make_unique<Partitions>();
+}
+
+}  // namespace collabsim::sim
