@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "sim/faults/fault.h"
 #include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
 #include "sim/world.h"
@@ -17,9 +18,9 @@ namespace collabsim::sim {
 namespace {
 
 uint64_t FaultCount(const scenario::Scenario& s) {
-  return static_cast<uint64_t>(s.offline_size() + s.storms_size() + s.partitions_size() + s.server_crashes_size() +
-                               s.client_crashes_size()) +
-         (s.drops().mean_interval_s() > 0) + s.has_clocks() + (s.server().accept_per_s() > 0);
+  uint64_t count = 0;
+  for (const std::unique_ptr<Fault>& fault : AllFaults()) count += static_cast<uint64_t>(fault->PartCount(s));
+  return count;
 }
 
 CaseSize SizeOf(const scenario::Scenario& s) {
@@ -77,78 +78,44 @@ scenario::Scenario WithUsers(const scenario::Scenario& s, const std::vector<size
     *out.add_script() = action;
     out.mutable_script(out.script_size() - 1)->set_user(renumber[action.user()]);
   }
-  out.clear_offline();
-  for (const auto& window : s.offline()) {
-    if (renumber[window.user()] == 0) continue;
-    *out.add_offline() = window;
-    out.mutable_offline(out.offline_size() - 1)->set_user(renumber[window.user()]);
-  }
-  out.clear_client_crashes();
-  for (const auto& crash : s.client_crashes()) {
-    if (renumber[crash.user()] == 0) continue;
-    *out.add_client_crashes() = crash;
-    out.mutable_client_crashes(out.client_crashes_size() - 1)->set_user(renumber[crash.user()]);
-  }
-  out.clear_partitions();
-  for (const auto& partition : s.partitions()) {
-    scenario::Partition p = partition;
-    p.clear_users();
-    for (uint32_t user : partition.users()) {
-      if (renumber[user] != 0) p.add_users(renumber[user]);
-    }
-    if (p.users_size() > 0) *out.add_partitions() = p;
-  }
+  for (const std::unique_ptr<Fault>& fault : AllFaults()) fault->RenumberUsers(renumber, &out);
   return out;
 }
 
-// One fault of a scenario, by kind and index.
+// One part of one fault of a scenario: the fault's place in AllFaults()
+// and the part's index.
 struct FaultRef {
-  enum Kind { kOffline, kStorm, kPartition, kServerCrash, kClientCrash, kDrops, kClocks, kAcceptLimit } kind;
-  int index = 0;
+  size_t fault = 0;
+  int part = 0;
 };
 
 std::vector<FaultRef> FaultsOf(const scenario::Scenario& s) {
-  std::vector<FaultRef> faults;
-  auto add = [&](FaultRef::Kind kind, int n) {
-    for (int k = 0; k < n; ++k) faults.push_back(FaultRef{kind, k});
-  };
-  add(FaultRef::kOffline, s.offline_size());
-  add(FaultRef::kStorm, s.storms_size());
-  add(FaultRef::kPartition, s.partitions_size());
-  add(FaultRef::kServerCrash, s.server_crashes_size());
-  add(FaultRef::kClientCrash, s.client_crashes_size());
-  add(FaultRef::kDrops, s.drops().mean_interval_s() > 0);
-  add(FaultRef::kClocks, s.has_clocks());
-  add(FaultRef::kAcceptLimit, s.server().accept_per_s() > 0);
-  return faults;
+  std::vector<FaultRef> parts;
+  const std::vector<std::unique_ptr<Fault>> faults = AllFaults();
+  for (size_t f = 0; f < faults.size(); ++f) {
+    for (int k = 0; k < faults[f]->PartCount(s); ++k) parts.push_back(FaultRef{f, k});
+  }
+  return parts;
 }
 
 scenario::Scenario WithFaults(const scenario::Scenario& s, const std::vector<FaultRef>& all,
                               const std::vector<size_t>& kept) {
+  const std::vector<std::unique_ptr<Fault>> faults = AllFaults();
+  std::vector<std::vector<int>> parts(faults.size());
+  for (size_t k : kept) parts[all[k].fault].push_back(all[k].part);
   scenario::Scenario out = s;
-  out.clear_offline();
-  out.clear_storms();
-  out.clear_partitions();
-  out.clear_server_crashes();
-  out.clear_client_crashes();
-  out.clear_drops();
-  out.clear_clocks();
-  out.mutable_server()->set_accept_per_s(0);
-  for (size_t k : kept) {
-    const FaultRef& f = all[k];
-    switch (f.kind) {
-      case FaultRef::kOffline: *out.add_offline() = s.offline(f.index); break;
-      case FaultRef::kStorm: *out.add_storms() = s.storms(f.index); break;
-      case FaultRef::kPartition: *out.add_partitions() = s.partitions(f.index); break;
-      case FaultRef::kServerCrash: *out.add_server_crashes() = s.server_crashes(f.index); break;
-      case FaultRef::kClientCrash: *out.add_client_crashes() = s.client_crashes(f.index); break;
-      case FaultRef::kDrops: *out.mutable_drops() = s.drops(); break;
-      case FaultRef::kClocks: *out.mutable_clocks() = s.clocks(); break;
-      case FaultRef::kAcceptLimit: out.mutable_server()->set_accept_per_s(s.server().accept_per_s()); break;
-    }
-  }
-  if (out.server().accept_per_s() == 0) out.clear_server();
+  for (size_t f = 0; f < faults.size(); ++f) faults[f]->KeepParts(s, parts[f], &out);
   return out;
+}
+
+// Visits every scheduled moment and duration: script actions and faults.
+void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) {
+  for (auto& action : *s->mutable_script()) {
+    double at = action.at_s();
+    visit.at(at);
+    action.set_at_s(at);
+  }
+  for (const std::unique_ptr<Fault>& fault : AllFaults()) fault->VisitTimes(s, visit);
 }
 
 scenario::Scenario WithActions(const scenario::Scenario& s, const std::vector<size_t>& kept) {
@@ -161,12 +128,8 @@ scenario::Scenario WithActions(const scenario::Scenario& s, const std::vector<si
 // Earliest and latest moments at which something is scheduled to start.
 std::pair<double, double> ScheduledSpan(const scenario::Scenario& s) {
   std::vector<double> starts;
-  for (const auto& a : s.script()) starts.push_back(a.at_s());
-  for (const auto& w : s.offline()) starts.push_back(w.start_s());
-  for (const auto& x : s.storms()) starts.push_back(x.at_s());
-  for (const auto& p : s.partitions()) starts.push_back(p.at_s());
-  for (const auto& c : s.server_crashes()) starts.push_back(c.at_s());
-  for (const auto& c : s.client_crashes()) starts.push_back(c.at_s());
+  scenario::Scenario copy = s;
+  VisitTimes(&copy, TimeVisitor{[&](double& at) { starts.push_back(at); }, [](double&) {}});
   if (starts.empty()) return {0, 0};
   return {*std::min_element(starts.begin(), starts.end()), *std::max_element(starts.begin(), starts.end())};
 }
@@ -174,12 +137,7 @@ std::pair<double, double> ScheduledSpan(const scenario::Scenario& s) {
 // Every scheduled time moved `by` seconds earlier. REQUIRES: by <= the earliest.
 scenario::Scenario ShiftedEarlier(const scenario::Scenario& s, double by) {
   scenario::Scenario out = s;
-  for (auto& a : *out.mutable_script()) a.set_at_s(a.at_s() - by);
-  for (auto& w : *out.mutable_offline()) w.set_start_s(w.start_s() - by);
-  for (auto& x : *out.mutable_storms()) x.set_at_s(x.at_s() - by);
-  for (auto& p : *out.mutable_partitions()) p.set_at_s(p.at_s() - by);
-  for (auto& c : *out.mutable_server_crashes()) c.set_at_s(c.at_s() - by);
-  for (auto& c : *out.mutable_client_crashes()) c.set_at_s(c.at_s() - by);
+  VisitTimes(&out, TimeVisitor{[&](double& at) { at -= by; }, [](double&) {}});
   out.set_active_s(out.active_s() - by);
   return out;
 }
@@ -190,26 +148,8 @@ double RoundMs(double seconds) { return std::round(seconds * 1000) / 1000; }
 // to at least one), so the file reads well.
 scenario::Scenario RoundedToMilliseconds(const scenario::Scenario& s) {
   scenario::Scenario out = s;
-  auto duration = [](double seconds) { return std::max(RoundMs(seconds), 0.001); };
-  for (auto& a : *out.mutable_script()) a.set_at_s(RoundMs(a.at_s()));
-  for (auto& w : *out.mutable_offline()) {
-    w.set_start_s(RoundMs(w.start_s()));
-    w.set_duration_s(duration(w.duration_s()));
-  }
-  for (auto& x : *out.mutable_storms()) x.set_at_s(RoundMs(x.at_s()));
-  for (auto& p : *out.mutable_partitions()) {
-    p.set_at_s(RoundMs(p.at_s()));
-    p.set_duration_s(duration(p.duration_s()));
-    p.set_detect_after_s(duration(p.detect_after_s()));
-  }
-  for (auto& c : *out.mutable_server_crashes()) {
-    c.set_at_s(RoundMs(c.at_s()));
-    c.set_downtime_s(duration(c.downtime_s()));
-  }
-  for (auto& c : *out.mutable_client_crashes()) {
-    c.set_at_s(RoundMs(c.at_s()));
-    c.set_restart_after_s(duration(c.restart_after_s()));
-  }
+  VisitTimes(&out, TimeVisitor{[](double& at) { at = RoundMs(at); },
+                               [](double& duration) { duration = std::max(RoundMs(duration), 0.001); }});
   return out;
 }
 

@@ -111,11 +111,6 @@ std::string ScenarioParameters(const scenario::Scenario& scenario) {
   const auto& t = scenario.typing();
   std::string faults;
   for (const std::unique_ptr<Fault>& fault : MakeFaults(scenario)) fault->Describe(scenario, &faults);
-  if (scenario.has_clocks()) {
-    absl::StrAppendFormat(&faults, " clocks=skew+-%gms,drift+-%gppm", scenario.clocks().max_skew_ms(),
-                          scenario.clocks().max_drift_ppm());
-  }
-  if (scenario.server().accept_per_s() > 0) absl::StrAppendFormat(&faults, " accept_per_s=%g", scenario.server().accept_per_s());
   if (scenario.has_reconnect_backoff()) {
     const auto& b = scenario.reconnect_backoff();
     absl::StrAppendFormat(&faults, " backoff=%gms*%g^k<=%gms+-%g%%", b.initial_ms(), b.multiplier(), b.max_ms(),
@@ -483,19 +478,6 @@ void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {
   queue_.Schedule(at, events::Reconnect{user, attempt});
 }
 
-bool World::AcceptConnection() {
-  const double rate = scenario_.server().accept_per_s();
-  if (rate <= 0 || mesh_) return true;  // a mesh has no server to refuse anyone
-  // At most `limit` accepts in any window of limit / rate seconds (for
-  // rates below 1/s, one accept per 1 / rate seconds).
-  const size_t limit = std::max<size_t>(1, static_cast<size_t>(rate));
-  const SimTime window = FromSeconds(static_cast<double>(limit) / rate);
-  while (!recent_accepts_.empty() && recent_accepts_.front() <= queue_.now() - window) recent_accepts_.pop_front();
-  if (recent_accepts_.size() >= limit) return false;
-  recent_accepts_.push_back(queue_.now());
-  return true;
-}
-
 SimTime World::BackoffDelay(uint64_t attempt) {
   const scenario::Backoff& b = scenario_.reconnect_backoff();
   double ms = b.initial_ms();
@@ -521,7 +503,9 @@ void World::OnReconnect(ReplicaId user, uint64_t attempt) {
     ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
     return;
   }
-  if (!AcceptConnection()) {
+  bool admitted = true;
+  for (const std::unique_ptr<Fault>& fault : faults_) admitted = admitted && fault->Admits(*this);
+  if (!admitted) {
     if (recording()) Note(user, "reconnect refused by the server (accept limit)");
     trace_.Add(kTraceTagRefused);
     trace_.Add(user);

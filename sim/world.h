@@ -154,8 +154,6 @@ class World final : private FaultHost {
   void OnDeliver(events::Deliver& event);
   // A reconnect attempt; the server may refuse it (accept limit).
   void OnReconnect(ReplicaId user, uint64_t attempt);
-  // Whether the server accepts one more connection now (sliding window).
-  bool AcceptConnection();
   void DropLink(ReplicaId a, ReplicaId b);
   // Sends one message `from` queued, on its edge to message.to.
   void Send(ReplicaId from, OutgoingMessage& message);
@@ -235,7 +233,6 @@ class World final : private FaultHost {
   std::unique_ptr<Replica> server_;  // null in a mesh
   std::vector<UserState> users_;     // by user id - 1
   uint64_t reconnects_planned_ = 0;
-  std::deque<SimTime> recent_accepts_;  // accept times inside the window
   bool server_down_ = false;
   // Intents the server applied (and so acknowledged), for the durability check.
   std::vector<IntentId> server_applied_;

@@ -11,6 +11,28 @@ namespace {
 
 class ClientCrashes final : public Fault {
  public:
+  bool InScenario(const scenario::Scenario& s) const override { return !s.client_crashes().empty(); }
+  int PartCount(const scenario::Scenario& s) const override { return s.client_crashes_size(); }
+  void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
+    KeepEntries(from.client_crashes(), kept, out->mutable_client_crashes());
+  }
+  void RenumberUsers(const std::vector<uint32_t>& renumber, scenario::Scenario* s) const override {
+    auto* crashes = s->mutable_client_crashes();
+    crashes->erase(std::remove_if(crashes->begin(), crashes->end(),
+                                  [&](const scenario::ClientCrash& c) { return renumber[c.user()] == 0; }),
+                   crashes->end());
+    for (auto& crash : *crashes) crash.set_user(renumber[crash.user()]);
+  }
+  void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
+    for (auto& crash : *s->mutable_client_crashes()) {
+      double at = crash.at_s(), restart = crash.restart_after_s();
+      visit.at(at);
+      visit.duration(restart);
+      crash.set_at_s(at);
+      crash.set_restart_after_s(restart);
+    }
+  }
+
   void Describe(const scenario::Scenario& scenario, std::string* line) const override {
     for (const auto& crash : scenario.client_crashes()) {
       absl::StrAppendFormat(line, " client_crash=user%d@%gs+%gs%s", crash.user(), crash.at_s(),
@@ -40,9 +62,6 @@ class ClientCrashes final : public Fault {
 
 }  // namespace
 
-std::unique_ptr<Fault> MakeClientCrashes(const scenario::Scenario& scenario) {
-  if (scenario.client_crashes().empty()) return nullptr;
-  return std::make_unique<ClientCrashes>();
-}
+std::unique_ptr<Fault> MakeClientCrashes() { return std::make_unique<ClientCrashes>(); }
 
 }  // namespace collabsim::sim

@@ -2,6 +2,7 @@
 // connection dies after an exponentially distributed time, and the user
 // reconnects after a delay drawn from `reconnect_delay`.
 #include <algorithm>
+#include <optional>
 
 #include "sim/delay_model.h"
 #include "sim/distributions.h"
@@ -12,7 +13,20 @@ namespace {
 
 class Drops final : public Fault {
  public:
-  explicit Drops(const scenario::Drops& drops) : drops_(drops), reconnect_delay_(drops.reconnect_delay()) {}
+  bool InScenario(const scenario::Scenario& s) const override { return s.drops().mean_interval_s() > 0; }
+  int PartCount(const scenario::Scenario& s) const override { return InScenario(s) ? 1 : 0; }
+  void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
+    out->clear_drops();
+    if (!kept.empty()) *out->mutable_drops() = from.drops();
+  }
+  void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
+    if (prng.Bernoulli(0.5) && !InScenario(*s)) {
+      s->mutable_drops()->set_mean_interval_s(SampleUniform(prng, 10, 300));
+      s->mutable_drops()->mutable_reconnect_delay()->mutable_uniform()->set_min_ms(500);
+      s->mutable_drops()->mutable_reconnect_delay()->mutable_uniform()->set_max_ms(10000);
+      on->push_back("drops");
+    }
+  }
 
   void EditorStarted(FaultHost& host, ReplicaId user) override { ScheduleNext(host, user); }
   void Reconnected(FaultHost& host, ReplicaId user) override { ScheduleNext(host, user); }
@@ -22,7 +36,8 @@ class Drops final : public Fault {
     // A drop planned for a connection that has since gone is void.
     if (host.healed() || !host.transport().Online(user) || host.transport().AccessEpoch(user) != timer.arg) return;
     host.DisconnectUser(user);
-    const SimTime delay = reconnect_delay_.Sample(host.fault_prng());
+    if (!reconnect_delay_.has_value()) reconnect_delay_.emplace(host.scenario().drops().reconnect_delay());
+    const SimTime delay = reconnect_delay_->Sample(host.fault_prng());
     host.ScheduleReconnect(user, host.now() + delay, 0);
     if (std::vector<scenario::OfflineWindow>* windows = host.drop_windows()) {
       scenario::OfflineWindow& window = *windows->emplace(windows->end());
@@ -35,19 +50,15 @@ class Drops final : public Fault {
  private:
   void ScheduleNext(FaultHost& host, ReplicaId user) {
     if (host.healed()) return;
-    const SimTime in = FromSeconds(SampleExponential(host.fault_prng(), drops_.mean_interval_s()));
+    const SimTime in = FromSeconds(SampleExponential(host.fault_prng(), host.scenario().drops().mean_interval_s()));
     host.Schedule(host.now() + in, Timer(StepKind::kDrop, user, host.transport().AccessEpoch(user)));
   }
 
-  scenario::Drops drops_;
-  DelayModel reconnect_delay_;
+  std::optional<DelayModel> reconnect_delay_;  // built at the first drop
 };
 
 }  // namespace
 
-std::unique_ptr<Fault> MakeDrops(const scenario::Scenario& scenario) {
-  if (scenario.drops().mean_interval_s() <= 0) return nullptr;
-  return std::make_unique<Drops>(scenario.drops());
-}
+std::unique_ptr<Fault> MakeDrops() { return std::make_unique<Drops>(); }
 
 }  // namespace collabsim::sim

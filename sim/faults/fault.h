@@ -3,17 +3,23 @@
 // its own file under sim/faults/ and is listed once in fault_registry.cc;
 // the run loop knows faults only through this interface.
 //
-// A fault plans its events from the scenario at the start of a run (all
-// randomness from FaultHost::fault_prng(), in event order), handles them
-// when they are due, and acts on the run only through FaultHost.
+// A fault has two sides. In a run it plans its events from the scenario at
+// the start (all randomness from FaultHost::fault_prng(), in event order),
+// handles them when they are due, and acts on the run only through
+// FaultHost. On the scenario it says whether the scenario uses it, what
+// parts `shrink` may take out and how its times move, and what `--swarm`
+// may switch on.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engines/common/intent.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "results.pb.h"
 #include "scenario.pb.h"
 #include "sim/prng.h"
@@ -73,9 +79,36 @@ class FaultHost {
   virtual std::vector<scenario::OfflineWindow>* drop_windows() = 0;
 };
 
+// Visits a fault's times in a scenario, so `shrink` can find, move and
+// round them without knowing the fault.
+struct TimeVisitor {
+  std::function<void(double&)> at;        // a moment of the active phase, in seconds
+  std::function<void(double&)> duration;  // how long something lasts, in seconds
+};
+
 class Fault {
  public:
   virtual ~Fault() = default;
+
+  // --- The scenario side.
+  // Whether `scenario` uses this fault.
+  virtual bool InScenario(const scenario::Scenario& scenario) const = 0;
+  // How many parts `shrink` may take out one by one: a list's entries, or 1
+  // for a setting that is on.
+  virtual int PartCount(const scenario::Scenario& scenario) const = 0;
+  // `out` (a copy of `from`) keeps only this fault's parts in `kept` (ascending).
+  virtual void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept,
+                         scenario::Scenario* out) const = 0;
+  // Users are taken out and renumbered: `renumber[old]` is the new number,
+  // 0 for gone. Entries naming only gone users go.
+  virtual void RenumberUsers(const std::vector<uint32_t>& renumber, scenario::Scenario* s) const {}
+  virtual void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const {}
+  // `--swarm`: may switch this fault on in `s`, drawing only from `prng`,
+  // and names what it drew in `on`. Draws happen in registry order, so a
+  // fault draws the same whatever comes after it.
+  virtual void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const {}
+
+  // --- The run side.
 
   // Appends this fault's part of the setup line (" storm=50%@30s").
   virtual void Describe(const scenario::Scenario& scenario, std::string* line) const {}
@@ -83,6 +116,9 @@ class Fault {
   virtual void Start(FaultHost& host) {}
   // A user who edits starts its session (connected at the start).
   virtual void EditorStarted(FaultHost& host, ReplicaId user) {}
+  // A reconnect attempt reaches the server: whether this fault lets it in
+  // now (an accept limit may not).
+  virtual bool Admits(FaultHost& host) { return true; }
   // A reconnect attempt succeeded.
   virtual void Reconnected(FaultHost& host, ReplicaId user) {}
   // One of this fault's timers is due.
@@ -100,8 +136,21 @@ class Fault {
   size_t slot_ = 0;
 };
 
-// The faults of `scenario`, in the registry's order (fault_registry.cc);
-// only those the scenario uses.
+// One fresh instance of every fault, in the registry's order (fault_registry.cc).
+std::vector<std::unique_ptr<Fault>> AllFaults();
+// The faults `scenario` uses, fresh, in the registry's order, numbered.
 std::vector<std::unique_ptr<Fault>> MakeFaults(const scenario::Scenario& scenario);
+
+// Keeps the entries of `from` at `kept` (ascending) in `out`.
+template <typename Entry>
+void KeepEntries(const google::protobuf::RepeatedPtrField<Entry>& from, const std::vector<int>& kept,
+                 google::protobuf::RepeatedPtrField<Entry>* out) {
+  out->Clear();
+  for (int k : kept) *out->Add() = from.Get(k);
+}
+
+// Gives `s` the default jittered exponential backoff unless it has one
+// (faults that make many users reconnect at once need it).
+void EnsureBackoff(scenario::Scenario* s);
 
 }  // namespace collabsim::sim

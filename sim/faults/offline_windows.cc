@@ -1,13 +1,49 @@
 // Offline windows (scenario `offline`): a user's connection goes away for a
 // while (a flight, a week off the grid) while the user keeps editing; it
 // comes back when the last window in force ends, or at heal.
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "sim/distributions.h"
 #include "sim/faults/fault.h"
+#include "sim/scenario_loader.h"
 
 namespace collabsim::sim {
 namespace {
 
 class OfflineWindows final : public Fault {
  public:
+  bool InScenario(const scenario::Scenario& s) const override { return !s.offline().empty(); }
+  int PartCount(const scenario::Scenario& s) const override { return s.offline_size(); }
+  void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
+    KeepEntries(from.offline(), kept, out->mutable_offline());
+  }
+  void RenumberUsers(const std::vector<uint32_t>& renumber, scenario::Scenario* s) const override {
+    auto* windows = s->mutable_offline();
+    windows->erase(std::remove_if(windows->begin(), windows->end(),
+                                  [&](const scenario::OfflineWindow& w) { return renumber[w.user()] == 0; }),
+                   windows->end());
+    for (auto& window : *windows) window.set_user(renumber[window.user()]);
+  }
+  void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
+    for (auto& window : *s->mutable_offline()) {
+      double start = window.start_s(), duration = window.duration_s();
+      visit.at(start);
+      visit.duration(duration);
+      window.set_start_s(start);
+      window.set_duration_s(duration);
+    }
+  }
+  void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
+    if (!prng.Bernoulli(0.3)) return;
+    const double active = s->active_s();
+    auto* w = s->add_offline();
+    w->set_user(static_cast<uint32_t>(1 + prng.UniformInt(UserCount(*s))));
+    w->set_start_s(SampleUniform(prng, 0, 0.7) * active);
+    w->set_duration_s(std::max(1.0, SampleUniform(prng, 0.05, 0.5) * active));
+    on->push_back(absl::StrFormat("offline(user %d, %.0fs)", w->user(), w->duration_s()));
+  }
+
   void Start(FaultHost& host) override {
     for (const auto& window : host.scenario().offline()) {
       const SimTime begin = host.start_time() + FromSeconds(window.start_s());
@@ -37,9 +73,6 @@ class OfflineWindows final : public Fault {
 
 }  // namespace
 
-std::unique_ptr<Fault> MakeOfflineWindows(const scenario::Scenario& scenario) {
-  if (scenario.offline().empty()) return nullptr;
-  return std::make_unique<OfflineWindows>();
-}
+std::unique_ptr<Fault> MakeOfflineWindows() { return std::make_unique<OfflineWindows>(); }
 
 }  // namespace collabsim::sim

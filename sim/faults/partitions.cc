@@ -8,13 +8,62 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "sim/delay_model.h"
+#include "sim/distributions.h"
 #include "sim/faults/fault.h"
+#include "sim/random_partitions.h"
+#include "sim/scenario_loader.h"
 
 namespace collabsim::sim {
 namespace {
 
 class Partitions final : public Fault {
  public:
+  bool InScenario(const scenario::Scenario& s) const override {
+    return !s.partitions().empty() || s.has_random_partitions();
+  }
+  // Random partitions are drawn out as explicit ones before shrinking.
+  int PartCount(const scenario::Scenario& s) const override { return s.partitions_size(); }
+  void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
+    KeepEntries(from.partitions(), kept, out->mutable_partitions());
+  }
+  void RenumberUsers(const std::vector<uint32_t>& renumber, scenario::Scenario* s) const override {
+    google::protobuf::RepeatedPtrField<scenario::Partition> kept;
+    for (const auto& partition : s->partitions()) {
+      scenario::Partition p = partition;
+      p.clear_users();
+      for (uint32_t user : partition.users()) {
+        if (renumber[user] != 0) p.add_users(renumber[user]);
+      }
+      if (p.users_size() > 0) *kept.Add() = std::move(p);
+    }
+    *s->mutable_partitions() = std::move(kept);
+  }
+  void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
+    for (auto& p : *s->mutable_partitions()) {
+      double at = p.at_s(), duration = p.duration_s(), detect = p.detect_after_s();
+      visit.at(at);
+      visit.duration(duration);
+      visit.duration(detect);
+      p.set_at_s(at);
+      p.set_duration_s(duration);
+      p.set_detect_after_s(detect);
+    }
+  }
+  void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
+    if (!prng.Bernoulli(0.3)) return;
+    const double active = s->active_s();
+    const uint32_t users = UserCount(*s);
+    auto* p = s->add_partitions();
+    p->set_at_s(SampleUniform(prng, 0.1, 0.7) * active);
+    p->set_duration_s(std::max(1.0, SampleUniform(prng, 0.01, 0.3) * active));
+    p->set_detect_after_s(SampleUniform(prng, 5, 60));
+    const auto direction = static_cast<scenario::Partition::Direction>(prng.UniformInt(3));
+    p->set_direction(direction);
+    const auto cut = static_cast<uint32_t>(1 + prng.UniformInt(std::max<uint32_t>(1, users / 2)));
+    for (uint32_t user : DrawUsers(prng, users, cut)) p->add_users(user);
+    on->push_back(absl::StrFormat("partition(%s,%d users)", scenario::Partition::Direction_Name(direction), cut));
+  }
+
   void Describe(const scenario::Scenario& scenario, std::string* line) const override {
     for (const auto& p : scenario.partitions()) {
       absl::StrAppendFormat(line, " partition=%s[%s]@%gs+%gs/detect%gs",
@@ -114,9 +163,6 @@ class Partitions final : public Fault {
 
 }  // namespace
 
-std::unique_ptr<Fault> MakePartitions(const scenario::Scenario& scenario) {
-  if (scenario.partitions().empty() && !scenario.has_random_partitions()) return nullptr;
-  return std::make_unique<Partitions>();
-}
+std::unique_ptr<Fault> MakePartitions() { return std::make_unique<Partitions>(); }
 
 }  // namespace collabsim::sim

@@ -11,6 +11,21 @@ namespace {
 
 class ServerCrashes final : public Fault {
  public:
+  bool InScenario(const scenario::Scenario& s) const override { return !s.server_crashes().empty(); }
+  int PartCount(const scenario::Scenario& s) const override { return s.server_crashes_size(); }
+  void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
+    KeepEntries(from.server_crashes(), kept, out->mutable_server_crashes());
+  }
+  void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
+    for (auto& crash : *s->mutable_server_crashes()) {
+      double at = crash.at_s(), downtime = crash.downtime_s();
+      visit.at(at);
+      visit.duration(downtime);
+      crash.set_at_s(at);
+      crash.set_downtime_s(downtime);
+    }
+  }
+
   void Describe(const scenario::Scenario& scenario, std::string* line) const override {
     for (const auto& crash : scenario.server_crashes()) {
       absl::StrAppendFormat(line, " server_crash=@%gs+%gs", crash.at_s(), crash.downtime_s());
@@ -38,9 +53,6 @@ class ServerCrashes final : public Fault {
 
 }  // namespace
 
-std::unique_ptr<Fault> MakeServerCrashes(const scenario::Scenario& scenario) {
-  if (scenario.server_crashes().empty()) return nullptr;
-  return std::make_unique<ServerCrashes>();
-}
+std::unique_ptr<Fault> MakeServerCrashes() { return std::make_unique<ServerCrashes>(); }
 
 }  // namespace collabsim::sim

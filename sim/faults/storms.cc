@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
+#include "sim/distributions.h"
 #include "sim/faults/fault.h"
 
 namespace collabsim::sim {
@@ -13,6 +14,27 @@ namespace {
 
 class Storms final : public Fault {
  public:
+  bool InScenario(const scenario::Scenario& s) const override { return !s.storms().empty(); }
+  int PartCount(const scenario::Scenario& s) const override { return s.storms_size(); }
+  void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
+    KeepEntries(from.storms(), kept, out->mutable_storms());
+  }
+  void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
+    for (auto& storm : *s->mutable_storms()) {
+      double at = storm.at_s();
+      visit.at(at);
+      storm.set_at_s(at);
+    }
+  }
+  void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
+    if (!prng.Bernoulli(0.3)) return;
+    auto* storm = s->add_storms();
+    storm->set_at_s(SampleUniform(prng, 0.1, 0.8) * s->active_s());
+    storm->set_fraction(SampleUniform(prng, 0.2, 1.0));
+    EnsureBackoff(s);
+    on->push_back("storm");
+  }
+
   void Describe(const scenario::Scenario& scenario, std::string* line) const override {
     for (const auto& storm : scenario.storms()) {
       absl::StrAppendFormat(line, " storm=%g%%@%gs", 100 * storm.fraction(), storm.at_s());
@@ -54,9 +76,6 @@ class Storms final : public Fault {
 
 }  // namespace
 
-std::unique_ptr<Fault> MakeStorms(const scenario::Scenario& scenario) {
-  if (scenario.storms().empty()) return nullptr;
-  return std::make_unique<Storms>();
-}
+std::unique_ptr<Fault> MakeStorms() { return std::make_unique<Storms>(); }
 
 }  // namespace collabsim::sim
