@@ -17,7 +17,9 @@
 #include "google/protobuf/text_format.h"
 #include "engines/common/probes.h"
 #include "engines/common/utf8.h"
+#include "sim/faults/fault.h"
 #include "sim/input_file.h"
+#include "sim/scenario_fields.h"
 #include "scenarios/builtin_scenarios.h"
 #include "sim/scenario_json.h"
 
@@ -40,9 +42,23 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
 };
 
 // Walks the scenario with the parse-location tree beside it.
-class Validator {
+class Validator final : public ScenarioFields {
  public:
   explicit Validator(std::string source) : source_(std::move(source)) {}
+
+  // ScenarioFields, for the faults' own checks.
+  const void* NestedTree(const void* tree, const Message& m, const std::string& field, int index) const override {
+    return const_cast<Validator*>(this)->Nested(static_cast<const TextFormat::ParseInfoTree*>(tree), m, field, index);
+  }
+  absl::Status Error(const void* tree, const Message& m, const std::string& field, int index,
+                     const std::string& what) const override {
+    return Error(static_cast<const TextFormat::ParseInfoTree*>(tree), m, field, index, what);
+  }
+  absl::Status CheckDelay(const void* tree, const Message& m, const std::string& field,
+                          const std::string& name) const override {
+    return const_cast<Validator*>(this)->ValidateDelay(m, static_cast<const TextFormat::ParseInfoTree*>(tree), field,
+                                                       name);
+  }
 
   absl::Status Validate(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
     absl::Status plain = ValidateStringsAndEnums(s, tree);
@@ -98,30 +114,6 @@ class Validator {
     }
     if (!(s.converge_within_s() > 0) || s.converge_within_s() > kMaxActiveSeconds) {
       return Error(tree, s, "converge_within_s", -1, absl::StrFormat("must be in (0, %g] seconds", kMaxActiveSeconds));
-    }
-    if (s.has_drops()) {
-      const auto* drops_tree = Nested(tree, s, "drops", -1);
-      // A floor of a second: a user drops at most once a second on average,
-      // as often as a fast typist types, so a run's events stay bounded.
-      const double interval = s.drops().mean_interval_s();
-      if (!(interval == 0 || (interval >= 1 && interval <= kMaxActiveSeconds))) {
-        return Error(drops_tree, s.drops(), "mean_interval_s", -1, "must be 0 (no drops) or at least 1 s");
-      }
-      if (s.drops().mean_interval_s() > 0) {
-        absl::Status delay = ValidateDelay(s.drops(), drops_tree, "reconnect_delay", "drops.reconnect_delay");
-        if (!delay.ok()) return delay;
-      }
-    }
-    for (int k = 0; k < s.offline_size(); ++k) {
-      const scenario::OfflineWindow& w = s.offline(k);
-      const auto* w_tree = Nested(tree, s, "offline", k);
-      absl::Status user_ok = KnownUser(w_tree, w, "user", -1, w.user(), users);
-      if (!user_ok.ok()) return user_ok;
-      absl::Status start_s_ok = InActivePhase(w_tree, w, "start_s", w.start_s(), s.active_s());
-      if (!start_s_ok.ok()) return start_s_ok;
-      if (!(w.duration_s() > 0) || w.duration_s() > kMaxActiveSeconds) {
-        return Error(w_tree, w, "duration_s", -1, "must be > 0");
-      }
     }
     absl::Status faults = ValidateFaults(s, tree);
     if (!faults.ok()) return faults;
@@ -397,92 +389,17 @@ class Validator {
     return absl::OkStatus();
   }
 
+  // Each fault checks its own part (sim/faults/); then the backoff that
+  // those making many users reconnect at once need.
   absl::Status ValidateFaults(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
-    const bool needs_backoff = !s.storms().empty() || s.server().accept_per_s() > 0 || !s.server_crashes().empty();
-    if (s.has_server()) {
-      const auto* server_tree = Nested(tree, s, "server", -1);
-      if (!(s.server().accept_per_s() >= 0) || s.server().accept_per_s() > 1e6) {
-        return Error(server_tree, s.server(), "accept_per_s", -1, "must be in [0, 1000000] (0 = no limit)");
-      }
+    const FieldPlace root(*this, s, tree);
+    const char* needs_backoff = nullptr;
+    for (const std::unique_ptr<Fault>& fault : AllFaults()) {
+      if (absl::Status ok = fault->Validate(s, root); !ok.ok()) return ok;
+      if (needs_backoff == nullptr && fault->InScenario(s)) needs_backoff = fault->NeedsBackoff(s);
     }
-    for (int k = 0; k < s.storms_size(); ++k) {
-      const scenario::Storm& storm = s.storms(k);
-      const auto* storm_tree = Nested(tree, s, "storms", k);
-      absl::Status at_s_ok = InActivePhase(storm_tree, storm, "at_s", storm.at_s(), s.active_s());
-      if (!at_s_ok.ok()) return at_s_ok;
-      if (!(storm.fraction() > 0 && storm.fraction() <= 1)) {
-        return Error(storm_tree, storm, "fraction", -1, "must be in (0, 1] (a fraction of the connected users)");
-      }
-    }
-    for (int k = 0; k < s.partitions_size(); ++k) {
-      const scenario::Partition& p = s.partitions(k);
-      const auto* p_tree = Nested(tree, s, "partitions", k);
-      absl::Status at_s_ok = InActivePhase(p_tree, p, "at_s", p.at_s(), s.active_s());
-      if (!at_s_ok.ok()) return at_s_ok;
-      if (!(p.duration_s() > 0) || p.duration_s() > kMaxActiveSeconds) {
-        return Error(p_tree, p, "duration_s", -1, "must be > 0");
-      }
-      if (!(p.detect_after_s() > 0) || p.detect_after_s() > kMaxActiveSeconds) {
-        return Error(p_tree, p, "detect_after_s", -1, "must be > 0 (the heartbeat timeout that notices a dead link)");
-      }
-      if (p.users_size() == 0) return Error(p_tree, p, "users", -1, "a partition needs at least one `users: N`");
-      for (int u = 0; u < p.users_size(); ++u) {
-        absl::Status user_ok = KnownUser(p_tree, p, "users", u, p.users(u), UserCount(s));
-        if (!user_ok.ok()) return user_ok;
-      }
-    }
-    if (s.has_random_partitions()) {
-      const scenario::RandomPartitions& r = s.random_partitions();
-      const auto* r_tree = Nested(tree, s, "random_partitions", -1);
-      // At most ~10,000 partitions per run: each is a handful of events.
-      if (!(r.mean_interval_s() > 0) || s.active_s() / r.mean_interval_s() > 10000) {
-        return Error(r_tree, r, "mean_interval_s", -1,
-                     absl::StrFormat("must be > 0 and at least active_s / 10000 = %g s", s.active_s() / 10000));
-      }
-      absl::Status duration = ValidateDelay(r, r_tree, "duration", "random_partitions.duration");
-      if (!duration.ok()) return duration;
-      if (r.max_users() < 1) return Error(r_tree, r, "max_users", -1, "must be at least 1");
-      if (!(r.one_way_fraction() >= 0 && r.one_way_fraction() <= 1)) {
-        return Error(r_tree, r, "one_way_fraction", -1, "must be in [0, 1] (a fraction, not a percentage)");
-      }
-      if (!(r.detect_after_s() > 0) || r.detect_after_s() > kMaxActiveSeconds) {
-        return Error(r_tree, r, "detect_after_s", -1, "must be > 0 (the heartbeat timeout that notices a dead link)");
-      }
-    }
-    if (s.has_clocks()) {
-      const auto* c_tree = Nested(tree, s, "clocks", -1);
-      if (!(s.clocks().max_skew_ms() >= 0) || s.clocks().max_skew_ms() > kMaxDelayMs) {
-        return Error(c_tree, s.clocks(), "max_skew_ms", -1, "must be in [0, 86400000] ms");
-      }
-      if (!(s.clocks().max_drift_ppm() >= 0) || s.clocks().max_drift_ppm() > 100000) {
-        return Error(c_tree, s.clocks(), "max_drift_ppm", -1, "must be in [0, 100000] ppm (quartz drifts ~10-100)");
-      }
-    }
-    for (int k = 0; k < s.server_crashes_size(); ++k) {
-      const scenario::ServerCrash& crash = s.server_crashes(k);
-      const auto* c_tree = Nested(tree, s, "server_crashes", k);
-      absl::Status at_s_ok = InActivePhase(c_tree, crash, "at_s", crash.at_s(), s.active_s());
-      if (!at_s_ok.ok()) return at_s_ok;
-      if (!(crash.downtime_s() > 0) || crash.downtime_s() > kMaxActiveSeconds) {
-        return Error(c_tree, crash, "downtime_s", -1, "must be > 0");
-      }
-      if (k > 0 && crash.at_s() < s.server_crashes(k - 1).at_s() + s.server_crashes(k - 1).downtime_s()) {
-        return Error(c_tree, crash, "at_s", -1, "starts before the previous crash's downtime has ended");
-      }
-    }
-    for (int k = 0; k < s.client_crashes_size(); ++k) {
-      const scenario::ClientCrash& crash = s.client_crashes(k);
-      const auto* c_tree = Nested(tree, s, "client_crashes", k);
-      absl::Status user_ok = KnownUser(c_tree, crash, "user", -1, crash.user(), UserCount(s));
-      if (!user_ok.ok()) return user_ok;
-      absl::Status at_s_ok = InActivePhase(c_tree, crash, "at_s", crash.at_s(), s.active_s());
-      if (!at_s_ok.ok()) return at_s_ok;
-      if (!(crash.restart_after_s() > 0) || crash.restart_after_s() > kMaxActiveSeconds) {
-        return Error(c_tree, crash, "restart_after_s", -1, "must be > 0");
-      }
-    }
-    if (needs_backoff && !s.has_reconnect_backoff()) {
-      return Error(tree, s, !s.storms().empty() ? "storms" : !s.server_crashes().empty() ? "server_crashes" : "server", 0,
+    if (needs_backoff != nullptr && !s.has_reconnect_backoff()) {
+      return Error(tree, s, needs_backoff, 0,
                    "storms, accept limits and server crashes need a `reconnect_backoff { initial_ms max_ms multiplier "
                    "jitter_fraction }` for the retries");
     }

@@ -19,6 +19,13 @@ class AcceptLimit final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return s.server().accept_per_s() > 0; }
   int PartCount(const scenario::Scenario& s) const override { return InScenario(s) ? 1 : 0; }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    if (s.has_server() && (!(s.server().accept_per_s() >= 0) || s.server().accept_per_s() > 1e6)) {
+      return root.Nested("server").Error("accept_per_s", "must be in [0, 1000000] (0 = no limit)");
+    }
+    return absl::OkStatus();
+  }
+  const char* NeedsBackoff(const scenario::Scenario& s) const override { return "server"; }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     if (!kept.empty()) {
       out->mutable_server()->set_accept_per_s(from.server().accept_per_s());

@@ -13,6 +13,18 @@ class ClientCrashes final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return !s.client_crashes().empty(); }
   int PartCount(const scenario::Scenario& s) const override { return s.client_crashes_size(); }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    for (int k = 0; k < s.client_crashes_size(); ++k) {
+      const scenario::ClientCrash& crash = s.client_crashes(k);
+      const FieldPlace place = root.Nested("client_crashes", k);
+      if (absl::Status ok = place.KnownUser("user", crash.user(), UserCount(s)); !ok.ok()) return ok;
+      if (absl::Status ok = place.InActivePhase("at_s", crash.at_s(), s.active_s()); !ok.ok()) return ok;
+      if (absl::Status ok = place.Duration("restart_after_s", crash.restart_after_s(), kMaxActiveSeconds); !ok.ok()) {
+        return ok;
+      }
+    }
+    return absl::OkStatus();
+  }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     KeepEntries(from.client_crashes(), kept, out->mutable_client_crashes());
   }

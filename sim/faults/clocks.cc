@@ -14,6 +14,17 @@ class Clocks final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return s.has_clocks(); }
   int PartCount(const scenario::Scenario& s) const override { return InScenario(s) ? 1 : 0; }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    if (!s.has_clocks()) return absl::OkStatus();
+    const FieldPlace place = root.Nested("clocks");
+    if (!(s.clocks().max_skew_ms() >= 0) || s.clocks().max_skew_ms() > kMaxDelayMs) {
+      return place.Error("max_skew_ms", "must be in [0, 86400000] ms");
+    }
+    if (!(s.clocks().max_drift_ppm() >= 0) || s.clocks().max_drift_ppm() > 100000) {
+      return place.Error("max_drift_ppm", "must be in [0, 100000] ppm (quartz drifts ~10-100)");
+    }
+    return absl::OkStatus();
+  }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     out->clear_clocks();
     if (!kept.empty()) *out->mutable_clocks() = from.clocks();

@@ -15,6 +15,17 @@ class Drops final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return s.drops().mean_interval_s() > 0; }
   int PartCount(const scenario::Scenario& s) const override { return InScenario(s) ? 1 : 0; }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    // A floor of a second: a user drops at most once a second on average,
+    // as often as a fast typist types, so a run's events stay bounded.
+    if (!s.has_drops()) return absl::OkStatus();
+    const double interval = s.drops().mean_interval_s();
+    const FieldPlace drops = root.Nested("drops");
+    if (!(interval == 0 || (interval >= 1 && interval <= kMaxActiveSeconds))) {
+      return drops.Error("mean_interval_s", "must be 0 (no drops) or at least 1 s");
+    }
+    return interval > 0 ? drops.Delay("reconnect_delay", "drops.reconnect_delay") : absl::OkStatus();
+  }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     out->clear_drops();
     if (!kept.empty()) *out->mutable_drops() = from.drops();

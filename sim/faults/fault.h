@@ -18,12 +18,15 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "engines/common/intent.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "results.pb.h"
 #include "scenario.pb.h"
 #include "sim/prng.h"
 #include "sim/run_events.h"
+#include "sim/scenario_fields.h"
+#include "sim/scenario_loader.h"
 #include "sim/sim_time.h"
 #include "sim/trace_hash.h"
 #include "sim/transport.h"
@@ -93,6 +96,14 @@ class Fault {
   // --- The scenario side.
   // Whether `scenario` uses this fault.
   virtual bool InScenario(const scenario::Scenario& scenario) const = 0;
+  // Checks this fault's part of `s` at load time, whether or not `s` uses
+  // it (a negative rate is an error, not "off"); `root` is the scenario's
+  // place in its file, for errors that name the line.
+  virtual absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const { return absl::OkStatus(); }
+  // The scenario field to blame when `s` uses this fault without a
+  // `reconnect_backoff`, if the fault needs one (it makes many users
+  // reconnect at once); null if it does not.
+  virtual const char* NeedsBackoff(const scenario::Scenario& s) const { return nullptr; }
   // How many parts `shrink` may take out one by one: a list's entries, or 1
   // for a setting that is on.
   virtual int PartCount(const scenario::Scenario& scenario) const = 0;

@@ -15,6 +15,16 @@ class OfflineWindows final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return !s.offline().empty(); }
   int PartCount(const scenario::Scenario& s) const override { return s.offline_size(); }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    for (int k = 0; k < s.offline_size(); ++k) {
+      const scenario::OfflineWindow& w = s.offline(k);
+      const FieldPlace place = root.Nested("offline", k);
+      if (absl::Status ok = place.KnownUser("user", w.user(), UserCount(s)); !ok.ok()) return ok;
+      if (absl::Status ok = place.InActivePhase("start_s", w.start_s(), s.active_s()); !ok.ok()) return ok;
+      if (absl::Status ok = place.Duration("duration_s", w.duration_s(), kMaxActiveSeconds); !ok.ok()) return ok;
+    }
+    return absl::OkStatus();
+  }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     KeepEntries(from.offline(), kept, out->mutable_offline());
   }

@@ -21,6 +21,38 @@ class Partitions final : public Fault {
   bool InScenario(const scenario::Scenario& s) const override {
     return !s.partitions().empty() || s.has_random_partitions();
   }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    for (int k = 0; k < s.partitions_size(); ++k) {
+      const scenario::Partition& p = s.partitions(k);
+      const FieldPlace place = root.Nested("partitions", k);
+      if (absl::Status ok = place.InActivePhase("at_s", p.at_s(), s.active_s()); !ok.ok()) return ok;
+      if (absl::Status ok = place.Duration("duration_s", p.duration_s(), kMaxActiveSeconds); !ok.ok()) return ok;
+      if (absl::Status ok = place.Duration("detect_after_s", p.detect_after_s(), kMaxActiveSeconds,
+                                           "must be > 0 (the heartbeat timeout that notices a dead link)");
+          !ok.ok()) {
+        return ok;
+      }
+      if (p.users_size() == 0) return place.Error("users", "a partition needs at least one `users: N`");
+      for (int u = 0; u < p.users_size(); ++u) {
+        if (absl::Status ok = place.KnownUser("users", p.users(u), UserCount(s), u); !ok.ok()) return ok;
+      }
+    }
+    if (!s.has_random_partitions()) return absl::OkStatus();
+    const scenario::RandomPartitions& r = s.random_partitions();
+    const FieldPlace place = root.Nested("random_partitions");
+    // At most ~10,000 partitions per run: each is a handful of events.
+    if (!(r.mean_interval_s() > 0) || s.active_s() / r.mean_interval_s() > 10000) {
+      return place.Error("mean_interval_s",
+                         absl::StrFormat("must be > 0 and at least active_s / 10000 = %g s", s.active_s() / 10000));
+    }
+    if (absl::Status ok = place.Delay("duration", "random_partitions.duration"); !ok.ok()) return ok;
+    if (r.max_users() < 1) return place.Error("max_users", "must be at least 1");
+    if (!(r.one_way_fraction() >= 0 && r.one_way_fraction() <= 1)) {
+      return place.Error("one_way_fraction", "must be in [0, 1] (a fraction, not a percentage)");
+    }
+    return place.Duration("detect_after_s", r.detect_after_s(), kMaxActiveSeconds,
+                          "must be > 0 (the heartbeat timeout that notices a dead link)");
+  }
   // Random partitions are drawn out as explicit ones before shrinking.
   int PartCount(const scenario::Scenario& s) const override { return s.partitions_size(); }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {

@@ -13,6 +13,19 @@ class ServerCrashes final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return !s.server_crashes().empty(); }
   int PartCount(const scenario::Scenario& s) const override { return s.server_crashes_size(); }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    for (int k = 0; k < s.server_crashes_size(); ++k) {
+      const scenario::ServerCrash& crash = s.server_crashes(k);
+      const FieldPlace place = root.Nested("server_crashes", k);
+      if (absl::Status ok = place.InActivePhase("at_s", crash.at_s(), s.active_s()); !ok.ok()) return ok;
+      if (absl::Status ok = place.Duration("downtime_s", crash.downtime_s(), kMaxActiveSeconds); !ok.ok()) return ok;
+      if (k > 0 && crash.at_s() < s.server_crashes(k - 1).at_s() + s.server_crashes(k - 1).downtime_s()) {
+        return place.Error("at_s", "starts before the previous crash's downtime has ended");
+      }
+    }
+    return absl::OkStatus();
+  }
+  const char* NeedsBackoff(const scenario::Scenario& s) const override { return "server_crashes"; }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     KeepEntries(from.server_crashes(), kept, out->mutable_server_crashes());
   }

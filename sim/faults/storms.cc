@@ -16,6 +16,18 @@ class Storms final : public Fault {
  public:
   bool InScenario(const scenario::Scenario& s) const override { return !s.storms().empty(); }
   int PartCount(const scenario::Scenario& s) const override { return s.storms_size(); }
+  absl::Status Validate(const scenario::Scenario& s, const FieldPlace& root) const override {
+    for (int k = 0; k < s.storms_size(); ++k) {
+      const scenario::Storm& storm = s.storms(k);
+      const FieldPlace place = root.Nested("storms", k);
+      if (absl::Status ok = place.InActivePhase("at_s", storm.at_s(), s.active_s()); !ok.ok()) return ok;
+      if (!(storm.fraction() > 0 && storm.fraction() <= 1)) {
+        return place.Error("fraction", "must be in (0, 1] (a fraction of the connected users)");
+      }
+    }
+    return absl::OkStatus();
+  }
+  const char* NeedsBackoff(const scenario::Scenario& s) const override { return "storms"; }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     KeepEntries(from.storms(), kept, out->mutable_storms());
   }
