@@ -8,6 +8,35 @@
 
 namespace collabsim {
 
+namespace {
+// FNV-1a over the bytes and their length: tells a message from the one
+// before it (a false match would need a 64-bit collision).
+uint64_t MessageDigest(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  return (h ^ bytes.size()) * 0x100000001b3ULL;
+}
+}  // namespace
+
+absl::Status Replica::Receive(ReplicaId from, std::string_view bytes) {
+  const uint64_t digest = MessageDigest(bytes);
+  const auto last = last_accepted_.find(from);
+  if (last != last_accepted_.end() && last->second == digest) return absl::OkStatus();  // a proxy's duplicate
+  absl::Status status = ReceiveMessage(from, bytes);
+  if (status.ok()) last_accepted_[from] = digest;
+  return status;
+}
+
+void Replica::Connected(ReplicaId peer) {
+  last_accepted_.erase(peer);
+  OnConnected(peer);
+}
+
+void Replica::Disconnected(ReplicaId peer) {
+  last_accepted_.erase(peer);
+  OnDisconnected(peer);
+}
+
 uint64_t Replica::TextLength() const { return CountCodePoints(GetView().text); }
 
 std::string Replica::TextSlice(uint64_t from, uint64_t count) const {

@@ -88,12 +88,16 @@ class Replica {
   virtual absl::Status ApplyLocal(const Intent& intent) = 0;
 
   // A wire message arrived from `from`. Malformed or impossible messages
-  // return an error and leave the replica exactly as it was.
-  virtual absl::Status Receive(ReplicaId from, std::string_view bytes) = 0;
+  // return an error and leave the replica exactly as it was. A message byte
+  // for byte equal to the one accepted just before from the same peer on
+  // the same connection is a retrying proxy's second delivery and is
+  // ignored (messages carry revisions, ids or state vectors, so an engine
+  // never sends the same bytes twice in a row on purpose).
+  absl::Status Receive(ReplicaId from, std::string_view bytes);
 
   // Transport events. Reconnect logic (resend, catch-up) lives in the engine.
-  virtual void Connected(ReplicaId peer) = 0;
-  virtual void Disconnected(ReplicaId peer) = 0;
+  void Connected(ReplicaId peer);
+  void Disconnected(ReplicaId peer);
 
   virtual View GetView() const = 0;
 
@@ -160,9 +164,18 @@ class Replica {
  protected:
   explicit Replica(ReplicaId id) : id_(id) {}
 
+ protected:
+  // What Receive, Connected and Disconnected do in each engine.
+  virtual absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) = 0;
+  virtual void OnConnected(ReplicaId peer) = 0;
+  virtual void OnDisconnected(ReplicaId peer) = 0;
+
  private:
   ReplicaId id_;
   int64_t local_time_ns_ = 0;
+  // Per peer, a digest of the last message accepted on the current
+  // connection (a proxy's duplicate follows its original at once).
+  std::map<ReplicaId, uint64_t> last_accepted_;
 };
 
 }  // namespace collabsim

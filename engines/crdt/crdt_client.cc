@@ -39,7 +39,7 @@ void CrdtClient::Push(const std::deque<Change>& changes, size_t from) {
   }
 }
 
-absl::Status CrdtClient::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status CrdtClient::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   if (from != kServerReplica) {
     return absl::InvalidArgumentError(absl::StrFormat("CRDT client got a message from replica %d, not the relay", from));
   }
@@ -113,7 +113,7 @@ void CrdtClient::HandleAck(uint64_t agent, uint64_t next_counter) {
   }
 }
 
-void CrdtClient::Connected(ReplicaId peer) {
+void CrdtClient::OnConnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer == kServerReplica);
   wire::ClientMessage message;
   doc_->version().Encode(message.mutable_hello()->mutable_version());
@@ -121,7 +121,7 @@ void CrdtClient::Connected(ReplicaId peer) {
   link_ = LinkState::kAwaitingWelcome;
 }
 
-void CrdtClient::Disconnected(ReplicaId peer) {
+void CrdtClient::OnDisconnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer == kServerReplica);
   link_ = LinkState::kDisconnected;
   chunks_expected_ = 0;

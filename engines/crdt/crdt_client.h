@@ -36,9 +36,9 @@ class CrdtClient : public Replica {
   CrdtClient(ReplicaId id, Integration integration, const EngineOptions& options);
 
   absl::Status ApplyLocal(const Intent& intent) override;
-  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
-  void Connected(ReplicaId peer) override;
-  void Disconnected(ReplicaId peer) override;
+  absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
+  void OnConnected(ReplicaId peer) override;
+  void OnDisconnected(ReplicaId peer) override;
   View GetView() const override;
   uint64_t TextLength() const override { return doc_->sequence().VisibleLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override;

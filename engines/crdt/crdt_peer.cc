@@ -40,7 +40,7 @@ absl::Status CrdtPeer::ApplyLocal(const Intent& intent) {
   return absl::OkStatus();
 }
 
-absl::Status CrdtPeer::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status CrdtPeer::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   auto it = neighbours_.find(from);
   if (it == neighbours_.end()) {
     return absl::FailedPreconditionError(absl::StrFormat("CRDT peer %d got a message from %d, not a connected peer",
@@ -169,7 +169,7 @@ void CrdtPeer::Send(ReplicaId to, Neighbour& neighbour, const std::vector<const 
   }
 }
 
-void CrdtPeer::Connected(ReplicaId peer) {
+void CrdtPeer::OnConnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer != kServerReplica && peer != id() && !neighbours_.contains(peer));
   neighbours_.emplace(peer, Neighbour{});
   wire::PeerMessage hello;
@@ -177,7 +177,7 @@ void CrdtPeer::Connected(ReplicaId peer) {
   outbox_.push_back(OutgoingMessage{peer, hello.SerializeAsString()});
 }
 
-void CrdtPeer::Disconnected(ReplicaId peer) {
+void CrdtPeer::OnDisconnected(ReplicaId peer) {
   COLLABSIM_CHECK(neighbours_.erase(peer) == 1);
 }
 

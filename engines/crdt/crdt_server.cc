@@ -20,7 +20,7 @@ absl::Status CrdtServer::ApplyLocal(const Intent& intent) {
       absl::StrFormat("the CRDT relay has no user; intent %d.%d refused", intent.id.replica, intent.id.seq));
 }
 
-absl::Status CrdtServer::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status CrdtServer::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   if (from == kServerReplica) return absl::InvalidArgumentError("CRDT relay got a message from itself");
   wire::ClientMessage message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -93,9 +93,9 @@ void CrdtServer::Append(Change change) {
   log_.Append(std::move(change));
 }
 
-void CrdtServer::Connected(ReplicaId) {}  // the client speaks first
+void CrdtServer::OnConnected(ReplicaId) {}  // the client speaks first
 
-void CrdtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
+void CrdtServer::OnDisconnected(ReplicaId peer) { synced_.erase(peer); }
 
 View CrdtServer::GetView() const {
   View view;

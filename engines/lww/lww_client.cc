@@ -88,7 +88,7 @@ void LwwClient::SendPending(size_t from) {
   sent_ = pending_.size();
 }
 
-absl::Status LwwClient::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status LwwClient::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   if (from != kServerReplica) return absl::InvalidArgumentError("LWW client got a message from another client");
   wire::ServerMessage message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -243,13 +243,13 @@ LwwDocument LwwClient::Overlay() const {
   return LwwDocument(granularity_, std::move(values));
 }
 
-void LwwClient::Connected(ReplicaId peer) {
+void LwwClient::OnConnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer == kServerReplica);
   synced_ = false;  // until the snapshot
   sent_ = 0;
 }
 
-void LwwClient::Disconnected(ReplicaId peer) {
+void LwwClient::OnDisconnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer == kServerReplica);
   synced_ = false;
   sent_ = 0;

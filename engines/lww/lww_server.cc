@@ -15,7 +15,7 @@ absl::Status LwwServer::ApplyLocal(const Intent& /*intent*/) {
   return absl::FailedPreconditionError("the LWW server has no user of its own");
 }
 
-absl::Status LwwServer::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status LwwServer::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   if (from == kServerReplica) return absl::InvalidArgumentError("LWW server got a message from itself");
   wire::ClientMessage message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -112,7 +112,7 @@ void LwwServer::ApplyChange(ReplicaId from, const Change& change) {
   }
 }
 
-void LwwServer::Connected(ReplicaId peer) {
+void LwwServer::OnConnected(ReplicaId peer) {
   synced_.insert(peer);
   wire::ServerMessage message;
   wire::Snapshot* snapshot = message.mutable_snapshot();
@@ -126,7 +126,7 @@ void LwwServer::Connected(ReplicaId peer) {
   Send(peer, message);
 }
 
-void LwwServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
+void LwwServer::OnDisconnected(ReplicaId peer) { synced_.erase(peer); }
 
 View LwwServer::GetView() const { return View{doc_.text().Text(), {}, doc_.canvas().VisibleProperties()}; }
 

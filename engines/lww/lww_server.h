@@ -42,9 +42,9 @@ class LwwServer : public Replica {
   LwwServer(Granularity granularity, WriteOrder order);
 
   absl::Status ApplyLocal(const Intent& intent) override;
-  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
-  void Connected(ReplicaId peer) override;
-  void Disconnected(ReplicaId peer) override;
+  absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
+  void OnConnected(ReplicaId peer) override;
+  void OnDisconnected(ReplicaId peer) override;
   View GetView() const override;
   uint64_t TextLength() const override { return doc_.text().TextLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override { return doc_.text().TextSlice(from, count); }

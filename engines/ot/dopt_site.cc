@@ -129,7 +129,7 @@ void DoptSite::Encode(const Request& request, wire::Request* out) {
   }
 }
 
-absl::Status DoptSite::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status DoptSite::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   auto it = neighbours_.find(from);
   if (it == neighbours_.end()) {
     return absl::FailedPreconditionError(absl::StrFormat("dOPT site %d got a message from %d, not a connected peer",
@@ -227,7 +227,7 @@ void DoptSite::Send(ReplicaId to, Neighbour& neighbour, const std::vector<size_t
   }
 }
 
-void DoptSite::Connected(ReplicaId peer) {
+void DoptSite::OnConnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer != kServerReplica && peer != id() && !neighbours_.contains(peer));
   neighbours_.emplace(peer, Neighbour{});
   wire::PeerMessage hello;
@@ -240,7 +240,7 @@ void DoptSite::Connected(ReplicaId peer) {
   outbox_.push_back(OutgoingMessage{peer, hello.SerializeAsString()});
 }
 
-void DoptSite::Disconnected(ReplicaId peer) { COLLABSIM_CHECK(neighbours_.erase(peer) == 1); }
+void DoptSite::OnDisconnected(ReplicaId peer) { COLLABSIM_CHECK(neighbours_.erase(peer) == 1); }
 
 View DoptSite::GetView() const {
   View view;

@@ -90,7 +90,7 @@ absl::Status OtClient::ApplyLocalEdit(const Intent& intent, TextOp op, CanvasWri
   return absl::OkStatus();
 }
 
-absl::Status OtClient::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status OtClient::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   if (from != kServerReplica) {
     return absl::InvalidArgumentError(absl::StrFormat("OT client got a message from replica %d, not the server", from));
   }
@@ -513,7 +513,7 @@ void OtClient::SendInflight(uint64_t offset) {
   }
 }
 
-void OtClient::Connected(ReplicaId peer) {
+void OtClient::OnConnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer == kServerReplica);
   link_ = LinkState::kAwaitingWelcome;
   wire::ClientMessage message;
@@ -522,7 +522,7 @@ void OtClient::Connected(ReplicaId peer) {
   outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString()});
 }
 
-void OtClient::Disconnected(ReplicaId peer) {
+void OtClient::OnDisconnected(ReplicaId peer) {
   COLLABSIM_CHECK(peer == kServerReplica);
   link_ = LinkState::kDisconnected;
 }

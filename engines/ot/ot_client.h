@@ -56,9 +56,9 @@ class OtClient : public Replica {
   OtClient(ReplicaId id, const EngineOptions& options);
 
   absl::Status ApplyLocal(const Intent& intent) override;
-  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
-  void Connected(ReplicaId peer) override;
-  void Disconnected(ReplicaId peer) override;
+  absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
+  void OnConnected(ReplicaId peer) override;
+  void OnDisconnected(ReplicaId peer) override;
   View GetView() const override;
   uint64_t TextLength() const override { return doc_.size(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override;

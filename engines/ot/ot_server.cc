@@ -18,7 +18,7 @@ absl::Status OtServer::ApplyLocal(const Intent& intent) {
   return absl::FailedPreconditionError("the OT server has no user of its own");
 }
 
-absl::Status OtServer::Receive(ReplicaId from, std::string_view bytes) {
+absl::Status OtServer::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   if (from == kServerReplica) return absl::InvalidArgumentError("OT server got a message from itself");
   wire::ClientMessage message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -255,11 +255,11 @@ void OtServer::Send(ReplicaId to, const wire::ServerMessage& message) {
   outbox_.push_back(OutgoingMessage{to, message.SerializeAsString()});
 }
 
-void OtServer::Connected(ReplicaId peer) {
+void OtServer::OnConnected(ReplicaId peer) {
   // Nothing until the client's Hello says where it is.
 }
 
-void OtServer::Disconnected(ReplicaId peer) { synced_.erase(peer); }
+void OtServer::OnDisconnected(ReplicaId peer) { synced_.erase(peer); }
 
 View OtServer::GetView() const {
   View view;

@@ -39,9 +39,9 @@ class OtServer : public Replica {
   explicit OtServer(const EngineOptions& options);
 
   absl::Status ApplyLocal(const Intent& intent) override;
-  absl::Status Receive(ReplicaId from, std::string_view bytes) override;
-  void Connected(ReplicaId peer) override;
-  void Disconnected(ReplicaId peer) override;
+  absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
+  void OnConnected(ReplicaId peer) override;
+  void OnDisconnected(ReplicaId peer) override;
   View GetView() const override;
   ReplicaStats Stats() const override;
   std::vector<OutgoingMessage> TakeOutbox() override;

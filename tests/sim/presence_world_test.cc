@@ -128,9 +128,9 @@ class OffByOneClient : public Replica {
  public:
   OffByOneClient(std::unique_ptr<Replica> inner, End end) : Replica(inner->id()), inner_(std::move(inner)), end_(end) {}
   absl::Status ApplyLocal(const Intent& intent) override { return inner_->ApplyLocal(intent); }
-  absl::Status Receive(ReplicaId from, std::string_view bytes) override { return inner_->Receive(from, bytes); }
-  void Connected(ReplicaId peer) override { inner_->Connected(peer); }
-  void Disconnected(ReplicaId peer) override { inner_->Disconnected(peer); }
+  absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override { return inner_->Receive(from, bytes); }
+  void OnConnected(ReplicaId peer) override { inner_->Connected(peer); }
+  void OnDisconnected(ReplicaId peer) override { inner_->Disconnected(peer); }
   View GetView() const override { return inner_->GetView(); }
   uint64_t TextLength() const override { return inner_->TextLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override { return inner_->TextSlice(from, count); }
