@@ -2,6 +2,7 @@
 #include "sim/applicability.h"
 
 #include "absl/strings/str_format.h"
+#include "sim/faults/fault.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::sim {
@@ -17,11 +18,13 @@ std::optional<std::string> NotApplicable(const scenario::Scenario& scenario, con
                            "creates, sets properties and deletes)",
                            scenario.name(), engine.traits().name);
   }
-  if (engine.traits().topology != Topology::kMesh) return std::nullopt;
-  if (scenario.server_crashes_size() > 0) {
-    return absl::StrFormat("scenario %s crashes the server, and %s is peer-to-peer with no server", scenario.name(),
-                           engine.traits().name);
+  for (const std::unique_ptr<Fault>& fault : MakeFaults(scenario)) {
+    if (std::optional<std::string> what = fault->NotApplicable(scenario, engine.traits().topology)) {
+      return absl::StrFormat("scenario %s %s, and %s is peer-to-peer with no server", scenario.name(), *what,
+                             engine.traits().name);
+    }
   }
+  if (engine.traits().topology != Topology::kMesh) return std::nullopt;
   if (const uint32_t users = UserCount(scenario); users > kMaxMeshPeers) {
     return absl::StrFormat("scenario %s has %d users, and a %s mesh is simulated up to %d peers (every peer keeps "
                            "the whole log and floods every change; crowds this size sync through a server)",

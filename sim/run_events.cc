@@ -11,7 +11,9 @@ std::string StepKindName(uint32_t kind) {
       "memory sample", "reconnect storm", "partition start", "partition detected", "partition end", "server crash",
       "server restart", "client crash", "client restart", "presence timer", "presence delivery", "presence flood"};
   static_assert(std::size(kNames) == static_cast<size_t>(StepKind::kLast) + 1);
-  return kind < std::size(kNames) ? kNames[kind] : absl::StrFormat("event %d", kind);
+  if (kind < std::size(kNames)) return kNames[kind];
+  // Faults added later number their own kinds (Fault::OwnStepKind).
+  return kind >= 1000 ? absl::StrFormat("fault event %d", kind) : absl::StrFormat("event %d", kind);
 }
 
 namespace {

@@ -249,7 +249,27 @@ struct Overloaded : Handlers... {
 };
 }  // namespace
 
+bool World::HeldByServer(RunEvent& event) {
+  const bool for_server = std::visit(
+      Overloaded{
+          [](const events::Deliver& e) { return e.to == kServerReplica; },
+          [](const events::PresenceDeliver& e) { return e.to == kServerReplica; },
+          [](const events::PresenceTimer& e) { return e.node == kServerReplica; },
+          [&](const events::Reconnect&) { return transport_.via_server(); },
+          [](const auto&) { return false; },
+      },
+      event);
+  if (!for_server) return false;
+  SimTime busy_until = 0;
+  for (const std::unique_ptr<Fault>& fault : faults_) busy_until = std::max(busy_until, fault->ServerBusyUntil(*this));
+  if (busy_until <= queue_.now()) return false;
+  // Waits at the server's door; events held this way keep their order.
+  queue_.Schedule(busy_until, std::move(event));
+  return true;
+}
+
 void World::Handle(RunEvent& event) {
+  if (HeldByServer(event)) return;
   std::visit(Overloaded{
                  [&](events::UserAction& e) { OnUserAction(e.user); },
                  [&](events::Deliver& e) { OnDeliver(e); },
@@ -396,7 +416,19 @@ void World::Send(ReplicaId from, OutgoingMessage& message) {
   const SimTime arrival = transport_.Arrival(from, to, queue_.now(), wire);
   result_.set_wire_bytes(result_.wire_bytes() + wire);
   ++messages_in_flight_;
+  int copies = 0;
+  for (const std::unique_ptr<Fault>& fault : faults_) copies += fault->ExtraCopies(*this, from, to);
+  const std::string copy = copies > 0 ? message.bytes : std::string();
   queue_.Schedule(arrival, events::Deliver{from, to, transport_.Epoch(from, to), std::move(message.bytes)});
+  for (int k = 0; k < copies; ++k) {  // a proxy's second delivery, right behind the first on the connection
+    if (recording()) Note(from, absl::StrFormat("a proxy delivers that message to %s twice", NodeName(to)));
+    result_.set_messages(result_.messages() + 1);
+    result_.set_bytes(result_.bytes() + copy.size());
+    result_.set_wire_bytes(result_.wire_bytes() + wire);
+    ++messages_in_flight_;
+    queue_.Schedule(transport_.Arrival(from, to, queue_.now(), wire),
+                    events::Deliver{from, to, transport_.Epoch(from, to), copy});
+  }
 }
 
 Replica& World::Clocked(Replica& replica) {

@@ -141,6 +141,9 @@ class World final : private FaultHost {
 
   void Start();
   void Handle(RunEvent& event);
+  // Whether `event` needs the server while a fault stalls it; if so it is
+  // planned again for when the server works.
+  bool HeldByServer(RunEvent& event);
   // The determinism self-check for step `index` (1-based), just handled;
   // false once it found a difference.
   bool CheckStep(uint64_t index, SimTime time, const StepEnds& ends);

@@ -14,11 +14,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engines/common/engine.h"
 #include "engines/common/intent.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "results.pb.h"
@@ -104,6 +106,11 @@ class Fault {
   // `reconnect_backoff`, if the fault needs one (it makes many users
   // reconnect at once); null if it does not.
   virtual const char* NeedsBackoff(const scenario::Scenario& s) const { return nullptr; }
+  // Why `s` (which uses this fault) means nothing for an engine of
+  // `topology`, or nothing when it does (a server crash, for a mesh).
+  virtual std::optional<std::string> NotApplicable(const scenario::Scenario& s, Topology topology) const {
+    return std::nullopt;
+  }
   // How many parts `shrink` may take out one by one: a list's entries, or 1
   // for a setting that is on.
   virtual int PartCount(const scenario::Scenario& scenario) const = 0;
@@ -132,19 +139,34 @@ class Fault {
   virtual bool Admits(FaultHost& host) { return true; }
   // A reconnect attempt succeeded.
   virtual void Reconnected(FaultHost& host, ReplicaId user) {}
+  // Until when the server processes nothing (a stall); what reaches it
+  // before then waits at its door, in order. At or before now: it works.
+  virtual SimTime ServerBusyUntil(const FaultHost& host) const { return 0; }
+  // How many extra copies of an engine message just sent from `from` to
+  // `to` its connection delivers after it (a retrying proxy).
+  virtual int ExtraCopies(FaultHost& host, ReplicaId from, ReplicaId to) { return 0; }
   // One of this fault's timers is due.
   virtual void Handle(FaultHost& host, const events::FaultTimer& timer) {}
 
   // The run numbers its faults in order; timers carry the number back.
   void set_slot(size_t slot) { slot_ = slot; }
+  // The fault's place in the registry (append only).
+  void set_registry_index(size_t index) { registry_index_ = index; }
 
  protected:
   events::FaultTimer Timer(StepKind kind, ReplicaId node = 0, uint64_t arg = 0) const {
     return events::FaultTimer{slot_, kind, node, arg};
   }
+  // A step kind and a trace-hash tag of this fault's own (n < 16), for
+  // faults after the first ones (which keep the numbers in run_events.h and
+  // trace_tags.h): derived from the registry's order, which is append only,
+  // so a new fault needs no number written anywhere else.
+  StepKind OwnStepKind(int n = 0) const { return static_cast<StepKind>(1000 + 16 * registry_index_ + n); }
+  uint64_t OwnTraceTag(int n = 0) const { return 0x1000 + 16 * registry_index_ + static_cast<uint64_t>(n); }
 
  private:
   size_t slot_ = 0;
+  size_t registry_index_ = 0;
 };
 
 // One fresh instance of every fault, in the registry's order (fault_registry.cc).

@@ -13,7 +13,8 @@
   X(MakeOfflineWindows)     \
   X(MakeClocks)             \
   X(MakeServerCrashes)      \
-  X(MakeClientCrashes)
+  X(MakeClientCrashes)      \
+  /* new faults go above this line */
 
 namespace collabsim::sim {
 
@@ -26,6 +27,7 @@ std::vector<std::unique_ptr<Fault>> AllFaults() {
 #define COLLABSIM_MAKE(make) faults.push_back(make());
   COLLABSIM_FAULTS(COLLABSIM_MAKE)
 #undef COLLABSIM_MAKE
+  for (size_t k = 0; k < faults.size(); ++k) faults[k]->set_registry_index(k);
   return faults;
 }
 

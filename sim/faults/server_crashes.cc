@@ -26,6 +26,10 @@ class ServerCrashes final : public Fault {
     return absl::OkStatus();
   }
   const char* NeedsBackoff(const scenario::Scenario& s) const override { return "server_crashes"; }
+  std::optional<std::string> NotApplicable(const scenario::Scenario& s, Topology topology) const override {
+    if (topology != Topology::kMesh) return std::nullopt;
+    return "crashes the server";
+  }
   void KeepParts(const scenario::Scenario& from, const std::vector<int>& kept, scenario::Scenario* out) const override {
     KeepEntries(from.server_crashes(), kept, out->mutable_server_crashes());
   }
