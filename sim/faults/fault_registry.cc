@@ -14,6 +14,7 @@
   X(MakeClocks)             \
   X(MakeServerCrashes)      \
   X(MakeClientCrashes)      \
+  X(MakeServerStalls)       \
   /* new faults go above this line */
 
 namespace collabsim::sim {

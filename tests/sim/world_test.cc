@@ -53,6 +53,10 @@ scenario::Scenario ScaledShape(const std::string& name, const Engine* engine = n
   }
   for (auto& crash : *scenario.mutable_server_crashes()) crash.set_at_s(std::min(crash.at_s(), 45.0));
   for (auto& crash : *scenario.mutable_client_crashes()) crash.set_at_s(std::min(crash.at_s(), 60.0));
+  for (int k = 0; k < scenario.server_stalls_size(); ++k) {  // one after another, inside the 90 s
+    scenario.mutable_server_stalls(k)->set_at_s(10 + 15 * k);
+    scenario.mutable_server_stalls(k)->set_duration_s(std::min(scenario.server_stalls(k).duration_s(), 10.0));
+  }
   if (scenario.presence().has_flood()) {  // still ten times the rate limit
     auto* flood = scenario.mutable_presence()->mutable_flood();
     flood->set_updates_per_s(std::min(flood->updates_per_s(), 200.0));
@@ -174,6 +178,19 @@ TEST(World, OtConvergesWithIntentsIntactOnTeam) {
     EXPECT_GT(result.remote_visible().samples(), 0u);
     // Every edit is seen by the 4 other users.
     EXPECT_EQ(result.remote_visible().samples(), 4 * result.edit_intents());
+  }
+}
+
+TEST(World, ServerStallsMakeEverythingLateAndLoseNothing) {
+  const scenario::Scenario scenario = Load("slow-server");
+  for (const Engine* engine : ComparedEngines()) {
+    if (NotApplicable(scenario, *engine).has_value()) continue;  // a mesh has no server
+    const results::RunResult result = World(scenario, *engine, 1).Run();
+    EXPECT_EQ(result.violations_size(), 0) << engine->traits().name << ": " << result.violations(0).detail();
+    EXPECT_EQ(result.server_stalls(), 5u) << engine->traits().name;
+    if (!engine->traits().lossy_by_design) EXPECT_EQ(result.oracle().lost(), 0u) << engine->traits().name;
+    // Edits made at the start of the 15 s stall are seen only after it.
+    EXPECT_GT(result.remote_visible().max_ms(), 14'000) << engine->traits().name;
   }
 }
 
