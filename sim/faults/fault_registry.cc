@@ -15,6 +15,7 @@
   X(MakeServerCrashes)      \
   X(MakeClientCrashes)      \
   X(MakeServerStalls)       \
+  X(MakeDuplicates)         \
   /* new faults go above this line */
 
 namespace collabsim::sim {

@@ -194,6 +194,17 @@ TEST(World, ServerStallsMakeEverythingLateAndLoseNothing) {
   }
 }
 
+TEST(World, EveryEngineRecognisesDuplicatedMessages) {
+  scenario::Scenario scenario = Short("team", 120);
+  scenario.mutable_duplicates()->set_fraction(0.3);
+  for (const Engine* engine : ComparedEngines()) {
+    const results::RunResult result = World(scenario, *engine, 2).Run();
+    EXPECT_GT(result.messages_duplicated(), 10u) << engine->traits().name;
+    EXPECT_EQ(result.violations_size(), 0) << engine->traits().name << ": " << result.violations(0).detail();
+    EXPECT_TRUE(result.converged()) << engine->traits().name;
+  }
+}
+
 TEST(World, OfflineUserCatchesUp) {
   const scenario::Scenario scenario = Load("flaky-mobile");
   const results::RunResult result = World(scenario, OtEngine(), 3).Run();
