@@ -25,6 +25,11 @@ class Duplicates final : public Fault {
     out->clear_duplicates();
     if (!kept.empty()) *out->mutable_duplicates() = from.duplicates();
   }
+  void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
+    if (!prng.Bernoulli(0.3) || InScenario(*s)) return;
+    s->mutable_duplicates()->set_fraction(SampleUniform(prng, 0.01, 0.2));
+    on->push_back(absl::StrFormat("duplicates(%.0f%%)", 100 * s->duplicates().fraction()));
+  }
   void Describe(const scenario::Scenario& s, std::string* line) const override {
     absl::StrAppendFormat(line, " duplicates=%g%%", 100 * s.duplicates().fraction());
   }

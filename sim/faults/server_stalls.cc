@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "sim/distributions.h"
 #include "sim/faults/fault.h"
 
 namespace collabsim::sim {
@@ -42,6 +43,13 @@ class ServerStalls final : public Fault {
       stall.set_at_s(at);
       stall.set_duration_s(duration);
     }
+  }
+  void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
+    if (!prng.Bernoulli(0.3) || InScenario(*s)) return;
+    scenario::ServerStall* stall = s->add_server_stalls();
+    stall->set_at_s(SampleUniform(prng, 0.1, 0.8) * s->active_s());
+    stall->set_duration_s(SampleUniform(prng, 0.2, 10));
+    on->push_back(absl::StrFormat("server-stall(%.1fs)", stall->duration_s()));
   }
   void Describe(const scenario::Scenario& s, std::string* line) const override {
     for (const auto& stall : s.server_stalls()) {
