@@ -29,19 +29,14 @@ class ClientCrashes final : public Fault {
     KeepEntries(from.client_crashes(), kept, out->mutable_client_crashes());
   }
   void RenumberUsers(const std::vector<uint32_t>& renumber, scenario::Scenario* s) const override {
-    auto* crashes = s->mutable_client_crashes();
-    crashes->erase(std::remove_if(crashes->begin(), crashes->end(),
-                                  [&](const scenario::ClientCrash& c) { return renumber[c.user()] == 0; }),
-                   crashes->end());
-    for (auto& crash : *crashes) crash.set_user(renumber[crash.user()]);
+    RenumberEntries(renumber, s->mutable_client_crashes());
   }
   void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
-    for (auto& crash : *s->mutable_client_crashes()) {
-      double at = crash.at_s(), restart = crash.restart_after_s();
-      visit.at(at);
-      visit.duration(restart);
-      crash.set_at_s(at);
-      crash.set_restart_after_s(restart);
+    for (auto& c : *s->mutable_client_crashes()) {
+      VisitSpan(visit, c.at_s(), c.restart_after_s(), [&](double at, double d) {
+        c.set_at_s(at);
+        c.set_restart_after_s(d);
+      });
     }
   }
 

@@ -39,7 +39,8 @@ class Clocks final : public Fault {
     }
   }
   void Describe(const scenario::Scenario& s, std::string* line) const override {
-    absl::StrAppendFormat(line, " clocks=skew+-%gms,drift+-%gppm", s.clocks().max_skew_ms(), s.clocks().max_drift_ppm());
+    absl::StrAppendFormat(line, " clocks=skew+-%gms,drift+-%gppm", s.clocks().max_skew_ms(),
+                          s.clocks().max_drift_ppm());
   }
 };
 

@@ -16,7 +16,8 @@ class Duplicates final : public Fault {
     if (!s.has_duplicates()) return absl::OkStatus();
     const double fraction = s.duplicates().fraction();
     if (!(fraction >= 0 && fraction <= 1)) {
-      return root.Nested("duplicates").Error("fraction", "must be in [0, 1] (a fraction of messages, not a percentage)");
+      return root.Nested("duplicates")
+          .Error("fraction", "must be in [0, 1] (a fraction of messages, not a percentage)");
     }
     return absl::OkStatus();
   }

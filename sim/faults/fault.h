@@ -11,6 +11,7 @@
 // may switch on.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -180,6 +181,23 @@ void KeepEntries(const google::protobuf::RepeatedPtrField<Entry>& from, const st
                  google::protobuf::RepeatedPtrField<Entry>* out) {
   out->Clear();
   for (int k : kept) *out->Add() = from.Get(k);
+}
+
+// Visits a moment and a length of one entry, then stores them back.
+inline void VisitSpan(const TimeVisitor& visit, double at, double length,
+                      const std::function<void(double at, double length)>& store) {
+  visit.at(at);
+  visit.duration(length);
+  store(at, length);
+}
+
+// Entries that name one `user`: those of gone users go, the rest renumber.
+template <typename Entry>
+void RenumberEntries(const std::vector<uint32_t>& renumber, google::protobuf::RepeatedPtrField<Entry>* entries) {
+  entries->erase(std::remove_if(entries->begin(), entries->end(),
+                                [&](const Entry& entry) { return renumber[entry.user()] == 0; }),
+                 entries->end());
+  for (Entry& entry : *entries) entry.set_user(renumber[entry.user()]);
 }
 
 // Gives `s` the default jittered exponential backoff unless it has one

@@ -29,19 +29,14 @@ class OfflineWindows final : public Fault {
     KeepEntries(from.offline(), kept, out->mutable_offline());
   }
   void RenumberUsers(const std::vector<uint32_t>& renumber, scenario::Scenario* s) const override {
-    auto* windows = s->mutable_offline();
-    windows->erase(std::remove_if(windows->begin(), windows->end(),
-                                  [&](const scenario::OfflineWindow& w) { return renumber[w.user()] == 0; }),
-                   windows->end());
-    for (auto& window : *windows) window.set_user(renumber[window.user()]);
+    RenumberEntries(renumber, s->mutable_offline());
   }
   void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
-    for (auto& window : *s->mutable_offline()) {
-      double start = window.start_s(), duration = window.duration_s();
-      visit.at(start);
-      visit.duration(duration);
-      window.set_start_s(start);
-      window.set_duration_s(duration);
+    for (auto& w : *s->mutable_offline()) {
+      VisitSpan(visit, w.start_s(), w.duration_s(), [&](double at, double d) {
+        w.set_start_s(at);
+        w.set_duration_s(d);
+      });
     }
   }
   void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {

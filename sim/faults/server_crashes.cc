@@ -34,12 +34,11 @@ class ServerCrashes final : public Fault {
     KeepEntries(from.server_crashes(), kept, out->mutable_server_crashes());
   }
   void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
-    for (auto& crash : *s->mutable_server_crashes()) {
-      double at = crash.at_s(), downtime = crash.downtime_s();
-      visit.at(at);
-      visit.duration(downtime);
-      crash.set_at_s(at);
-      crash.set_downtime_s(downtime);
+    for (auto& c : *s->mutable_server_crashes()) {
+      VisitSpan(visit, c.at_s(), c.downtime_s(), [&](double at, double d) {
+        c.set_at_s(at);
+        c.set_downtime_s(d);
+      });
     }
   }
 

@@ -36,12 +36,11 @@ class ServerStalls final : public Fault {
     KeepEntries(from.server_stalls(), kept, out->mutable_server_stalls());
   }
   void VisitTimes(scenario::Scenario* s, const TimeVisitor& visit) const override {
-    for (auto& stall : *s->mutable_server_stalls()) {
-      double at = stall.at_s(), duration = stall.duration_s();
-      visit.at(at);
-      visit.duration(duration);
-      stall.set_at_s(at);
-      stall.set_duration_s(duration);
+    for (auto& st : *s->mutable_server_stalls()) {
+      VisitSpan(visit, st.at_s(), st.duration_s(), [&](double at, double d) {
+        st.set_at_s(at);
+        st.set_duration_s(d);
+      });
     }
   }
   void SwarmDraw(Prng& prng, scenario::Scenario* s, std::vector<std::string>* on) const override {
