@@ -4,6 +4,7 @@
 // must change nothing.
 #include <random>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "crdt_wire.pb.h"
@@ -253,7 +254,14 @@ TEST(CrdtMesh, MalformedOrImpossibleMessagesChangeNothing) {
   ASSERT_TRUE(peer.Receive(2, message([](wire::PeerMessage* m) { m->mutable_hello(); })).ok());
   peer.TakeOutbox();
   const std::string synced = peer.DurableState();
-  EXPECT_FALSE(peer.Receive(2, message([](wire::PeerMessage* m) { m->mutable_hello(); })).ok());
+  // The same Hello again at once is a proxy's duplicate: ignored.
+  EXPECT_TRUE(peer.Receive(2, message([](wire::PeerMessage* m) { m->mutable_hello(); })).ok());
+  EXPECT_EQ(peer.DurableState(), synced);
+  EXPECT_EQ(peer.TakeOutbox().size(), 0u);
+  // The same Hello with other bytes (an unknown field 15 after it) is a
+  // second Hello, and refused.
+  EXPECT_THAT(peer.Receive(2, message([](wire::PeerMessage* m) { m->mutable_hello(); }) + "\x78\x01").message(),
+              ::testing::HasSubstr("second Hello"));
   EXPECT_FALSE(peer.Receive(2, message([](wire::PeerMessage* m) {
                   m->mutable_ack()->set_agent(12345);
                   m->mutable_ack()->set_next_counter(1);

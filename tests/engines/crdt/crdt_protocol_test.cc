@@ -109,6 +109,13 @@ TEST(CrdtProtocol, ARepeatedPushIsRecognisedAndAppliedOnce) {
   h.Type(1, 0, "once");
   const std::string push = h.PeekUp(1);
   h.DeliverAll();
+  // The same bytes again at once are a proxy's duplicate, dropped before
+  // the engine sees them; on a new connection the relay must recognise them.
+  ASSERT_TRUE(h.server().Receive(1, push).ok());
+  EXPECT_EQ(ProbeCount(h.server(), probes::kDuplicateResendRecognised), 0u);
+  h.Drop(1);
+  h.Connect(1);
+  h.DeliverAll();
   ASSERT_TRUE(h.server().Receive(1, push).ok());
   h.DeliverAll();
   h.ExpectConverged("once");

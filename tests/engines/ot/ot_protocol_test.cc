@@ -88,6 +88,15 @@ TEST(OtProtocol, ServerIgnoresAResentSubmitItAlreadyApplied) {
   h.Type(1, 0, "x");
   const std::string submit = h.PeekUp(1);
   h.DeliverAll();
+  // The same bytes again at once are a proxy's duplicate, dropped before
+  // the engine sees them (Replica::Receive).
+  ASSERT_TRUE(h.server().Receive(1, submit).ok());
+  EXPECT_EQ(ProbeCount(h.server(), probes::kDuplicateResendRecognised), 0u);
+  // Resent on a new connection (the client never saw the ack), the server
+  // itself must recognise it.
+  h.Drop(1);
+  h.Connect(1);
+  h.DeliverAll();
   ASSERT_TRUE(h.server().Receive(1, submit).ok());
   EXPECT_EQ(h.server().GetView().text, "x");
   EXPECT_EQ(h.server().head_revision(), 1u);
