@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
-#include "engines/common/presence_room.h"
+#include "engines/presence/presence_room.h"
 #include "engines/registry.h"
 
 namespace collabsim {
@@ -34,8 +34,8 @@ std::unique_ptr<Replica> ClientWithText(const char* engine, int words) {
 // The cursor did not move since the last ask.
 void BM_PublishSelectionIdle(benchmark::State& state, const char* engine) {
   std::unique_ptr<Replica> client = ClientWithText(engine, 2000);
-  benchmark::DoNotOptimize(client->PublishSelection());
-  for (auto _ : state) benchmark::DoNotOptimize(client->PublishSelection());
+  benchmark::DoNotOptimize(client->carets()->PublishSelection());
+  for (auto _ : state) benchmark::DoNotOptimize(client->carets()->PublishSelection());
 }
 
 // Every ask follows a click (or, every other time, a selection) elsewhere.
@@ -49,7 +49,7 @@ void BM_PublishSelectionMoved(benchmark::State& state, const char* engine) {
     if (seq % 2 == 0) move.anchor = at / 2;
     const absl::Status moved = client->ApplyLocal(Intent{IntentId{kUser, ++seq}, move});
     COLLABSIM_CHECK(moved.ok());
-    benchmark::DoNotOptimize(client->PublishSelection());
+    benchmark::DoNotOptimize(client->carets()->PublishSelection());
   }
 }
 

@@ -26,6 +26,10 @@ enum class StepKind : uint32_t {
 // "delivery", "reconnect storm", ...; "event N" past the last kind.
 std::string StepKindName(uint32_t kind);
 
+// Whose cursor changes a presence message carries and when each owner made
+// it, for cursor latency (measurement only, not on the wire).
+using PresenceStamps = std::vector<std::pair<ReplicaId, SimTime>>;
+
 namespace events {
 
 // The user's workload acts (types, deletes, moves, edits a property).
@@ -44,9 +48,7 @@ struct PresenceDeliver {
   ReplicaId to = 0;
   uint64_t epoch = 0;
   std::string bytes;
-  // Whose cursor changes it carries and when each owner made it, for
-  // cursor latency (measurement only, not on the wire).
-  std::vector<std::pair<ReplicaId, SimTime>> stamps;
+  PresenceStamps stamps;
 };
 struct PresenceTimer { ReplicaId node = 0; SimTime armed_for = 0; };
 struct PresenceFlood { ReplicaId user = 0; };

@@ -1,6 +1,6 @@
 // Everything a run keeps about one user, in one place: its replica, its
-// workload, its connection state, the intents it made, and its presence
-// client. The World holds one per user, indexed by user id - 1.
+// workload, its connection state, the intents it made, and its side of the
+// presence channel. The World holds one per user, indexed by user id - 1.
 #pragma once
 
 #include <cstdint>
@@ -11,25 +11,11 @@
 #include <vector>
 
 #include "engines/common/engine.h"
-#include "engines/common/presence_gossip.h"
-#include "engines/common/presence_roster.h"
-#include "engines/common/presence_throttle.h"
+#include "engines/presence/presence_node.h"
 #include "sim/sim_time.h"
 #include "sim/user_model.h"
 
 namespace collabsim::sim {
-
-// A user's side of the presence channel (only when the run has presence).
-struct PresenceClient {
-  explicit PresenceClient(const PresenceOptions& options) : throttle(options) {}
-
-  PresenceThrottle throttle;  // what this user's app sends, and when
-  PresenceRoster roster;      // who this user sees in the document
-  EncodedSelection published;  // the last cursor this user published
-  // Recent published cursors and when they were made, for cursor latency.
-  std::deque<std::pair<EncodedSelection, SimTime>> publish_times;
-  std::unique_ptr<PresenceGossip> gossip;  // mesh only: this peer's gossip
-};
 
 struct UserState {
   ReplicaId id = 0;
@@ -44,7 +30,11 @@ struct UserState {
   // Mesh: by seq - 1, whether another peer holds the intent (so an app
   // crash without storage does not lose it).
   std::vector<bool> held_elsewhere;
-  std::optional<PresenceClient> presence;
+  // Its side of the presence channel (only when the run has presence), and
+  // the cursors it published recently with when it made them, for cursor
+  // latency.
+  std::unique_ptr<PresenceNode> presence;
+  std::deque<std::pair<EncodedSelection, SimTime>> publish_times;
 };
 
 }  // namespace collabsim::sim

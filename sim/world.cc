@@ -442,7 +442,7 @@ void World::ConnectUser(ReplicaId user) {
   trace_.Add(kTraceTagConnect);
   trace_.Add(user);
   if (mesh_) {
-    PresenceConnected(user);
+    PresenceOnline(user);
     for (ReplicaId peer : transport_.Neighbours(user)) TryLink(user, peer);
     return;
   }
@@ -450,7 +450,8 @@ void World::ConnectUser(ReplicaId user) {
   Clocked(ClientOf(user)).Connected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
-  PresenceConnected(user);
+  PresenceOnline(user);
+  PresenceLinkUp(user, kServerReplica);
 }
 
 void World::DisconnectUser(ReplicaId user) {
@@ -463,14 +464,15 @@ void World::DisconnectUser(ReplicaId user) {
     for (ReplicaId peer : transport_.Neighbours(user)) {
       if (transport_.IsUp(user, peer)) DropLink(user, peer);
     }
-    PresenceDisconnected(user);
+    PresenceOffline(user);
     return;
   }
   Clocked(*server_).Disconnected(user);
   Clocked(ClientOf(user)).Disconnected(kServerReplica);
   AfterStep(*server_);
   AfterStep(ClientOf(user));
-  PresenceDisconnected(user);
+  PresenceOffline(user);
+  PresenceLinkDown(user, kServerReplica);
 }
 
 void World::TryLink(ReplicaId a, ReplicaId b) {

@@ -35,11 +35,8 @@
 #include "sim/transport.h"
 #include "sim/user_model.h"
 #include "sim/user_state.h"
-#include "engines/common/presence_gossip.h"
-#include "engines/common/presence_options.h"
-#include "engines/common/presence_room.h"
-#include "engines/common/presence_roster.h"
-#include "engines/common/presence_throttle.h"
+#include "engines/presence/presence_node.h"
+#include "engines/presence/presence_options.h"
 
 namespace collabsim::sim {
 
@@ -173,44 +170,35 @@ class World final : private FaultHost {
   // self-check) reports the final state without judging it.
   void Finish(bool judge);
   // Presence (world_presence.cc): a channel beside the edits on the same
-  // connections, shared by every engine that supports it.
+  // connections, shared by every engine with a caret facet; the run hosts
+  // its participants (engines/presence/).
   void StartPresence();
+  // The participant at `node` (the server's room, or a user's side).
+  PresenceNode& PresenceOf(ReplicaId node);
+  CaretAccess CaretsOf(ReplicaId node);
   // After a step at user's client: publish its caret if it moved.
   void PublishPresence(ReplicaId user);
-  // User's entry (name, colour) with its last published cursor.
-  PresenceEntry EntryFor(ReplicaId user) const;
-  // Server: both ends of entry's selection rebased (RebaseCaret); nullopt
-  // when either cannot be placed.
-  std::optional<EncodedSelection> RebaseSelection(const PresenceEntry& entry) const;
   // Plans node's presence timer for `due` unless one is planned earlier.
   void ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due);
   void OnPresenceTimer(ReplicaId node, SimTime armed_for);
   void OnPresenceFlood(ReplicaId user);
-  void SendPresence(ReplicaId from, ReplicaId to, std::string bytes, std::vector<std::pair<ReplicaId, SimTime>> stamps);
+  // Carries out what a participant's call did: its errors, the cursors it
+  // showed (timed by `arrived`, the stamps of the message it got), what it
+  // sent (stamped with when each cursor in it was made).
+  void HostPresence(ReplicaId node, PresenceOutput out, const PresenceStamps& arrived);
+  // The stamp of the user's own entry it just sent, if that is a new caret.
+  PresenceStamps OwnStamps(ReplicaId user, const PresenceEntry& sent);
+  void SendPresence(ReplicaId from, ReplicaId to, std::string bytes, PresenceStamps stamps);
   void OnPresenceDeliver(events::PresenceDeliver& event);
-  void PresenceConnected(ReplicaId user);
-  void PresenceDisconnected(ReplicaId user);
+  void PresenceOnline(ReplicaId user);
+  void PresenceOffline(ReplicaId user);
   // The server's memory of who is here died with it.
   void PresenceServerCrash();
-  // Mesh: a link between two peers came up or went down.
-  void PresenceLinkUp(ReplicaId a, ReplicaId b);
-  void PresenceLinkDown(ReplicaId a, ReplicaId b);
   // The user's app died: what it knew of the others is gone.
   void PresenceClientCrash(ReplicaId user);
-  // Mesh: sends `node`'s gossip batches that are due, and hides expired entries.
-  void SendGossip(ReplicaId node);
-  // Mesh: an entry batch from peer `from` reached `to`.
-  void OnGossip(events::PresenceDeliver& event);
-  // A presence batch as `event.to` decodes it; nullopt (a violation
-  // recorded) when it cannot.
-  std::optional<PresenceBatch> DecodeBatch(const events::PresenceDeliver& event);
-  // Shows (or hides, without a cursor) each entry's caret at `user`, and
-  // times the changes `stamps` name.
-  void ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entries,
-                   const std::vector<std::pair<ReplicaId, SimTime>>& stamps);
-  // Mesh: shows entries new at `user` and adds them to its roster.
-  void ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
-                  const std::vector<std::pair<ReplicaId, SimTime>>& stamps);
+  // The link between a and b (the server, or two peers) came up or went down.
+  void PresenceLinkUp(ReplicaId a, ReplicaId b);
+  void PresenceLinkDown(ReplicaId a, ReplicaId b);
   // Whether a cursor change still waits to be sent (quiet waits for it).
   bool PresencePending() const;
   // The presence summary and, when judging, the cursor-agreement check.
@@ -258,7 +246,7 @@ class World final : private FaultHost {
   // Presence state (world_presence.cc).
   bool presence_ = false;
   PresenceOptions presence_options_;
-  std::unique_ptr<PresenceRoom> room_;                   // client-server
+  std::unique_ptr<PresenceNode> server_presence_;  // through a server
   // Mesh: when each owner made the caret its entry version carries.
   std::map<std::pair<ReplicaId, uint64_t>, SimTime> version_times_;
   // Users whose caret the server took a new position for since the last

@@ -1,8 +1,9 @@
-// The presence channel in a run: each client's throttle, the server's room
-// (or, peer to peer, each peer's gossip), the messages between them on the
-// users' connections (beside the edits, in the same FIFO streams), cursor
-// latency, and at the end the check that every user sees every other user's
-// cursor where its owner sees it.
+// The presence channel in a run, hosted: each participant (a user's client,
+// the server's room, or a mesh peer; engines/presence/) gets its timers and
+// its messages on the users' connections (beside the edits, in the same
+// FIFO streams). The host times cursors (when a cursor was made, carried
+// beside the messages, never on the wire) and at the end checks that every
+// user sees every other user's cursor where its owner sees it.
 //
 // Presence runs on simulated time (an app's monotonic clock; skew does not
 // matter to intervals this short). Everything it does is ordered by the
@@ -11,8 +12,9 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
-#include "engines/common/presence_codec.h"
-#include "presence_wire.pb.h"
+#include "engines/presence/presence_peer.h"
+#include "engines/presence/presence_server.h"
+#include "engines/presence/presence_user.h"
 #include "sim/latency_stats.h"
 #include "sim/trace_tags.h"
 #include "sim/websocket_framing.h"
@@ -55,16 +57,23 @@ uint32_t ColourOf(ReplicaId user) { return (user * 0x9E3779B1u) & 0xFFFFFFu; }
 
 void World::StartPresence() {
   // Servers relay positions as they are unless they rebase them (OT).
-  presence_ = scenario_.has_presence() && users_[0].replica->SupportsPresence();
+  presence_ = scenario_.has_presence() && users_[0].replica->carets() != nullptr;
   presence_timer_at_.assign(user_count_ + 1, -1);
   result_.mutable_presence()->set_enabled(presence_);
   if (!presence_) return;
   presence_options_ = OptionsOf(scenario_.presence());
   for (UserState& user : users_) {
-    user.presence.emplace(presence_options_);
-    if (mesh_) user.presence->gossip = std::make_unique<PresenceGossip>(user.id, presence_options_);
+    PresenceEntry identity;
+    identity.user = user.id;
+    identity.name = absl::StrFormat("user %d", user.id);
+    identity.colour = ColourOf(user.id);
+    if (transport_.via_server()) {
+      user.presence = std::make_unique<PresenceClient>(std::move(identity), presence_options_);
+    } else {
+      user.presence = std::make_unique<PresencePeer>(std::move(identity), presence_options_);
+    }
   }
-  if (!mesh_) room_ = std::make_unique<PresenceRoom>(presence_options_);
+  if (transport_.via_server()) server_presence_ = std::make_unique<PresenceServer>(presence_options_);
   if (scenario_.presence().has_flood()) {
     const auto& flood = scenario_.presence().flood();
     flood_user_ = flood.user();
@@ -73,40 +82,26 @@ void World::StartPresence() {
   }
 }
 
-PresenceEntry World::EntryFor(ReplicaId user) const {
-  PresenceEntry entry;
-  entry.user = user;
-  entry.name = absl::StrFormat("user %d", user);
-  entry.colour = ColourOf(user);
-  entry.anchor = User(user).presence->published.anchor;
-  entry.head = User(user).presence->published.head;
-  return entry;
+PresenceNode& World::PresenceOf(ReplicaId node) {
+  return node == kServerReplica ? *server_presence_ : *User(node).presence;
+}
+
+CaretAccess World::CaretsOf(ReplicaId node) {
+  if (node == kServerReplica) return CaretAccess{nullptr, server_->caret_rebase()};
+  return CaretAccess{ClientOf(node).carets(), nullptr};
 }
 
 void World::PublishPresence(ReplicaId user) {
   if (User(user).crashed) return;
-  EncodedSelection selection = ClientOf(user).PublishSelection();
-  // An empty position means "no cursor" on the wire.
-  COLLABSIM_CHECK(!selection.anchor.empty() && !selection.head.empty());
-  if (selection == User(user).presence->published) return;
-  User(user).presence->published = selection;
+  EncodedSelection selection = ClientOf(user).carets()->PublishSelection();
+  if (!User(user).presence->Publish(selection)) return;
   if (selection.anchor != selection.head) {
     result_.mutable_presence()->set_selections_published(result_.presence().selections_published() + 1);
   }
-  auto& times = User(user).presence->publish_times;
+  auto& times = User(user).publish_times;
   times.emplace_back(std::move(selection), queue_.now());
   if (times.size() > kPublishTimesKept) times.pop_front();
-  User(user).presence->throttle.Set(EntryFor(user));
-  ArmPresenceTimer(user, User(user).presence->throttle.NextDue());
-}
-
-std::optional<EncodedSelection> World::RebaseSelection(const PresenceEntry& entry) const {
-  std::optional<std::string> head = server_->RebaseCaret(entry.user, entry.head);
-  if (!head.has_value()) return std::nullopt;
-  if (entry.anchor == entry.head) return EncodedSelection{*head, *head};
-  std::optional<std::string> anchor = server_->RebaseCaret(entry.user, entry.anchor);
-  if (!anchor.has_value()) return std::nullopt;
-  return EncodedSelection{*std::move(anchor), *std::move(head)};
+  ArmPresenceTimer(user, User(user).presence->OwnDue());
 }
 
 void World::ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due) {
@@ -121,94 +116,70 @@ void World::ArmPresenceTimer(ReplicaId node, std::optional<int64_t> due) {
 void World::OnPresenceTimer(ReplicaId node, SimTime armed_for) {
   if (!presence_ || presence_timer_at_[node] != armed_for) return;  // replaced by an earlier one
   presence_timer_at_[node] = -1;
-  const SimTime now = queue_.now();
-  if (node == kServerReplica) {
-    if (server_down_) return;
-    std::vector<std::pair<ReplicaId, PresenceBatch>> batches = room_->TakeBatches(now);
-    // Per owner, once for every member: both ends, or nothing if either
-    // end cannot be placed.
-    std::map<ReplicaId, std::optional<EncodedSelection>> rebased;
-    for (auto& [member, batch] : batches) {
-      std::vector<std::pair<ReplicaId, SimTime>> stamps;
-      for (PresenceEntry& entry : batch.entries) {
-        if (!entry.has_cursor()) continue;
-        auto it = rebased.find(entry.user);
-        if (it == rebased.end()) it = rebased.emplace(entry.user, RebaseSelection(entry)).first;
-        if (it->second.has_value()) {
-          entry.anchor = it->second->anchor;
-          entry.head = it->second->head;
-        } else {
-          entry.anchor.clear();
-          entry.head.clear();
-        }
-        const auto moved = moved_at_.find(entry.user);
-        if (!batch.full && moved != moved_at_.end()) stamps.emplace_back(entry.user, moved->second);
-      }
-      wire::PresenceBatch message;
-      EncodePresenceBatch(batch, &message);
-      result_.mutable_presence()->set_batches_sent(result_.presence().batches_sent() + 1);
-      SendPresence(kServerReplica, member, message.SerializeAsString(), std::move(stamps));
-    }
-    // A wake-up that only let in an update kept aside sends nothing: the
-    // moves not yet sent keep their times.
-    if (room_->last_batch() == now) moved_at_.clear();
-    ArmPresenceTimer(kServerReplica, room_->NextDue());
-    return;
-  }
-  if (User(node).crashed || !transport_.Online(node)) return;
-  PresenceThrottle& throttle = User(node).presence->throttle;
-  if (std::optional<PresenceEntry> due = throttle.TakeDue(now)) {
-    std::vector<std::pair<ReplicaId, SimTime>> stamps;
-    // Only a caret's first send is a move; a keepalive or a resend after a
-    // reconnect shows nothing new and is not timed.
-    auto& times = User(node).presence->publish_times;
-    for (auto it = times.rbegin(); it != times.rend(); ++it) {
-      if (it->first.anchor == due->anchor && it->first.head == due->head) {
-        stamps.emplace_back(node, it->second);
-        times.erase(times.begin(), it.base());
-        break;
-      }
-    }
-    result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
-    if (mesh_) {  // the peer's own entry, a new version for every neighbour
-      const uint64_t version = User(node).presence->gossip->Publish(*std::move(due), now);
-      if (!stamps.empty()) version_times_[{node, version}] = stamps.front().second;
-    } else {
-      wire::PresenceUpdate update;
-      EncodePresenceEntry(*due, update.mutable_entry());
-      SendPresence(node, kServerReplica, update.SerializeAsString(), std::move(stamps));
-    }
-  }
-  if (mesh_) {
-    SendGossip(node);
-    return;
-  }
-  ArmPresenceTimer(node, throttle.NextDue());
+  if (node == kServerReplica ? server_down_ : User(node).crashed || !transport_.Online(node)) return;
+  HostPresence(node, PresenceOf(node).OnTimer(queue_.now(), CaretsOf(node)), {});
+  ArmPresenceTimer(node, PresenceOf(node).NextDue());
 }
 
-void World::SendGossip(ReplicaId node) {
-  PresenceGossip& gossip = *User(node).presence->gossip;
-  PresenceGossip::Due due = gossip.TakeDue(queue_.now());
-  for (ReplicaId owner : due.expired) {
-    ClientOf(node).HideRemoteSelection(owner);
-    User(node).presence->roster.Apply(PresenceBatch{false, {}, {owner}});
-  }
-  if (!due.admitted.empty()) ShowGossip(node, std::move(due.admitted), {});
-  for (auto& [peer, batch] : due.batches) {
-    std::vector<std::pair<ReplicaId, SimTime>> stamps;
-    for (const PresenceEntry& entry : batch.entries) {
-      const auto made = version_times_.find({entry.user, entry.version});
-      if (made != version_times_.end()) stamps.emplace_back(entry.user, made->second);
+PresenceStamps World::OwnStamps(ReplicaId user, const PresenceEntry& sent) {
+  // Only a caret's first send is a move; a keepalive or a resend after a
+  // reconnect shows nothing new and is not timed.
+  PresenceStamps stamps;
+  auto& times = User(user).publish_times;
+  for (auto it = times.rbegin(); it != times.rend(); ++it) {
+    if (it->first.anchor == sent.anchor && it->first.head == sent.head) {
+      stamps.emplace_back(user, it->second);
+      times.erase(times.begin(), it.base());
+      break;
     }
-    wire::PresenceBatch message;
-    EncodePresenceBatch(batch, &message);
-    result_.mutable_presence()->set_batches_sent(result_.presence().batches_sent() + 1);
-    SendPresence(node, peer, message.SerializeAsString(), std::move(stamps));
   }
-  const std::optional<int64_t> throttle = User(node).presence->throttle.NextDue(), gossip_due = gossip.NextDue();
-  ArmPresenceTimer(node, !throttle.has_value()                                     ? gossip_due
-                         : !gossip_due.has_value() || *throttle <= *gossip_due ? throttle
-                                                                                 : gossip_due);
+  return stamps;
+}
+
+void World::HostPresence(ReplicaId node, PresenceOutput out, const PresenceStamps& arrived) {
+  results::PresenceSummary* summary = result_.mutable_presence();
+  PresenceStamps own;
+  if (out.published.has_value()) {
+    own = OwnStamps(node, *out.published);
+    summary->set_updates_sent(summary->updates_sent() + 1);
+    if (out.published->version != 0 && !own.empty()) version_times_[{node, out.published->version}] = own.front().second;
+  }
+  for (const std::string& error : out.errors) AddViolation("engine_error", error);
+  const SimTime now = queue_.now();
+  for (ReplicaId owner : out.shown) {
+    for (const auto& [stamped, at] : arrived) {
+      if (stamped != owner) continue;
+      cursor_latencies_.push_back(now - at);
+      if (flood_user_ != 0 && owner != flood_user_ && node != flood_user_) bystander_cursor_latencies_.push_back(now - at);
+    }
+  }
+  if (out.moved) {
+    for (const auto& [owner, at] : arrived) moved_at_[owner] = at;
+  }
+  for (PresenceSend& send : out.sends) {
+    PresenceStamps stamps;
+    switch (send.kind) {
+      case PresenceSend::Kind::kUpdate:
+        stamps = own;
+        break;
+      case PresenceSend::Kind::kRoomBatch:
+        for (const PresenceEntry& entry : send.content.entries) {
+          const auto moved = moved_at_.find(entry.user);
+          if (!send.content.full && moved != moved_at_.end()) stamps.emplace_back(entry.user, moved->second);
+        }
+        break;
+      case PresenceSend::Kind::kGossipBatch:
+        for (const PresenceEntry& entry : send.content.entries) {
+          const auto made = version_times_.find({entry.user, entry.version});
+          if (made != version_times_.end()) stamps.emplace_back(entry.user, made->second);
+        }
+        break;
+    }
+    if (send.kind != PresenceSend::Kind::kUpdate) summary->set_batches_sent(summary->batches_sent() + 1);
+    SendPresence(node, send.to, std::move(send.bytes), std::move(stamps));
+  }
+  // The moves not yet sent keep their times.
+  if (out.batched) moved_at_.clear();
 }
 
 void World::OnPresenceFlood(ReplicaId user) {
@@ -218,25 +189,12 @@ void World::OnPresenceFlood(ReplicaId user) {
   // A client that skips its throttle and reports every scroll step: the
   // same caret, a viewport that changes each time.
   ++flood_sent_;
-  PresenceEntry entry = EntryFor(user);
-  entry.viewport = Viewport{User(user).presence->published.head, absl::StrFormat("scroll %d", flood_sent_)};
   result_.mutable_presence()->set_updates_sent(result_.presence().updates_sent() + 1);
-  if (mesh_) {  // straight to every neighbour, skipping the gossip's batching too
-    entry.version = User(user).presence->gossip->Publish(entry, queue_.now());
-    wire::PresenceBatch batch;
-    EncodePresenceBatch(PresenceBatch{false, {entry}, {}}, &batch);
-    for (ReplicaId peer : transport_.Neighbours(user)) {
-      if (transport_.IsUp(user, peer)) SendPresence(user, peer, batch.SerializeAsString(), {});
-    }
-    return;
-  }
-  wire::PresenceUpdate update;
-  EncodePresenceEntry(entry, update.mutable_entry());
-  SendPresence(user, kServerReplica, update.SerializeAsString(), {});
+  PresenceOutput out = User(user).presence->Flood(absl::StrFormat("scroll %d", flood_sent_), queue_.now());
+  for (PresenceSend& send : out.sends) SendPresence(user, send.to, std::move(send.bytes), {});
 }
 
-void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
-                         std::vector<std::pair<ReplicaId, SimTime>> stamps) {
+void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes, PresenceStamps stamps) {
   const bool to_server = to == kServerReplica;
   if (!transport_.IsUp(from, to)) return;
   const uint64_t payload = bytes.size() + kChannelByte;
@@ -256,167 +214,64 @@ void World::SendPresence(ReplicaId from, ReplicaId to, std::string bytes,
 void World::OnPresenceDeliver(events::PresenceDeliver& event) {
   COLLABSIM_CHECK(messages_in_flight_ > 0);
   --messages_in_flight_;
-  const bool to_server = event.to == kServerReplica;
-  const ReplicaId user = to_server ? event.from : event.to;
   const bool lost = !transport_.IsUp(event.from, event.to) || transport_.Epoch(event.from, event.to) != event.epoch ||
                     transport_.IsCut(event.from, event.to);
   if (lost) return;
   trace_.Add(kTraceTagPresence);
   trace_.Add((uint64_t{event.from} << 32) | event.to);
   trace_.AddBytes(event.bytes);
-  if (mesh_) return OnGossip(event);
-  const SimTime now = queue_.now();
-  if (to_server) {
-    if (server_down_) return;
-    wire::PresenceUpdate update;
-    absl::StatusOr<PresenceEntry> entry =
-        update.ParseFromString(event.bytes) ? DecodePresenceEntry(update.entry())
-                                            : absl::InvalidArgumentError("undecodable presence update");
-    if (entry.ok() && !entry->identity) entry = absl::InvalidArgumentError("presence update without a name");
-    if (!entry.ok()) {
-      AddViolation("engine_error", absl::StrFormat("the server rejected user %d's presence update: %s", user,
-                                                   entry.status().message()));
-      return;
-    }
-    const auto held = room_->entries().find(user);
-    const bool moved =
-        held == room_->entries().end() || held->second.head != entry->head || held->second.anchor != entry->anchor;
-    if (room_->Update(user, *std::move(entry), now) && moved) {
-      for (const auto& [owner, at] : event.stamps) moved_at_[owner] = at;
-    }
-    ArmPresenceTimer(kServerReplica, room_->NextDue());
-    return;
-  }
-  std::optional<PresenceBatch> batch = DecodeBatch(event);
-  if (!batch.has_value()) return;
-  Replica& client = ClientOf(user);
-  PresenceRoster& roster = User(user).presence->roster;
-  if (absl::Status valid = roster.Check(*batch); !valid.ok()) {
-    AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch: %s", user, valid.message()));
-    return;
-  }
-  if (batch->full) {
-    for (const auto& [owner, entry] : roster.entries()) client.HideRemoteSelection(owner);
-  }
-  for (ReplicaId owner : batch->removed) client.HideRemoteSelection(owner);
-  // Never sent its own entry, but a forged batch could hold it.
-  std::erase_if(batch->entries, [&](const PresenceEntry& entry) { return entry.user == user; });
-  ShowEntries(user, batch->entries, event.stamps);
-  roster.Apply(*std::move(batch));
-  // The client's own invariants (its carets included) are checked after
-  // its next edit step: checking the whole document after every one of
-  // thousands of presence batches would cost far more than it finds.
+  if (event.to == kServerReplica && server_down_) return;
+  PresenceNode& node = PresenceOf(event.to);
+  HostPresence(event.to, node.Receive(event.from, event.bytes, queue_.now(), CaretsOf(event.to)), event.stamps);
+  if (options_.check_invariants) node.CheckInvariants();
+  ArmPresenceTimer(event.to, node.RelayDue());
 }
 
-std::optional<PresenceBatch> World::DecodeBatch(const events::PresenceDeliver& event) {
-  wire::PresenceBatch message;
-  absl::StatusOr<PresenceBatch> batch = message.ParseFromString(event.bytes)
-                                            ? DecodePresenceBatch(message)
-                                            : absl::InvalidArgumentError("undecodable presence batch");
-  if (batch.ok() && event.from == kServerReplica && !batch->unknown.empty()) {
-    batch = absl::InvalidArgumentError("presence batch unknown: only peers ask for users");
-  }
-  if (!batch.ok()) {
-    AddViolation("engine_error", absl::StrFormat("user %d rejected a presence batch from %s: %s", event.to,
-                                                 event.from == kServerReplica ? std::string("the server")
-                                                                              : absl::StrFormat("user %d", event.from),
-                                                 batch.status().message()));
-    return std::nullopt;
-  }
-  return *std::move(batch);
-}
-
-void World::ShowEntries(ReplicaId user, const std::vector<PresenceEntry>& entries,
-                        const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
-  const SimTime now = queue_.now();
-  Replica& client = ClientOf(user);
-  for (const PresenceEntry& entry : entries) {
-    if (!entry.has_cursor()) {
-      client.HideRemoteSelection(entry.user);
-      continue;
-    }
-    absl::Status shown = client.ShowRemoteSelection(entry.user, entry.anchor, entry.head);
-    if (!shown.ok()) {
-      AddViolation("engine_error", absl::StrFormat("user %d could not show user %d's caret: %s", user, entry.user,
-                                                   shown.message()));
-    }
-    for (const auto& [owner, at] : stamps) {
-      if (owner != entry.user) continue;
-      cursor_latencies_.push_back(now - at);
-      if (flood_user_ != 0 && owner != flood_user_ && user != flood_user_) bystander_cursor_latencies_.push_back(now - at);
-    }
-  }
-}
-
-void World::PresenceConnected(ReplicaId user) {
+void World::PresenceOnline(ReplicaId user) {
   if (!presence_) return;
-  User(user).presence->throttle.Reconnected();
-  ArmPresenceTimer(user, User(user).presence->throttle.NextDue());
-  if (mesh_) return;  // links come up one by one (PresenceLinkUp)
-  room_->Join(user, User(user).read_only, queue_.now());
-  ArmPresenceTimer(kServerReplica, room_->NextDue());
+  User(user).presence->Online();
+  ArmPresenceTimer(user, User(user).presence->OwnDue());  // its links wake what it relays
 }
 
-void World::PresenceDisconnected(ReplicaId user) {
+void World::PresenceOffline(ReplicaId user) {
   if (!presence_) return;
-  User(user).presence->throttle.Disconnected();
-  // A peer keeps what it heard until the TTL; through a server, the room
-  // is the roster, and it is gone with the connection.
-  if (mesh_) return;
-  room_->Leave(user);
-  for (const auto& [owner, entry] : User(user).presence->roster.entries()) ClientOf(user).HideRemoteSelection(owner);
-  User(user).presence->roster.Clear();
-  ArmPresenceTimer(kServerReplica, room_->NextDue());
-}
-
-void World::PresenceServerCrash() {
-  if (!presence_ || mesh_) return;
-  room_ = std::make_unique<PresenceRoom>(presence_options_);
-  moved_at_.clear();
+  User(user).presence->Offline(CaretsOf(user));
 }
 
 void World::PresenceLinkUp(ReplicaId a, ReplicaId b) {
   if (!presence_) return;
-  User(a).presence->gossip->LinkUp(b);
-  User(b).presence->gossip->LinkUp(a);
-  ArmPresenceTimer(a, User(a).presence->gossip->NextDue());
-  ArmPresenceTimer(b, User(b).presence->gossip->NextDue());
+  PresenceOf(a).LinkUp(b, b != kServerReplica && User(b).read_only, queue_.now());
+  PresenceOf(b).LinkUp(a, a != kServerReplica && User(a).read_only, queue_.now());
+  ArmPresenceTimer(a, PresenceOf(a).RelayDue());
+  ArmPresenceTimer(b, PresenceOf(b).RelayDue());
 }
 
 void World::PresenceLinkDown(ReplicaId a, ReplicaId b) {
   if (!presence_) return;
-  User(a).presence->gossip->LinkDown(b);
-  User(b).presence->gossip->LinkDown(a);
+  PresenceOf(a).LinkDown(b);
+  PresenceOf(b).LinkDown(a);
+  // The room's next batch tells the others. A peer's wake-ups only move
+  // later when it loses a link.
+  if (a == kServerReplica || b == kServerReplica) ArmPresenceTimer(kServerReplica, server_presence_->RelayDue());
+}
+
+void World::PresenceServerCrash() {
+  if (!presence_) return;
+  server_presence_ = std::make_unique<PresenceServer>(presence_options_);
+  moved_at_.clear();
 }
 
 void World::PresenceClientCrash(ReplicaId user) {
   if (!presence_) return;
-  User(user).presence->published = {};  // the new app publishes its caret afresh
-  User(user).presence->roster.Clear();
-  if (mesh_) User(user).presence->gossip = std::make_unique<PresenceGossip>(user, presence_options_);
-}
-
-void World::OnGossip(events::PresenceDeliver& event) {
-  const ReplicaId user = event.to;
-  std::optional<PresenceBatch> batch = DecodeBatch(event);
-  if (!batch.has_value()) return;
-  ShowGossip(user, User(user).presence->gossip->Receive(event.from, *batch, queue_.now()), event.stamps);
-  if (options_.check_invariants) User(user).presence->gossip->CheckInvariants();
-  ArmPresenceTimer(user, User(user).presence->gossip->NextDue());
-}
-
-void World::ShowGossip(ReplicaId user, std::vector<PresenceEntry> fresh,
-                       const std::vector<std::pair<ReplicaId, SimTime>>& stamps) {
-  ShowEntries(user, fresh, stamps);
-  User(user).presence->roster.Apply(PresenceBatch{false, std::move(fresh), {}});
+  User(user).presence->Crashed();
 }
 
 bool World::PresencePending() const {
   if (!presence_) return false;
-  if (!mesh_ && !server_down_ && room_->BatchPending()) return true;
+  if (server_presence_ != nullptr && !server_down_ && server_presence_->Pending()) return true;
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     if (!transport_.Online(user) || User(user).crashed) continue;
-    if (User(user).presence->throttle.HasUnsent() || (mesh_ && User(user).presence->gossip->BatchPending())) return true;
+    if (User(user).presence->Pending()) return true;
   }
   return false;
 }
@@ -429,11 +284,13 @@ void World::FinishPresence(bool judge, bool converged) {
     *summary->mutable_bystander_edit_latency() = SummariseLatency(&bystander_edit_latencies_);
     *summary->mutable_bystander_cursor_latency() = SummariseLatency(&bystander_cursor_latencies_);
   }
-  uint64_t dropped = mesh_ ? 0 : room_->dropped();
-  for (const UserState& user : users_) dropped += mesh_ ? user.presence->gossip->dropped() : 0;
-  summary->set_dropped(dropped);
+  uint64_t dropped = server_presence_ != nullptr ? server_presence_->dropped() : 0;
   uint64_t coalesced = 0;
-  for (const UserState& user : users_) coalesced += user.presence->throttle.coalesced();
+  for (const UserState& user : users_) {
+    dropped += user.presence->dropped();
+    coalesced += user.presence->coalesced();
+  }
+  summary->set_dropped(dropped);
   summary->set_coalesced(coalesced);
   const double seconds = std::max(ToSeconds(last_event_time_ - kSimStart), 1e-9);
   summary->set_bytes_per_user_s(static_cast<double>(summary->wire_bytes()) / user_count_ / seconds);
@@ -442,21 +299,21 @@ void World::FinishPresence(bool judge, bool converged) {
   // caret on the character its owner's own caret is at (read-only users in
   // too large an audience: every other user, and no caret). Only
   // meaningful over one text, so not judged when the replicas diverged.
-  const bool viewers_see_cursors = mesh_ || room_->ViewersSeeCursors();
+  const bool viewers_see_cursors = server_presence_ == nullptr || server_presence_->ViewersSeeCursors();
   if (!converged) return;
   uint64_t checked = 0;
   for (ReplicaId observer = 1; observer <= user_count_; ++observer) {
     for (ReplicaId owner = 1; owner <= user_count_; ++owner) {
       if (owner == observer) continue;
       ++checked;
-      const Selection own = ClientOf(owner).OwnSelection();
+      const Selection own = ClientOf(owner).carets()->OwnSelection();
       if (own.anchor != own.head) summary->set_selections_checked(summary->selections_checked() + 1);
       if (!judge) continue;
-      if (!User(observer).presence->roster.entries().contains(owner)) {
+      if (!User(observer).presence->Sees(owner)) {
         AddViolation("cursor_agreement", absl::StrFormat("user %d does not see user %d in the document", observer, owner));
         continue;
       }
-      const std::optional<Selection> shown = ClientOf(observer).RemoteSelection(owner);
+      const std::optional<Selection> shown = ClientOf(observer).carets()->RemoteSelection(owner);
       if (User(observer).read_only && !viewers_see_cursors) {
         if (shown.has_value()) {
           AddViolation("cursor_agreement", absl::StrFormat("user %d, one of more viewers than see cursors, shows user "

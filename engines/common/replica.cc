@@ -63,19 +63,4 @@ uint64_t Replica::OwnCursor() const {
   return it == view.cursors.end() ? 0 : it->second;
 }
 
-Selection Replica::OwnSelection() const {
-  const uint64_t caret = OwnCursor();
-  return Selection{caret, caret};
-}
-
-absl::Status Replica::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
-  return absl::UnimplementedError("this engine has no presence channel");
-}
-
-std::optional<uint64_t> Replica::RemoteCaret(ReplicaId owner) const {
-  const std::optional<Selection> selection = RemoteSelection(owner);
-  if (!selection.has_value()) return std::nullopt;
-  return selection->head;
-}
-
 }  // namespace collabsim

@@ -16,29 +16,15 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engines/common/caret_facet.h"
 #include "engines/common/intent.h"
+#include "engines/common/selection.h"
 
 namespace collabsim {
 
 struct OutgoingMessage {
   ReplicaId to = 0;
   std::string bytes;  // Protobuf-encoded; its size is what the wire carries.
-};
-
-// A user's cursor in code points: a selection from `anchor` (where it
-// started) to `head` (the caret); the two are equal for a plain caret.
-struct Selection {
-  uint64_t anchor = 0;
-  uint64_t head = 0;
-  bool operator==(const Selection&) const = default;
-};
-
-// A selection's two ends as an engine encodes them for the presence
-// channel (never empty: empty means "no cursor" on the wire).
-struct EncodedSelection {
-  std::string anchor;
-  std::string head;
-  bool operator==(const EncodedSelection&) const = default;
 };
 
 // What the user sees now.
@@ -111,35 +97,13 @@ class Replica {
   virtual uint64_t OwnCursor() const;
   virtual ReplicaStats Stats() const = 0;
 
-  // Presence (engines/common/presence_*). The channel, its throttling and
-  // batching are shared by every engine; only cursor positions are the
-  // engine's own, encoded so they stay on their character while the text
-  // moves under them. Engines without presence keep the defaults.
-  virtual bool SupportsPresence() const { return false; }
-  // This user's selection (anchor == head == OwnCursor() for a caret). A
-  // selection is not durable: a restarted app has its caret only.
-  virtual Selection OwnSelection() const;
-  // Client: this user's selection, encoded for the others. Non-const: an
-  // engine may give out the same encoding again while it still places the
-  // ends where the user sees them (OT), so an idle cursor sends nothing.
-  virtual EncodedSelection PublishSelection() { return {}; }
-  // Server: one end of `owner`'s selection, `position` as received,
-  // rewritten for clients up to date with this server now (OT: transformed
-  // to its head). nullopt when it cannot be placed (forged, or older than
-  // the server).
-  virtual std::optional<std::string> RebaseCaret(ReplicaId owner, std::string_view position) const {
-    return std::string(position);
-  }
-  // Client: show `owner`'s selection with these ends (as the server sent
-  // them) in RemoteSelection and GetView().cursors, moving with the text,
-  // whenever both ends can be placed. InvalidArgument for bytes this engine
-  // cannot decode or ends that do not belong together; nothing changes.
-  virtual absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head);
-  virtual void HideRemoteSelection(ReplicaId owner) {}
-  // Where this replica shows `owner`'s selection now, if it does.
-  virtual std::optional<Selection> RemoteSelection(ReplicaId owner) const { return std::nullopt; }
-  // The same, its head only.
-  std::optional<uint64_t> RemoteCaret(ReplicaId owner) const;
+  // The presence channel's view of this replica (engines/presence/): its
+  // cursors, and how the engine encodes them. nullptr for engines without
+  // presence, whose users then publish no cursor.
+  virtual CaretFacet* carets() { return nullptr; }
+  const CaretFacet* carets() const { return const_cast<Replica*>(this)->carets(); }
+  // A server's rewriting of cursor positions; nullptr: relayed as they are.
+  virtual const CaretRebase* caret_rebase() const { return nullptr; }
 
   // Messages produced since the last call, in send order.
   virtual std::vector<OutgoingMessage> TakeOutbox() = 0;

@@ -31,7 +31,7 @@
 
 namespace collabsim::crdt {
 
-class CrdtClient : public Replica {
+class CrdtClient : public Replica, public CaretFacet {
  public:
   CrdtClient(ReplicaId id, Integration integration, const EngineOptions& options);
 
@@ -54,7 +54,7 @@ class CrdtClient : public Replica {
                                                              std::string_view durable_state,
                                                              const EngineOptions& options);
 
-  bool SupportsPresence() const override { return true; }
+  CaretFacet* carets() override { return this; }
   EncodedSelection PublishSelection() override;
   absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override;
   void HideRemoteSelection(ReplicaId owner) override { carets_.Hide(owner); }

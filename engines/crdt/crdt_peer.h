@@ -33,7 +33,7 @@
 
 namespace collabsim::crdt {
 
-class CrdtPeer : public Replica {
+class CrdtPeer : public Replica, public CaretFacet {
  public:
   CrdtPeer(ReplicaId id, Integration integration, const EngineOptions& options);
 
@@ -57,7 +57,7 @@ class CrdtPeer : public Replica {
                                                            std::string_view durable_state,
                                                            const EngineOptions& options);
 
-  bool SupportsPresence() const override { return true; }
+  CaretFacet* carets() override { return this; }
   EncodedSelection PublishSelection() override { return Encode(&cursor_); }
   absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override {
     return carets_.Show(id(), owner, anchor, head);

@@ -41,7 +41,7 @@
 
 namespace collabsim::lww {
 
-class LwwClient : public Replica {
+class LwwClient : public Replica, public CaretFacet {
  public:
   LwwClient(ReplicaId id, Granularity granularity, WriteOrder order);
 
@@ -66,7 +66,7 @@ class LwwClient : public Replica {
   uint64_t revision() const { return revision_; }
   size_t pending() const { return pending_.size(); }
 
-  bool SupportsPresence() const override { return true; }
+  CaretFacet* carets() override { return this; }
   EncodedSelection PublishSelection() override;
   absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override;
   void HideRemoteSelection(ReplicaId owner) override { remote_carets_.erase(owner); }

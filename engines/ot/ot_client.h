@@ -51,7 +51,7 @@
 
 namespace collabsim::ot {
 
-class OtClient : public Replica {
+class OtClient : public Replica, public CaretFacet {
  public:
   OtClient(ReplicaId id, const EngineOptions& options);
 
@@ -77,7 +77,7 @@ class OtClient : public Replica {
 
   uint64_t revision() const { return revision_; }
 
-  bool SupportsPresence() const override { return true; }
+  CaretFacet* carets() override { return this; }
   EncodedSelection PublishSelection() override;
   absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override;
   void HideRemoteSelection(ReplicaId owner) override;

@@ -34,7 +34,7 @@
 
 namespace collabsim::ot {
 
-class OtServer : public Replica {
+class OtServer : public Replica, public CaretRebase {
  public:
   explicit OtServer(const EngineOptions& options);
 
@@ -58,6 +58,7 @@ class OtServer : public Replica {
 
   // Transforms the caret from its revision through every later log entry
   // (the owner's own inserts push it) to the head.
+  const CaretRebase* caret_rebase() const override { return this; }
   std::optional<std::string> RebaseCaret(ReplicaId owner, std::string_view position) const override;
 
  private:

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "engines/common/engine.h"
-#include "engines/common/presence_codec.h"
+#include "engines/presence/presence_codec.h"
 #include "engines/registry.h"
 
 namespace collabsim::fuzz {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engines/common/presence_codec.h"
-#include "engines/common/presence_roster.h"
+#include "engines/presence/presence_codec.h"
+#include "engines/presence/presence_roster.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -124,7 +124,7 @@ TEST(Presence, StopsTickingOnceTheRunIsQuiet) {
 // must say so.
 enum class End { kHead, kAnchor };
 
-class OffByOneClient : public Replica {
+class OffByOneClient : public Replica, public CaretFacet {
  public:
   OffByOneClient(std::unique_ptr<Replica> inner, End end) : Replica(inner->id()), inner_(std::move(inner)), end_(end) {}
   absl::Status ApplyLocal(const Intent& intent) override { return inner_->ApplyLocal(intent); }
@@ -135,20 +135,20 @@ class OffByOneClient : public Replica {
   uint64_t TextLength() const override { return inner_->TextLength(); }
   std::string TextSlice(uint64_t from, uint64_t count) const override { return inner_->TextSlice(from, count); }
   uint64_t OwnCursor() const override { return inner_->OwnCursor(); }
-  Selection OwnSelection() const override { return inner_->OwnSelection(); }
+  Selection OwnSelection() const override { return inner_->carets()->OwnSelection(); }
   ReplicaStats Stats() const override { return inner_->Stats(); }
   std::vector<OutgoingMessage> TakeOutbox() override { return inner_->TakeOutbox(); }
   std::vector<IntentId> TakeNewlyVisible() override { return inner_->TakeNewlyVisible(); }
   void CheckInvariants() const override { inner_->CheckInvariants(); }
   std::string DurableState() const override { return inner_->DurableState(); }
-  bool SupportsPresence() const override { return true; }
-  EncodedSelection PublishSelection() override { return inner_->PublishSelection(); }
+  CaretFacet* carets() override { return this; }
+  EncodedSelection PublishSelection() override { return inner_->carets()->PublishSelection(); }
   absl::Status ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) override {
-    return inner_->ShowRemoteSelection(owner, anchor, head);
+    return inner_->carets()->ShowRemoteSelection(owner, anchor, head);
   }
-  void HideRemoteSelection(ReplicaId owner) override { inner_->HideRemoteSelection(owner); }
+  void HideRemoteSelection(ReplicaId owner) override { inner_->carets()->HideRemoteSelection(owner); }
   std::optional<Selection> RemoteSelection(ReplicaId owner) const override {
-    std::optional<Selection> at = inner_->RemoteSelection(owner);
+    std::optional<Selection> at = inner_->carets()->RemoteSelection(owner);
     if (at.has_value()) ++(end_ == End::kHead ? at->head : at->anchor);
     return at;
   }

@@ -14,6 +14,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "engines/common/check.h"
 #include "engines/registry.h"
 #include "tests/engines/common/relay_harness.h"
 
@@ -21,6 +22,21 @@ namespace collabsim {
 namespace {
 
 using testing::RelayHarness;
+
+// The client's caret facet (every engine tested here has one).
+CaretFacet& CaretsOf(Replica& client) {
+  CaretFacet* carets = client.carets();
+  COLLABSIM_CHECK(carets != nullptr);
+  return *carets;
+}
+const CaretFacet& CaretsOf(const Replica& client) { return CaretsOf(const_cast<Replica&>(client)); }
+
+// One end of owner's selection as the server relays it (as is without a
+// rewriting of its own).
+std::optional<std::string> Rebase(const Replica& server, ReplicaId owner, std::string_view position) {
+  if (server.caret_rebase() == nullptr) return std::string(position);
+  return server.caret_rebase()->RebaseCaret(owner, position);
+}
 
 // The presence channel between the harness's replicas: the server's memory
 // of each owner's last caret (as sent), relayed at once to connected users.
@@ -32,7 +48,7 @@ class CaretRelay {
   // run's World does after every step.
   void Publish(ReplicaId owner) {
     if (!connected_[owner]) return;
-    const EncodedSelection bytes = h_->client(owner).PublishSelection();
+    const EncodedSelection bytes = CaretsOf(h_->client(owner)).PublishSelection();
     ASSERT_FALSE(bytes.anchor.empty() || bytes.head.empty());
     if (sent_[owner] == bytes) return;
     sent_[owner] = bytes;
@@ -48,8 +64,8 @@ class CaretRelay {
     connected_[k] = false;
     sent_.erase(k);
     for (ReplicaId j = 1; j <= clients_; ++j) {
-      h_->client(j).HideRemoteSelection(k);
-      h_->client(k).HideRemoteSelection(j);
+      CaretsOf(h_->client(j)).HideRemoteSelection(k);
+      CaretsOf(h_->client(k)).HideRemoteSelection(j);
     }
   }
   void Connect(ReplicaId k) {
@@ -66,7 +82,7 @@ class CaretRelay {
     for (ReplicaId observer = 1; observer <= clients_; ++observer) {
       for (ReplicaId owner = 1; owner <= clients_; ++owner) {
         if (observer == owner || !connected_[observer] || !connected_[owner]) continue;
-        EXPECT_EQ(h_->client(observer).RemoteSelection(owner), h_->client(owner).OwnSelection())
+        EXPECT_EQ(CaretsOf(h_->client(observer)).RemoteSelection(owner), CaretsOf(h_->client(owner)).OwnSelection())
             << "user " << observer << " showing user " << owner << "'s caret in \""
             << h_->client(observer).GetView().text << "\"";
       }
@@ -76,8 +92,8 @@ class CaretRelay {
     for (ReplicaId observer = 1; observer <= clients_; ++observer) {
       for (ReplicaId owner = 1; owner <= clients_; ++owner) {
         if (observer == owner || !connected_[observer] || !connected_[owner]) continue;
-        const std::optional<Selection> shown = h_->client(observer).RemoteSelection(owner);
-        const Selection own = h_->client(owner).OwnSelection();
+        const std::optional<Selection> shown = CaretsOf(h_->client(observer)).RemoteSelection(owner);
+        const Selection own = CaretsOf(h_->client(owner)).OwnSelection();
         RC_LOG() << "user " << observer << " shows user " << owner << "'s cursor at "
                  << (shown.has_value() ? absl::StrCat(shown->anchor, "-", shown->head) : "none")
                  << "; its owner has it at " << own.anchor << "-" << own.head << " in \""
@@ -89,10 +105,10 @@ class CaretRelay {
 
  private:
   void Show(ReplicaId observer, ReplicaId owner) {
-    const std::optional<std::string> anchor = h_->server().RebaseCaret(owner, sent_[owner].anchor);
-    const std::optional<std::string> head = h_->server().RebaseCaret(owner, sent_[owner].head);
+    const std::optional<std::string> anchor = Rebase(h_->server(), owner, sent_[owner].anchor);
+    const std::optional<std::string> head = Rebase(h_->server(), owner, sent_[owner].head);
     ASSERT_TRUE(anchor.has_value() && head.has_value());
-    const absl::Status shown = h_->client(observer).ShowRemoteSelection(owner, *anchor, *head);
+    const absl::Status shown = CaretsOf(h_->client(observer)).ShowRemoteSelection(owner, *anchor, *head);
     ASSERT_TRUE(shown.ok()) << shown;
   }
 
@@ -130,8 +146,8 @@ TEST_P(Carets, StayOnTheirCharacterWhileOthersEditAroundThem) {
   relay.PublishAll();
   h.ExpectConverged("oh intro\nhello world!");
   relay.ExpectAgreement();
-  EXPECT_EQ(h.client(2).RemoteCaret(1), 15u);  // still before "world"
-  EXPECT_EQ(h.client(3).RemoteCaret(1), 15u);
+  EXPECT_EQ(CaretsOf(h.client(2)).RemoteCaret(1), 15u);  // still before "world"
+  EXPECT_EQ(CaretsOf(h.client(3)).RemoteCaret(1), 15u);
 }
 
 // The owner's typing moves its caret for everyone, even before the owner
@@ -147,10 +163,10 @@ TEST_P(Carets, FollowTheirOwnersTyping) {
   h.Type(1, 2, "cd");
   relay.PublishAll();  // nothing new to send where the caret's encoding still places it
   h.DeliverAll();
-  EXPECT_EQ(h.client(2).RemoteCaret(1), 4u);
+  EXPECT_EQ(CaretsOf(h.client(2)).RemoteCaret(1), 4u);
   relay.Connect(3);  // gets the caret as the server last had it
   h.DeliverAll();
-  EXPECT_EQ(h.client(3).RemoteCaret(1), 4u);
+  EXPECT_EQ(CaretsOf(h.client(3)).RemoteCaret(1), 4u);
   relay.PublishAll();
   h.ExpectConverged("abcd");
   relay.ExpectAgreement();
@@ -163,7 +179,7 @@ TEST_P(Carets, ComeBackAfterAReconnect) {
   h.DeliverAll();
   relay.PublishAll();
   relay.Drop(2);
-  EXPECT_EQ(h.client(1).RemoteCaret(2), std::nullopt);
+  EXPECT_EQ(CaretsOf(h.client(1)).RemoteCaret(2), std::nullopt);
   h.Type(1, 0, "zero ");
   h.DeliverAll();
   relay.Connect(2);
@@ -183,9 +199,9 @@ TEST_P(Carets, SelectionsKeepBothEndsAndCollapseOnTheNextEdit) {
   ASSERT_TRUE(h.Do(1, MoveCursor{17, 12}).ok());  // "world", dragged from its start
   relay.PublishAll();
   h.DeliverAll();
-  EXPECT_EQ(h.client(1).OwnSelection(), (Selection{12, 17}));
-  EXPECT_EQ(h.client(2).RemoteSelection(1), (Selection{12, 17}));
-  EXPECT_EQ(h.client(2).RemoteCaret(1), 17u);
+  EXPECT_EQ(CaretsOf(h.client(1)).OwnSelection(), (Selection{12, 17}));
+  EXPECT_EQ(CaretsOf(h.client(2)).RemoteSelection(1), (Selection{12, 17}));
+  EXPECT_EQ(CaretsOf(h.client(2)).RemoteCaret(1), 17u);
   h.Type(2, 0, "oh ");
   h.Type(3, 18, "the ");
   relay.PublishAll();
@@ -193,14 +209,14 @@ TEST_P(Carets, SelectionsKeepBothEndsAndCollapseOnTheNextEdit) {
   relay.PublishAll();
   h.ExpectConverged("oh intro\nhello world\nthe end");
   relay.ExpectAgreement();
-  EXPECT_EQ(h.client(3).RemoteSelection(1), (Selection{15, 20}));  // still "world"
+  EXPECT_EQ(CaretsOf(h.client(3)).RemoteSelection(1), (Selection{15, 20}));  // still "world"
   h.Erase(1, 15, 5);  // deletes the selection: a caret where it was
   relay.PublishAll();
   h.DeliverAll();
   relay.PublishAll();
-  EXPECT_EQ(h.client(1).OwnSelection(), (Selection{15, 15}));
+  EXPECT_EQ(CaretsOf(h.client(1)).OwnSelection(), (Selection{15, 15}));
   relay.ExpectAgreement();
-  EXPECT_EQ(h.client(2).RemoteSelection(1), (Selection{15, 15}));
+  EXPECT_EQ(CaretsOf(h.client(2)).RemoteSelection(1), (Selection{15, 15}));
 }
 
 TEST_P(Carets, UndecodablePositionsAreRefusedAndChangeNothing) {
@@ -209,19 +225,19 @@ TEST_P(Carets, UndecodablePositionsAreRefusedAndChangeNothing) {
   h.Type(1, 0, "text");
   h.DeliverAll();
   relay.PublishAll();
-  const std::optional<Selection> before = h.client(2).RemoteSelection(1);
+  const std::optional<Selection> before = CaretsOf(h.client(2)).RemoteSelection(1);
   ASSERT_TRUE(before.has_value());
-  const EncodedSelection good = h.client(1).PublishSelection();
+  const EncodedSelection good = CaretsOf(h.client(1)).PublishSelection();
   for (const std::string& bad : {std::string("\xff\xff\xff"), std::string()}) {
     // A bad head, or a good head with a bad anchor.
     for (const auto& [anchor, head] : {std::pair(bad, bad), std::pair(bad, good.head)}) {
-      const absl::Status shown = h.client(2).ShowRemoteSelection(1, anchor, head);
+      const absl::Status shown = CaretsOf(h.client(2)).ShowRemoteSelection(1, anchor, head);
       EXPECT_EQ(shown.code(), absl::StatusCode::kInvalidArgument) << absl::CHexEscape(bad);
-      EXPECT_EQ(h.client(2).RemoteSelection(1), before);
+      EXPECT_EQ(CaretsOf(h.client(2)).RemoteSelection(1), before);
     }
   }
   // Nor may a client be shown its own cursor.
-  EXPECT_FALSE(h.client(2).ShowRemoteSelection(2, good.anchor, good.head).ok());
+  EXPECT_FALSE(CaretsOf(h.client(2)).ShowRemoteSelection(2, good.anchor, good.head).ok());
 }
 
 // Random edits, cursor moves and selections, deliveries, drops and

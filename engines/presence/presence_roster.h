@@ -8,8 +8,8 @@
 
 #include "absl/status/status.h"
 
-#include "engines/common/presence_entry.h"
-#include "engines/common/presence_room.h"
+#include "engines/presence/presence_entry.h"
+#include "engines/presence/presence_room.h"
 
 namespace collabsim {
 

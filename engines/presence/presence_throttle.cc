@@ -1,5 +1,5 @@
 // Client-side presence throttling (see presence_throttle.h).
-#include "engines/common/presence_throttle.h"
+#include "engines/presence/presence_throttle.h"
 
 #include "engines/common/check.h"
 

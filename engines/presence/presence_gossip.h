@@ -34,10 +34,10 @@
 #include <string>
 #include <vector>
 
-#include "engines/common/presence_entry.h"
-#include "engines/common/presence_options.h"
-#include "engines/common/presence_room.h"
-#include "engines/common/token_bucket.h"
+#include "engines/presence/presence_entry.h"
+#include "engines/presence/presence_options.h"
+#include "engines/presence/presence_room.h"
+#include "engines/presence/token_bucket.h"
 
 namespace collabsim {
 

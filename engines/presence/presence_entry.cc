@@ -1,5 +1,5 @@
 // Bounds on a presence entry (see presence_entry.h).
-#include "engines/common/presence_entry.h"
+#include "engines/presence/presence_entry.h"
 
 #include "absl/strings/str_cat.h"
 #include "engines/common/check.h"

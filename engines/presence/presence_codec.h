@@ -4,8 +4,8 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "engines/common/presence_entry.h"
-#include "engines/common/presence_room.h"
+#include "engines/presence/presence_entry.h"
+#include "engines/presence/presence_room.h"
 #include "presence_wire.pb.h"
 
 namespace collabsim {

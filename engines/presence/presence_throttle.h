@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "engines/common/presence_entry.h"
-#include "engines/common/presence_options.h"
+#include "engines/presence/presence_entry.h"
+#include "engines/presence/presence_options.h"
 
 namespace collabsim {
 

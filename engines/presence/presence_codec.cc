@@ -1,5 +1,5 @@
 // Presence wire encoding (see presence_codec.h).
-#include "engines/common/presence_codec.h"
+#include "engines/presence/presence_codec.h"
 
 #include <set>
 

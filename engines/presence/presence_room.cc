@@ -1,6 +1,6 @@
 // Server-side presence: membership, rate limits, TTL and batches (see
 // presence_room.h).
-#include "engines/common/presence_room.h"
+#include "engines/presence/presence_room.h"
 
 #include <algorithm>
 

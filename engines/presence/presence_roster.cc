@@ -1,5 +1,5 @@
 // A client's view of others' presence (see presence_roster.h).
-#include "engines/common/presence_roster.h"
+#include "engines/presence/presence_roster.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // Peer-to-peer presence: newest entries by version, forwarded once per
 // link, rate-limited per owner, expired by TTL (see presence_gossip.h).
-#include "engines/common/presence_gossip.h"
+#include "engines/presence/presence_gossip.h"
 
 #include <algorithm>
 

@@ -20,11 +20,11 @@
 #include <vector>
 #include <rapidcheck/gtest.h>
 
-#include "engines/common/presence_codec.h"
-#include "engines/common/presence_gossip.h"
-#include "engines/common/presence_room.h"
-#include "engines/common/presence_roster.h"
-#include "engines/common/presence_throttle.h"
+#include "engines/presence/presence_codec.h"
+#include "engines/presence/presence_gossip.h"
+#include "engines/presence/presence_room.h"
+#include "engines/presence/presence_roster.h"
+#include "engines/presence/presence_throttle.h"
 
 namespace collabsim {
 namespace {
