@@ -16,6 +16,7 @@
 #include "check/canvas.h"
 #include "sim/designer_user.h"
 #include "sim/distributions.h"
+#include "sim/judge.h"
 #include "sim/latency_stats.h"
 #include "sim/mesh_overlay.h"
 #include "sim/node_clock.h"
@@ -304,19 +305,19 @@ void World::OnUserAction(ReplicaId user) {
     trace_.AddBytes(Describe(intent));
     result_.set_intents(result_.intents() + 1);
     if (ChangesDocument(intent.body)) result_.set_edit_intents(result_.edit_intents() + 1);
-    if (!action.inserted_word.empty()) oracle_.RecordInsert(action.inserted_word, intent.id);
+    if (!action.inserted_word.empty()) record_.oracle.RecordInsert(action.inserted_word, intent.id);
     if (const auto* set = std::get_if<SetProperty>(&intent.body)) {
       // What the author saw there just before: the causal-overwrite check's input.
       const View before = client.GetView();
       const PropertyKey key{set->object, set->property};
       const auto seen = before.properties.find(key);
-      canvas_.Record(check::PropertyWriteRecord{intent.id, ToSeconds(queue_.now() - kSimStart), key, set->value,
+      record_.canvas.Record(check::PropertyWriteRecord{intent.id, ToSeconds(queue_.now() - kSimStart), key, set->value,
                                                 seen == before.properties.end() ? PropertyValue{} : seen->second});
     }
-    for (const std::string& word : action.deleted_words) oracle_.RecordDelete(word, intent.id);
+    for (const std::string& word : action.deleted_words) record_.oracle.RecordDelete(word, intent.id);
     const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
     absl::Status status = Clocked(client).ApplyLocal(intent);
-    if (options_.measure_cpu_ns) local_apply_cpu_ns_.push_back(options_.measure_cpu_ns() - cpu_before);
+    if (options_.measure_cpu_ns) record_.local_apply_cpu_ns.push_back(options_.measure_cpu_ns() - cpu_before);
     if (recording()) Note(user, "intent " + Describe(intent));
     if (!status.ok()) {
       AddViolation("engine_error", absl::StrFormat("user %d rejected its own intent %s: %s", user, Describe(intent),
@@ -385,9 +386,9 @@ void World::Flush(Replica& replica) {
       // A restarted client re-learns its own old intents: not a remote delivery.
       if (id.replica == replica.id()) continue;
       const SimTime latency = queue_.now() - User(id.replica).intent_times[id.seq - 1];
-      remote_latencies_.push_back(latency);
-      if (flood_user_ != 0 && id.replica != flood_user_ && replica.id() != flood_user_) {
-        bystander_edit_latencies_.push_back(latency);
+      record_.remote_latencies.push_back(latency);
+      if (record_.flood_user != 0 && id.replica != record_.flood_user && replica.id() != record_.flood_user) {
+        record_.bystander_edit_latencies.push_back(latency);
       }
       if (mesh_) {
         std::vector<bool>& held = User(id.replica).held_elsewhere;
@@ -641,8 +642,8 @@ void World::CrashClient(ReplicaId user, bool local_storage) {
   }
   for (uint64_t seq = 1; seq < applied.size(); ++seq) {
     if (!applied[seq]) {
-      oracle_.ForgetIntent(IntentId{user, seq});
-      canvas_.Forget(IntentId{user, seq});
+      record_.oracle.ForgetIntent(IntentId{user, seq});
+      record_.canvas.Forget(IntentId{user, seq});
     }
   }
   User(user).replica = engine_.CreateClient(user, engine_options_);
@@ -703,100 +704,15 @@ void World::Note(ReplicaId node, std::string_view what) {
   *options_.history << absl::StrFormat("%14.6f  %-9s %s\n", ToSeconds(queue_.now() - kSimStart), NodeName(node), what);
 }
 
-std::vector<const Replica*> World::AllReplicas() const {
-  std::vector<const Replica*> replicas;
-  if (server_ != nullptr) replicas.push_back(server_.get());
-  for (const UserState& user : users_) replicas.push_back(user.replica.get());
-  return replicas;
-}
-
 void World::Finish(bool judge) {
-  std::vector<check::NamedView> views;
-  if (server_ != nullptr) views.push_back({"server", server_->GetView()});
-  for (ReplicaId user = 1; user <= user_count_; ++user) {
-    views.push_back({absl::StrFormat("user %d", user), ClientOf(user).GetView()});
-  }
-  const std::optional<std::string> divergence = check::CheckConvergence(views);
-  result_.set_converged(!divergence.has_value());
-  if (judge && divergence.has_value()) AddViolation("convergence", *divergence);
-  FinishPresence(judge, !divergence.has_value());
-  if (judge && scenario_.has_design()) {
-    for (const check::NamedView& named : views) {
-      if (std::optional<std::string> tree = check::CheckTree(named.view.properties); tree.has_value()) {
-        AddViolation("tree", absl::StrFormat("%s: %s", named.replica, *tree));
-      }
-    }
-    for (const auto& [invariant, detail] : canvas_.Check(views.front().view.properties, 3)) {
-      AddViolation(invariant, detail);
-    }
-  }
-  results::CanvasSummary* canvas = result_.mutable_canvas();
-  canvas->set_property_writes(canvas_.writes());
-  uint64_t objects = 0, indexed = 0, index_bytes = 0;
-  for (const auto& [key, value] : views.front().view.properties) {
-    objects += key.property == kParentProperty;
-    if (key.property != kIndexProperty) continue;
-    if (const auto* index = std::get_if<std::string>(&value)) {
-      ++indexed;
-      index_bytes += index->size();
-      canvas->set_index_bytes_max(std::max<uint64_t>(canvas->index_bytes_max(), index->size()));
-    }
-  }
-  canvas->set_objects(objects);
-  canvas->set_index_bytes_mean(indexed == 0 ? 0 : static_cast<double>(index_bytes) / static_cast<double>(indexed));
-
-  const check::OracleReport oracle = oracle_.Check(views.front().view.text);
-  results::OracleSummary* summary = result_.mutable_oracle();
-  summary->set_tokens_inserted(oracle.tokens_inserted);
-  summary->set_tokens_deleted(oracle.tokens_deleted);
-  summary->set_tokens_surviving(oracle.tokens_surviving);
-  summary->set_lost(oracle.lost);
-  summary->set_duplicated(oracle.duplicated);
-  summary->set_resurrected(oracle.resurrected);
-  summary->set_corrupted(oracle.corrupted);
-  summary->set_loss_rate(oracle.LossRate());
-  summary->set_lost_by_crash(oracle.lost_by_crash);
-  if (judge && !oracle.Clean() && !engine_.traits().lossy_by_design) {
-    AddViolation("intent_oracle",
-                 absl::StrFormat("%s text: %d lost, %d duplicated, %d resurrected, %d corrupted; e.g. %s",
-                                 views.front().replica, oracle.lost, oracle.duplicated, oracle.resurrected, oracle.corrupted,
-                                 absl::StrJoin(oracle.examples, "; ")));
-  }
-
-  std::map<std::string, uint64_t, std::less<>> probe_counts;
-  for (std::string_view name : probes::kAll) probe_counts[std::string(name)] = 0;
-  for (const Replica* replica : AllReplicas()) {
-    for (const auto& [name, count] : replica->Stats().probes) probe_counts[name] += count;
-  }
-  for (const auto& [name, count] : probe_counts) {
-    results::ProbeCount* probe = result_.add_probes();
-    probe->set_name(name);
-    probe->set_count(count);
-  }
-  for (const std::string& required : scenario_.require_probe()) {
-    if (judge && probe_counts[required] == 0 && options_.require_probes_per_run) {
-      AddViolation("coverage", absl::StrFormat("required probe %s was never hit: the run did not exercise the case "
-                                               "the scenario exists for", required));
-    }
-  }
-
-  *result_.mutable_remote_visible() = SummariseLatency(&remote_latencies_);
-  if (!local_apply_cpu_ns_.empty()) {
-    const results::LatencySummary apply = SummariseLatency(&local_apply_cpu_ns_);  // ns read as "SimTime"
-    result_.set_measured_local_apply_us_mean(apply.mean_ms() * 1000);
-    result_.set_measured_local_apply_us_p99(apply.p99_ms() * 1000);
-  }
   result_.set_trace_hash(trace_.Hex());
-  result_.set_final_text_digest(absl::StrFormat("%016x", HashBytes(views.front().view.text)));
-  result_.set_simulated_s(ToSeconds(last_event_time_ - kSimStart));
-  result_.set_convergence_s(ToSeconds(std::max<SimTime>(0, last_event_time_ - heal_time_)));
   SampleMemory();  // the final state, also folded into the peaks
-  const results::MemorySample& last = result_.memory_samples(result_.memory_samples_size() - 1);
-  results::MemorySummary* memory = result_.mutable_memory();
-  memory->set_server_bytes(ServerBytes(last));
-  memory->set_history_bytes(last.server_history_bytes());
-  const uint64_t client_max = last.client_bytes_max();
-  memory->set_client_bytes_max(client_max);
+  record_.heal_time = heal_time_;
+  record_.last_event_time = last_event_time_;
+  const FinalState state{server_.get(), &users_, presence_, server_presence_.get()};
+  JudgeRun(scenario_, engine_.traits(), state, record_, JudgeOptions{judge, options_.require_probes_per_run},
+           [this](const std::string& invariant, const std::string& detail) { AddViolation(invariant, detail); },
+           &result_);
 }
 
 }  // namespace collabsim::sim

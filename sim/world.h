@@ -21,8 +21,6 @@
 #include <string>
 #include <vector>
 
-#include "check/canvas.h"
-#include "check/intent_oracle.h"
 #include "engines/common/engine.h"
 #include "results.pb.h"
 #include "scenario.pb.h"
@@ -31,6 +29,7 @@
 #include "sim/memory_sample.h"
 #include "sim/node_clock.h"
 #include "sim/run_events.h"
+#include "sim/run_record.h"
 #include "sim/trace_hash.h"
 #include "sim/transport.h"
 #include "sim/user_model.h"
@@ -166,8 +165,8 @@ class World final : private FaultHost {
   void Flush(Replica& replica);
   void AfterStep(Replica& replica);
   void AddViolation(const std::string& invariant, const std::string& detail) override;
-  // Fills in the results; `judge` false (a run stopped by the determinism
-  // self-check) reports the final state without judging it.
+  // Fills in the results (sim/judge.h); `judge` false (a run stopped by the
+  // determinism self-check) reports the final state without judging it.
   void Finish(bool judge);
   // Presence (world_presence.cc): a channel beside the edits on the same
   // connections, shared by every engine with a caret facet; the run hosts
@@ -201,15 +200,11 @@ class World final : private FaultHost {
   void PresenceLinkDown(ReplicaId a, ReplicaId b);
   // Whether a cursor change still waits to be sent (quiet waits for it).
   bool PresencePending() const;
-  // The presence summary and, when judging, the cursor-agreement check.
-  void FinishPresence(bool judge, bool converged);
   const UserState& User(ReplicaId user) const { return users_[user - 1]; }
   Replica& ClientOf(ReplicaId user) { return *User(user).replica; }
   const Replica& ClientOf(ReplicaId user) const { return *User(user).replica; }
   // Sets `replica`'s clock reading for now; returns it, for the call.
   Replica& Clocked(Replica& replica);
-  // Server (unless a mesh) first, then users 1..N.
-  std::vector<const Replica*> AllReplicas() const;
 
   scenario::Scenario scenario_;
   const Engine& engine_;
@@ -233,15 +228,12 @@ class World final : private FaultHost {
   std::vector<std::unique_ptr<Fault>> faults_;  // in registry order; timers name them by slot
   EventQueue<RunEvent> queue_;
   TraceHash trace_;
-  check::IntentOracle oracle_;
-  check::CanvasRecorder canvas_;
   bool healed_ = false;
   SimTime start_time_ = 0;
   SimTime heal_time_ = 0;
   SimTime last_event_time_ = 0;
   uint64_t messages_in_flight_ = 0;
   SimTime sample_interval_ = kSecond;
-  std::vector<SimTime> remote_latencies_;
 
   // Presence state (world_presence.cc).
   bool presence_ = false;
@@ -255,12 +247,7 @@ class World final : private FaultHost {
   std::vector<SimTime> presence_timer_at_;  // by node; -1: none planned
   SimTime flood_interval_ = 0;
   uint64_t flood_sent_ = 0;
-  std::vector<SimTime> cursor_latencies_;
-  // With a flood: latencies among everyone but the flooding user.
-  ReplicaId flood_user_ = 0;
-  std::vector<SimTime> bystander_edit_latencies_;
-  std::vector<SimTime> bystander_cursor_latencies_;
-  std::vector<int64_t> local_apply_cpu_ns_;
+  RunRecord record_;  // what the judge reads at the end
   results::RunResult result_;
 };
 

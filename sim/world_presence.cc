@@ -44,12 +44,6 @@ PresenceOptions OptionsOf(const scenario::Presence& p) {
   return o;
 }
 
-// "12" for a caret, "12-15" for a selection (anchor-head).
-std::string DescribeSelection(const Selection& selection) {
-  if (selection.anchor == selection.head) return absl::StrFormat("%d", selection.head);
-  return absl::StrFormat("%d-%d", selection.anchor, selection.head);
-}
-
 // A stable colour per user, spread over the hue circle.
 uint32_t ColourOf(ReplicaId user) { return (user * 0x9E3779B1u) & 0xFFFFFFu; }
 
@@ -76,7 +70,7 @@ void World::StartPresence() {
   if (transport_.via_server()) server_presence_ = std::make_unique<PresenceServer>(presence_options_);
   if (scenario_.presence().has_flood()) {
     const auto& flood = scenario_.presence().flood();
-    flood_user_ = flood.user();
+    record_.flood_user = flood.user();
     flood_interval_ = std::max<SimTime>(1, FromSeconds(1 / flood.updates_per_s()));
     queue_.Schedule(queue_.now(), events::PresenceFlood{flood.user()});
   }
@@ -149,8 +143,8 @@ void World::HostPresence(ReplicaId node, PresenceOutput out, const PresenceStamp
   for (ReplicaId owner : out.shown) {
     for (const auto& [stamped, at] : arrived) {
       if (stamped != owner) continue;
-      cursor_latencies_.push_back(now - at);
-      if (flood_user_ != 0 && owner != flood_user_ && node != flood_user_) bystander_cursor_latencies_.push_back(now - at);
+      record_.cursor_latencies.push_back(now - at);
+      if (record_.flood_user != 0 && owner != record_.flood_user && node != record_.flood_user) record_.bystander_cursor_latencies.push_back(now - at);
     }
   }
   if (out.moved) {
@@ -274,65 +268,6 @@ bool World::PresencePending() const {
     if (User(user).presence->Pending()) return true;
   }
   return false;
-}
-
-void World::FinishPresence(bool judge, bool converged) {
-  results::PresenceSummary* summary = result_.mutable_presence();
-  if (!presence_) return;
-  *summary->mutable_cursor_latency() = SummariseLatency(&cursor_latencies_);
-  if (flood_user_ != 0) {
-    *summary->mutable_bystander_edit_latency() = SummariseLatency(&bystander_edit_latencies_);
-    *summary->mutable_bystander_cursor_latency() = SummariseLatency(&bystander_cursor_latencies_);
-  }
-  uint64_t dropped = server_presence_ != nullptr ? server_presence_->dropped() : 0;
-  uint64_t coalesced = 0;
-  for (const UserState& user : users_) {
-    dropped += user.presence->dropped();
-    coalesced += user.presence->coalesced();
-  }
-  summary->set_dropped(dropped);
-  summary->set_coalesced(coalesced);
-  const double seconds = std::max(ToSeconds(last_event_time_ - kSimStart), 1e-9);
-  summary->set_bytes_per_user_s(static_cast<double>(summary->wire_bytes()) / user_count_ / seconds);
-  summary->set_messages_per_user_s(static_cast<double>(summary->messages()) / user_count_ / seconds);
-  // Cursor agreement: once quiet, every user shows every other user's
-  // caret on the character its owner's own caret is at (read-only users in
-  // too large an audience: every other user, and no caret). Only
-  // meaningful over one text, so not judged when the replicas diverged.
-  const bool viewers_see_cursors = server_presence_ == nullptr || server_presence_->ViewersSeeCursors();
-  if (!converged) return;
-  uint64_t checked = 0;
-  for (ReplicaId observer = 1; observer <= user_count_; ++observer) {
-    for (ReplicaId owner = 1; owner <= user_count_; ++owner) {
-      if (owner == observer) continue;
-      ++checked;
-      const Selection own = ClientOf(owner).carets()->OwnSelection();
-      if (own.anchor != own.head) summary->set_selections_checked(summary->selections_checked() + 1);
-      if (!judge) continue;
-      if (!User(observer).presence->Sees(owner)) {
-        AddViolation("cursor_agreement", absl::StrFormat("user %d does not see user %d in the document", observer, owner));
-        continue;
-      }
-      const std::optional<Selection> shown = ClientOf(observer).carets()->RemoteSelection(owner);
-      if (User(observer).read_only && !viewers_see_cursors) {
-        if (shown.has_value()) {
-          AddViolation("cursor_agreement", absl::StrFormat("user %d, one of more viewers than see cursors, shows user "
-                                                           "%d's cursor",
-                                                           observer, owner));
-        }
-        continue;
-      }
-      if (!shown.has_value()) {
-        AddViolation("cursor_agreement", absl::StrFormat("user %d shows no cursor for user %d, whose cursor is at %s",
-                                                         observer, owner, DescribeSelection(own)));
-      } else if (*shown != own) {
-        AddViolation("cursor_agreement", absl::StrFormat("user %d shows user %d's cursor at %s; user %d's own is at %s",
-                                                         observer, owner, DescribeSelection(*shown), owner,
-                                                         DescribeSelection(own)));
-      }
-    }
-  }
-  summary->set_carets_checked(checked);
 }
 
 }  // namespace collabsim::sim
