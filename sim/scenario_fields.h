@@ -46,6 +46,7 @@ class FieldPlace {
   absl::Status Delay(const std::string& field, const std::string& name) const {
     return fields_->CheckDelay(tree_, *message_, field, name);
   }
+  const google::protobuf::Message& message() const { return *message_; }
 
  private:
   const ScenarioFields* fields_;

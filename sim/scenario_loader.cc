@@ -19,6 +19,7 @@
 #include "engines/common/utf8.h"
 #include "sim/faults/fault.h"
 #include "sim/input_file.h"
+#include "sim/delay_validation.h"
 #include "sim/scenario_fields.h"
 #include "scenarios/builtin_scenarios.h"
 #include "sim/scenario_json.h"
@@ -56,8 +57,7 @@ class Validator final : public ScenarioFields {
   }
   absl::Status CheckDelay(const void* tree, const Message& m, const std::string& field,
                           const std::string& name) const override {
-    return const_cast<Validator*>(this)->ValidateDelay(m, static_cast<const TextFormat::ParseInfoTree*>(tree), field,
-                                                       name);
+    return ValidateDelay(FieldPlace(*this, m, tree), field, name);
   }
 
   absl::Status Validate(const scenario::Scenario& s, const TextFormat::ParseInfoTree* tree) {
@@ -74,7 +74,7 @@ class Validator final : public ScenarioFields {
       if (group.count() == 0) return Error(group_tree, group, "count", -1, "must be at least 1");
       if (!group.has_link()) return Error(tree, s, "groups", g, "group needs a `link { latency { ... } }`");
       const auto* link_tree = Nested(group_tree, group, "link", -1);
-      absl::Status link = ValidateDelay(group.link(), link_tree, "latency", "groups.link.latency");
+      absl::Status link = ValidateDelay(FieldPlace(*this, group.link(), link_tree), "latency", "groups.link.latency");
       if (!link.ok()) return link;
       // A floor of 1 kbit/s keeps every transfer time (a message of at most
       // a few MiB) far inside simulated time's range.
@@ -282,72 +282,6 @@ class Validator final : public ScenarioFields {
   }
 
   // `holder` holds the delay in field `field`; `holder_tree` is its tree.
-  absl::Status ValidateDelay(const Message& holder, const TextFormat::ParseInfoTree* holder_tree,
-                             const std::string& field, const std::string& what, bool allow_mixture = true) {
-    const auto& d = static_cast<const scenario::Delay&>(
-        holder.GetReflection()->GetMessage(holder, holder.GetDescriptor()->FindFieldByName(field)));
-    const TextFormat::ParseInfoTree* tree = Nested(holder_tree, holder, field, -1);
-    if (d.shape_case() == scenario::Delay::SHAPE_NOT_SET) {
-      return Error(holder_tree, holder, field, -1,
-                   absl::StrFormat("%s needs one of constant_ms, uniform, normal, lognormal, pareto, mixture", what));
-    }
-    if (d.shape_case() == scenario::Delay::kMixture) {
-      const auto* mixture_tree = Nested(tree, d, "mixture", -1);
-      if (!allow_mixture) return Error(tree, d, "mixture", -1, "a mixture component cannot itself be a mixture");
-      if (d.mixture().components_size() == 0) {
-        return Error(tree, d, "mixture", -1, "a mixture needs at least one `components { weight: ... delay { ... } }`");
-      }
-      for (int k = 0; k < d.mixture().components_size(); ++k) {
-        const scenario::WeightedDelay& component = d.mixture().components(k);
-        const auto* component_tree = Nested(mixture_tree, d.mixture(), "components", k);
-        if (!(component.weight() > 0) || component.weight() > 1e9) {
-          return Error(component_tree, component, "weight", -1, "must be in (0, 1e9] (relative weight)");
-        }
-        absl::Status inner = ValidateDelay(component, component_tree, "delay", what + ".mixture.delay", false);
-        if (!inner.ok()) return inner;
-      }
-    }
-    auto in_range = [](double v, bool allow_zero) {
-      return std::isfinite(v) && (allow_zero ? v >= 0 : v > 0) && v <= kMaxDelayMs;
-    };
-    if (!in_range(d.jitter_ms(), true)) return Error(tree, d, "jitter_ms", -1, "must be in [0, 86400000] ms");
-    switch (d.shape_case()) {
-      case scenario::Delay::kConstantMs:
-        if (!in_range(d.constant_ms(), true)) return Error(tree, d, "constant_ms", -1, "must be in [0, 86400000] ms (latency cannot be negative)");
-        break;
-      case scenario::Delay::kUniform: {
-        const auto* t = Nested(tree, d, "uniform", -1);
-        if (!in_range(d.uniform().min_ms(), true)) return Error(t, d.uniform(), "min_ms", -1, "must be in [0, 86400000] ms");
-        if (!in_range(d.uniform().max_ms(), true) || d.uniform().max_ms() < d.uniform().min_ms()) {
-          return Error(t, d.uniform(), "max_ms", -1, "must be >= min_ms and at most 86400000 ms");
-        }
-        break;
-      }
-      case scenario::Delay::kNormal: {
-        const auto* t = Nested(tree, d, "normal", -1);
-        if (!in_range(d.normal().mean_ms(), true)) return Error(t, d.normal(), "mean_ms", -1, "must be in [0, 86400000] ms");
-        if (!in_range(d.normal().stddev_ms(), true)) return Error(t, d.normal(), "stddev_ms", -1, "must be in [0, 86400000] ms");
-        break;
-      }
-      case scenario::Delay::kLognormal: {
-        const auto* t = Nested(tree, d, "lognormal", -1);
-        if (!in_range(d.lognormal().median_ms(), false)) return Error(t, d.lognormal(), "median_ms", -1, "must be in (0, 86400000] ms");
-        if (!(d.lognormal().sigma() >= 0 && d.lognormal().sigma() <= 5)) return Error(t, d.lognormal(), "sigma", -1, "must be in [0, 5]");
-        break;
-      }
-      case scenario::Delay::kPareto: {
-        const auto* t = Nested(tree, d, "pareto", -1);
-        if (!in_range(d.pareto().scale_ms(), false)) return Error(t, d.pareto(), "scale_ms", -1, "must be in (0, 86400000] ms");
-        if (!(d.pareto().shape() >= 0.1 && d.pareto().shape() <= 100)) return Error(t, d.pareto(), "shape", -1, "must be in [0.1, 100]");
-        break;
-      }
-      case scenario::Delay::kMixture:
-      case scenario::Delay::SHAPE_NOT_SET:
-        break;
-    }
-    return absl::OkStatus();
-  }
-
   absl::Status ValidatePresence(const scenario::Presence& p, const TextFormat::ParseInfoTree* tree, uint32_t users,
                                 double active_s) {
     // 0 means the default; anything else has a floor, so no timer rounds

@@ -3,23 +3,12 @@
 #include "sim/world.h"
 
 #include <algorithm>
-#include <iterator>
-#include <cmath>
-#include <map>
 
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "check/convergence.h"
 #include "engines/common/check.h"
-#include "engines/common/probes.h"
-#include "engines/common/register_write.h"
-#include "check/canvas.h"
 #include "sim/designer_user.h"
-#include "sim/distributions.h"
 #include "sim/judge.h"
-#include "sim/latency_stats.h"
-#include "sim/mesh_overlay.h"
-#include "sim/node_clock.h"
+#include "sim/memory_sampler.h"
 #include "sim/random_partitions.h"
 #include "sim/scenario_loader.h"
 #include "sim/scripted_user.h"
@@ -29,9 +18,6 @@
 
 namespace collabsim::sim {
 namespace {
-
-std::string NodeName(ReplicaId id) { return id == kServerReplica ? "server" : absl::StrFormat("user %d", id); }
-
 
 // Stream ids for Prng::ForStream; links use 0x1000 + k (network.cc).
 constexpr uint64_t kFaultStream = 1;
@@ -47,13 +33,11 @@ std::vector<Network::LinkModel> LinksOf(const scenario::Scenario& scenario) {
   return links;
 }
 
-}  // namespace
-
-namespace {
 scenario::Scenario WithRandomPartitions(scenario::Scenario scenario, uint64_t seed) {
   ExpandRandomPartitions(seed, &scenario);
   return scenario;
 }
+
 }  // namespace
 
 World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t seed, RunOptions options)
@@ -96,45 +80,8 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
 
 World::~World() = default;
 
-std::string ScenarioParameters(const scenario::Scenario& scenario) {
-  std::vector<std::string> groups;
-  for (const auto& group : scenario.groups()) {
-    std::string link = DelayModel(group.link().latency()).Describe();
-    if (group.link().bandwidth_kbps() > 0) link += absl::StrFormat(", %g kbit/s", group.link().bandwidth_kbps());
-    groups.push_back(absl::StrFormat("%dx%s%s[%s]", group.count(), group.label().empty() ? "users" : group.label(),
-                                     group.read_only() ? "(read-only)" : "", link));
-  }
-  std::string drops = "none";
-  if (scenario.drops().mean_interval_s() > 0) {
-    drops = absl::StrFormat("every ~%gs, reconnect after %s", scenario.drops().mean_interval_s(),
-                            DelayModel(scenario.drops().reconnect_delay()).Describe());
-  }
-  const auto& t = scenario.typing();
-  std::string faults;
-  for (const std::unique_ptr<Fault>& fault : MakeFaults(scenario)) fault->Describe(scenario, &faults);
-  if (scenario.has_reconnect_backoff()) {
-    const auto& b = scenario.reconnect_backoff();
-    absl::StrAppendFormat(&faults, " backoff=%gms*%g^k<=%gms+-%g%%", b.initial_ms(), b.multiplier(), b.max_ms(),
-                          100 * b.jitter_fraction());
-  }
-  std::string workload =
-      scenario.script().empty()
-          ? absl::StrFormat("typing=%gwpm burst=%d-%d pause=%gs delete=%g hot_spot=%g%s%s", t.words_per_minute(),
-                            t.burst_words_min(), t.burst_words_max(), t.pause_mean_s(), t.delete_fraction(),
-                            t.hot_spot_fraction(),
-                            t.paragraph_fraction() > 0 ? absl::StrFormat(" paragraph=%g", t.paragraph_fraction())
-                                                       : std::string(),
-                            t.select_fraction() > 0 ? absl::StrFormat(" select=%g", t.select_fraction())
-                                                    : std::string())
-          : absl::StrFormat("script=%d_actions", scenario.script_size());
-  if (scenario.has_design()) {
-    const auto& d = scenario.design();
-    workload = absl::StrFormat("design=%d_shapes+%d_frames/user pause=%gs drag=%gHz hot=%g(%d)", d.shapes_per_user(),
-                               d.frames_per_user(), d.pause_mean_s(), d.drag_hz(), d.hot_fraction(), d.hot_objects());
-  }
-  return absl::StrFormat("users=%d groups=%s active_s=%g %s drops=%s offline_windows=%d%s converge_within_s=%g",
-                         UserCount(scenario), absl::StrJoin(groups, ","), scenario.active_s(), workload, drops,
-                         scenario.offline_size(), faults, scenario.converge_within_s());
+std::string World::NodeName(ReplicaId id) {
+  return id == kServerReplica ? "server" : absl::StrFormat("user %d", id);
 }
 
 std::string World::SetupLine() const {
@@ -197,9 +144,10 @@ results::RunResult World::Run() {
       break;
     }
   }
-  if (options_.expect_steps != nullptr && !diverged && events < options_.expect_steps->size()) {
-    AddViolation("determinism", absl::StrFormat("this run ended after %d steps, the first one after %d", events,
-                                                options_.expect_steps->size()));
+  if (!diverged) {
+    if (std::optional<std::string> short_run = CheckRunEnd(options_.expect_steps, events)) {
+      AddViolation("determinism", *short_run);
+    }
   }
   result_.set_events(events);
   Finish(/*judge=*/!diverged);
@@ -207,39 +155,10 @@ results::RunResult World::Run() {
 }
 
 bool World::CheckStep(uint64_t index, SimTime time, const StepEnds& ends) {
-  if (options_.record_steps == nullptr && options_.expect_steps == nullptr) return true;
-  TraceHash digest;
-  digest.Add(trace_.value());
-  digest.Add(static_cast<uint64_t>(time));
-  digest.Add(static_cast<uint64_t>(ends.kind));
-  digest.Add((uint64_t{ends.node} << 32) | ends.to);
-  const StepRecord step{digest.value(), time, static_cast<uint32_t>(ends.kind), ends.node, ends.to};
-  if (options_.record_steps != nullptr) options_.record_steps->push_back(step);
-  if (options_.expect_steps == nullptr) return true;
-  const std::vector<StepRecord>& expected = *options_.expect_steps;
-  if (index <= expected.size() && expected[index - 1].digest == step.digest) return true;
-  const std::string what = absl::StrFormat("step %d (%s)", index, DescribeStep(step));
-  if (index > expected.size()) {
-    AddViolation("determinism", absl::StrFormat("the first run ended after %d steps; this one went on to %s",
-                                                expected.size(), what));
-    return false;
-  }
-  const StepRecord& first = expected[index - 1];
-  const bool same_event = first.time == step.time && first.kind == step.kind && first.node == step.node &&
-                          first.to == step.to;
-  AddViolation("determinism",
-               same_event ? absl::StrFormat("%s differs from the first run of the same case: same event, different "
-                                            "outcome (an intent or message differs)",
-                                            what)
-                          : absl::StrFormat("%s differs from the first run of the same case, where step %d was %s",
-                                            what, index, DescribeStep(first)));
-  return false;
-}
-
-std::string World::DescribeStep(const StepRecord& step) {
-  const bool delivery = step.kind == static_cast<uint32_t>(StepKind::kDeliver);
-  return absl::StrFormat("%s at t=%.6fs, node %d%s", StepKindName(step.kind), ToSeconds(step.time - kSimStart), step.node,
-                         delivery ? absl::StrFormat(" -> %d", step.to) : "");
+  std::optional<std::string> differs =
+      CheckRunStep(options_.record_steps, options_.expect_steps, index, time, ends, trace_.value());
+  if (differs.has_value()) AddViolation("determinism", *differs);
+  return !differs.has_value();
 }
 
 namespace {
@@ -437,256 +356,7 @@ Replica& World::Clocked(Replica& replica) {
   return replica;
 }
 
-void World::ConnectUser(ReplicaId user) {
-  if (recording()) Note(user, "connected");
-  transport_.GoOnline(user);
-  trace_.Add(kTraceTagConnect);
-  trace_.Add(user);
-  if (mesh_) {
-    PresenceOnline(user);
-    for (ReplicaId peer : transport_.Neighbours(user)) TryLink(user, peer);
-    return;
-  }
-  Clocked(*server_).Connected(user);
-  Clocked(ClientOf(user)).Connected(kServerReplica);
-  AfterStep(*server_);
-  AfterStep(ClientOf(user));
-  PresenceOnline(user);
-  PresenceLinkUp(user, kServerReplica);
-}
-
-void World::DisconnectUser(ReplicaId user) {
-  if (recording()) Note(user, "disconnected");
-  transport_.GoOffline(user);
-  trace_.Add(kTraceTagDrop);
-  trace_.Add(user);
-  result_.set_connection_drops(result_.connection_drops() + 1);
-  if (mesh_) {
-    for (ReplicaId peer : transport_.Neighbours(user)) {
-      if (transport_.IsUp(user, peer)) DropLink(user, peer);
-    }
-    PresenceOffline(user);
-    return;
-  }
-  Clocked(*server_).Disconnected(user);
-  Clocked(ClientOf(user)).Disconnected(kServerReplica);
-  AfterStep(*server_);
-  AfterStep(ClientOf(user));
-  PresenceOffline(user);
-  PresenceLinkDown(user, kServerReplica);
-}
-
-void World::TryLink(ReplicaId a, ReplicaId b) {
-  if (!transport_.Online(a) || !transport_.Online(b) || transport_.IsUp(a, b) || transport_.IsCutEitherWay(a, b)) return;
-  if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
-  transport_.LinkUp(a, b);
-  trace_.Add(kTraceTagConnect);
-  trace_.Add((uint64_t{a} << 32) | b);
-  Clocked(ClientOf(a)).Connected(b);
-  Clocked(ClientOf(b)).Connected(a);
-  AfterStep(ClientOf(a));
-  AfterStep(ClientOf(b));
-  PresenceLinkUp(a, b);
-}
-
-void World::DropEdge(ReplicaId a, ReplicaId b) {
-  if (transport_.via_server()) return DisconnectUser(a == kServerReplica ? b : a);
-  DropLink(a, b);
-}
-
-void World::DropLink(ReplicaId a, ReplicaId b) {
-  if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
-  transport_.LinkDown(a, b);
-  trace_.Add(kTraceTagDrop);
-  trace_.Add((uint64_t{a} << 32) | b);
-  Clocked(ClientOf(a)).Disconnected(b);
-  Clocked(ClientOf(b)).Disconnected(a);
-  AfterStep(ClientOf(a));
-  AfterStep(ClientOf(b));
-  PresenceLinkDown(a, b);
-}
-
-void World::ScheduleReconnect(ReplicaId user, SimTime at, uint64_t attempt) {
-  if (User(user).reconnect_planned) return;
-  User(user).reconnect_planned = true;
-  ++reconnects_planned_;
-  queue_.Schedule(at, events::Reconnect{user, attempt});
-}
-
-SimTime World::BackoffDelay(uint64_t attempt) {
-  const scenario::Backoff& b = scenario_.reconnect_backoff();
-  double ms = b.initial_ms();
-  for (uint64_t k = 0; k < attempt && ms < b.max_ms(); ++k) ms *= b.multiplier();
-  ms = std::min(ms, b.max_ms());
-  ms *= 1 + b.jitter_fraction() * SampleUniform(fault_prng_, -1, 1);
-  return std::max<SimTime>(kMillisecond, FromMilliseconds(ms));
-}
-
-void World::OnReconnect(ReplicaId user, uint64_t attempt) {
-  COLLABSIM_CHECK(User(user).reconnect_planned && reconnects_planned_ > 0);
-  User(user).reconnect_planned = false;
-  --reconnects_planned_;
-  if (User(user).offline_windows || transport_.Online(user)) return;
-  // A partitioned user cannot reach the server; the partition's end
-  // retries. A crashed app tries nothing; its restart does.
-  // In a mesh a partitioned user still goes online: links across the
-  // partition stay down (TryLink) and the ones inside come up.
-  if ((transport_.via_server() && transport_.IsCutEitherWay(user, kServerReplica)) || User(user).crashed) return;
-  if (server_down_) {  // the attempt fails; back off and try again
-    if (recording()) Note(user, "reconnect attempt failed: the server is down");
-    result_.set_connection_refusals(result_.connection_refusals() + 1);
-    ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
-    return;
-  }
-  bool admitted = true;
-  for (const std::unique_ptr<Fault>& fault : faults_) admitted = admitted && fault->Admits(*this);
-  if (!admitted) {
-    if (recording()) Note(user, "reconnect refused by the server (accept limit)");
-    trace_.Add(kTraceTagRefused);
-    trace_.Add(user);
-    result_.set_connection_refusals(result_.connection_refusals() + 1);
-    ScheduleReconnect(user, queue_.now() + BackoffDelay(attempt + 1), attempt + 1);
-    return;
-  }
-  ConnectUser(user);
-  for (const std::unique_ptr<Fault>& fault : faults_) fault->Reconnected(*this, user);
-}
-
-void World::CrashServer(size_t index) {
-  if (mesh_) {
-    if (recording()) Note(kServerReplica, "server crash: a mesh has no server, nothing happens");
-    return;
-  }
-  if (server_down_) return;
-  if (recording()) Note(kServerReplica, "server crashed");
-  trace_.Add(kTraceTagServerCrash);
-  trace_.Add(index);
-  result_.set_server_crashes(result_.server_crashes() + 1);
-  server_down_ = true;
-  // Clients notice at once and start retrying with backoff, each on its own
-  // jittered schedule, so they come back at different times.
-  for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (!transport_.Online(user)) continue;
-    DisconnectUser(user);
-    ScheduleReconnect(user, queue_.now() + BackoffDelay(0), 0);
-  }
-  // The process and everything in its memory are gone; what it wrote is not.
-  PresenceServerCrash();
-  const std::string durable = server_->DurableState();
-  absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreServer(durable, engine_options_);
-  if (!restored.ok()) {
-    AddViolation("durability", absl::StrFormat("the server could not be rebuilt from its durable state: %s",
-                                               restored.status().ToString()));
-    return;  // keep the old server object so the run can finish and report
-  }
-  std::vector<IntentId> acknowledged = std::move(server_applied_);
-  server_applied_.clear();
-  server_ = *std::move(restored);
-  std::vector<IntentId> recovered = server_->TakeNewlyVisible();
-  std::sort(recovered.begin(), recovered.end());
-  std::sort(acknowledged.begin(), acknowledged.end());
-  std::vector<IntentId> lost;
-  std::set_difference(acknowledged.begin(), acknowledged.end(), recovered.begin(), recovered.end(),
-                      std::back_inserter(lost));
-  if (!lost.empty()) {
-    AddViolation("durability", absl::StrFormat("%d acknowledged intents missing after the server restarted, e.g. %d.%d",
-                                               lost.size(), lost.front().replica, lost.front().seq));
-  }
-  server_applied_ = std::move(recovered);
-  if (options_.check_invariants) server_->CheckInvariants();
-}
-
-void World::RestartServer() {
-  if (!server_down_) return;
-  server_down_ = false;
-  if (recording()) Note(kServerReplica, "server restarted from its durable state");
-  trace_.Add(kTraceTagServerCrash);
-  // Users already in a backoff loop keep their schedule; anyone else (back
-  // from offline or a partition while the server was down) tries now.
-  for (ReplicaId user = 1; user <= user_count_; ++user) {
-    if (!transport_.Online(user) && User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
-  }
-}
-
-void World::CrashClient(ReplicaId user, bool local_storage) {
-  if (User(user).crashed) return;
-  if (recording()) Note(user, local_storage ? "app crashed (local storage kept)" : "app crashed (nothing kept)");
-  trace_.Add(kTraceTagClientCrash);
-  trace_.Add(user);
-  result_.set_client_crashes(result_.client_crashes() + 1);
-  if (transport_.Online(user)) DisconnectUser(user);  // what was in flight is lost too
-  User(user).crashed = true;
-  if (local_storage) {
-    // The app stored its state on every change: it comes back as it was,
-    // and its pending edits must still reach everyone.
-    const std::string stored = ClientOf(user).DurableState();
-    trace_.AddBytes(stored);
-    absl::StatusOr<std::unique_ptr<Replica>> restored = engine_.RestoreClient(user, stored, engine_options_);
-    if (restored.ok()) {
-      User(user).replica = *std::move(restored);
-      PresenceClientCrash(user);
-      return;
-    }
-    AddViolation("durability", absl::StrFormat("user %d's client could not be restored from its local storage: %s",
-                                               user, restored.status().message()));
-  }
-  // Intents the server never applied died with the app (nothing was kept
-  // locally): the oracle must not expect them.
-  std::vector<bool> applied(User(user).intent_times.size() + 1, false);
-  for (const IntentId& id : server_applied_) {
-    if (id.replica == user) applied[id.seq] = true;
-  }
-  if (mesh_) {  // another peer holding it is as good as the server
-    const std::vector<bool>& held = User(user).held_elsewhere;
-    for (size_t k = 0; k < held.size(); ++k) applied[k + 1] = applied[k + 1] || held[k];
-  }
-  for (uint64_t seq = 1; seq < applied.size(); ++seq) {
-    if (!applied[seq]) {
-      record_.oracle.ForgetIntent(IntentId{user, seq});
-      record_.canvas.Forget(IntentId{user, seq});
-    }
-  }
-  User(user).replica = engine_.CreateClient(user, engine_options_);
-  PresenceClientCrash(user);
-}
-
-void World::RestartClient(ReplicaId user) {
-  if (!User(user).crashed) return;
-  User(user).crashed = false;
-  if (recording()) Note(user, "app restarted");
-  trace_.Add(kTraceTagClientCrash);
-  trace_.Add(user);
-  if (User(user).offline_windows == 0) ScheduleReconnect(user, queue_.now(), 0);
-}
-
-void World::OnHeal() {
-  healed_ = true;
-  if (recording()) Note(kServerReplica, "heal: faults and editing stop");
-  trace_.Add(kTraceTagHeal);
-  // Faults stop: everyone offline comes back, and users waiting on a
-  // reconnect keep trying (the server's accept limit still applies).
-  for (ReplicaId user = 1; user <= user_count_; ++user) {
-    User(user).offline_windows = 0;
-    if (!transport_.Online(user)) ScheduleReconnect(user, queue_.now(), 0);
-  }
-}
-
-void World::SampleMemory() {
-  const ReplicaStats server = server_ != nullptr ? server_->Stats() : ReplicaStats{};
-  uint64_t client_max = 0;
-  for (const UserState& user : users_) client_max = std::max(client_max, user.replica->Stats().memory.Total());
-  results::MemorySample* sample = result_.add_memory_samples();
-  sample->set_at_s(ToSeconds(queue_.now() - kSimStart));
-  sample->set_server_content_bytes(server.memory.content_bytes);
-  sample->set_server_metadata_bytes(server.memory.metadata_bytes);
-  sample->set_server_tombstone_bytes(server.memory.tombstone_bytes);
-  sample->set_server_history_bytes(server.memory.history_bytes);
-  sample->set_server_buffered_bytes(server.memory.buffered_bytes);
-  sample->set_client_bytes_max(client_max);
-  results::MemorySummary* memory = result_.mutable_memory();
-  memory->set_server_bytes_peak(std::max<uint64_t>(memory->server_bytes_peak(), server.memory.Total()));
-  memory->set_client_bytes_peak(std::max<uint64_t>(memory->client_bytes_peak(), client_max));
-}
+void World::SampleMemory() { RecordMemorySample(server_.get(), users_, queue_.now(), &result_); }
 
 void World::AddViolation(const std::string& invariant, const std::string& detail) {
   constexpr int kMaxViolations = 20;  // the first ones explain the rest

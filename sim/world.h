@@ -30,6 +30,8 @@
 #include "sim/node_clock.h"
 #include "sim/run_events.h"
 #include "sim/run_record.h"
+#include "sim/scenario_parameters.h"
+#include "sim/step_check.h"
 #include "sim/trace_hash.h"
 #include "sim/transport.h"
 #include "sim/user_model.h"
@@ -38,15 +40,6 @@
 #include "engines/presence/presence_options.h"
 
 namespace collabsim::sim {
-
-// One step of a run as the determinism self-check and recordings keep it.
-struct StepRecord {
-  uint64_t digest = 0;  // the trace hash after the step, folded with the rest
-  SimTime time = 0;
-  uint32_t kind = 0;  // StepKind (sim/run_events.h)
-  ReplicaId node = 0;
-  ReplicaId to = 0;
-};
 
 struct RunOptions {
   // Call every touched replica's CheckInvariants() after each step and check
@@ -87,9 +80,6 @@ struct RunOptions {
   std::vector<scenario::OfflineWindow>* drops = nullptr;
 };
 
-// The seed-independent options that shape a run of `scenario` (links,
-// typing, faults, bounds), on one line.
-std::string ScenarioParameters(const scenario::Scenario& scenario);
 
 class World final : private FaultHost {
  public:
@@ -147,8 +137,8 @@ class World final : private FaultHost {
   // recording() first so nothing is formatted otherwise).
   bool recording() const override { return options_.history != nullptr; }
   void Note(ReplicaId node, std::string_view what) override;
-  // "delivery at t=1.500000s, node 1 -> 0" (kind out of range: "event N").
-  static std::string DescribeStep(const StepRecord& step);
+  // "server" or "user N", as history lines name nodes.
+  static std::string NodeName(ReplicaId id);
   void OnUserAction(ReplicaId user);
   void OnDeliver(events::Deliver& event);
   // A reconnect attempt; the server may refuse it (accept limit).
