@@ -46,20 +46,9 @@ struct EngineTraits {
   bool moves_objects = false;
 };
 
-// A deliberate bug an engine can be built with, so tests can show that the
-// checkers catch a wrong engine. Never set outside tests.
-enum class SeededBug {
-  kNone,
-  // The OT server breaks ties between concurrent inserts at one position by
-  // client id (lower first) instead of by its own order, as its clients do:
-  // a site-priority rule that looks plausible and diverges.
-  kOtTieBreakByClientId,
-};
-
 struct EngineOptions {
   // Run expensive self-checks (e.g. OT transform laws on every transform).
   bool check_laws = false;
-  SeededBug seeded_bug = SeededBug::kNone;
 };
 
 // A concrete replica from a Restore function, as the Replica the interface returns.

@@ -12,7 +12,8 @@
 
 namespace collabsim::ot {
 
-OtServer::OtServer(const EngineOptions& options) : Replica(kServerReplica), options_(options) {}
+OtServer::OtServer(const EngineOptions& options, OtServerOptions server_options)
+    : Replica(kServerReplica), options_(options), server_options_(server_options) {}
 
 absl::Status OtServer::ApplyLocal(const Intent& intent) {
   return absl::FailedPreconditionError("the OT server has no user of its own");
@@ -183,7 +184,7 @@ absl::Status OtServer::HandleSubmit(ReplicaId from, const wire::Submit& submit) 
   TransformProbes seen;
   for (uint64_t k = submit.base_revision(); k < head_revision(); ++k) {
     const TextOp before = options_.check_laws ? op : TextOp();
-    if (options_.seeded_bug == SeededBug::kOtTieBreakByClientId && from < log_[k].origin) {
+    if (server_options_.tie_break_by_client_id && from < log_[k].origin) {
       // The seeded bug: the incoming op wins ties, though it came later.
       absl::StatusOr<std::pair<TextOp, TextOp>> result = Transform(std::move(op), log_[k].op, &seen);
       if (!result.ok()) return result.status();
@@ -312,12 +313,13 @@ std::string OtServer::DurableState() const {
 }
 
 absl::StatusOr<std::unique_ptr<OtServer>> OtServer::Restore(std::string_view durable_state,
-                                                            const EngineOptions& options) {
+                                                            const EngineOptions& options,
+                                                            OtServerOptions server_options) {
   wire::ServerDurableState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable OT server durable state");
   }
-  auto server = std::make_unique<OtServer>(options);
+  auto server = std::make_unique<OtServer>(options, server_options);
   for (const wire::LogEntry& wire_entry : state.log()) {
     const uint64_t revision = server->head_revision() + 1;
     if (wire_entry.revision() != revision) {

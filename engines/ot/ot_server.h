@@ -34,9 +34,18 @@
 
 namespace collabsim::ot {
 
+// What only the OT server can be built with.
+struct OtServerOptions {
+  // A seeded bug, for the checkers' own negative control (tests only): ties
+  // between concurrent inserts at one position go by client id (lower
+  // first) instead of by the server's order, as its clients break them: a
+  // site-priority rule that looks plausible and diverges.
+  bool tie_break_by_client_id = false;
+};
+
 class OtServer : public Replica, public CaretRebase {
  public:
-  explicit OtServer(const EngineOptions& options);
+  explicit OtServer(const EngineOptions& options, OtServerOptions server_options = {});
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
@@ -52,7 +61,8 @@ class OtServer : public Replica, public CaretRebase {
   // Rebuilds a server from DurableState(): replays the log. InvalidArgument
   // (and no server) if the state is malformed or its ops do not chain.
   static absl::StatusOr<std::unique_ptr<OtServer>> Restore(std::string_view durable_state,
-                                                           const EngineOptions& options);
+                                                           const EngineOptions& options,
+                                                           OtServerOptions server_options = {});
 
   uint64_t head_revision() const { return log_.size(); }
 
@@ -84,6 +94,7 @@ class OtServer : public Replica, public CaretRebase {
   void Send(ReplicaId to, const wire::ServerMessage& message);
 
   EngineOptions options_;
+  OtServerOptions server_options_;
   ChunkedText doc_;
   ObjectTree canvas_;  // every canvas write of the log, in log order
   std::vector<LogEntry> log_;

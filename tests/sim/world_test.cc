@@ -324,31 +324,16 @@ TEST(World, DeterminismSelfCheckNamesTheFirstStepThatDiffers) {
   EXPECT_LT(b.events(), a.events()) << "the run stops at the difference";
 }
 
-// The real OT engine built with the seeded tie-break bug (engine.h).
-class TieBreakBugEngine : public OtBasedEngine {
- public:
-  TieBreakBugEngine()
-      : OtBasedEngine({"ot-tie-break-bug", "test-only: server ties by client id", Topology::kClientServer, false}) {}
-  std::unique_ptr<Replica> CreateServer(const EngineOptions& o) const override {
-    return OtEngine().CreateServer(WithBug(o));
-  }
-  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view state, const EngineOptions& o) const override {
-    return OtEngine().RestoreServer(state, WithBug(o));
-  }
-
- private:
-  static EngineOptions WithBug(EngineOptions o) {
-    o.seeded_bug = SeededBug::kOtTieBreakByClientId;
-    return o;
-  }
-};
-
 // The negative control for the checkers: the seeded bug is found within the
 // first thousand seeds of a crowded built-in shape, as a divergence, while
 // the real engine passes that very seed.
 TEST(World, CheckersCatchTheSeededTieBreakBugWithinAThousandSeeds) {
   const scenario::Scenario scenario = ScaledShape("all-hands");
-  TieBreakBugEngine engine;
+  // The real OT engine, its server built with the seeded tie-break bug.
+  const std::unique_ptr<Engine> bug = ot::MakeOtEngine(
+      {"ot-tie-break-bug", "test-only: server ties by client id", Topology::kClientServer, false},
+      ot::OtServerOptions{.tie_break_by_client_id = true});
+  const Engine& engine = *bug;
   RunOptions fast;
   fast.check_invariants = false;
   uint64_t found = 0;

@@ -47,12 +47,16 @@ TEST_P(CanvasEngines, ConcurrentWritesConvergeWithoutFlicker) {
   while (h.DeliverUp(2)) {
   }
   while (h.DeliverDown(1)) {
-    if (server_ordered()) EXPECT_EQ(Shown(h.client(1), "card", "fill"), kRed) << "flicker on client 1";
+    if (server_ordered()) {
+      EXPECT_EQ(Shown(h.client(1), "card", "fill"), kRed) << "flicker on client 1";
+    }
   }
   h.DeliverAll();
   ExpectCanvasConverged(h, 2);
   const PropertyValue final_value = Shown(h.server(), "card", "fill");
-  if (server_ordered()) EXPECT_EQ(final_value, kRed);  // the later arrival wins
+  if (server_ordered()) {
+    EXPECT_EQ(final_value, kRed);  // the later arrival wins
+  }
   EXPECT_TRUE(final_value == kRed || final_value == kBlue);
 }
 

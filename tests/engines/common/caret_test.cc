@@ -29,7 +29,6 @@ CaretFacet& CaretsOf(Replica& client) {
   COLLABSIM_CHECK(carets != nullptr);
   return *carets;
 }
-const CaretFacet& CaretsOf(const Replica& client) { return CaretsOf(const_cast<Replica&>(client)); }
 
 // One end of owner's selection as the server relays it (as is without a
 // rewriting of its own).
