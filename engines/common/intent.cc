@@ -34,6 +34,14 @@ bool IsValidPropertyName(std::string_view name) {
   return true;
 }
 
+absl::Status ValidateOwnIntent(ReplicaId replica, const Intent& intent) {
+  if (intent.id.replica != replica) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, replica));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::u32string> CheckTextIntent(const IntentBody& body, uint64_t length) {
   COLLABSIM_CHECK(!IsObjectIntent(body));
   if (const auto* insert = std::get_if<InsertText>(&body)) {

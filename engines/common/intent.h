@@ -103,6 +103,11 @@ struct Intent {
 // InvalidArgument saying what is wrong. REQUIRES: not an object intent.
 absl::StatusOr<std::u32string> CheckTextIntent(const IntentBody& body, uint64_t length);
 
+// What every client's ApplyLocal checks first: `intent` is this replica's
+// own (its id names `replica`).
+// InvalidArgument naming both otherwise.
+absl::Status ValidateOwnIntent(ReplicaId replica, const Intent& intent);
+
 // True for intents that change the document (and so must reach every replica).
 bool ChangesDocument(const IntentBody& body);
 

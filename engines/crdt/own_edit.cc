@@ -7,10 +7,7 @@
 namespace collabsim::crdt {
 
 absl::StatusOr<OwnEdit> ApplyOwnIntent(ReplicaId replica, const Intent& intent, CausalDoc* doc, uint64_t* agent) {
-  if (intent.id.replica != replica) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, replica));
-  }
+  if (absl::Status own = ValidateOwnIntent(replica, intent); !own.ok()) return own;
   OwnEdit edit;
   if (IsObjectIntent(intent.body)) {
     if (std::holds_alternative<MoveObject>(intent.body)) {

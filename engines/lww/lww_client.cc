@@ -19,47 +19,28 @@ constexpr size_t kMaxSubmitBytes = 64 * 1024;
 
 }  // namespace
 
-LwwClient::LwwClient(ReplicaId id, Granularity granularity, WriteOrder order)
-    : Replica(id), granularity_(granularity), order_(order), view_(granularity) {}
-
-bool LwwClient::ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp,
-                             uint64_t revision, const std::vector<IntentId>& intents, bool to_view) {
-  // A register counts as written once the server ordered a write to it or
-  // this client made one (revision 0, but stamped); block "0"'s initial
-  // index is neither.
-  auto held = registers->find(write.key);
-  const bool written = held != registers->end() && (held->second.revision != 0 || held->second.stamp != Stamp{});
-  if (written && !(held->second.stamp < stamp)) return false;
-  (*registers)[write.key] = Register{write.value, revision, intents, stamp};
-  if (to_view) view_.Apply(write);
-  return true;
-}
+LwwClient::LwwClient(ReplicaId id, Granularity granularity)
+    : Replica(id), view_(granularity), granularity_(granularity) {}
 
 absl::Status LwwClient::ApplyLocal(const Intent& intent) {
-  if (intent.id.replica != id()) return absl::InvalidArgumentError("intent from another replica");
+  if (absl::Status own = ValidateOwnIntent(id(), intent); !own.ok()) return own;
   absl::StatusOr<EditResult> edit = view_.Edit(intent.body, intent.id);
   if (!edit.ok()) return edit.status();
   if (edit->moves_caret) caret_.Set(edit->selection_anchor.value_or(edit->caret), edit->caret);
   if (edit->writes.empty()) return absl::OkStatus();  // a click
   Change change{0, revision_, std::move(edit->writes), {intent.id}, std::move(edit->summary)};
-  if (order_ == WriteOrder::kWriterClock) {
-    change.wall_ns = local_time_ns();
-    for (const Write& write : change.writes) {
-      ApplyStamped(&confirmed_, write, Stamp{change.wall_ns, id()}, 0, change.intents, /*to_view=*/true);
-    }
-    pending_.push_back(std::move(change));
-    if (synced_) SendPending(pending_.size() - 1);
-    return absl::OkStatus();
-  }
-  for (const Write& write : change.writes) view_.Apply(write);
-  CountPending(change, +1);
+  ApplyOwn(&change);
   pending_.push_back(std::move(change));
   if (synced_) SendPending(pending_.size() - 1);
   return absl::OkStatus();
 }
 
+void LwwClient::ApplyOwn(Change* change) {
+  for (const Write& write : change->writes) view_.Apply(write);
+  CountPending(*change, +1);
+}
+
 void LwwClient::CountPending(const Change& change, int delta) {
-  if (order_ == WriteOrder::kWriterClock) return;  // no overlay
   for (const Write& write : change.writes) {
     int& count = pending_writes_[write.key];
     count += delta;
@@ -135,13 +116,7 @@ absl::Status LwwClient::HandleSnapshot(const wire::Snapshot& snapshot) {
     if (reg.revision > revision_ && !pending_writes_.contains(key)) shown.insert(reg.intents.begin(), reg.intents.end());
   }
   visible_.insert(visible_.end(), shown.begin(), shown.end());
-  if (order_ == WriteOrder::kWriterClock) {  // own writes the server lacks still compete by stamp
-    for (const Change& change : pending_) {
-      for (const Write& write : change.writes) {
-        ApplyStamped(&confirmed, write, Stamp{change.wall_ns, id()}, 0, change.intents, /*to_view=*/false);
-      }
-    }
-  }
+  MergeOwnInto(&confirmed);
   confirmed_ = std::move(confirmed);
   revision_ = snapshot.revision();
   view_ = Overlay();
@@ -172,11 +147,13 @@ absl::Status LwwClient::HandleAck(const wire::Ack& ack) {
     refused[k] = true;
   }
   ++revision_;
-  if (order_ == WriteOrder::kWriterClock) {  // applied by stamp when it was made
-    pending_.pop_front();
-    --sent_;
-    return absl::OkStatus();
-  }
+  Confirm(change, refused);
+  pending_.pop_front();
+  --sent_;
+  return absl::OkStatus();
+}
+
+void LwwClient::Confirm(const Change& change, const std::vector<bool>& refused) {
   for (size_t k = 0; k < change.writes.size(); ++k) {
     if (!refused[k]) confirmed_[change.writes[k].key] = Register{change.writes[k].value, revision_, change.intents};
   }
@@ -189,9 +166,6 @@ absl::Status LwwClient::HandleAck(const wire::Ack& ack) {
     const auto held = confirmed_.find(key);
     view_.Apply(Write{key, held == confirmed_.end() ? PropertyValue{} : held->second.value});
   }
-  pending_.pop_front();
-  --sent_;
-  return absl::OkStatus();
 }
 
 absl::Status LwwClient::HandleBroadcast(const wire::Broadcast& broadcast) {
@@ -204,16 +178,14 @@ absl::Status LwwClient::HandleBroadcast(const wire::Broadcast& broadcast) {
   absl::StatusOr<Change> change = DecodeChange(broadcast.change(), view_, /*allow_empty=*/true);
   if (!change.ok()) return change.status();
   ++revision_;
-  bool shown = false;
-  if (order_ == WriteOrder::kWriterClock) {
-    for (const Write& write : change->writes) {
-      shown = ApplyStamped(&confirmed_, write, Stamp{change->wall_ns, broadcast.origin()}, revision_, change->intents,
-                           /*to_view=*/true) ||
-              shown;
-    }
-    if (shown) visible_.insert(visible_.end(), change->intents.begin(), change->intents.end());
-    return absl::OkStatus();
+  if (ApplyRemote(&*change, broadcast.origin())) {
+    visible_.insert(visible_.end(), change->intents.begin(), change->intents.end());
   }
+  return absl::OkStatus();
+}
+
+bool LwwClient::ApplyRemote(Change* change, ReplicaId origin) {
+  bool shown = false;
   for (Write& write : change->writes) {
     if (!pending_writes_.contains(write.key)) {
       view_.Apply(write);
@@ -221,8 +193,7 @@ absl::Status LwwClient::HandleBroadcast(const wire::Broadcast& broadcast) {
     }
     confirmed_[write.key] = Register{std::move(write.value), revision_, change->intents};
   }
-  if (shown) visible_.insert(visible_.end(), change->intents.begin(), change->intents.end());
-  return absl::OkStatus();
+  return shown;
 }
 
 LwwDocument LwwClient::Overlay() const {
@@ -230,17 +201,20 @@ LwwDocument LwwClient::Overlay() const {
   for (const auto& [key, reg] : confirmed_) {
     if (!std::holds_alternative<std::monostate>(reg.value)) values[key] = reg.value;
   }
+  OverlayPending(&values);
+  return LwwDocument(granularity_, std::move(values));
+}
+
+void LwwClient::OverlayPending(std::map<PropertyKey, PropertyValue>* values) const {
   for (const Change& change : pending_) {
-    if (order_ == WriteOrder::kWriterClock) break;  // own writes are in confirmed_ already
     for (const Write& write : change.writes) {
       if (std::holds_alternative<std::monostate>(write.value)) {
-        values.erase(write.key);
+        values->erase(write.key);
       } else {
-        values[write.key] = write.value;
+        (*values)[write.key] = write.value;
       }
     }
   }
-  return LwwDocument(granularity_, std::move(values));
 }
 
 void LwwClient::OnConnected(ReplicaId peer) {
@@ -334,7 +308,7 @@ void LwwClient::CheckInvariants() const {
     return;
   }
   for (const auto& [key, reg] : confirmed_) {
-    if (order_ == WriteOrder::kServerArrival && pending_writes_.contains(key)) continue;
+    if (pending_writes_.contains(key)) continue;  // shown over it (never with lww-wallclock)
     COLLABSIM_CHECK(view_.Get(key) == reg.value);
   }
 }
@@ -351,13 +325,13 @@ std::string LwwClient::DurableState() const {
   return state.SerializeAsString();
 }
 
-absl::StatusOr<std::unique_ptr<LwwClient>> LwwClient::Restore(ReplicaId id, Granularity granularity,
-                                                               WriteOrder order, std::string_view durable_state) {
+absl::StatusOr<std::unique_ptr<LwwClient>> LwwClient::Restore(std::unique_ptr<LwwClient> fresh,
+                                                               std::string_view durable_state) {
   wire::ClientState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable LWW client state");
   }
-  auto client = std::make_unique<LwwClient>(id, granularity, order);
+  std::unique_ptr<LwwClient> client = std::move(fresh);
   client->revision_ = state.revision();
   client->next_client_seq_ = std::max<uint64_t>(1, state.next_client_seq());
   client->seq_base_known_ = state.seq_base_known();

@@ -15,11 +15,8 @@
 // are sent again under their old client_seq. A client restarted without
 // storage learns from its first Snapshot where to number from.
 //
-// With WriteOrder::kWriterClock (lww-wallclock, the negative control) there
-// is no overlay: every write, the user's own included, is stamped with its
-// writer's clock and shown only if its stamp beats the one held, so a
-// user whose clock runs behind can lose a write made after seeing the one
-// that beats it.
+// The negative control lww-wallclock (wallclock_client.h) is this client
+// with the points where writes are ordered replaced.
 //
 // Invariants (CheckInvariants): pending client_seqs strictly increase and
 // are below next_client_seq_; unnumbered changes come last; the view
@@ -43,7 +40,7 @@ namespace collabsim::lww {
 
 class LwwClient : public Replica, public CaretFacet {
  public:
-  LwwClient(ReplicaId id, Granularity granularity, WriteOrder order);
+  LwwClient(ReplicaId id, Granularity granularity);
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
@@ -59,9 +56,10 @@ class LwwClient : public Replica, public CaretFacet {
   std::vector<IntentId> TakeNewlyVisible() override;
   void CheckInvariants() const override;
   std::string DurableState() const override;
+  // `fresh` (a new client of the right kind) given the stored state back.
   // InvalidArgument (and no client) for malformed or inconsistent state.
-  static absl::StatusOr<std::unique_ptr<LwwClient>> Restore(ReplicaId id, Granularity granularity,
-                                                            WriteOrder order, std::string_view durable_state);
+  static absl::StatusOr<std::unique_ptr<LwwClient>> Restore(std::unique_ptr<LwwClient> fresh,
+                                                            std::string_view durable_state);
 
   uint64_t revision() const { return revision_; }
   size_t pending() const { return pending_.size(); }
@@ -73,6 +71,33 @@ class LwwClient : public Replica, public CaretFacet {
   // Not shown while a block of either end is unknown here.
   std::optional<Selection> RemoteSelection(ReplicaId owner) const override;
 
+ protected:
+  // Where writes are ordered: server arrival here (the user's own writes
+  // shown over the confirmed copy until acknowledged); lww-wallclock
+  // replaces each.
+  //
+  // The user's own new change: shown at once.
+  virtual void ApplyOwn(Change* change);
+  // Counts the keys `change` writes as pending (delta +1) or not (-1).
+  virtual void CountPending(const Change& change, int delta);
+  // A snapshot's registers, before they replace confirmed_.
+  virtual void MergeOwnInto(std::map<PropertyKey, Register>* snapshot) {}
+  // The server acknowledged `change` (the oldest pending) at revision_,
+  // refusing the writes marked in `refused`.
+  virtual void Confirm(const Change& change, const std::vector<bool>& refused);
+  // Another writer's change, ordered by the server at revision_; true if
+  // any of it shows.
+  virtual bool ApplyRemote(Change* change, ReplicaId origin);
+  // Pending writes over the confirmed values, as the view shows them.
+  virtual void OverlayPending(std::map<PropertyKey, PropertyValue>* values) const;
+
+  // This user's changes the server has not acknowledged, oldest first.
+  const std::deque<Change>& pending_changes() const { return pending_; }
+
+  LwwDocument view_;
+  std::map<PropertyKey, Register> confirmed_;
+  uint64_t revision_ = 0;
+
  private:
   absl::Status HandleSnapshot(const wire::Snapshot& snapshot);
   absl::Status HandleAck(const wire::Ack& ack);
@@ -81,19 +106,10 @@ class LwwClient : public Replica, public CaretFacet {
   void SendPending(size_t from);
   // The view rebuilt from confirmed_ and pending_.
   LwwDocument Overlay() const;
-  void CountPending(const Change& change, int delta);
-  // lww-wallclock: puts `write` into confirmed_ (and the view) if its stamp
-  // beats the held one; true if it did.
-  bool ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp, uint64_t revision,
-                    const std::vector<IntentId>& intents, bool to_view);
 
   Granularity granularity_;
-  WriteOrder order_;
-  LwwDocument view_;
-  std::map<PropertyKey, Register> confirmed_;
   std::deque<Change> pending_;  // client_seq 0: not sent in this life yet
   std::map<PropertyKey, int> pending_writes_;  // keys with pending writes, how many
-  uint64_t revision_ = 0;
   uint64_t next_client_seq_ = 1;
   bool seq_base_known_ = false;
   bool synced_ = false;

@@ -23,11 +23,6 @@ void EncodeWrites(const std::vector<Write>& writes, google::protobuf::RepeatedPt
 absl::StatusOr<std::vector<Write>> DecodeWrites(const google::protobuf::RepeatedPtrField<wire::Write>& writes,
                                                 const LwwDocument& document);
 
-// How concurrent writes to one register are ordered: by arrival at the
-// server (lww), or by the writers' own clocks with the writer's id as the
-// tie-break (lww-wallclock, the negative control).
-enum class WriteOrder { kServerArrival, kWriterClock };
-
 // A write's place in writer-clock order.
 struct Stamp {
   int64_t wall_ns = 0;

@@ -5,10 +5,17 @@
 #include "absl/strings/str_format.h"
 #include "engines/lww/lww_client.h"
 #include "engines/lww/lww_server.h"
+#include "engines/lww/wallclock_client.h"
+#include "engines/lww/wallclock_server.h"
 #include "lww_wire.pb.h"
 
 namespace collabsim::lww {
 namespace {
+
+// How concurrent writes to one register are ordered: by arrival at the
+// server (lww), or by the writers' own clocks with the writer's id as the
+// tie-break (lww-wallclock, the negative control: its own server and client).
+enum class WriteOrder { kServerArrival, kWriterClock };
 
 class LwwEngine : public Engine {
  public:
@@ -17,26 +24,32 @@ class LwwEngine : public Engine {
 
   const EngineTraits& traits() const override { return traits_; }
   // No engine option applies: LWW has no transform laws to self-check and
-  // no seeded bug (its negative control is the lww-wallclock engine).
-  std::unique_ptr<Replica> CreateServer(const EngineOptions&) const override {
-    return std::make_unique<LwwServer>(granularity_, order_);
-  }
-  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions&) const override {
-    return std::make_unique<LwwClient>(id, granularity_, order_);
-  }
+  // no seeded bug (its negative control is the lww-wallclock engine, whose
+  // server and clients are classes of their own).
+  std::unique_ptr<Replica> CreateServer(const EngineOptions&) const override { return NewServer(); }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions&) const override { return NewClient(id); }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
                                                          const EngineOptions&) const override {
-    return AsReplica(LwwServer::Restore(granularity_, order_, durable_state));
+    return AsReplica(LwwServer::Restore(NewServer(), durable_state));
   }
   absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
                                                          const EngineOptions&) const override {
-    return AsReplica(LwwClient::Restore(id, granularity_, order_, durable_state));
+    return AsReplica(LwwClient::Restore(NewClient(id), durable_state));
   }
   std::string DescribeMessage(ReplicaId from, std::string_view bytes) const override {
     return DescribeLwwMessage(from == kServerReplica, bytes);
   }
 
  private:
+  std::unique_ptr<LwwServer> NewServer() const {
+    if (order_ == WriteOrder::kWriterClock) return std::make_unique<WallclockServer>(granularity_);
+    return std::make_unique<LwwServer>(granularity_);
+  }
+  std::unique_ptr<LwwClient> NewClient(ReplicaId id) const {
+    if (order_ == WriteOrder::kWriterClock) return std::make_unique<WallclockClient>(id, granularity_);
+    return std::make_unique<LwwClient>(id, granularity_);
+  }
+
   Granularity granularity_;
   WriteOrder order_;
   EngineTraits traits_;

@@ -8,8 +8,7 @@
 
 namespace collabsim::lww {
 
-LwwServer::LwwServer(Granularity granularity, WriteOrder order)
-    : Replica(kServerReplica), order_(order), doc_(granularity) {}
+LwwServer::LwwServer(Granularity granularity) : Replica(kServerReplica), doc_(granularity) {}
 
 absl::Status LwwServer::ApplyLocal(const Intent& /*intent*/) {
   return absl::FailedPreconditionError("the LWW server has no user of its own");
@@ -56,6 +55,23 @@ absl::Status LwwServer::ReceiveMessage(ReplicaId from, std::string_view bytes) {
   return absl::OkStatus();
 }
 
+bool LwwServer::OrderWrite(ReplicaId from, const Change& change, size_t k, Change* applied, wire::Ack* ack) {
+  const Write& write = change.writes[k];
+  if (IsCanvasObject(write.key.object) && write.key.property == kParentProperty &&
+      doc_.canvas().MoveWouldDetach(write.key.object.substr(kCanvasPrefix.size()),
+                                    std::get<std::string>(write.value))) {
+    ack->add_rejected(static_cast<uint32_t>(k));
+    ++probes_[std::string(probes::kMoveRejected)];
+    return false;
+  }
+  Meta& meta = meta_[write.key];
+  const bool overwrote_unseen = meta.revision > change.base_revision && meta.writer != from;
+  doc_.Apply(write);
+  meta = Meta{revision_, from, change.intents};
+  applied->writes.push_back(write);
+  return overwrote_unseen;
+}
+
 void LwwServer::ApplyChange(ReplicaId from, const Change& change) {
   ++revision_;
   bool overwrote_unseen = false;
@@ -65,29 +81,7 @@ void LwwServer::ApplyChange(ReplicaId from, const Change& change) {
   ack.mutable_ack()->set_client_seq(change.client_seq);
   ack.mutable_ack()->set_revision(revision_);
   for (size_t k = 0; k < change.writes.size(); ++k) {
-    const Write& write = change.writes[k];
-    if (order_ == WriteOrder::kWriterClock) {
-      const Stamp stamp{change.wall_ns, from};
-      Meta& meta = meta_[write.key];
-      applied.writes.push_back(write);  // every client compares stamps itself
-      if (meta.revision != 0 && !(meta.stamp < stamp)) continue;
-      if (meta.revision != 0 && meta.writer != from) overwrote_unseen = true;
-      doc_.Apply(write);
-      meta = Meta{revision_, from, change.intents, stamp};
-      continue;
-    }
-    if (IsCanvasObject(write.key.object) && write.key.property == kParentProperty &&
-        doc_.canvas().MoveWouldDetach(write.key.object.substr(kCanvasPrefix.size()),
-                                      std::get<std::string>(write.value))) {
-      ack.mutable_ack()->add_rejected(static_cast<uint32_t>(k));
-      ++probes_[std::string(probes::kMoveRejected)];
-      continue;
-    }
-    Meta& meta = meta_[write.key];
-    if (meta.revision > change.base_revision && meta.writer != from) overwrote_unseen = true;
-    doc_.Apply(write);
-    meta = Meta{revision_, from, change.intents};
-    applied.writes.push_back(write);
+    overwrote_unseen = OrderWrite(from, change, k, &applied, ack.mutable_ack()) || overwrote_unseen;
   }
   if (overwrote_unseen) ++probes_[std::string(probes::kConcurrentWriteOverwritten)];
   if (!change.edit.block.empty()) {
@@ -178,13 +172,13 @@ std::string LwwServer::DurableState() const {
   return state.SerializeAsString();
 }
 
-absl::StatusOr<std::unique_ptr<LwwServer>> LwwServer::Restore(Granularity granularity, WriteOrder order,
+absl::StatusOr<std::unique_ptr<LwwServer>> LwwServer::Restore(std::unique_ptr<LwwServer> fresh,
                                                                std::string_view durable_state) {
   wire::ServerState state;
   if (!state.ParseFromArray(durable_state.data(), static_cast<int>(durable_state.size()))) {
     return absl::InvalidArgumentError("undecodable LWW server state");
   }
-  auto server = std::make_unique<LwwServer>(granularity, order);
+  std::unique_ptr<LwwServer> server = std::move(fresh);
   server->revision_ = state.revision();
   for (const wire::Register& stored : state.registers()) {
     absl::StatusOr<DecodedRegister> reg = DecodeRegister(stored, server->doc_, state.revision());

@@ -10,10 +10,8 @@
 // one, and per client the last change applied. That, and the ids of the
 // intents it applied (for the durability check), is its durable state.
 //
-// With WriteOrder::kWriterClock (the lww-wallclock negative control) the
-// server has no say: a write replaces a register only if its writer's
-// clock reading (then writer id) is larger, on the server as on clients,
-// and nothing is refused.
+// The negative control lww-wallclock (wallclock_server.h) is this server
+// with the ordering of a write replaced.
 //
 // A move (a write to an object's `parent`) that would make a cycle, or
 // put the object under one that does not exist or is deleted, is refused:
@@ -39,7 +37,7 @@ namespace collabsim::lww {
 
 class LwwServer : public Replica {
  public:
-  LwwServer(Granularity granularity, WriteOrder order);
+  explicit LwwServer(Granularity granularity);
 
   absl::Status ApplyLocal(const Intent& intent) override;
   absl::Status ReceiveMessage(ReplicaId from, std::string_view bytes) override;
@@ -54,13 +52,14 @@ class LwwServer : public Replica {
   void CheckInvariants() const override;
   std::string DurableState() const override;
 
+  // `fresh` (a new server of the right kind) given the stored state back.
   // InvalidArgument (and no server) for malformed or inconsistent state.
-  static absl::StatusOr<std::unique_ptr<LwwServer>> Restore(Granularity granularity, WriteOrder order,
+  static absl::StatusOr<std::unique_ptr<LwwServer>> Restore(std::unique_ptr<LwwServer> fresh,
                                                             std::string_view durable_state);
 
   uint64_t revision() const { return revision_; }
 
- private:
+ protected:
   struct Meta {
     uint64_t revision = 0;
     ReplicaId writer = 0;
@@ -74,14 +73,20 @@ class LwwServer : public Replica {
     EditSummary edit;
   };
 
+  // Write k of `change` from `from`, ordered at revision_: applied to the
+  // document (or refused in `ack`), and put in `applied` if the others are
+  // to get it. True when it replaces a write its writer had not seen.
+  virtual bool OrderWrite(ReplicaId from, const Change& change, size_t k, Change* applied, wire::Ack* ack);
+
+  LwwDocument doc_;
+  std::map<PropertyKey, Meta> meta_;
+  uint64_t revision_ = 0;
+
+ private:
   void ApplyChange(ReplicaId from, const Change& change);
   void Send(ReplicaId to, const wire::ServerMessage& message);
 
-  WriteOrder order_;
-  LwwDocument doc_;
-  std::map<PropertyKey, Meta> meta_;
   std::map<std::string, LastEdit> last_edit_;
-  uint64_t revision_ = 0;
   // Ordered containers: iteration order decides broadcast order.
   std::map<ReplicaId, uint64_t> applied_through_;
   std::set<ReplicaId> synced_;

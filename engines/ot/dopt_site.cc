@@ -19,10 +19,7 @@ uint64_t DoptSite::Count(const StateVector& state, ReplicaId site) {
 }
 
 absl::Status DoptSite::ApplyLocal(const Intent& intent) {
-  if (intent.id.replica != id()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("intent %d.%d applied at site %d", intent.id.replica, intent.id.seq, id()));
-  }
+  if (absl::Status own = ValidateOwnIntent(id(), intent); !own.ok()) return own;
   if (IsObjectIntent(intent.body)) return absl::UnimplementedError("ot-dopt edits text only (no canvas)");
   absl::StatusOr<std::u32string> text = CheckTextIntent(intent.body, text_.size());
   if (!text.ok()) return text.status();

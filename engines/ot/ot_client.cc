@@ -34,10 +34,7 @@ OtClient::OtClient(ReplicaId id, const EngineOptions& options) : Replica(id), op
 }
 
 absl::Status OtClient::ApplyLocal(const Intent& intent) {
-  if (intent.id.replica != id()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "intent %d.%d applied at replica %d", intent.id.replica, intent.id.seq, id()));
-  }
+  if (absl::Status own = ValidateOwnIntent(id(), intent); !own.ok()) return own;
   if (IsObjectIntent(intent.body)) return ApplyLocalCanvasEdit(intent);
   const uint64_t length = doc_.size();
   absl::StatusOr<std::u32string> text = CheckTextIntent(intent.body, length);
