@@ -13,6 +13,7 @@ Transport::Transport(bool via_server, std::vector<Network::LinkModel> links, uin
     : via_server_(via_server), network_(std::move(links), seed) {
   if (via_server_) {
     neighbours_.assign(network_.user_count(), std::vector<ReplicaId>{kServerReplica});
+    star_joined_.assign(network_.user_count(), false);
   } else {
     neighbours_ = MeshNeighbours(network_.user_count());
   }
@@ -36,14 +37,37 @@ uint64_t Transport::Epoch(ReplicaId a, ReplicaId b) const {
   return via_server_ ? network_.Epoch(StarUser(a, b)) : peer_links_.Epoch(a, b);
 }
 
-void Transport::LinkUp(ReplicaId a, ReplicaId b) {
-  COLLABSIM_CHECK(!via_server_);
+Transport::EdgeChange Transport::Dial(ReplicaId a, ReplicaId b) {
+  COLLABSIM_CHECK(Online(a) && Online(b));
+  if (via_server_) {
+    std::vector<bool>::reference joined = star_joined_.at(StarUser(a, b) - 1);
+    if (joined) return EdgeChange::kNone;
+    joined = true;
+    return EdgeChange::kWithAccess;
+  }
+  if (peer_links_.IsUp(a, b)) return EdgeChange::kNone;
   peer_links_.Connect(a, b);
+  return EdgeChange::kOwn;
 }
 
-void Transport::LinkDown(ReplicaId a, ReplicaId b) {
-  COLLABSIM_CHECK(!via_server_);
+Transport::EdgeChange Transport::Hangup(ReplicaId a, ReplicaId b) {
+  if (via_server_) {
+    std::vector<bool>::reference joined = star_joined_.at(StarUser(a, b) - 1);
+    if (!joined) return EdgeChange::kNone;
+    joined = false;
+    return EdgeChange::kWithAccess;
+  }
+  if (!peer_links_.IsUp(a, b)) return EdgeChange::kNone;
   peer_links_.Drop(a, b);
+  return EdgeChange::kOwn;
+}
+
+std::vector<ReplicaId> Transport::Joined(ReplicaId user) const {
+  std::vector<ReplicaId> joined;
+  for (ReplicaId peer : Neighbours(user)) {
+    if (via_server_ ? star_joined_.at(user - 1) : peer_links_.IsUp(user, peer)) joined.push_back(peer);
+  }
+  return joined;
 }
 
 SimTime Transport::Arrival(ReplicaId from, ReplicaId to, SimTime now, uint64_t wire_bytes) {

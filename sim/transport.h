@@ -35,7 +35,8 @@ class Transport {
   const std::vector<ReplicaId>& Neighbours(ReplicaId user) const;
 
   // A user's access link: whether it is online, and its connection epoch.
-  bool Online(ReplicaId user) const { return network_.IsUp(user); }
+  // The server is always reachable (its crashes are the run's business).
+  bool Online(ReplicaId node) const { return node == kServerReplica || network_.IsUp(node); }
   uint64_t AccessEpoch(ReplicaId user) const { return network_.Epoch(user); }
   // REQUIRES: !Online(user). In a star this is also the edge to the server.
   void GoOnline(ReplicaId user) { network_.Connect(user); }
@@ -46,9 +47,19 @@ class Transport {
   // up on it, and its epoch (what is in transit is lost when it changes).
   bool IsUp(ReplicaId a, ReplicaId b) const;
   uint64_t Epoch(ReplicaId a, ReplicaId b) const;
-  // Mesh edges, dialled one by one. REQUIRES: !via_server().
-  void LinkUp(ReplicaId a, ReplicaId b);
-  void LinkDown(ReplicaId a, ReplicaId b);
+  // How the engines at the ends of an edge were joined or parted.
+  enum class EdgeChange {
+    kNone,        // they already were
+    kWithAccess,  // a star's edge: its user's access link carries it (up,
+                  // down and lost with it), so it is not an event of its own
+    kOwn,         // an edge of its own (the mesh's), dialled or hung up alone
+  };
+  // Joins the engines at a and b over their edge. REQUIRES: both online.
+  EdgeChange Dial(ReplicaId a, ReplicaId b);
+  // Parts them (whether or not the access link is still up).
+  EdgeChange Hangup(ReplicaId a, ReplicaId b);
+  // Whom `node`'s engine is joined to now, ascending.
+  std::vector<ReplicaId> Joined(ReplicaId user) const;
 
   // When a message of `wire_bytes` sent now from `from` to `to` arrives:
   // FIFO per direction of the edge, after queueing and transmission on the
@@ -79,6 +90,7 @@ class Transport {
   Network network_;
   PeerLinks peer_links_;
   std::vector<std::vector<ReplicaId>> neighbours_;  // by user - 1
+  std::vector<bool> star_joined_;                   // by user - 1: joined to the server
   std::map<size_t, ActivePartition> partitions_;
 };
 

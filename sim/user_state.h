@@ -27,7 +27,7 @@ struct UserState {
   uint32_t offline_windows = 0;       // offline windows in force (they may overlap)
   bool reconnect_planned = false;
   bool crashed = false;  // the app is down
-  // Mesh: by seq - 1, whether another peer holds the intent (so an app
+  // By seq - 1, whether another user's replica holds the intent (so an app
   // crash without storage does not lose it).
   std::vector<bool> held_elsewhere;
   // Its side of the presence channel (only when the run has presence), and

@@ -51,8 +51,7 @@ World::World(const scenario::Scenario& scenario, const Engine& engine, uint64_t 
       fault_prng_(Prng::ForStream(seed, kFaultStream)),
       clocks_(DrawClocks(scenario_, seed, user_count_)) {
   COLLABSIM_CHECK(user_count_ >= 1);
-  mesh_ = engine_.traits().topology == Topology::kMesh;
-  if (!mesh_) server_ = engine_.CreateServer(engine_options_);
+  if (transport_.via_server()) server_ = engine_.CreateServer(engine_options_);
   users_.resize(user_count_);
   for (ReplicaId user = 1; user <= user_count_; ++user) {
     UserState& state = User(user);
@@ -309,11 +308,9 @@ void World::Flush(Replica& replica) {
       if (record_.flood_user != 0 && id.replica != record_.flood_user && replica.id() != record_.flood_user) {
         record_.bystander_edit_latencies.push_back(latency);
       }
-      if (mesh_) {
-        std::vector<bool>& held = User(id.replica).held_elsewhere;
-        if (held.size() < id.seq) held.resize(User(id.replica).intent_times.size(), false);
-        held[id.seq - 1] = true;
-      }
+      std::vector<bool>& held = User(id.replica).held_elsewhere;
+      if (held.size() < id.seq) held.resize(User(id.replica).intent_times.size(), false);
+      held[id.seq - 1] = true;
     } else {
       server_applied_.push_back(id);
     }

@@ -192,6 +192,8 @@ class World final : private FaultHost {
   bool PresencePending() const;
   const UserState& User(ReplicaId user) const { return users_[user - 1]; }
   Replica& ClientOf(ReplicaId user) { return *User(user).replica; }
+  // The server's replica, or a user's.
+  Replica& NodeOf(ReplicaId node) { return node == kServerReplica ? *server_ : ClientOf(node); }
   const Replica& ClientOf(ReplicaId user) const { return *User(user).replica; }
   // Sets `replica`'s clock reading for now; returns it, for the call.
   Replica& Clocked(Replica& replica);
@@ -203,10 +205,7 @@ class World final : private FaultHost {
   EngineOptions engine_options_;  // every replica, including restarted ones
   uint32_t user_count_;
 
-  // Mesh topology: no server; users connect to their overlay neighbours.
-  bool mesh_ = false;
-
-  std::unique_ptr<Replica> server_;  // null in a mesh
+  std::unique_ptr<Replica> server_;  // null without one (a mesh)
   std::vector<UserState> users_;     // by user id - 1
   uint64_t reconnects_planned_ = 0;
   bool server_down_ = false;

@@ -16,50 +16,35 @@ void World::ConnectUser(ReplicaId user) {
   transport_.GoOnline(user);
   trace_.Add(kTraceTagConnect);
   trace_.Add(user);
-  if (mesh_) {
-    PresenceOnline(user);
-    for (ReplicaId peer : transport_.Neighbours(user)) TryLink(user, peer);
-    return;
-  }
-  Clocked(*server_).Connected(user);
-  Clocked(ClientOf(user)).Connected(kServerReplica);
-  AfterStep(*server_);
-  AfterStep(ClientOf(user));
   PresenceOnline(user);
-  PresenceLinkUp(user, kServerReplica);
+  for (ReplicaId peer : transport_.Neighbours(user)) TryLink(user, peer);
 }
 
 void World::DisconnectUser(ReplicaId user) {
   if (recording()) Note(user, "disconnected");
+  const std::vector<ReplicaId> joined = transport_.Joined(user);
   transport_.GoOffline(user);
   trace_.Add(kTraceTagDrop);
   trace_.Add(user);
   result_.set_connection_drops(result_.connection_drops() + 1);
-  if (mesh_) {
-    for (ReplicaId peer : transport_.Neighbours(user)) {
-      if (transport_.IsUp(user, peer)) DropLink(user, peer);
-    }
-    PresenceOffline(user);
-    return;
-  }
-  Clocked(*server_).Disconnected(user);
-  Clocked(ClientOf(user)).Disconnected(kServerReplica);
-  AfterStep(*server_);
-  AfterStep(ClientOf(user));
+  for (ReplicaId peer : joined) DropLink(user, peer);
   PresenceOffline(user);
-  PresenceLinkDown(user, kServerReplica);
 }
 
 void World::TryLink(ReplicaId a, ReplicaId b) {
-  if (!transport_.Online(a) || !transport_.Online(b) || transport_.IsUp(a, b) || transport_.IsCutEitherWay(a, b)) return;
-  if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
-  transport_.LinkUp(a, b);
-  trace_.Add(kTraceTagConnect);
-  trace_.Add((uint64_t{a} << 32) | b);
-  Clocked(ClientOf(a)).Connected(b);
-  Clocked(ClientOf(b)).Connected(a);
-  AfterStep(ClientOf(a));
-  AfterStep(ClientOf(b));
+  if (!transport_.Online(a) || !transport_.Online(b) || transport_.IsCutEitherWay(a, b)) return;
+  const Transport::EdgeChange change = transport_.Dial(a, b);
+  if (change == Transport::EdgeChange::kNone) return;
+  if (change == Transport::EdgeChange::kOwn) {
+    if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
+    trace_.Add(kTraceTagConnect);
+    trace_.Add((uint64_t{a} << 32) | b);
+  }
+  if (b == kServerReplica) std::swap(a, b);  // the server takes a connection first
+  Clocked(NodeOf(a)).Connected(b);
+  Clocked(NodeOf(b)).Connected(a);
+  AfterStep(NodeOf(a));
+  AfterStep(NodeOf(b));
   PresenceLinkUp(a, b);
 }
 
@@ -69,14 +54,18 @@ void World::DropEdge(ReplicaId a, ReplicaId b) {
 }
 
 void World::DropLink(ReplicaId a, ReplicaId b) {
-  if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
-  transport_.LinkDown(a, b);
-  trace_.Add(kTraceTagDrop);
-  trace_.Add((uint64_t{a} << 32) | b);
-  Clocked(ClientOf(a)).Disconnected(b);
-  Clocked(ClientOf(b)).Disconnected(a);
-  AfterStep(ClientOf(a));
-  AfterStep(ClientOf(b));
+  const Transport::EdgeChange change = transport_.Hangup(a, b);
+  if (change == Transport::EdgeChange::kNone) return;
+  if (change == Transport::EdgeChange::kOwn) {
+    if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
+    trace_.Add(kTraceTagDrop);
+    trace_.Add((uint64_t{a} << 32) | b);
+  }
+  if (b == kServerReplica) std::swap(a, b);  // the server learns of it first
+  Clocked(NodeOf(a)).Disconnected(b);
+  Clocked(NodeOf(b)).Disconnected(a);
+  AfterStep(NodeOf(a));
+  AfterStep(NodeOf(b));
   PresenceLinkDown(a, b);
 }
 

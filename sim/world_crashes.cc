@@ -12,7 +12,7 @@
 namespace collabsim::sim {
 
 void World::CrashServer(size_t index) {
-  if (mesh_) {
+  if (server_ == nullptr) {
     if (recording()) Note(kServerReplica, "server crash: a mesh has no server, nothing happens");
     return;
   }
@@ -95,10 +95,10 @@ void World::CrashClient(ReplicaId user, bool local_storage) {
   for (const IntentId& id : server_applied_) {
     if (id.replica == user) applied[id.seq] = true;
   }
-  if (mesh_) {  // another peer holding it is as good as the server
-    const std::vector<bool>& held = User(user).held_elsewhere;
-    for (size_t k = 0; k < held.size(); ++k) applied[k + 1] = applied[k + 1] || held[k];
-  }
+  // Another replica holding it is as good as the server: a peer serves it
+  // on (through a server, whatever a client saw the server had applied).
+  const std::vector<bool>& held = User(user).held_elsewhere;
+  for (size_t k = 0; k < held.size(); ++k) applied[k + 1] = applied[k + 1] || held[k];
   for (uint64_t seq = 1; seq < applied.size(); ++seq) {
     if (!applied[seq]) {
       record_.oracle.ForgetIntent(IntentId{user, seq});
