@@ -2,13 +2,12 @@
 #include "apps/suite_runner.h"
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "apps/parallel_for.h"
 #include "apps/run_case.h"
 #include "collabsim/version.h"
 #include "scenarios/builtin_scenarios.h"
@@ -92,25 +91,17 @@ results::ResultsFile RunSuite(const Suite& suite, int jobs, Shard shard,
     }
   }
   std::vector<results::RunResult> runs(cases.size());
-  std::atomic<size_t> next{0};
   std::mutex progress_mutex;
   Progress progress;
   progress.total = cases.size();
-  auto worker = [&] {
-    for (size_t i = next++; i < cases.size(); i = next++) {
-      runs[i] = RunCase(cases[i], sim::RunOptions{});
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      ++progress.done;
-      if (runs[i].violations_size() > 0) ++progress.failed;
-      progress.last = &runs[i];
-      if (on_progress) on_progress(progress);
-    }
-  };
-  const int threads = std::clamp<int>(jobs, 1, 256);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  ParallelFor(cases.size(), jobs, [&](size_t i) {
+    runs[i] = RunCase(cases[i], sim::RunOptions{});
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    ++progress.done;
+    if (runs[i].violations_size() > 0) ++progress.failed;
+    progress.last = &runs[i];
+    if (on_progress) on_progress(progress);
+  });
 
   results::ResultsFile file;
   file.set_collabsim_version(kVersion);

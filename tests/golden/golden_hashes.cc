@@ -21,11 +21,11 @@
 #include <mutex>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "apps/parallel_for.h"
 #include "apps/run_case.h"
 #include "engines/registry.h"
 #include "scenarios/builtin_scenarios.h"
@@ -86,28 +86,15 @@ std::map<Key, std::string> Compute(const std::string& only, int jobs) {
   }
   std::map<Key, std::string> rows;
   std::mutex mutex;
-  size_t next = 0;
-  auto worker = [&] {
-    for (;;) {
-      size_t index;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (next == tasks.size()) return;
-        index = next++;
-      }
-      const Task& task = tasks[index];
-      const std::string hash = HashOf(task.scenario->first, task.scenario->second, *task.engine, task.seed, task.swarm);
-      const Key key{task.scenario->first, task.engine->traits().name, task.seed, task.swarm ? "swarm" : "plain"};
-      std::lock_guard<std::mutex> lock(mutex);
-      rows[key] = hash;
-      std::cerr << absl::StrFormat("[%d/%d] %s %s %d %s %s\n", rows.size(), tasks.size(), std::get<0>(key),
-                                   std::get<1>(key), task.seed, std::get<3>(key), hash);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < jobs; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  collabsim::apps::ParallelFor(tasks.size(), jobs, [&](size_t index) {
+    const Task& task = tasks[index];
+    const std::string hash = HashOf(task.scenario->first, task.scenario->second, *task.engine, task.seed, task.swarm);
+    const Key key{task.scenario->first, task.engine->traits().name, task.seed, task.swarm ? "swarm" : "plain"};
+    std::lock_guard<std::mutex> lock(mutex);
+    rows[key] = hash;
+    std::cerr << absl::StrFormat("[%d/%d] %s %s %d %s %s\n", rows.size(), tasks.size(), std::get<0>(key),
+                                 std::get<1>(key), task.seed, std::get<3>(key), hash);
+  });
   return rows;
 }
 
