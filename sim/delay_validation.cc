@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "scenario.pb.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 
 namespace collabsim::sim {
 

@@ -7,7 +7,7 @@
 #include "engines/common/check.h"
 #include "sim/delay_model.h"
 #include "sim/distributions.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 #include "sim/sim_time.h"
 
 namespace collabsim::sim {

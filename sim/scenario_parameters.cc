@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "sim/delay_model.h"
 #include "sim/faults/fault.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 
 namespace collabsim::sim {
 

@@ -9,7 +9,7 @@
 #include "sim/distributions.h"
 #include "sim/faults/fault.h"
 #include "sim/prng.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 
 namespace collabsim::sim {
 namespace {

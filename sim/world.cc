@@ -10,7 +10,7 @@
 #include "sim/judge.h"
 #include "sim/memory_sampler.h"
 #include "sim/random_partitions.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 #include "sim/scripted_user.h"
 #include "sim/synthetic_user.h"
 #include "sim/trace_tags.h"

@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "sim/distributions.h"
 #include "sim/faults/fault.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 
 namespace collabsim::sim {
 namespace {

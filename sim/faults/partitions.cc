@@ -11,7 +11,7 @@
 #include "sim/distributions.h"
 #include "sim/faults/fault.h"
 #include "sim/random_partitions.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario_limits.h"
 
 namespace collabsim::sim {
 namespace {
