@@ -149,7 +149,16 @@ results::RunResult World::Run() {
     }
   }
   result_.set_events(events);
-  Finish(/*judge=*/!diverged);
+  result_.set_trace_hash(trace_.Hex());
+  SampleMemory();  // the final state, also folded into the peaks
+  // The judge builds the results from the final state and the record; a
+  // run stopped by the determinism self-check is reported, not judged.
+  record_.heal_time = heal_time_;
+  record_.last_event_time = last_event_time_;
+  const FinalState state{server_.get(), &users_, presence_, server_presence_.get()};
+  JudgeRun(scenario_, engine_.traits(), state, record_, JudgeOptions{!diverged, options_.require_probes_per_run},
+           [this](const std::string& invariant, const std::string& detail) { AddViolation(invariant, detail); },
+           &result_);
   return result_;
 }
 
@@ -369,17 +378,6 @@ void World::AddViolation(const std::string& invariant, const std::string& detail
 
 void World::Note(ReplicaId node, std::string_view what) {
   *options_.history << absl::StrFormat("%14.6f  %-9s %s\n", ToSeconds(queue_.now() - kSimStart), NodeName(node), what);
-}
-
-void World::Finish(bool judge) {
-  result_.set_trace_hash(trace_.Hex());
-  SampleMemory();  // the final state, also folded into the peaks
-  record_.heal_time = heal_time_;
-  record_.last_event_time = last_event_time_;
-  const FinalState state{server_.get(), &users_, presence_, server_presence_.get()};
-  JudgeRun(scenario_, engine_.traits(), state, record_, JudgeOptions{judge, options_.require_probes_per_run},
-           [this](const std::string& invariant, const std::string& detail) { AddViolation(invariant, detail); },
-           &result_);
 }
 
 }  // namespace collabsim::sim

@@ -155,9 +155,6 @@ class World final : private FaultHost {
   void Flush(Replica& replica);
   void AfterStep(Replica& replica);
   void AddViolation(const std::string& invariant, const std::string& detail) override;
-  // Fills in the results (sim/judge.h); `judge` false (a run stopped by the
-  // determinism self-check) reports the final state without judging it.
-  void Finish(bool judge);
   // Presence (world_presence.cc): a channel beside the edits on the same
   // connections, shared by every engine with a caret facet; the run hosts
   // its participants (engines/presence/).
