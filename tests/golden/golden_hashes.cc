@@ -3,14 +3,15 @@
 // plain and with swarm faults. A refactor keeps each hash; a change of
 // behaviour on purpose regenerates the file and says so in its commit.
 //
-//   golden_hashes [--jobs N] --write FILE [--scenario NAME]
-//                                            recompute (one scenario's rows),
-//                                            write FILE
-//   golden_hashes [--jobs N] --print [--scenario NAME]
+//   golden_hashes [--jobs N] [--scenario NAME] [--engine NAME] --write FILE
+//                                            recompute, write FILE
+//   golden_hashes [--jobs N] [--scenario NAME] [--engine NAME] --print
 //                                            the same rows on stdout
-//   golden_hashes [--jobs N] --check FILE [--scenario NAME]
-//                                            recompute (one scenario's rows)
-//                                            and compare with FILE
+//   golden_hashes [--jobs N] [--scenario NAME] [--engine NAME] --check FILE
+//                                            recompute and compare with FILE
+//
+// --scenario and --engine keep only that scenario's or engine's rows, so a
+// long scenario can be computed (or checked) one engine at a time.
 //
 // Exit 0: identical; 1: a hash differs or a row is missing; 2: bad usage or
 // an unreadable file.
@@ -56,13 +57,22 @@ std::string HashOf(const std::string& name, const collabsim::scenario::Scenario&
   return collabsim::apps::RunCase(c, options).trace_hash();
 }
 
-// Every row for the built-in scenarios named `only` (all when empty), run
-// on `jobs` threads (runs share nothing, so the order changes no hash).
-std::map<Key, std::string> Compute(const std::string& only, int jobs) {
+// Which rows to compute: empty names keep every scenario or engine.
+struct Only {
+  std::string scenario;
+  std::string engine;
+  bool Keeps(const Key& key) const {
+    return (scenario.empty() || std::get<0>(key) == scenario) && (engine.empty() || std::get<1>(key) == engine);
+  }
+};
+
+// Every row `only` keeps, run on `jobs` threads (runs share nothing, so the
+// order changes no hash).
+std::map<Key, std::string> Compute(const Only& only, int jobs) {
   std::vector<std::pair<std::string, collabsim::scenario::Scenario>> scenarios;
   for (const collabsim::BuiltinScenario& builtin : collabsim::BuiltinScenarios()) {
     const std::string name(builtin.name);
-    if (!only.empty() && name != only) continue;
+    if (!only.scenario.empty() && name != only.scenario) continue;
     absl::StatusOr<collabsim::scenario::Scenario> scenario = collabsim::sim::LoadScenario(name);
     if (!scenario.ok()) {
       std::cerr << "golden_hashes: " << scenario.status().message() << "\n";
@@ -79,6 +89,7 @@ std::map<Key, std::string> Compute(const std::string& only, int jobs) {
   std::vector<Task> tasks;
   for (const auto& scenario : scenarios) {
     for (const Engine* engine : collabsim::AllEngines()) {
+      if (!only.engine.empty() && engine->traits().name != only.engine) continue;
       for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
         for (bool swarm : {false, true}) tasks.push_back({&scenario, engine, seed, swarm});
       }
@@ -122,75 +133,79 @@ bool Read(const std::string& path, std::map<Key, std::string>* rows) {
 
 }  // namespace
 
+constexpr char kUsage[] =
+    "usage: golden_hashes [--jobs N] [--scenario NAME] [--engine NAME] (--write FILE | --print | --check FILE)\n";
+
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  // --jobs N (default 1) may come first: worker threads.
-  int jobs = 1;
-  if (args.size() >= 2 && args[0] == "--jobs") {
-    jobs = std::atoi(args[1].c_str());
-    if (jobs < 1 || jobs > 256) {
-      std::cerr << "golden_hashes: --jobs must be 1..256\n";
-      return 2;
+  int jobs = 1;  // worker threads
+  Only only;
+  std::vector<std::string> mode;  // --write FILE, --print or --check FILE
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--jobs" && has_value) {
+      jobs = std::atoi(argv[++i]);
+      if (jobs < 1 || jobs > 256) {
+        std::cerr << "golden_hashes: --jobs must be 1..256\n";
+        return 2;
+      }
+    } else if (arg == "--scenario" && has_value) {
+      only.scenario = argv[++i];
+    } else if (arg == "--engine" && has_value) {
+      only.engine = argv[++i];
+    } else {
+      mode.push_back(arg);
     }
-    args.erase(args.begin(), args.begin() + 2);
   }
-  // --scenario NAME may come last: that scenario's rows only.
-  std::string only;
-  if (args.size() >= 2 && args[args.size() - 2] == "--scenario") {
-    only = args.back();
-    args.resize(args.size() - 2);
-  }
-  if ((args.size() == 2 && args[0] == "--write") || (args.size() == 1 && args[0] == "--print")) {
-    const std::map<Key, std::string> rows = Compute(only, jobs);
-    if (rows.empty()) {
-      std::cerr << "golden_hashes: no built-in scenario '" << only << "'\n";
-      return 2;
-    }
-    std::ofstream file;
-    if (args[0] == "--write") file.open(args[1]);
-    std::ostream& out = args[0] == "--write" ? file : std::cout;
-    if (args[0] == "--write") out << kHeader;
-    for (const auto& [key, hash] : rows) {
-      const auto& [scenario, engine, seed, mode] = key;
-      out << absl::StrFormat("%s %s %d %s %s\n", scenario, engine, seed, mode, hash);
-    }
-    if (!out.flush()) {
-      std::cerr << "golden_hashes: cannot write " << (args[0] == "--write" ? args[1] : "stdout") << "\n";
-      return 2;
-    }
-    if (args[0] == "--write") std::cout << "wrote " << rows.size() << " rows to " << args[1] << "\n";
-    return 0;
-  }
-  if (args.size() != 2 || args[0] != "--check") {
-    std::cerr << "usage: golden_hashes [--jobs N] (--write FILE | --print | --check FILE) [--scenario NAME]\n";
+  const bool write = mode.size() == 2 && mode[0] == "--write";
+  const bool print = mode.size() == 1 && mode[0] == "--print";
+  const bool check = mode.size() == 2 && mode[0] == "--check";
+  if (!write && !print && !check) {
+    std::cerr << kUsage;
     return 2;
   }
   std::map<Key, std::string> expected;
-  if (!Read(args[1], &expected)) return 2;
+  if (check && !Read(mode[1], &expected)) return 2;
   const std::map<Key, std::string> actual = Compute(only, jobs);
   if (actual.empty()) {
-    std::cerr << "golden_hashes: no built-in scenario '" << only << "'\n";
+    std::cerr << absl::StrFormat("golden_hashes: no rows for scenario '%s', engine '%s'\n",
+                                 only.scenario.empty() ? "(any)" : only.scenario,
+                                 only.engine.empty() ? "(any)" : only.engine);
     return 2;
+  }
+  if (!check) {
+    std::ofstream file;
+    if (write) file.open(mode[1]);
+    std::ostream& out = write ? file : std::cout;
+    if (write) out << kHeader;
+    for (const auto& [key, hash] : actual) {
+      const auto& [scenario, engine, seed, row_mode] = key;
+      out << absl::StrFormat("%s %s %d %s %s\n", scenario, engine, seed, row_mode, hash);
+    }
+    if (!out.flush()) {
+      std::cerr << "golden_hashes: cannot write " << (write ? mode[1] : "stdout") << "\n";
+      return 2;
+    }
+    if (write) std::cout << "wrote " << actual.size() << " rows to " << mode[1] << "\n";
+    return 0;
   }
   int differences = 0;
   int missing = 0;
   for (const auto& [key, hash] : actual) {
-    const auto& [scenario, engine, seed, mode] = key;
+    const auto& [scenario, engine, seed, row_mode] = key;
     auto it = expected.find(key);
     const std::string want = it == expected.end() ? "(no row)" : it->second;
     if (want != hash) {
       ++differences;
-      std::cout << absl::StrFormat("DIFFERS %s %s seed %d %s: expected %s, got %s\n", scenario, engine, seed, mode, want,
-                                   hash);
+      std::cout << absl::StrFormat("DIFFERS %s %s seed %d %s: expected %s, got %s\n", scenario, engine, seed, row_mode,
+                                   want, hash);
     }
   }
   for (const auto& [key, hash] : expected) {
-    if (!only.empty() && std::get<0>(key) != only) continue;
-    if (!actual.contains(key)) {
-      ++missing;
-      std::cout << absl::StrFormat("NOT RUN %s %s seed %d %s (the file has a row no engine or scenario makes)\n",
-                                   std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key));
-    }
+    if (!only.Keeps(key) || actual.contains(key)) continue;
+    ++missing;
+    std::cout << absl::StrFormat("NOT RUN %s %s seed %d %s (the file has a row no engine or scenario makes)\n",
+                                 std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key));
   }
   std::cout << absl::StrFormat("%d of %d hashes identical\n", actual.size() - differences, actual.size());
   return differences + missing == 0 ? 0 : 1;
