@@ -299,14 +299,15 @@ MemoryStats ObjectTree::Memory() const {
 }
 
 void ObjectTree::CheckInvariants() const {
-  const bool full = full_check_.Due();
+  COLLABSIM_CHECK(objects_ <= registers_.size());
+  if (!full_check_.Due()) return;
   size_t parents = 0;
   for (const auto& [key, value] : registers_) {
-    if (full) COLLABSIM_CHECK(ValidateWrite(RegisterWrite{key, value}).ok());
+    COLLABSIM_CHECK(ValidateWrite(RegisterWrite{key, value}).ok());
     if (key.property == kParentProperty) ++parents;
   }
   COLLABSIM_CHECK(parents == objects_);
-  if (full && visible_valid_) COLLABSIM_CHECK(visible_ == ComputeVisible());
+  if (visible_valid_) COLLABSIM_CHECK(visible_ == ComputeVisible());
 }
 
 }  // namespace collabsim

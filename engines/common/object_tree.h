@@ -17,7 +17,8 @@
 // that does not exist or is deleted (see lww_server.h).
 //
 // Invariant (CheckInvariants): the kept visible view equals one computed
-// from scratch.
+// from scratch, and every object has its parent register (O(state): on a
+// FullCheckCadence).
 //
 // Outcomes by design: a property set on an object someone deleted is kept
 // but never shown (deletion wins, and a deleted object stays deleted); an

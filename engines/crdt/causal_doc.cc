@@ -228,10 +228,20 @@ uint64_t CausalDoc::BufferedBytes() const {
 }
 
 void CausalDoc::CheckInvariants() const {
-  sequence_->CheckInvariants();
-  properties_.CheckInvariants();
+  // Replicas are checked after every simulator step; walking every run of
+  // the sequence (O(n log n)) took nine tenths of a sanitizer run, so it
+  // and the property map's walk share the cadence of the canvas comparison
+  // below: the counts on every call, everything on the first and every
+  // kEvery-th.
+  const bool full = full_check_.Due();
+  if (full) {
+    sequence_->CheckInvariants();
+    properties_.CheckInvariants();
+  } else {
+    sequence_->CheckCounts();
+  }
   canvas_.CheckInvariants();
-  if (full_check_.Due()) {
+  if (full) {
     size_t shown = 0;
     for (const auto& [key, held] : properties_.registers()) {
       COLLABSIM_CHECK(canvas_.Get(key) == held.value);

@@ -18,7 +18,8 @@
 //
 // Invariants (CheckInvariants): every buffered change starts at or past its
 // agent's next counter, buffered changes of one agent never overlap, and
-// the object tree holds exactly the property map's winning values.
+// the object tree holds exactly the property map's winning values; the
+// sequence's own (sequence.h). The O(state) parts run on a FullCheckCadence.
 #pragma once
 
 #include <cstdint>

@@ -5,7 +5,9 @@
 //
 // Invariants: each change once; every change's dependencies come before it;
 // by_agent_ indexes exactly the log, each agent's changes in counter order
-// with no gaps or overlaps.
+// with no gaps or overlaps. Walking every change is O(log size), so a check
+// does each agent's end and the index's size on every call and every
+// change on a FullCheckCadence.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engines/common/check.h"
 #include "engines/common/intent.h"
 #include "engines/crdt/causal_doc.h"
 #include "engines/crdt/change.h"
@@ -34,7 +37,8 @@ class ChangeLog {
   // `who`) when `version` claims part of a change: no honest replica can.
   absl::StatusOr<std::vector<const Change*>> MissingFrom(const VersionVector& version, ReplicaId who) const;
 
-  // The log ends each agent exactly where `version` does.
+  // The log ends each agent exactly where `version` does (every call), and
+  // each agent's changes follow one another (every FullCheckCadence::kEvery-th).
   void CheckInvariants(const VersionVector& version) const;
 
   void Encode(google::protobuf::RepeatedPtrField<wire::Op>* out) const;
@@ -48,6 +52,7 @@ class ChangeLog {
   // Per agent, (first counter, log index) of its changes, in counter order.
   std::map<uint64_t, std::vector<std::pair<uint64_t, uint32_t>>> by_agent_;
   uint64_t bytes_ = 0;
+  FullCheckCadence full_check_;
 };
 
 }  // namespace collabsim::crdt

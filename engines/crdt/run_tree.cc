@@ -497,6 +497,19 @@ uint64_t RunTree::CheckNode(const void* node, bool is_leaf, const Inner* parent,
   return total;
 }
 
+void RunTree::CheckCounts() const {
+  COLLABSIM_CHECK(visible_ <= total_ && first_ != nullptr && first_->prev == nullptr);
+  if (root_is_leaf_) return;
+  const auto* root = static_cast<const Inner*>(root_);
+  uint64_t visible = 0, total = 0;
+  for (uint32_t i = 0; i < root->size; ++i) {
+    COLLABSIM_CHECK(root->visible[i] <= root->total[i]);
+    visible += root->visible[i];
+    total += root->total[i];
+  }
+  COLLABSIM_CHECK(root->parent == nullptr && visible == visible_ && total == total_);
+}
+
 void RunTree::CheckInvariants() const {
   uint64_t visible = 0;
   std::vector<const Leaf*> order;

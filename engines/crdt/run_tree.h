@@ -133,7 +133,10 @@ class RunTree {
   uint64_t InnerBytes() const { return inners_.size() * sizeof(Inner); }
   uint64_t IndexBytes() const;
 
+  // Every invariant above: O(n log n), a walk of the whole tree and index.
   void CheckInvariants() const;
+  // The cheap part, O(fanout): the root's counts add up to the tree's.
+  void CheckCounts() const;
 
  private:
   using Index = absl::btree_map<uint64_t, Leaf*>;  // counter -> leaf, up to the next key

@@ -327,6 +327,11 @@ uint64_t Sequence::MetadataBytes() const {
   return structure - TombstoneBytes();
 }
 
+void Sequence::CheckCounts() const {
+  COLLABSIM_CHECK(agents_.size() == agent_ids_.size());
+  tree_.CheckCounts();
+}
+
 void Sequence::CheckInvariants() const {
   tree_.CheckInvariants();
   COLLABSIM_CHECK(agents_.size() == agent_ids_.size());

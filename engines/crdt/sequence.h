@@ -149,7 +149,10 @@ class Sequence {
   uint64_t MetadataBytes() const;
   uint64_t TombstoneBytes() const;
 
+  // Every invariant: O(n log n), a walk of every run and its origins.
   void CheckInvariants() const;
+  // The cheap part, O(1): the tree's counts and the agent table's size.
+  void CheckCounts() const;
 
   // Every run in document order, columns of varints; deleted text is not
   // kept (sequence_snapshot.cc).

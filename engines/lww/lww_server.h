@@ -18,7 +18,8 @@
 // the sender's Ack names it, the others never see it.
 //
 // Invariants: every register's revision <= revision_; the document's own
-// invariants; the object tree has no cycle.
+// invariants; the object tree has no cycle (the O(state) ones on a
+// FullCheckCadence).
 #pragma once
 
 #include <map>
