@@ -1,11 +1,15 @@
-// `collabsim check`: many seeds, one line per failure, a summary at the end.
-#include <unistd.h>
-
+// `collabsim check`: many seeds, one line per failure, a summary at the end;
+// on several threads with --jobs, with the same output as on one.
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
+#include "apps/parallel_for.h"
+#include "apps/progress_line.h"
 #include "apps/run_case.h"
 #include "apps/seed_list.h"
 #include "engines/registry.h"
@@ -20,6 +24,10 @@ int CheckCommand(const CheckFlags& flags) {
   absl::StatusOr<std::vector<uint64_t>> seeds = ParseSeedList(flags.seeds);
   if (!seeds.ok()) {
     std::cerr << "collabsim check: " << seeds.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (flags.jobs < 1 || flags.jobs > 256) {
+    std::cerr << "collabsim check: --jobs must be in [1, 256]\n";
     return kExitBadInput;
   }
   scenario::Scenario scenario;
@@ -41,43 +49,58 @@ int CheckCommand(const CheckFlags& flags) {
   }
   std::string failed_seeds;
   std::string first_invariant;
-  const bool terminal = isatty(STDERR_FILENO) != 0;
-  const size_t progress_every = terminal ? 1 : std::max<size_t>(1, seeds->size() / 10);
   size_t failures = 0;
-  size_t done = 0;
   std::map<std::string, uint64_t> probe_totals;
   if (!not_applicable.has_value()) std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)%s\n", scenario.name(),
                                engine->traits().name, flags.seeds, seeds->size(),
                                std::string(flags.swarm ? ", swarm: each seed also draws extra faults" : "") +
                                    (flags.verify_determinism ? ", each seed run twice to verify determinism" : ""));
-  for (uint64_t seed : not_applicable.has_value() ? std::vector<uint64_t>{} : *seeds) {
-    Case c{flags.scenario, &scenario, engine, seed, flags.swarm};
+  // Seeds run on `jobs` threads; what each left is taken in seed order, so
+  // the output (failures, their order, the summary) is that of one thread.
+  struct Outcome {
+    bool done = false;
+    double cpu_s = 0;
+    std::vector<std::pair<std::string, uint64_t>> probes;
+    std::string invariant;  // empty: passed
+    std::string line;       // the FAIL line
+  };
+  const std::vector<uint64_t> to_run = not_applicable.has_value() ? std::vector<uint64_t>{} : *seeds;
+  std::vector<Outcome> outcomes(to_run.size());
+  size_t taken = 0;  // outcomes printed and counted, in seed order
+  std::mutex mutex;
+  ProgressLine progress("check", "seeds", to_run.size());
+  ParallelFor(to_run.size(), flags.jobs, [&](size_t index) {
+    Case c{flags.scenario, &scenario, engine, to_run[index], flags.swarm};
     c.time_each_step = false;  // pass/fail only
     c.verify_determinism = flags.verify_determinism;
     const results::RunResult result = RunCase(c, sim::RunOptions{});
-    junit_case.time_s += result.measured_cpu_s();
-    ++done;
-    for (const auto& probe : result.probes()) probe_totals[probe.name()] += probe.count();
+    Outcome outcome;
+    outcome.done = true;
+    outcome.cpu_s = result.measured_cpu_s();
+    for (const auto& probe : result.probes()) outcome.probes.emplace_back(probe.name(), probe.count());
     if (result.violations_size() > 0) {
-      ++failures;
-      if (terminal) std::cerr << "\r\033[K";
-      const std::string line = absl::StrFormat("FAIL seed=%d [%s] %s%s\n     reproduce with: %s\n", seed,
-                                               result.violations(0).invariant(), result.violations(0).detail(),
-                                               flags.swarm ? " (swarm: " + result.swarm() + ")" : "", result.command());
-      std::cout << line << std::flush;
-      failed_seeds += line;
-      if (first_invariant.empty()) first_invariant = result.violations(0).invariant();
+      outcome.invariant = result.violations(0).invariant();
+      outcome.line = absl::StrFormat("FAIL seed=%d [%s] %s%s\n     reproduce with: %s\n", to_run[index],
+                                     outcome.invariant, result.violations(0).detail(),
+                                     flags.swarm ? " (swarm: " + result.swarm() + ")" : "", result.command());
     }
-    if (done % progress_every == 0 || done == seeds->size()) {
-      const std::string line = absl::StrFormat("[check] %d/%d seeds, %d failed", done, seeds->size(), failures);
-      if (terminal) {
-        std::cerr << "\r\033[K" << line << std::flush;
-      } else {
-        std::cerr << line << "\n";
+    std::lock_guard<std::mutex> lock(mutex);
+    outcomes[index] = std::move(outcome);
+    for (; taken < outcomes.size() && outcomes[taken].done; ++taken) {
+      Outcome& next = outcomes[taken];
+      junit_case.time_s += next.cpu_s;
+      for (const auto& [name, count] : next.probes) probe_totals[name] += count;
+      if (!next.invariant.empty()) {
+        ++failures;
+        progress.Clear();
+        std::cout << next.line << std::flush;
+        failed_seeds += next.line;
+        if (first_invariant.empty()) first_invariant = next.invariant;
       }
+      next = Outcome{.done = true};  // nothing more is needed of it
+      progress.Update(taken + 1, failures);
     }
-  }
-  if (terminal) std::cerr << "\n";
+  });
   // Swarm runs do not fail one by one on coverage; the sweep must hit every
   // required probe at least once.
   bool coverage_ok = true;

@@ -53,6 +53,8 @@ int Main(int argc, char** argv) {
   check->add_option("--engine", check_flags.engine, "Engine name")->capture_default_str();
   check->add_option("--seeds", check_flags.seeds, "Seeds: a range 1-500, a list 1,5,9-12")->capture_default_str();
   check->add_flag("--swarm", check_flags.swarm, "Let each seed also draw extra faults");
+  check->add_option("--jobs", check_flags.jobs, "Seeds run in parallel; the output does not depend on it")
+      ->capture_default_str();
   check->add_flag("--verify-determinism", check_flags.verify_determinism,
                   "Run every seed twice and compare a digest of every step (takes twice as long)");
   check->add_option("--junit", check_flags.junit,

@@ -29,6 +29,7 @@ struct CheckFlags {
   bool swarm = false;
   bool verify_determinism = false;
   std::string junit;  // write JUnit XML here when set
+  int jobs = 1;       // seeds run at once; the output does not depend on it
 };
 int CheckCommand(const CheckFlags& flags);
 

@@ -1,13 +1,12 @@
 // `collabsim compare`: a suite of scenarios x engines x seeds, tables on the
 // terminal, and the report directory (results.json/.csv, summary.md,
 // index.html with charts).
-#include <unistd.h>
-
-#include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
+#include "apps/progress_line.h"
 #include "apps/run_case.h"
 #include "apps/seed_list.h"
 #include "apps/suite_runner.h"
@@ -26,34 +25,6 @@ std::vector<std::string> EngineOrder() {
   for (const Engine* engine : AllEngines()) names.push_back(engine->traits().name);
   return names;
 }
-
-// Progress on stderr: one rewritten line on a terminal, plain lines (every
-// tenth of the way) otherwise, with failures so far and time left.
-class ProgressPrinter {
- public:
-  explicit ProgressPrinter(const char* command)
-      : command_(command), terminal_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
-
-  void Update(const Progress& p) {
-    if (p.last != nullptr && p.last->violations_size() > 0) {
-      std::cerr << (terminal_ ? "\r\033[K" : "") << "FAIL " << p.last->command() << ": ["
-                << p.last->violations(0).invariant() << "] " << p.last->violations(0).detail() << "\n";
-    }
-    const size_t step = std::max<size_t>(1, p.total / 10);
-    if (!terminal_ && p.done % step != 0 && p.done != p.total) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double left = p.done == 0 ? 0 : elapsed / static_cast<double>(p.done) * static_cast<double>(p.total - p.done);
-    const std::string line = absl::StrFormat("[%s] %d/%d runs, %d failed, about %.0fs left", command_, p.done,
-                                             p.total, p.failed, left);
-    std::cerr << (terminal_ ? "\r\033[K" + line : line + "\n") << std::flush;
-    if (terminal_ && p.done == p.total) std::cerr << "\n";
-  }
-
- private:
-  const char* command_;
-  bool terminal_;
-  std::chrono::steady_clock::time_point start_;
-};
 
 int WriteAndPrint(const char* command, results::ResultsFile file, const std::string& out_dir,
                   const std::string& gnuplot) {
@@ -126,8 +97,16 @@ int CompareCommand(const CompareFlags& flags) {
                                shard->count > 1 ? absl::StrFormat(" (shard %d/%d)", shard->index, shard->count) : "",
                                flags.jobs);
   for (const std::string& line : suite.NotApplicable()) std::cerr << "collabsim compare: not applicable, not run: " << line << "\n";
-  ProgressPrinter printer("compare");
-  results::ResultsFile file = RunSuite(suite, flags.jobs, *shard, [&](const Progress& p) { printer.Update(p); });
+  std::optional<ProgressLine> progress;
+  results::ResultsFile file = RunSuite(suite, flags.jobs, *shard, [&](const Progress& p) {
+    if (!progress.has_value()) progress.emplace("compare", "runs", p.total);
+    if (p.last != nullptr && p.last->violations_size() > 0) {
+      progress->Clear();
+      std::cerr << "FAIL " << p.last->command() << ": [" << p.last->violations(0).invariant() << "] "
+                << p.last->violations(0).detail() << "\n";
+    }
+    progress->Update(p.done, p.failed);
+  });
   return WriteAndPrint("compare", std::move(file), flags.out_dir, flags.gnuplot);
 }
 
