@@ -32,74 +32,100 @@ using world_testing::OtBasedEngine;
 using world_testing::ScaledShape;
 using world_testing::Short;
 
+// The tests over every compared engine: one test per engine, so ctest
+// spreads the engines over its jobs.
+class EveryEngine : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<const Engine*> found = FindEngine(GetParam());
+    ASSERT_TRUE(found.ok()) << found.status();
+    engine_ = *found;
+  }
+  const Engine* engine() const { return engine_; }
+
+ private:
+  const Engine* engine_ = nullptr;
+};
+
+std::vector<std::string> ComparedEngineNames() {
+  std::vector<std::string> names;
+  for (const Engine* engine : ComparedEngines()) names.push_back(engine->traits().name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(World, EveryEngine, testing::ValuesIn(ComparedEngineNames()),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;  // test names take letters, digits and _
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
 // Every engine on every built-in shape, run twice in one process: every
 // step's digest matches (the determinism self-check), so the trace hash does.
-TEST(World, EveryEngineRepeatsEveryStepOnEveryBuiltinShape) {
+TEST_P(EveryEngine, RepeatsEveryStepOnEveryBuiltinShape) {
   // Invariant checking is off here: InvariantCheckingDoesNotChangeTheRun covers it.
-  for (const Engine* engine : ComparedEngines()) {
-    for (const BuiltinScenario& builtin : BuiltinScenarios()) {
-      const scenario::Scenario scenario = ScaledShape(std::string(builtin.name), engine);
-      if (scenario.has_design() && !engine->traits().edits_objects) continue;  // n/a: no canvas
-      std::vector<StepRecord> steps;
-      RunOptions first;
-      first.check_invariants = false;
-      first.record_steps = &steps;
-      const results::RunResult a = World(scenario, *engine, 11, first).Run();
-      RunOptions second;
-      second.check_invariants = false;
-      second.expect_steps = &steps;
-      const results::RunResult b = World(scenario, *engine, 11, second).Run();
-      const std::string where = absl::StrCat(engine->traits().name, " ", std::string(builtin.name));
-      for (const auto& v : b.violations()) EXPECT_NE(v.invariant(), "determinism") << where << ": " << v.detail();
-      EXPECT_EQ(steps.size(), b.events()) << where;
-      EXPECT_EQ(a.trace_hash(), b.trace_hash()) << where;
-    }
+  const Engine* engine = this->engine();
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+    const scenario::Scenario scenario = ScaledShape(std::string(builtin.name), engine);
+    if (scenario.has_design() && !engine->traits().edits_objects) continue;  // n/a: no canvas
+    std::vector<StepRecord> steps;
+    RunOptions first;
+    first.check_invariants = false;
+    first.record_steps = &steps;
+    const results::RunResult a = World(scenario, *engine, 11, first).Run();
+    RunOptions second;
+    second.check_invariants = false;
+    second.expect_steps = &steps;
+    const results::RunResult b = World(scenario, *engine, 11, second).Run();
+    const std::string where = absl::StrCat(engine->traits().name, " ", std::string(builtin.name));
+    for (const auto& v : b.violations()) EXPECT_NE(v.invariant(), "determinism") << where << ": " << v.detail();
+    EXPECT_EQ(steps.size(), b.events()) << where;
+    EXPECT_EQ(a.trace_hash(), b.trace_hash()) << where;
   }
 }
 
-// Every registered engine, every built-in shape, invariants checked after
+// Every compared engine, every built-in shape, invariants checked after
 // every step: converged, and nothing lost, duplicated or resurrected. RGA
 // may interleave concurrent typing; the oracle must then say so (corrupted
 // words), and only that. Engines lossy by design (LWW) must converge with
 // no violation; what they lose is reported, not judged.
-TEST(World, EveryEngineConvergesOnEveryBuiltinShape) {
-  for (const Engine* engine : ComparedEngines()) {
-    const bool may_interleave = engine->traits().name == "crdt-rga";
-    const bool lossy = engine->traits().lossy_by_design;
-    for (const BuiltinScenario& builtin : BuiltinScenarios()) {
-      for (uint64_t seed : {1, 2}) {
-        const scenario::Scenario scenario = ScaledShape(std::string(builtin.name), engine);
-        // n/a: no canvas, or one without moves on a scenario that moves objects
-        if (scenario.has_design() && sim::NotApplicable(scenario, *engine).has_value()) continue;
-        const results::RunResult result = World(scenario, *engine, seed).Run();
-        const std::string where = absl::StrCat(engine->traits().name, " ", std::string(builtin.name), " seed ", seed);
-        EXPECT_TRUE(result.converged()) << where;
-        if (scenario.has_design()) {
-          EXPECT_GT(result.canvas().objects(), 0u) << where;
-          EXPECT_GT(result.canvas().property_writes(), 0u) << where;
-          // Every object has a sibling key; none grew past the engines' cap.
-          EXPECT_GE(result.canvas().index_bytes_max(), 1u) << where;
-          EXPECT_LE(result.canvas().index_bytes_max(), kMaxIndexBytes) << where;
-          EXPECT_GE(result.canvas().index_bytes_mean(), 1.0) << where;
-          EXPECT_LE(result.canvas().index_bytes_mean(), static_cast<double>(result.canvas().index_bytes_max())) << where;
-        } else {
-          EXPECT_GT(result.oracle().tokens_surviving(), 0u) << where;
-        }
-        if (lossy) {
-          for (const auto& violation : result.violations()) ADD_FAILURE() << where << ": " << violation.detail();
-          continue;
-        }
-        EXPECT_EQ(result.oracle().lost(), 0u) << where;
-        EXPECT_EQ(result.oracle().duplicated(), 0u) << where;
-        EXPECT_EQ(result.oracle().resurrected(), 0u) << where;
-        for (const auto& violation : result.violations()) {
-          const bool reported_interleaving = may_interleave && violation.invariant() == "intent_oracle" &&
-                                             result.oracle().corrupted() > 0;
-          EXPECT_TRUE(reported_interleaving) << where << ": " << violation.invariant() << ": " << violation.detail();
-        }
-        if (!may_interleave) {
-          EXPECT_EQ(result.oracle().corrupted(), 0u) << where;
-        }
+TEST_P(EveryEngine, ConvergesOnEveryBuiltinShape) {
+  const Engine* engine = this->engine();
+  const bool may_interleave = engine->traits().name == "crdt-rga";
+  const bool lossy = engine->traits().lossy_by_design;
+  for (const BuiltinScenario& builtin : BuiltinScenarios()) {
+    for (uint64_t seed : {1, 2}) {
+      const scenario::Scenario scenario = ScaledShape(std::string(builtin.name), engine);
+      // n/a: no canvas, or one without moves on a scenario that moves objects
+      if (scenario.has_design() && sim::NotApplicable(scenario, *engine).has_value()) continue;
+      const results::RunResult result = World(scenario, *engine, seed).Run();
+      const std::string where = absl::StrCat(engine->traits().name, " ", std::string(builtin.name), " seed ", seed);
+      EXPECT_TRUE(result.converged()) << where;
+      if (scenario.has_design()) {
+        EXPECT_GT(result.canvas().objects(), 0u) << where;
+        EXPECT_GT(result.canvas().property_writes(), 0u) << where;
+        // Every object has a sibling key; none grew past the engines' cap.
+        EXPECT_GE(result.canvas().index_bytes_max(), 1u) << where;
+        EXPECT_LE(result.canvas().index_bytes_max(), kMaxIndexBytes) << where;
+        EXPECT_GE(result.canvas().index_bytes_mean(), 1.0) << where;
+        EXPECT_LE(result.canvas().index_bytes_mean(), static_cast<double>(result.canvas().index_bytes_max())) << where;
+      } else {
+        EXPECT_GT(result.oracle().tokens_surviving(), 0u) << where;
+      }
+      if (lossy) {
+        for (const auto& violation : result.violations()) ADD_FAILURE() << where << ": " << violation.detail();
+        continue;
+      }
+      EXPECT_EQ(result.oracle().lost(), 0u) << where;
+      EXPECT_EQ(result.oracle().duplicated(), 0u) << where;
+      EXPECT_EQ(result.oracle().resurrected(), 0u) << where;
+      for (const auto& violation : result.violations()) {
+        const bool reported_interleaving = may_interleave && violation.invariant() == "intent_oracle" &&
+                                           result.oracle().corrupted() > 0;
+        EXPECT_TRUE(reported_interleaving) << where << ": " << violation.invariant() << ": " << violation.detail();
+      }
+      if (!may_interleave) {
+        EXPECT_EQ(result.oracle().corrupted(), 0u) << where;
       }
     }
   }
