@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "reports/junit_writer.h"
 #include "reports/output_file.h"
 #include "sim/applicability.h"
+#include "sim/expectations.h"
 #include "sim/scenario_loader.h"
 
 namespace collabsim::apps {
@@ -51,6 +53,7 @@ int CheckCommand(const CheckFlags& flags) {
   std::string first_invariant;
   size_t failures = 0;
   std::map<std::string, uint64_t> probe_totals;
+  sim::ExpectationMeans means;  // for the service levels over seeds
   if (!not_applicable.has_value()) std::cout << absl::StrFormat("collabsim check: scenario=%s engine=%s seeds=%s (%d runs)%s\n", scenario.name(),
                                engine->traits().name, flags.seeds, seeds->size(),
                                std::string(flags.swarm ? ", swarm: each seed also draws extra faults" : "") +
@@ -58,11 +61,8 @@ int CheckCommand(const CheckFlags& flags) {
   // Seeds run on `jobs` threads; what each left is taken in seed order, so
   // the output (failures, their order, the summary) is that of one thread.
   struct Outcome {
-    bool done = false;
-    double cpu_s = 0;
-    std::vector<std::pair<std::string, uint64_t>> probes;
-    std::string invariant;  // empty: passed
-    std::string line;       // the FAIL line
+    std::optional<results::RunResult> result;  // set when run, reset when taken
+    std::string line;                           // the FAIL line
   };
   const std::vector<uint64_t> to_run = not_applicable.has_value() ? std::vector<uint64_t>{} : *seeds;
   std::vector<Outcome> outcomes(to_run.size());
@@ -73,32 +73,30 @@ int CheckCommand(const CheckFlags& flags) {
     Case c{flags.scenario, &scenario, engine, to_run[index], flags.swarm};
     c.time_each_step = false;  // pass/fail only
     c.verify_determinism = flags.verify_determinism;
-    const results::RunResult result = RunCase(c, sim::RunOptions{});
+    results::RunResult result = RunCase(c, sim::RunOptions{});
     Outcome outcome;
-    outcome.done = true;
-    outcome.cpu_s = result.measured_cpu_s();
-    for (const auto& probe : result.probes()) outcome.probes.emplace_back(probe.name(), probe.count());
     if (result.violations_size() > 0) {
-      outcome.invariant = result.violations(0).invariant();
       outcome.line = absl::StrFormat("FAIL seed=%d [%s] %s%s\n     reproduce with: %s\n", to_run[index],
-                                     outcome.invariant, result.violations(0).detail(),
+                                     result.violations(0).invariant(), result.violations(0).detail(),
                                      flags.swarm ? " (swarm: " + result.swarm() + ")" : "", result.command());
     }
+    outcome.result = std::move(result);
     std::lock_guard<std::mutex> lock(mutex);
     outcomes[index] = std::move(outcome);
-    for (; taken < outcomes.size() && outcomes[taken].done; ++taken) {
-      Outcome& next = outcomes[taken];
-      junit_case.time_s += next.cpu_s;
-      for (const auto& [name, count] : next.probes) probe_totals[name] += count;
-      if (!next.invariant.empty()) {
+    for (; taken < outcomes.size() && outcomes[taken].result.has_value(); ++taken) {
+      const results::RunResult& next = *outcomes[taken].result;
+      junit_case.time_s += next.measured_cpu_s();
+      means.Add(next);
+      for (const auto& probe : next.probes()) probe_totals[probe.name()] += probe.count();
+      if (next.violations_size() > 0) {
         ++failures;
         progress.Clear();
-        std::cout << next.line << std::flush;
-        failed_seeds += next.line;
-        if (first_invariant.empty()) first_invariant = next.invariant;
+        std::cout << outcomes[taken].line << std::flush;
+        failed_seeds += outcomes[taken].line;
+        if (first_invariant.empty()) first_invariant = next.violations(0).invariant();
       }
-      next = Outcome{.done = true};  // nothing more is needed of it
       progress.Update(taken + 1, failures);
+      outcomes[taken] = Outcome{};  // a long sweep keeps no run it has taken
     }
   });
   // Swarm runs do not fail one by one on coverage; the sweep must hit every
@@ -116,12 +114,24 @@ int CheckCommand(const CheckFlags& flags) {
       }
     }
   }
-  const std::string summary = absl::StrFormat("%d passed, %d failed", seeds->size() - failures, failures);
-  if (!not_applicable.has_value()) std::cout << (failures == 0 && coverage_ok ? "ok: " : "FAILED: ") << summary << "\n";
+  // The service levels over seeds, on the mean of every seed's run.
+  bool levels_ok = true;
+  for (const std::string& broken : sim::BrokenExpectations(scenario.expect(), engine->traits().name, means)) {
+    levels_ok = false;
+    const std::string line = absl::StrFormat("FAIL %s\n", broken);
+    std::cout << line;
+    failed_seeds += line;
+    if (first_invariant.empty()) first_invariant = "expectation";
+  }
+  const std::string counts = absl::StrFormat("%d passed, %d failed", seeds->size() - failures, failures);
+  const std::string levels = levels_ok ? "" : "; a service level over seeds was not met";
+  const std::string summary = counts + levels;
+  if (!not_applicable.has_value()) std::cout << (failures == 0 && coverage_ok && levels_ok ? "ok: " : "FAILED: ") << summary << "\n";
   if (!flags.junit.empty()) {
-    if (failures > 0 || !coverage_ok) {
+    if (failures > 0 || !coverage_ok || !levels_ok) {
       junit_case.failure = reports::JUnitFailure{
-          absl::StrFormat("%s of seeds %s%s", summary, flags.seeds, coverage_ok ? "" : "; a required probe was never hit"),
+          absl::StrFormat("%s of seeds %s%s%s", counts, flags.seeds, coverage_ok ? "" : "; a required probe was never hit",
+                          levels),
           first_invariant, failed_seeds};
     }
     reports::JUnitSuite suite{"collabsim check",
@@ -136,7 +146,7 @@ int CheckCommand(const CheckFlags& flags) {
       return kExitBadInput;
     }
   }
-  return failures == 0 && coverage_ok ? kExitOk : kExitViolation;
+  return failures == 0 && coverage_ok && levels_ok ? kExitOk : kExitViolation;
 }
 
 }  // namespace collabsim::apps

@@ -11,6 +11,7 @@
 #include "reports/results_file.h"
 #include "reports/run_summary.h"
 #include "sim/applicability.h"
+#include "sim/expectations.h"
 #include "sim/scenario_loader.h"
 #include "sim/swarm.h"
 
@@ -50,6 +51,14 @@ int RunCommand(const RunFlags& flags) {
   results::RunResult result = RunCase(c, options, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });
+  // Service levels over seeds, on the one seed a run has.
+  sim::ExpectationMeans one;
+  one.Add(result);
+  for (const std::string& broken : sim::BrokenExpectations(scenario.expect(), engine->traits().name, one)) {
+    results::Violation* violation = result.add_violations();
+    violation->set_invariant("expectation");
+    violation->set_detail(broken);
+  }
   std::cout << reports::FormatRunSummary(result);
   if (!flags.record_path.empty()) {
     const scenario::Scenario as_run = c.swarm ? sim::ApplySwarm(scenario, c.seed).scenario : scenario;

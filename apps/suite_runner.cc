@@ -113,6 +113,7 @@ results::ResultsFile RunSuite(const Suite& suite, int jobs, Shard shard,
     info->set_users(sim::UserCount(s.scenario));
     info->set_active_s(s.scenario.active_s());
     info->set_parameters(sim::ScenarioParameters(s.scenario));
+    *info->mutable_expect() = s.scenario.expect();
   }
   return file;
 }

@@ -1,6 +1,7 @@
 // JSON mapping of the results schema.
 #include "reports/results_file.h"
 
+#include <cmath>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
@@ -215,6 +216,35 @@ absl::Status CheckRuns(const results::ResultsFile& file, StrictTypes& reader) {
   return absl::OkStatus();
 }
 
+// The service levels a report judges over seeds: the bounds are numbers it
+// compares with, names it prints.
+absl::Status CheckExpectations(const results::ResultsFile& file, StrictTypes& reader) {
+  for (int k = 0; k < file.scenarios_size(); ++k) {
+    for (int e = 0; e < file.scenarios(k).expect_size(); ++e) {
+      const scenario::Expectation& block = file.scenarios(k).expect(e);
+      const std::string at = absl::StrFormat("scenarios[%d].expect[%d]", k, e);
+      if (!scenario::Expectation::Over_IsValid(block.over())) return reader.Error(at + ".over", "not RUN or SEEDS");
+      for (const std::string& engine : block.engines()) {
+        if (!PlainName(engine)) return reader.Error(at + ".engines", "must be 1-200 bytes with no control characters");
+      }
+      for (const scenario::ProbeMinimum& minimum : block.min_probes()) {
+        if (!PlainName(minimum.probe())) {
+          return reader.Error(at + ".min_probes", "probe must be 1-200 bytes with no control characters");
+        }
+      }
+      const google::protobuf::Reflection* reflection = block.GetReflection();
+      const google::protobuf::Descriptor* type = block.GetDescriptor();
+      for (int i = 0; i < type->field_count(); ++i) {
+        const FieldDescriptor* field = type->field(i);
+        if (field->cpp_type() != FieldDescriptor::CPPTYPE_DOUBLE || !reflection->HasField(block, field)) continue;
+        const double bound = reflection->GetDouble(block, field);
+        if (!std::isfinite(bound) || bound < 0) return reader.Error(at + "." + field->name(), "must be a finite number >= 0");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<results::ResultsFile> ReadResultsFile(const std::string& path) {
@@ -237,6 +267,8 @@ absl::StatusOr<results::ResultsFile> ParseResultsFile(std::string_view json_text
   }
   absl::Status runs = CheckRuns(file, reader);
   if (!runs.ok()) return runs;
+  absl::Status expect = CheckExpectations(file, reader);
+  if (!expect.ok()) return expect;
   return file;
 }
 

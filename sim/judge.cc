@@ -11,6 +11,7 @@
 #include "check/convergence.h"
 #include "engines/common/probes.h"
 #include "engines/common/register_write.h"
+#include "sim/expectations.h"
 #include "sim/latency_stats.h"
 #include "sim/memory_sample.h"
 #include "sim/trace_hash.h"
@@ -177,6 +178,11 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
   memory->set_history_bytes(last.server_history_bytes());
   const uint64_t client_max = last.client_bytes_max();
   memory->set_client_bytes_max(client_max);
+
+  // Last, on the finished results: the scenario's service levels per run.
+  if (judge) {
+    for (const std::string& line : BrokenExpectations(scenario.expect(), traits.name, *result)) AddViolation("expectation", line);
+  }
 }
 
 }  // namespace collabsim::sim

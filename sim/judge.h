@@ -1,5 +1,6 @@
 // The end of a run: the checks (convergence, the tree and canvas laws, the
-// intent oracle, probe coverage, cursor agreement) and the summaries, built
+// intent oracle, probe coverage, cursor agreement, the scenario's service
+// levels per run) and the summaries, built
 // from the replicas' final state and what the run recorded. Durability and
 // liveness are judged during the run, where they can fail.
 #pragma once

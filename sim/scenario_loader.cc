@@ -20,6 +20,7 @@
 #include "sim/faults/fault.h"
 #include "sim/input_file.h"
 #include "sim/delay_validation.h"
+#include "sim/expectation_validation.h"
 #include "sim/scenario_fields.h"
 #include "scenarios/builtin_scenarios.h"
 #include "sim/scenario_json.h"
@@ -121,6 +122,7 @@ class Validator final : public ScenarioFields {
       absl::Status presence = ValidatePresence(s.presence(), Nested(tree, s, "presence", -1), users, s.active_s());
       if (!presence.ok()) return presence;
     }
+    if (absl::Status expect = ValidateExpectations(FieldPlace(*this, s, tree), s); !expect.ok()) return expect;
     for (int k = 0; k < s.require_probe_size(); ++k) {
       const std::string& name = s.require_probe(k);
       if (std::find(probes::kAll.begin(), probes::kAll.end(), name) == probes::kAll.end()) {
