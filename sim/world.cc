@@ -175,6 +175,10 @@ template <typename... Handlers>
 struct Overloaded : Handlers... {
   using Handlers::operator()...;
 };
+// Spelled out for compilers without aggregate deduction (clang 14, which
+// builds the fuzz targets).
+template <typename... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
 }  // namespace
 
 bool World::HeldByServer(RunEvent& event) {
