@@ -33,16 +33,17 @@ fuzz: fuzz-build
 	scripts/fuzz $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-build
-	scripts/fuzz $(FUZZ_SMOKE_SECONDS)
+	FUZZ_SEED=1 scripts/fuzz $(FUZZ_SMOKE_SECONDS)
 
 compare: release
 	build/release/bin/collabsim compare --seeds $(SEEDS) --jobs $(JOBS) --out build/compare
 
 # Every test under ASan+UBSan, the fuzz targets' corpora and past crashes
-# among them (label fuzz). The libFuzzer runs need a second, clang build
-# (about 6.5 minutes on 2 cores): `make fuzz-smoke` / `make fuzz`.
+# among them (label fuzz); then the libFuzzer smoke run, FUZZ_SMOKE_SECONDS
+# a target, from a second, clang build (`make fuzz` runs them for longer).
 test: asan
 	ctest --preset asan
+	$(MAKE) --no-print-directory fuzz-smoke
 
 bench: release
 	build/release/bin/collabsim_bench
