@@ -2,7 +2,9 @@
 // draws which extra faults are switched on and how hard, on top of the
 // scenario, so a sweep over seeds explores fault combinations no one wrote
 // down. Faults are only added, never removed, so a scenario's own faults and
-// required probes keep their meaning.
+// required probes keep their meaning. Its service levels (`expect`) are
+// dropped: they were written for the scenario's faults, not for the drawn
+// ones, and swarm runs judge correctness.
 //
 // Determinism: draws from its own Prng stream of the seed; nothing else.
 #pragma once

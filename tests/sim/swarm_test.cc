@@ -26,12 +26,17 @@ TEST(Swarm, EveryDrawIsAValidScenarioThatOnlyAddsFaults) {
       EXPECT_GE(draw.scenario.partitions_size(), base.partitions_size());
       EXPECT_GE(draw.scenario.offline_size(), base.offline_size());
       EXPECT_EQ(draw.scenario.require_probe_size(), base.require_probe_size());
+      EXPECT_EQ(draw.scenario.expect_size(), 0) << "service levels are not for drawn faults";
       EXPECT_EQ(UserCount(draw.scenario), UserCount(base));
       if (base.drops().mean_interval_s() > 0) {
         EXPECT_EQ(draw.scenario.drops().mean_interval_s(), base.drops().mean_interval_s());
       }
     }
   }
+}
+
+TEST(Swarm, SomeBuiltinHasServiceLevelsForTheDrawToDrop) {
+  EXPECT_GT(LoadScenario("two-continents")->expect_size(), 0);
 }
 
 TEST(Swarm, DrawsDependOnTheSeedAlone) {

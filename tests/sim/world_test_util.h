@@ -51,6 +51,7 @@ inline scenario::Scenario ScaledShape(const std::string& name, const Engine* eng
     flood->set_updates_per_s(std::min(flood->updates_per_s(), 200.0));
   }
   scenario.clear_require_probe();
+  scenario.clear_expect();  // service levels hold for the scenario as written, not a scaled shape
   return scenario;
 }
 
