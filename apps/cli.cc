@@ -104,7 +104,21 @@ int Main(int argc, char** argv) {
   compare->add_option("--out", compare_flags.out_dir, "Output directory")->capture_default_str();
   compare->add_option("--gnuplot", compare_flags.gnuplot, "gnuplot command used for charts")->capture_default_str();
   compare->add_flag("--swarm", compare_flags.swarm, "Let each seed also draw extra faults");
+  compare->add_option("--baseline", compare_flags.baseline,
+                      "An earlier results.json: print (and add to summary.md) what changed significantly");
+  compare->add_option("--fail-on", compare_flags.fail_on,
+                      "With --baseline: exit 1 when a figure worsens significantly past a bound, e.g. "
+                      "'p99_ms>+10%,wire_bytes_per_edit>+5%'");
   compare->footer(kExitCodes);
+
+  DiffFlags diff_flags;
+  CLI::App* diff = app.add_subcommand(
+      "diff", "Compare two results.json files: what changed significantly, per scenario x engine and figure");
+  diff->add_option("baseline", diff_flags.baseline, "The earlier results.json")->required();
+  diff->add_option("current", diff_flags.current, "The newer results.json")->required();
+  diff->add_option("--fail-on", diff_flags.fail_on,
+                   "Exit 1 when a figure worsens significantly past a bound, e.g. 'p99_ms>+10%,wire_bytes_per_edit>+5%'");
+  diff->footer(kExitCodes);
 
   TraceFlags trace_flags;
   CLI::App* trace = app.add_subcommand(
@@ -147,6 +161,7 @@ int Main(int argc, char** argv) {
   }
   if (run->parsed()) return RunCommand(run_flags);
   if (check->parsed()) return CheckCommand(check_flags);
+  if (diff->parsed()) return DiffCommand(diff_flags);
   if (list->parsed()) return ListCommand();
   if (show->parsed()) return ShowCommand(show_name, show_json);
   if (compare->parsed()) return CompareCommand(compare_flags);

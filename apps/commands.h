@@ -45,8 +45,17 @@ struct CompareFlags {
   std::string out_dir = "collabsim-compare";
   std::string gnuplot = "gnuplot";
   bool swarm = false;
+  std::string baseline;  // an earlier results.json to compare with (empty: none)
+  std::string fail_on;   // e.g. "p99_ms>+10%,wire_bytes_per_edit>+5%"
 };
 int CompareCommand(const CompareFlags& flags);
+
+struct DiffFlags {
+  std::string baseline;
+  std::string current;
+  std::string fail_on;
+};
+int DiffCommand(const DiffFlags& flags);
 
 struct ReportFlags {
   std::vector<std::string> inputs;

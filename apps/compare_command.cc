@@ -1,6 +1,7 @@
 // `collabsim compare`: a suite of scenarios x engines x seeds, tables on the
 // terminal, and the report directory (results.json/.csv, summary.md,
 // index.html with charts).
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "collabsim/version.h"
 #include "engines/registry.h"
 #include "reports/aggregate.h"
+#include "reports/regression.h"
 #include "reports/report_writer.h"
 #include "reports/results_file.h"
 #include "reports/terminal_summary.h"
@@ -53,8 +55,32 @@ std::vector<std::string> BrokenOverSeeds(const results::ResultsFile& file) {
   return lines;
 }
 
+// An earlier run to compare with, and the rules that make a change fail.
+struct Baseline {
+  std::string path;
+  results::ResultsFile file;
+  std::vector<reports::FailRule> rules;
+};
+
+// The baseline and rules named by flags; nullopt when none is asked for.
+absl::StatusOr<std::optional<Baseline>> LoadBaseline(const std::string& path, const std::string& fail_on) {
+  if (path.empty()) {
+    if (!fail_on.empty()) return absl::InvalidArgumentError("--fail-on needs --baseline");
+    return std::optional<Baseline>();
+  }
+  std::vector<reports::FailRule> rules;
+  if (!fail_on.empty()) {
+    absl::StatusOr<std::vector<reports::FailRule>> parsed = reports::ParseFailOn(fail_on);
+    if (!parsed.ok()) return parsed.status();
+    rules = *std::move(parsed);
+  }
+  absl::StatusOr<results::ResultsFile> file = reports::ReadResultsFile(path);
+  if (!file.ok()) return file.status();
+  return std::optional<Baseline>(Baseline{path, *std::move(file), std::move(rules)});
+}
+
 int WriteAndPrint(const char* command, results::ResultsFile file, const std::string& out_dir,
-                  const std::string& gnuplot) {
+                  const std::string& gnuplot, const std::optional<Baseline>& baseline = std::nullopt) {
   const std::vector<std::string> order = EngineOrder();
   reports::Canonicalize(order, &file);
   const size_t runs = file.runs_size();
@@ -66,6 +92,13 @@ int WriteAndPrint(const char* command, results::ResultsFile file, const std::str
     std::cout << absl::StrFormat("collabsim %s %s: seeds %s; each cell is the mean over seeds ± 95%% CI\n", kVersion,
                                  command, aggregate.seeds)
               << reports::TerminalSummary(aggregate);
+  }
+  std::string against_baseline;  // Markdown, for the terminal and summary.md
+  size_t regressions = 0;
+  if (baseline.has_value()) {
+    const std::vector<reports::FigureChange> changes = reports::CompareWithBaseline(baseline->file, file, order);
+    against_baseline = reports::RegressionMarkdown(changes, baseline->rules, baseline->path);
+    regressions = reports::Regressions(changes, baseline->rules).size();
   }
   absl::StatusOr<reports::ReportOutcome> outcome =
       reports::WriteReport(std::move(file), reports::ReportOptions{out_dir, gnuplot, order});
@@ -85,7 +118,16 @@ int WriteAndPrint(const char* command, results::ResultsFile file, const std::str
                                    ? ""
                                    : absl::StrFormat(", %d service levels over seeds not met", broken_over_seeds.size()),
                                outcome->charts, out_dir, outcome->index_html);
-  return failed == 0 && broken_over_seeds.empty() ? kExitOk : kExitViolation;
+  if (baseline.has_value()) {
+    std::cout << "\n" << against_baseline;
+    std::ofstream summary(out_dir + "/summary.md", std::ios::app);
+    summary << "\n" << against_baseline;
+    if (!summary.flush()) {
+      std::cerr << "collabsim " << command << ": cannot append to " << out_dir << "/summary.md\n";
+      return kExitBadInput;
+    }
+  }
+  return failed == 0 && broken_over_seeds.empty() && regressions == 0 ? kExitOk : kExitViolation;
 }
 
 }  // namespace
@@ -103,6 +145,12 @@ int CompareCommand(const CompareFlags& flags) {
   }
   if (flags.jobs < 1 || flags.jobs > 256) {
     std::cerr << "collabsim compare: --jobs must be in [1, 256]\n";
+    return kExitBadInput;
+  }
+  // Read before the sweep, so a bad baseline fails at once.
+  absl::StatusOr<std::optional<Baseline>> baseline = LoadBaseline(flags.baseline, flags.fail_on);
+  if (!baseline.ok()) {
+    std::cerr << "collabsim compare: " << baseline.status().message() << "\n";
     return kExitBadInput;
   }
   Suite suite;
@@ -141,7 +189,7 @@ int CompareCommand(const CompareFlags& flags) {
     }
     progress->Update(p.done, p.failed);
   });
-  return WriteAndPrint("compare", std::move(file), flags.out_dir, flags.gnuplot);
+  return WriteAndPrint("compare", std::move(file), flags.out_dir, flags.gnuplot, *baseline);
 }
 
 int ReportCommand(const ReportFlags& flags) {
@@ -174,6 +222,28 @@ int ReportCommand(const ReportFlags& flags) {
     }
   }
   return WriteAndPrint("report", std::move(merged), flags.out_dir, flags.gnuplot);
+}
+
+int DiffCommand(const DiffFlags& flags) {
+  absl::StatusOr<std::optional<Baseline>> baseline = LoadBaseline(flags.baseline, flags.fail_on);
+  if (!baseline.ok()) {
+    std::cerr << "collabsim diff: " << baseline.status().message() << "\n";
+    return kExitBadInput;
+  }
+  absl::StatusOr<results::ResultsFile> current = reports::ReadResultsFile(flags.current);
+  if (!current.ok()) {
+    std::cerr << "collabsim diff: " << current.status().message() << "\n";
+    return kExitBadInput;
+  }
+  const std::vector<reports::FigureChange> changes =
+      reports::CompareWithBaseline((*baseline)->file, *current, EngineOrder());
+  if (changes.empty()) {
+    std::cerr << "collabsim diff: " << flags.baseline << " and " << flags.current
+              << " share no scenario x engine: nothing to compare\n";
+    return kExitBadInput;
+  }
+  std::cout << reports::RegressionMarkdown(changes, (*baseline)->rules, flags.baseline);
+  return reports::Regressions(changes, (*baseline)->rules).empty() ? kExitOk : kExitViolation;
 }
 
 }  // namespace collabsim::apps
