@@ -18,6 +18,9 @@ struct RunRecord {
   check::CanvasRecorder canvas;  // every property write, with what its author saw
   // From an intent's making to its showing at each other user.
   std::vector<SimTime> remote_latencies;
+  // The same, for the deliveries whose author and receiver kept every link
+  // from the making to the showing (the steady state, between drops).
+  std::vector<SimTime> steady_latencies;
   // From a caret's move to its showing at each other user.
   std::vector<SimTime> cursor_latencies;
   // With a presence flood: the same among everyone but the flooding user.

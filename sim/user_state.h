@@ -25,6 +25,9 @@ struct UserState {
   uint64_t next_intent_seq = 1;
   std::vector<SimTime> intent_times;  // when each of its intents was made, by seq - 1
   uint32_t offline_windows = 0;       // offline windows in force (they may overlap)
+  // When one of its links (or its connection) last came up or went down:
+  // deliveries of intents made after it are in the steady state.
+  SimTime links_changed_at = 0;
   bool reconnect_planned = false;
   bool crashed = false;  // the app is down
   // By seq - 1, whether another user's replica holds the intent (so an app

@@ -316,8 +316,12 @@ void World::Flush(Replica& replica) {
     if (is_client) {
       // A restarted client re-learns its own old intents: not a remote delivery.
       if (id.replica == replica.id()) continue;
-      const SimTime latency = queue_.now() - User(id.replica).intent_times[id.seq - 1];
+      const SimTime made = User(id.replica).intent_times[id.seq - 1];
+      const SimTime latency = queue_.now() - made;
       record_.remote_latencies.push_back(latency);
+      if (User(id.replica).links_changed_at < made && User(replica.id()).links_changed_at < made) {
+        record_.steady_latencies.push_back(latency);
+      }
       if (record_.flood_user != 0 && id.replica != record_.flood_user && replica.id() != record_.flood_user) {
         record_.bystander_edit_latencies.push_back(latency);
       }

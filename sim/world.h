@@ -144,6 +144,9 @@ class World final : private FaultHost {
   // A reconnect attempt; the server may refuse it (accept limit).
   void OnReconnect(ReplicaId user, uint64_t attempt);
   void DropLink(ReplicaId a, ReplicaId b);
+  // Both ends (users) of a link that just came up or went down leave the
+  // steady state until their next intent.
+  void MarkLinksChanged(ReplicaId a, ReplicaId b);
   // Sends one message `from` queued, on its edge to message.to.
   void Send(ReplicaId from, OutgoingMessage& message);
   void OnHeal();

@@ -13,6 +13,7 @@ namespace collabsim::sim {
 
 void World::ConnectUser(ReplicaId user) {
   if (recording()) Note(user, "connected");
+  User(user).links_changed_at = queue_.now();
   transport_.GoOnline(user);
   trace_.Add(kTraceTagConnect);
   trace_.Add(user);
@@ -22,6 +23,7 @@ void World::ConnectUser(ReplicaId user) {
 
 void World::DisconnectUser(ReplicaId user) {
   if (recording()) Note(user, "disconnected");
+  User(user).links_changed_at = queue_.now();
   const std::vector<ReplicaId> joined = transport_.Joined(user);
   transport_.GoOffline(user);
   trace_.Add(kTraceTagDrop);
@@ -35,6 +37,7 @@ void World::TryLink(ReplicaId a, ReplicaId b) {
   if (!transport_.Online(a) || !transport_.Online(b) || transport_.IsCutEitherWay(a, b)) return;
   const Transport::EdgeChange change = transport_.Dial(a, b);
   if (change == Transport::EdgeChange::kNone) return;
+  MarkLinksChanged(a, b);
   if (change == Transport::EdgeChange::kOwn) {
     if (recording()) Note(a, absl::StrFormat("link to %s up", NodeName(b)));
     trace_.Add(kTraceTagConnect);
@@ -48,6 +51,12 @@ void World::TryLink(ReplicaId a, ReplicaId b) {
   PresenceLinkUp(a, b);
 }
 
+void World::MarkLinksChanged(ReplicaId a, ReplicaId b) {
+  for (ReplicaId end : {a, b}) {
+    if (end != kServerReplica) User(end).links_changed_at = queue_.now();
+  }
+}
+
 void World::DropEdge(ReplicaId a, ReplicaId b) {
   if (transport_.via_server()) return DisconnectUser(a == kServerReplica ? b : a);
   DropLink(a, b);
@@ -56,6 +65,7 @@ void World::DropEdge(ReplicaId a, ReplicaId b) {
 void World::DropLink(ReplicaId a, ReplicaId b) {
   const Transport::EdgeChange change = transport_.Hangup(a, b);
   if (change == Transport::EdgeChange::kNone) return;
+  MarkLinksChanged(a, b);
   if (change == Transport::EdgeChange::kOwn) {
     if (recording()) Note(a, absl::StrFormat("link to %s down", NodeName(b)));
     trace_.Add(kTraceTagDrop);

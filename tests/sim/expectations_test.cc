@@ -45,12 +45,18 @@ TEST(Expectations, EveryBoundFieldNamesAFigureARunMeasures) {
   for (const std::string& figure : ExpectationFigures()) {
     if (figure.starts_with("cursor_") || figure.starts_with("presence_")) {
       EXPECT_FALSE(ExpectationFigure(figure, run).has_value()) << figure << ": the run had no presence channel";
+    } else if (figure.starts_with("steady_")) {
+      EXPECT_FALSE(ExpectationFigure(figure, run).has_value()) << figure << ": the run had no steady delivery";
     } else {
       EXPECT_TRUE(ExpectationFigure(figure, run).has_value()) << figure;
     }
   }
   EXPECT_EQ(*ExpectationFigure("edit_p99_ms", run), 5);
   EXPECT_EQ(*ExpectationFigure("bytes_per_edit", run), 100);
+  results::RunResult steady = run;
+  steady.mutable_steady_remote_visible()->set_samples(3);
+  steady.mutable_steady_remote_visible()->set_p95_ms(42);
+  EXPECT_EQ(*ExpectationFigure("steady_edit_p95_ms", steady), 42);
 }
 
 TEST(Expectations, ABrokenBoundSaysWhatWasMeasuredAgainstWhat) {
@@ -90,7 +96,7 @@ TEST(Expectations, AFigureTheRunDidNotMeasureFails) {
   const Expectations expect = Parse("expect { cursor_p95_ms: 100 }");
   const std::vector<std::string> broken = BrokenExpectations(expect, "ot", RunWith(1));
   ASSERT_EQ(broken.size(), 1u);
-  EXPECT_EQ(broken[0], "expect cursor_p95_ms <= 100: not measured (the engine has no presence channel)");
+  EXPECT_EQ(broken[0], "expect cursor_p95_ms <= 100: not measured in this run (the engine has no presence channel)");
 }
 
 TEST(Expectations, ProbeMinimums) {
