@@ -119,6 +119,9 @@ TEST(Shrink, TheDoptFailureShrinksToAFewUsersAndActions) {
   EXPECT_EQ(shrunk->scenario.name(), "team-shrunk");
   EXPECT_FALSE(shrunk->scenario.has_typing());
   EXPECT_EQ(shrunk->scenario.require_probe_size(), 0);
+  // team's service levels are not what failed: the shrunk case drops them.
+  ASSERT_GT(team.expect_size(), 0);
+  EXPECT_EQ(shrunk->scenario.expect_size(), 0);
   // Written and read back as a file, it fails the same way.
   std::string text;
   google::protobuf::TextFormat::PrintToString(shrunk->scenario, &text);
@@ -129,6 +132,24 @@ TEST(Shrink, TheDoptFailureShrinksToAFewUsersAndActions) {
   EXPECT_EQ(again.violations(0).invariant(), "convergence");
   // The same case on the real OT engine converges: the failure is dOPT's.
   EXPECT_EQ(World(*loaded, Named("ot"), seed, Fast()).Run().violations_size(), 0);
+}
+
+TEST(Shrink, AMissedServiceLevelShrinksWithItsBoundKept) {
+  scenario::Scenario team = Load("team");
+  team.set_active_s(20);
+  team.clear_expect();
+  scenario::Expectation* expect = team.add_expect();
+  expect->set_edit_p99_ms(1);  // below any link's latency: every edit misses it
+  absl::StatusOr<ShrinkResult> shrunk = Shrink(team, Named("ot"), 1);
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status();
+  EXPECT_EQ(shrunk->invariant, "expectation");
+  ASSERT_EQ(shrunk->scenario.expect_size(), 1);
+  EXPECT_EQ(shrunk->scenario.expect(0).edit_p99_ms(), 1);
+  EXPECT_LE(shrunk->after.users, 2u);
+  EXPECT_LE(shrunk->after.actions, 1u);
+  const results::RunResult again = World(shrunk->scenario, Named("ot"), 1, Fast()).Run();
+  ASSERT_FALSE(again.violations().empty());
+  EXPECT_EQ(again.violations(0).invariant(), "expectation");
 }
 
 TEST(Shrink, APassingSeedHasNothingToShrink) {
