@@ -32,6 +32,13 @@ const std::vector<Figure>& SummaryFigures() {
       {"p95_ms", "p95 latency (ms)", 1, [](const auto& r) { return r.remote_visible().p95_ms(); }},
       {"p99_ms", "p99 latency (ms)", 1, [](const auto& r) { return r.remote_visible().p99_ms(); }},
       {"max_ms", "max latency (ms)", 1, [](const auto& r) { return r.remote_visible().max_ms(); }},
+      // The algorithm's own cost, apart from what faults added: deliveries
+      // whose author and receiver kept every link up from edit to showing.
+      {"steady_p99_ms", "steady-state p99 latency (ms)", 1,
+       [](const auto& r) -> std::optional<double> {
+         if (r.steady_remote_visible().samples() == 0) return std::nullopt;
+         return r.steady_remote_visible().p99_ms();
+       }},
       {"convergence_s", "time to converge after heal (s)", 2, [](const auto& r) { return r.convergence_s(); }},
       {"wire_bytes_per_edit", "wire bytes per edit", 0,
        [](const auto& r) { return PerEdit(static_cast<double>(r.wire_bytes()), r); }},

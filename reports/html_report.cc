@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/highlighting.h"
 #include "reports/markdown_summary.h"
 
 namespace collabsim::reports {
@@ -19,6 +20,7 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #f3f3f3; }
 td.best { background: #e3f4e3; font-weight: bold; }
+td.none { color: #888; font-style: italic; }
 td.fail, tr.fail td:first-child { background: #fbe0e0; color: #a00; font-weight: bold; }
 .note { background: #fff4d6; border: 1px solid #e0c060; padding: 0.6em; }
 figure { margin: 1.5em 0; }
@@ -64,7 +66,9 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
     html += "<p class=\"note\">Charts skipped: " + HtmlEscape(charts.skipped_because) + ".</p>\n";
   }
   html += "<h2>Summary</h2>\n<p>Mean over seeds &plusmn; 95% confidence interval. Lower is better in every "
-          "column; the best engine per column is highlighted, failures are red.</p>\n";
+          "column. Highlighted: the best engine per column and every engine not significantly behind it (Welch's t "
+          "over seeds at 95%); an engine that failed a run or lost typed words is never highlighted. Failures are "
+          "red.</p>\n";
   const auto& figures = SummaryFigures();
   for (const std::string& scenario : a.scenarios) {
     const results::ScenarioInfo* info = a.Scenario(scenario);
@@ -76,19 +80,9 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
     html += "<table><tr><th>engine</th><th>runs</th><th>failed</th>";
     for (const Figure& f : figures) html += "<th>" + HtmlEscape(f.label) + "</th>";
     html += "</tr>\n";
-    std::vector<double> best(figures.size(), 0);
-    std::vector<int> holders(figures.size(), 0);
-    for (size_t k = 0; k < figures.size(); ++k) {
-      bool first = true;
-      for (const std::string& engine : a.engines) {
-        const Group* g = a.Find(scenario, engine);
-        if (g == nullptr || g->estimates[k].count == 0) continue;
-        if (first || g->estimates[k].mean < best[k]) best[k] = g->estimates[k].mean;
-        first = false;
-        ++holders[k];
-      }
-    }
-    for (const std::string& engine : a.engines) {
+    const auto marks = MarkCells(a, scenario);
+    for (size_t e = 0; e < a.engines.size(); ++e) {
+      const std::string& engine = a.engines[e];
       const Group* g = a.Find(scenario, engine);
       if (g == nullptr) {
         html += "<tr><td>" + HtmlEscape(engine) + "</td><td>0</td><td>n/a</td>";
@@ -99,8 +93,11 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
       html += absl::StrFormat("<tr%s><td>%s</td><td>%d</td><td%s>%d</td>", g->failed > 0 ? " class=\"fail\"" : "",
                               HtmlEscape(engine), g->runs.size(), g->failed > 0 ? " class=\"fail\"" : "", g->failed);
       for (size_t k = 0; k < figures.size(); ++k) {
-        const bool is_best = holders[k] > 1 && g->estimates[k].count > 0 && g->estimates[k].mean == best[k];
-        html += absl::StrFormat("<td%s>%s</td>", is_best ? " class=\"best\"" : "",
+        if (marks[e][k] == CellMark::kNoServer) {
+          html += "<td class=\"none\">no server</td>";
+          continue;
+        }
+        html += absl::StrFormat("<td%s>%s</td>", marks[e][k] == CellMark::kBest ? " class=\"best\"" : "",
                                 HtmlEscape(FormatEstimate(g->estimates[k], figures[k].decimals)));
       }
       html += "</tr>\n";

@@ -1,0 +1,120 @@
+// The summary's highlighting rules, each on hand-made results: lossy and
+// failed engines are never best, a mesh has "no server", seed noise is a
+// tie, and a column where everyone ties has no mark.
+#include "reports/highlighting.h"
+
+#include <gtest/gtest.h>
+
+#include "reports/html_report.h"
+#include "reports/markdown_summary.h"
+
+namespace collabsim::reports {
+namespace {
+
+struct Run {
+  std::string engine;
+  uint64_t seed = 1;
+  double p99_ms = 100;
+  double loss_rate = 0;
+  uint64_t server_peak = 4096;
+  bool failed = false;
+};
+
+results::ResultsFile File(const std::vector<Run>& runs) {
+  results::ResultsFile file;
+  for (const Run& r : runs) {
+    results::RunResult* run = file.add_runs();
+    run->set_scenario("s");
+    run->set_engine(r.engine);
+    run->set_seed(r.seed);
+    run->set_edit_intents(10);
+    run->set_wire_bytes(1000);
+    run->mutable_remote_visible()->set_p99_ms(r.p99_ms);
+    run->mutable_oracle()->set_tokens_inserted(50);
+    run->mutable_oracle()->set_loss_rate(r.loss_rate);
+    run->mutable_memory()->set_server_bytes_peak(r.server_peak);
+    run->mutable_memory()->set_client_bytes_peak(2048);
+    if (r.failed) run->add_violations()->set_invariant("convergence");
+  }
+  return file;
+}
+
+// The mark of `engine` on `figure`.
+CellMark Mark(const results::ResultsFile& file, const std::vector<std::string>& engines, const std::string& engine,
+              const std::string& figure) {
+  const Aggregate a = AggregateResults(file, engines);
+  const auto marks = MarkCells(a, "s");
+  const size_t e = std::find(engines.begin(), engines.end(), engine) - engines.begin();
+  return marks.at(e).at(FigureIndex(figure));
+}
+
+TEST(Highlighting, AnEngineThatLostWordsIsNeverBestOnLatency) {
+  const auto file = File({{"ot", 1, 200}, {"ot", 2, 202}, {"crdt", 1, 150}, {"crdt", 2, 151},
+                          {"lww", 1, 50, 0.3}, {"lww", 2, 52, 0.3}});
+  const std::vector<std::string> engines = {"ot", "crdt", "lww"};
+  EXPECT_EQ(Mark(file, engines, "lww", "p99_ms"), CellMark::kPlain);
+  EXPECT_EQ(Mark(file, engines, "crdt", "p99_ms"), CellMark::kBest);
+  EXPECT_EQ(Mark(file, engines, "ot", "p99_ms"), CellMark::kPlain);
+}
+
+TEST(Highlighting, AFailedEngineIsNeverBest) {
+  const auto file = File({{"ot", 1, 200}, {"ot", 2, 202}, {"crdt", 1, 150}, {"crdt", 2, 151},
+                          {"bad", 1, 50}, {"bad", 2, 52, 0, 4096, true}});
+  const std::vector<std::string> engines = {"ot", "crdt", "bad"};
+  EXPECT_EQ(Mark(file, engines, "bad", "p99_ms"), CellMark::kPlain);
+  EXPECT_EQ(Mark(file, engines, "crdt", "p99_ms"), CellMark::kBest);
+}
+
+TEST(Highlighting, AMeshHasNoServerRatherThanTheLeastServerMemory) {
+  const auto file = File({{"ot", 1, 200, 0, 8192}, {"ot", 2, 200, 0, 8192}, {"crdt", 1, 150, 0, 4096},
+                          {"crdt", 2, 150, 0, 4096}, {"crdt-mesh", 1, 150, 0, 0}, {"crdt-mesh", 2, 150, 0, 0}});
+  const std::vector<std::string> engines = {"ot", "crdt", "crdt-mesh"};
+  EXPECT_EQ(Mark(file, engines, "crdt-mesh", "server_peak_kib"), CellMark::kNoServer);
+  EXPECT_EQ(Mark(file, engines, "crdt", "server_peak_kib"), CellMark::kBest);
+  EXPECT_EQ(Mark(file, engines, "ot", "server_peak_kib"), CellMark::kPlain);
+}
+
+TEST(Highlighting, SeedNoiseIsATieAndAClearGapIsNot) {
+  // a and b overlap seed by seed; c is far behind both.
+  const auto file = File({{"a", 1, 100}, {"a", 2, 130}, {"a", 3, 90}, {"b", 1, 110}, {"b", 2, 95}, {"b", 3, 125},
+                          {"c", 1, 300}, {"c", 2, 310}, {"c", 3, 305}});
+  const std::vector<std::string> engines = {"a", "b", "c"};
+  EXPECT_EQ(Mark(file, engines, "a", "p99_ms"), CellMark::kBest);
+  EXPECT_EQ(Mark(file, engines, "b", "p99_ms"), CellMark::kBest);
+  EXPECT_EQ(Mark(file, engines, "c", "p99_ms"), CellMark::kPlain);
+}
+
+TEST(Highlighting, AColumnWhereEveryoneTiesHasNoMark) {
+  const auto file = File({{"a", 1, 100}, {"a", 2, 130}, {"b", 1, 110}, {"b", 2, 120}});
+  const std::vector<std::string> engines = {"a", "b"};
+  EXPECT_EQ(Mark(file, engines, "a", "p99_ms"), CellMark::kPlain);
+  EXPECT_EQ(Mark(file, engines, "b", "p99_ms"), CellMark::kPlain);
+  // Bytes per edit are equal: no mark either.
+  EXPECT_EQ(Mark(file, engines, "a", "wire_bytes_per_edit"), CellMark::kPlain);
+}
+
+TEST(Highlighting, OneSeedComparesMeansExactly) {
+  const auto file = File({{"a", 1, 100}, {"b", 1, 101}, {"c", 1, 100}});
+  const std::vector<std::string> engines = {"a", "b", "c"};
+  EXPECT_EQ(Mark(file, engines, "a", "p99_ms"), CellMark::kBest);
+  EXPECT_EQ(Mark(file, engines, "c", "p99_ms"), CellMark::kBest);
+  EXPECT_EQ(Mark(file, engines, "b", "p99_ms"), CellMark::kPlain);
+}
+
+TEST(Highlighting, TheMarkdownAndThePageShowTheMarks) {
+  const auto file = File({{"ot", 1, 200, 0, 8192}, {"ot", 2, 202, 0, 8192}, {"crdt-mesh", 1, 150, 0, 0},
+                          {"crdt-mesh", 2, 151, 0, 0}, {"lww", 1, 50, 0.3}, {"lww", 2, 52, 0.3}});
+  const Aggregate a = AggregateResults(file, {"ot", "crdt-mesh", "lww"});
+  const std::string markdown = MarkdownSummary(a);
+  EXPECT_NE(markdown.find("| crdt-mesh | 2 | 0 | 0.0 ± 0.0 | 0.0 ± 0.0 | **150.5 ± 6.4** |"), std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("| no server |"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("**51.0"), std::string::npos) << markdown;
+  const std::string html = HtmlReport(a, ChartSet{}, ".");
+  EXPECT_NE(html.find("<td class=\"best\">150.5 ± 6.4</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td class=\"none\">no server</td>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<td class=\"best\">51.0"), std::string::npos) << html;
+}
+
+}  // namespace
+}  // namespace collabsim::reports
