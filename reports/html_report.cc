@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/decision.h"
 #include "reports/highlighting.h"
 #include "reports/markdown_summary.h"
 
@@ -17,6 +18,8 @@ constexpr const char* kStyle = R"(
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
+table.summary th { font-size: 0.85em; font-weight: normal; background: #f3f3f3; }
+span.pm { display: block; font-size: 0.8em; color: #666; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #f3f3f3; }
 td.best { background: #e3f4e3; font-weight: bold; }
@@ -26,6 +29,15 @@ td.fail, tr.fail td:first-child { background: #fbe0e0; color: #a00; font-weight:
 figure { margin: 1.5em 0; }
 figcaption { font-size: 0.85em; color: #555; max-width: 760px; }
 code { background: #f3f3f3; padding: 0 0.2em; }
+table.verdict td { vertical-align: top; text-align: left; padding: 0.2em; }
+table.verdict td div { padding: 0.1em 0.4em; margin: 1px 0; border-radius: 3px; white-space: nowrap; }
+.d-best { background: #c8ebc8; font-weight: bold; }
+.d-near { background: #f4f0c0; }
+.d-far { background: #f8d8a8; }
+.d-worst { background: #f4b8b0; }
+.d-failed { background: #e05050; color: #fff; font-weight: bold; }
+.d-none { color: #888; }
+ul.tradeoffs li { margin: 0.3em 0; }
 )";
 
 std::string ReadSvg(const std::string& path) {
@@ -35,6 +47,53 @@ std::string ReadSvg(const std::string& path) {
   std::string svg = contents.str();
   const size_t start = svg.find("<svg");
   return start == std::string::npos ? "" : svg.substr(start);
+}
+
+// Figures about time (latency, convergence) go in a scenario's first table,
+// the costs (bytes, memory, loss, CPU) in its second, so both fit the page.
+bool AboutTime(const std::string& key) { return key.ends_with("_ms") || key == "convergence_s"; }
+
+// The mean, with the interval's half-width on a line of its own below it.
+std::string EstimateCell(const Estimate& estimate, int decimals) {
+  if (estimate.count < 2) return HtmlEscape(FormatEstimate(estimate, decimals));
+  return absl::StrFormat("%.*f<span class=\"pm\">&plusmn; %.*f</span>", decimals, estimate.mean, decimals,
+                         estimate.half_width);
+}
+
+std::string SummaryTable(const Aggregate& a, const std::string& scenario,
+                         const std::vector<std::vector<CellMark>>& marks, bool latency) {
+  const auto& figures = SummaryFigures();
+  std::vector<size_t> columns;
+  for (size_t k = 0; k < figures.size(); ++k) {
+    if (AboutTime(figures[k].key) == latency) columns.push_back(k);
+  }
+  std::string html = "<table class=\"summary\"><tr><th>engine</th>";
+  if (latency) html += "<th>runs</th><th>failed</th>";
+  for (size_t k : columns) html += "<th>" + HtmlEscape(figures[k].label) + "</th>";
+  html += "</tr>\n";
+  for (size_t e = 0; e < a.engines.size(); ++e) {
+    const std::string& engine = a.engines[e];
+    const Group* g = a.Find(scenario, engine);
+    if (g == nullptr) {
+      html += "<tr><td>" + HtmlEscape(engine) + "</td>" + (latency ? "<td>0</td><td>n/a</td>" : "");
+      for (size_t i = 0; i < columns.size(); ++i) html += "<td>n/a</td>";
+      html += "</tr>\n";
+      continue;
+    }
+    const char* fail = g->failed > 0 ? " class=\"fail\"" : "";
+    html += absl::StrFormat("<tr%s><td>%s</td>", fail, HtmlEscape(engine));
+    if (latency) html += absl::StrFormat("<td>%d</td><td%s>%d</td>", g->runs.size(), fail, g->failed);
+    for (size_t k : columns) {
+      if (marks[e][k] == CellMark::kNoServer) {
+        html += "<td class=\"none\">no server</td>";
+        continue;
+      }
+      html += absl::StrFormat("<td%s>%s</td>", marks[e][k] == CellMark::kBest ? " class=\"best\"" : "",
+                              EstimateCell(g->estimates[k], figures[k].decimals));
+    }
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
 }
 
 }  // namespace
@@ -65,11 +124,11 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
   if (!charts.skipped_because.empty()) {
     html += "<p class=\"note\">Charts skipped: " + HtmlEscape(charts.skipped_because) + ".</p>\n";
   }
+  html += DecisionHtml(Decide(a), a.engines);
   html += "<h2>Summary</h2>\n<p>Mean over seeds &plusmn; 95% confidence interval. Lower is better in every "
           "column. Highlighted: the best engine per column and every engine not significantly behind it (Welch's t "
           "over seeds at 95%); an engine that failed a run or lost typed words is never highlighted. Failures are "
           "red.</p>\n";
-  const auto& figures = SummaryFigures();
   for (const std::string& scenario : a.scenarios) {
     const results::ScenarioInfo* info = a.Scenario(scenario);
     html += "<h3>" + HtmlEscape(scenario) + "</h3>\n";
@@ -77,32 +136,8 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
       html += absl::StrFormat("<p>%s (%d users, %g s active).</p>\n", HtmlEscape(info->description()), info->users(),
                               info->active_s());
     }
-    html += "<table><tr><th>engine</th><th>runs</th><th>failed</th>";
-    for (const Figure& f : figures) html += "<th>" + HtmlEscape(f.label) + "</th>";
-    html += "</tr>\n";
     const auto marks = MarkCells(a, scenario);
-    for (size_t e = 0; e < a.engines.size(); ++e) {
-      const std::string& engine = a.engines[e];
-      const Group* g = a.Find(scenario, engine);
-      if (g == nullptr) {
-        html += "<tr><td>" + HtmlEscape(engine) + "</td><td>0</td><td>n/a</td>";
-        for (size_t k = 0; k < figures.size(); ++k) html += "<td>n/a</td>";
-        html += "</tr>\n";
-        continue;
-      }
-      html += absl::StrFormat("<tr%s><td>%s</td><td>%d</td><td%s>%d</td>", g->failed > 0 ? " class=\"fail\"" : "",
-                              HtmlEscape(engine), g->runs.size(), g->failed > 0 ? " class=\"fail\"" : "", g->failed);
-      for (size_t k = 0; k < figures.size(); ++k) {
-        if (marks[e][k] == CellMark::kNoServer) {
-          html += "<td class=\"none\">no server</td>";
-          continue;
-        }
-        html += absl::StrFormat("<td%s>%s</td>", marks[e][k] == CellMark::kBest ? " class=\"best\"" : "",
-                                HtmlEscape(FormatEstimate(g->estimates[k], figures[k].decimals)));
-      }
-      html += "</tr>\n";
-    }
-    html += "</table>\n";
+    html += SummaryTable(a, scenario, marks, /*latency=*/true) + SummaryTable(a, scenario, marks, /*latency=*/false);
   }
   if (!charts.charts.empty()) html += "<h2>Charts</h2>\n";
   for (const Chart& chart : charts.charts) {

@@ -1,6 +1,8 @@
 // index.html: one self-contained page (inline CSS and SVG, no external URLs):
-// summary tables with the best engine per figure marked and failures in red,
-// then the charts with their captions, then every failing run's repro command.
+// the verdict (decision.h), then per scenario a table of its time figures and
+// one of its costs with the highlighting rules (highlighting.h) and failures
+// in red, then the charts with their captions, then every failing run's
+// repro command.
 #pragma once
 
 #include <string>

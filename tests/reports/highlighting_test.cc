@@ -111,7 +111,7 @@ TEST(Highlighting, TheMarkdownAndThePageShowTheMarks) {
   EXPECT_NE(markdown.find("| no server |"), std::string::npos) << markdown;
   EXPECT_EQ(markdown.find("**51.0"), std::string::npos) << markdown;
   const std::string html = HtmlReport(a, ChartSet{}, ".");
-  EXPECT_NE(html.find("<td class=\"best\">150.5 ± 6.4</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td class=\"best\">150.5<span class=\"pm\">&plusmn; 6.4</span></td>"), std::string::npos) << html;
   EXPECT_NE(html.find("<td class=\"none\">no server</td>"), std::string::npos) << html;
   EXPECT_EQ(html.find("<td class=\"best\">51.0"), std::string::npos) << html;
 }
