@@ -104,6 +104,9 @@ int Main(int argc, char** argv) {
   compare->add_option("--out", compare_flags.out_dir, "Output directory")->capture_default_str();
   compare->add_option("--gnuplot", compare_flags.gnuplot, "gnuplot command used for charts")->capture_default_str();
   compare->add_flag("--swarm", compare_flags.swarm, "Let each seed also draw extra faults");
+  compare->add_flag("--adaptive", compare_flags.adaptive,
+                    "Seeds per scenario: the first 3 of --seeds, then 2 more at a time until every engine's key "
+                    "figures have a 95% interval within 10% of their mean, or --seeds runs out");
   compare->add_option("--baseline", compare_flags.baseline,
                       "An earlier results.json: print (and add to summary.md) what changed significantly");
   compare->add_option("--fail-on", compare_flags.fail_on,

@@ -47,6 +47,7 @@ struct CompareFlags {
   bool swarm = false;
   std::string baseline;  // an earlier results.json to compare with (empty: none)
   std::string fail_on;   // e.g. "p99_ms>+10%,wire_bytes_per_edit>+5%"
+  bool adaptive = false;  // seeds per scenario, with --seeds as the cap
 };
 int CompareCommand(const CompareFlags& flags);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "apps/adaptive_seeds.h"
 #include "apps/commands.h"
 #include "apps/progress_line.h"
 #include "apps/run_case.h"
@@ -174,13 +175,24 @@ int CompareCommand(const CompareFlags& flags) {
       suite.engines.push_back(*engine);
     }
   }
-  std::cerr << absl::StrFormat("collabsim compare: %d scenarios x %d engines x %d seeds = %d runs%s, %d jobs\n",
+  if (flags.adaptive && shard->count > 1) {
+    std::cerr << "collabsim compare: --adaptive chooses seeds from every run's result, so it cannot be split into "
+                 "--shard slices; shard a fixed --seeds list instead\n";
+    return kExitBadInput;
+  }
+  if (flags.adaptive) {
+    std::cerr << absl::StrFormat(
+        "collabsim compare: %d scenarios x %d engines, seeds chosen adaptively from %s (at most %d runs), %d jobs\n",
+        suite.scenarios.size(), suite.engines.size(), flags.seeds, suite.CaseCount(), flags.jobs);
+  } else {
+    std::cerr << absl::StrFormat("collabsim compare: %d scenarios x %d engines x %d seeds = %d runs%s, %d jobs\n",
                                suite.scenarios.size(), suite.engines.size(), suite.seeds.size(), suite.CaseCount(),
                                shard->count > 1 ? absl::StrFormat(" (shard %d/%d)", shard->index, shard->count) : "",
                                flags.jobs);
+  }
   for (const std::string& line : suite.NotApplicable()) std::cerr << "collabsim compare: not applicable, not run: " << line << "\n";
   std::optional<ProgressLine> progress;
-  results::ResultsFile file = RunSuite(suite, flags.jobs, *shard, [&](const Progress& p) {
+  const auto on_progress = [&](const Progress& p) {
     if (!progress.has_value()) progress.emplace("compare", "runs", p.total);
     if (p.last != nullptr && p.last->violations_size() > 0) {
       progress->Clear();
@@ -188,7 +200,18 @@ int CompareCommand(const CompareFlags& flags) {
                 << p.last->violations(0).detail() << "\n";
     }
     progress->Update(p.done, p.failed);
-  });
+  };
+  results::ResultsFile file;
+  if (flags.adaptive) {
+    const auto on_round = [&](const std::string& line) {
+      if (progress.has_value()) progress->Clear();
+      progress.reset();
+      std::cerr << "collabsim compare: " << line << "\n";
+    };
+    file = RunAdaptively(suite, flags.jobs, on_round, on_progress);
+  } else {
+    file = RunSuite(suite, flags.jobs, *shard, on_progress);
+  }
   return WriteAndPrint("compare", std::move(file), flags.out_dir, flags.gnuplot, *baseline);
 }
 

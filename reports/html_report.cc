@@ -38,6 +38,7 @@ table.verdict td div { padding: 0.1em 0.4em; margin: 1px 0; border-radius: 3px; 
 .d-failed { background: #e05050; color: #fff; font-weight: bold; }
 .d-none { color: #888; }
 ul.tradeoffs li { margin: 0.3em 0; }
+p.seeds { font-size: 0.85em; color: #555; }
 )";
 
 std::string ReadSvg(const std::string& path) {
@@ -135,6 +136,7 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
     if (info != nullptr) {
       html += absl::StrFormat("<p>%s (%d users, %g s active).</p>\n", HtmlEscape(info->description()), info->users(),
                               info->active_s());
+      if (!info->seed_choice().empty()) html += "<p class=\"seeds\">Seeds: " + HtmlEscape(info->seed_choice()) + ".</p>\n";
     }
     const auto marks = MarkCells(a, scenario);
     html += SummaryTable(a, scenario, marks, /*latency=*/true) + SummaryTable(a, scenario, marks, /*latency=*/false);

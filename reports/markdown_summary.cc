@@ -27,7 +27,10 @@ std::string MarkdownSummary(const Aggregate& aggregate) {
   for (const std::string& scenario : aggregate.scenarios) {
     const results::ScenarioInfo* info = aggregate.Scenario(scenario);
     absl::StrAppendFormat(&out, "\n## %s\n\n", scenario);
-    if (info != nullptr) absl::StrAppendFormat(&out, "%s (%d users, %g s active).\n\n", info->description(), info->users(), info->active_s());
+    if (info != nullptr) {
+      absl::StrAppendFormat(&out, "%s (%d users, %g s active).\n\n", info->description(), info->users(), info->active_s());
+      if (!info->seed_choice().empty()) absl::StrAppendFormat(&out, "Seeds: %s.\n\n", info->seed_choice());
+    }
     std::vector<std::string> header = {"engine", "runs", "failed"};
     for (const Figure& figure : SummaryFigures()) header.push_back(figure.label);
     out += "| " + absl::StrJoin(header, " | ") + " |\n|" + std::string() ;

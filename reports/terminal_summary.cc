@@ -9,9 +9,9 @@ namespace collabsim::reports {
 
 std::string TerminalSummary(const Aggregate& a) {
   // A compact subset of the summary figures; summary.md has them all.
-  const std::vector<std::string> keys = {"p50_ms", "p95_ms", "p99_ms", "convergence_s", "wire_bytes_per_edit",
+  const std::vector<std::string> keys = {"p50_ms", "p99_ms", "steady_p99_ms", "convergence_s", "wire_bytes_per_edit",
                                          "server_peak_kib", "loss_rate_pct", "cursor_p95_ms"};
-  const std::vector<std::string> headers = {"p50 ms", "p95 ms", "p99 ms", "converge s", "wire B/edit",
+  const std::vector<std::string> headers = {"p50 ms", "p99 ms", "steady p99", "converge s", "wire B/edit",
                                             "server KiB", "loss %", "cursor p95"};
   std::string out;
   for (const std::string& scenario : a.scenarios) {
@@ -30,7 +30,9 @@ std::string TerminalSummary(const Aggregate& a) {
       table.AddRow(row);
     }
     const results::ScenarioInfo* info = a.Scenario(scenario);
-    absl::StrAppendFormat(&out, "\n%s: %s\n%s", scenario, info == nullptr ? "" : info->description(), table.Render());
+    absl::StrAppendFormat(&out, "\n%s: %s\n", scenario, info == nullptr ? "" : info->description());
+    if (info != nullptr && !info->seed_choice().empty()) absl::StrAppendFormat(&out, "Seeds: %s.\n", info->seed_choice());
+    out += table.Render();
   }
   return out;
 }
