@@ -61,7 +61,7 @@ std::string FormatRunSummary(const results::RunResult& run) {
                         run.simulated_s(), run.convergence_s(), run.events(), run.measured_cpu_s());
   absl::StrAppendFormat(&out, "local apply CPU:  mean %.2f us, p99 %.2f us (measured)\n",
                         run.measured_local_apply_us_mean(), run.measured_local_apply_us_p99());
-  absl::StrAppendFormat(&out, "longest receive:  %.2f ms CPU at replica %d (measured)\n", run.measured_max_receive_ms(),
+  absl::StrAppendFormat(&out, "longest receive:  %.2f ms at replica %d (measured, steady clock)\n", run.measured_max_receive_ms(),
                         run.measured_max_receive_replica());
   absl::StrAppendFormat(&out, "trace_hash:       %s\n", run.trace_hash());
   if (run.determinism_steps_verified() > 0) {

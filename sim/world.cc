@@ -285,10 +285,10 @@ void World::OnDeliver(events::Deliver& event) {
     Note(event.to, absl::StrFormat("receive from %s: %s", NodeName(event.from),
                                    engine_.DescribeMessage(event.from, event.bytes)));
   }
-  const int64_t cpu_before = options_.measure_cpu_ns ? options_.measure_cpu_ns() : 0;
+  const int64_t step_before = options_.measure_step_ns ? options_.measure_step_ns() : 0;
   absl::Status status = Clocked(receiver).Receive(event.from, event.bytes);
-  if (options_.measure_cpu_ns) {
-    const double ms = static_cast<double>(options_.measure_cpu_ns() - cpu_before) / 1e6;
+  if (options_.measure_step_ns) {
+    const double ms = static_cast<double>(options_.measure_step_ns() - step_before) / 1e6;
     if (ms > result_.measured_max_receive_ms()) {
       result_.set_measured_max_receive_ms(ms);
       result_.set_measured_max_receive_replica(receiver.id());

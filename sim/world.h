@@ -55,6 +55,12 @@ struct RunOptions {
   // calls. The simulator never reads a clock itself; measurements go only to
   // measured_* fields, never into the trace hash or any decision.
   std::function<int64_t()> measure_cpu_ns;
+  // A cheap steady clock (nanoseconds) to time each receive, for the
+  // longest one (measured_max_receive_ms). Receives are most of a run's
+  // steps and a thread CPU clock is a system call on Linux, so this one is
+  // the monotonic clock: a step takes microseconds, rarely long enough to be
+  // preempted, and a long one (a three-week catch-up) is long either way.
+  std::function<int64_t()> measure_step_ns;
   // Fail a run that misses a required probe. Swarm runs turn this off: a
   // seed may switch off what one run needed, so coverage is judged over the
   // whole sweep instead (the run still reports its probe counts).

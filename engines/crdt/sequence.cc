@@ -208,9 +208,25 @@ DeleteOp Sequence::DeleteLocal(uint64_t position, uint64_t length) {
   return op;
 }
 
+Sequence::Origins Sequence::Locate(const InsertOp& op) const {
+  Origins origins;
+  if (op.origin_left.has_value()) {
+    origins.left = Find(*op.origin_left);
+    origins.missing |= !origins.left.has_value();
+  }
+  if (op.origin_right.has_value()) {
+    origins.right = Find(*op.origin_right);
+    origins.missing |= !origins.right.has_value();
+  }
+  if (integration_ == Integration::kFugueMax && origins.left.has_value() && origins.right.has_value()) {
+    origins.in_order = tree_.TotalBefore(*origins.left) < tree_.TotalBefore(*origins.right);
+  }
+  return origins;
+}
+
 bool Sequence::Ready(const InsertOp& op) const {
-  return (!op.origin_left.has_value() || Contains(*op.origin_left)) &&
-         (!op.origin_right.has_value() || Contains(*op.origin_right)) && OriginsInOrder(op);
+  const Origins origins = Locate(op);
+  return !origins.missing && origins.in_order;
 }
 
 bool Sequence::OriginsInOrder(const InsertOp& op) const {
@@ -244,8 +260,9 @@ absl::Status Sequence::Apply(const InsertOp& op) {
   if (present != 0) return absl::InvalidArgumentError("insert overlaps items already present in part");
   // A forged pair of origins the other way round would put the run after
   // its own right origin (found by the engine_session fuzz target).
-  if (!OriginsInOrder(op)) return absl::InvalidArgumentError("insert's origin_right is not after its origin_left");
-  if (!Ready(op)) return absl::FailedPreconditionError("insert refers to items not yet received");
+  const Origins origins = Locate(op);
+  if (!origins.in_order) return absl::InvalidArgumentError("insert's origin_right is not after its origin_left");
+  if (origins.missing) return absl::FailedPreconditionError("insert refers to items not yet received");
   for (const auto& origin : {op.origin_left, op.origin_right}) {
     if (origin.has_value() && origin->agent == op.id.agent && origin->counter >= op.id.counter &&
         origin->counter - op.id.counter < length) {
@@ -254,7 +271,7 @@ absl::Status Sequence::Apply(const InsertOp& op) {
   }
   if (!content_.HasRoomFor(length)) return absl::ResourceExhaustedError("document holds 2^32 - 1 characters");
 
-  const std::optional<Cursor> left_at = op.origin_left.has_value() ? Find(*op.origin_left) : std::nullopt;
+  const std::optional<Cursor>& left_at = origins.left;
   if (left_at.has_value() && tree_.RunOf(*left_at).deleted) ++counts_.insert_after_tombstone;
   const std::optional<Cursor> after = PlaceAfter(op, left_at);
   Run run;

@@ -169,6 +169,14 @@ class Sequence {
   std::optional<uint32_t> AgentIndex(uint64_t agent) const;
   uint32_t Intern(uint64_t agent);
   std::optional<Cursor> Find(const ItemId& id) const;
+  // An insert's origins, each looked up once: Ready and Apply need both the
+  // cursors and the order, and each lookup walks the tree.
+  struct Origins {
+    std::optional<Cursor> left, right;
+    bool missing = false;   // an origin the op names is not here
+    bool in_order = true;   // OriginsInOrder
+  };
+  Origins Locate(const InsertOp& op) const;
   ItemId IdAt(const Cursor& c) const;
   // Total position (tombstones included) of an origin of a run that is here.
   int64_t OriginPosition(uint32_t agent, uint64_t counter) const;

@@ -54,7 +54,12 @@ TokenBucket& PresenceGossip::BucketOf(ReplicaId owner, int64_t now) {
 
 void PresenceGossip::Take(ReplicaId from, const PresenceEntry& entry, int64_t now) {
   entries_[entry.user] = entry;
-  heard_at_[entry.user] = now;
+  const auto [heard, added] = heard_at_.try_emplace(entry.user, now);
+  if (!added) {
+    by_heard_at_.erase({heard->second, entry.user});
+    heard->second = now;
+  }
+  by_heard_at_.emplace(now, entry.user);
   for (auto& [peer, owners] : unsent_) {
     if (peer != from && peer != entry.user) owners.insert(entry.user);
   }
@@ -124,8 +129,8 @@ std::optional<int64_t> PresenceGossip::NextDue() const {
     const int64_t ready = buckets_.at(owner).ReadyAt();
     if (!due.has_value() || ready < *due) due = ready;
   }
-  for (const auto& [owner, at] : heard_at_) {
-    const int64_t expires = at + options_.ttl_ns;
+  if (!by_heard_at_.empty()) {  // the earliest heard expires first
+    const int64_t expires = by_heard_at_.begin()->first + options_.ttl_ns;
     if (!due.has_value() || expires < *due) due = expires;
   }
   return due;
@@ -133,16 +138,21 @@ std::optional<int64_t> PresenceGossip::NextDue() const {
 
 PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
   Due due;
-  for (auto it = heard_at_.begin(); it != heard_at_.end();) {
-    if (now < it->second || now - it->second < options_.ttl_ns) {  // never overflows
-      ++it;
-      continue;
-    }
-    const ReplicaId owner = it->first;
+  // The expired are a prefix of by_heard_at_ (heard earliest); they are
+  // taken in owner order.
+  std::vector<ReplicaId> expired;
+  for (const auto& [at, owner] : by_heard_at_) {
+    if (now < at || now - at < options_.ttl_ns) break;  // never overflows
+    expired.push_back(owner);
+  }
+  std::sort(expired.begin(), expired.end());
+  for (ReplicaId owner : expired) {
     entries_.erase(owner);
     for (auto& [peer, owners] : unsent_) owners.erase(owner);
     due.expired.push_back(owner);
-    it = heard_at_.erase(it);
+    const auto heard = heard_at_.find(owner);
+    by_heard_at_.erase({heard->second, owner});
+    heard_at_.erase(heard);
   }
   for (auto it = deferred_.begin(); it != deferred_.end();) {
     if (!buckets_.at(it->first).Take(now)) {
@@ -184,6 +194,8 @@ PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
 void PresenceGossip::CheckInvariants() const {
   COLLABSIM_CHECK(!entries_.contains(self_));
   COLLABSIM_CHECK(entries_.size() == heard_at_.size());
+  COLLABSIM_CHECK(by_heard_at_.size() == heard_at_.size());
+  for (const auto& [at, owner] : by_heard_at_) COLLABSIM_CHECK(heard_at_.at(owner) == at);
   for (const auto& [owner, entry] : entries_) COLLABSIM_CHECK(entry.user == owner && heard_at_.contains(owner));
   for (const auto& [peer, owners] : unsent_) {
     for (ReplicaId owner : owners) COLLABSIM_CHECK(Held(owner) != nullptr);

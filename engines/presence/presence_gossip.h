@@ -96,6 +96,9 @@ class PresenceGossip {
   std::optional<PresenceEntry> own_;
   std::map<ReplicaId, PresenceEntry> entries_;
   std::map<ReplicaId, int64_t> heard_at_;
+  // heard_at_ ordered by time: the next expiry without a walk over every
+  // owner (a room of hundreds asks for it after each step).
+  std::set<std::pair<int64_t, ReplicaId>> by_heard_at_;
   std::map<ReplicaId, TokenBucket> buckets_;  // per owner
   // Per owner: the newest version over its rate, and the link it came by.
   std::map<ReplicaId, std::pair<PresenceEntry, ReplicaId>> deferred_;

@@ -145,11 +145,16 @@ TEST(World, MeasuringCpuDoesNotChangeTheRun) {
   RunOptions measured;
   int64_t fake_clock = 0;
   measured.measure_cpu_ns = [&fake_clock] { return fake_clock += 1500; };  // 1.5 us per reading
+  int64_t fake_steady = 0;
+  measured.measure_step_ns = [&fake_steady] { return fake_steady += 2'000'000; };  // 2 ms per reading
   const results::RunResult with = World(scenario, OtEngine(), 9, measured).Run();
   const results::RunResult without = World(scenario, OtEngine(), 9).Run();
   EXPECT_EQ(with.trace_hash(), without.trace_hash());
   EXPECT_DOUBLE_EQ(with.measured_local_apply_us_mean(), 1.5);
   EXPECT_EQ(without.measured_local_apply_us_mean(), 0);
+  // Each receive is timed on the steady clock, not the CPU clock.
+  EXPECT_DOUBLE_EQ(with.measured_max_receive_ms(), 2);
+  EXPECT_EQ(without.measured_max_receive_ms(), 0);
 }
 
 TEST(World, DifferentSeedsGiveDifferentRuns) {
