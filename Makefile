@@ -1,6 +1,6 @@
 # Thin wrapper over the CMake presets, so a fresh Debian machine needs exactly
 # two commands: `make compare` (the main job) and `make test` (every test).
-.PHONY: all bootstrap release debug asan fuzz-build fuzz fuzz-smoke compare test bench clean
+.PHONY: all bootstrap release debug asan fuzz-build fuzz fuzz-smoke compare compare-full test bench clean
 
 SEEDS ?= 1-10
 JOBS ?= 2
@@ -35,8 +35,14 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	FUZZ_SEED=1 scripts/fuzz $(FUZZ_SMOKE_SECONDS)
 
+# The main job: seeds chosen per scenario (3 or more of SEEDS, until the key
+# figures settle or the scenario's event budget is spent), in minutes.
 compare: release
-	build/release/bin/collabsim compare --seeds $(SEEDS) --jobs $(JOBS) --out build/compare
+	build/release/bin/collabsim compare --seeds $(SEEDS) --adaptive --jobs $(JOBS) --out build/compare
+
+# Every seed of SEEDS on every scenario: the wide sweep, for a release.
+compare-full: release
+	build/release/bin/collabsim compare --seeds $(SEEDS) --jobs $(JOBS) --out build/compare-full
 
 # Every test under ASan+UBSan, the fuzz targets' corpora and past crashes
 # among them (label fuzz); then the libFuzzer smoke run, FUZZ_SMOKE_SECONDS

@@ -48,7 +48,7 @@ std::optional<std::string> Unsettled(const std::vector<const results::RunResult*
 }
 
 results::ResultsFile RunAdaptively(const Suite& suite, int jobs, const std::function<void(const std::string&)>& on_round,
-                                   const std::function<void(const Progress&)>& on_progress) {
+                                   const std::function<void(const Progress&)>& on_progress, uint64_t event_budget) {
   results::ResultsFile all;
   std::vector<size_t> open;  // indexes into suite.scenarios still taking seeds
   for (size_t i = 0; i < suite.scenarios.size(); ++i) open.push_back(i);
@@ -73,8 +73,11 @@ results::ResultsFile RunAdaptively(const Suite& suite, int jobs, const std::func
     std::vector<size_t> still_open;
     for (size_t i : open) {
       std::vector<const results::RunResult*> runs;
+      uint64_t events = 0;
       for (const auto& run : all.runs()) {
-        if (run.scenario() == suite.scenarios[i].scenario.name()) runs.push_back(&run);
+        if (run.scenario() != suite.scenarios[i].scenario.name()) continue;
+        runs.push_back(&run);
+        events += run.events();
       }
       const std::optional<std::string> why = Unsettled(runs);
       const std::string seeds = reports::DescribeSeeds({suite.seeds.begin(), suite.seeds.begin() + used});
@@ -84,6 +87,10 @@ results::ResultsFile RunAdaptively(const Suite& suite, int jobs, const std::func
                                     seeds, absl::StrJoin(KeyFigures(), ", "), 100 * kSettledWithin);
       } else if (used == suite.seeds.size()) {
         choice[i] = absl::StrFormat("%s, the cap of the adaptive choice: %s", seeds, *why);
+      } else if (events >= event_budget) {
+        choice[i] = absl::StrFormat("%s, where its runs reached the adaptive choice's budget of %.3gM simulator "
+                                    "events (%.3gM): %s",
+                                    seeds, static_cast<double>(event_budget) / 1e6, static_cast<double>(events) / 1e6, *why);
       } else {
         still_open.push_back(i);
       }

@@ -2,8 +2,8 @@
 // so a quick comparison still carries confidence intervals worth reading.
 // Every scenario starts with the first kFirstSeeds seeds of the list; one
 // whose key figures are still uncertain on some engine gets the next
-// kMoreSeeds, round after round, until all of them are settled or the list
-// (the cap) runs out. The choice depends only on the (deterministic) runs,
+// kMoreSeeds, round after round, until all of them are settled, the list
+// runs out, or the scenario has used its event budget. The choice depends only on the (deterministic) runs,
 // so the same command picks the same seeds on any machine and for any --jobs.
 #pragma once
 
@@ -21,6 +21,11 @@ inline constexpr size_t kMoreSeeds = 2;
 // A key figure is settled when the half-width of its 95% interval is at most
 // this fraction of its mean.
 inline constexpr double kSettledWithin = 0.10;
+// The per-scenario cap besides the seed list: no more seeds once the
+// scenario's runs (every engine) have processed this many simulator events.
+// Events, not seconds, so the choice stays the same on any machine; the
+// crowd scenarios reach it after their first seeds, small ones never do.
+inline constexpr uint64_t kEventBudget = 40'000'000;
 
 // The figures a choice of engine rests on (SummaryFigures() keys): steady-
 // state p99 latency, wire bytes per edit, server and client memory peak.
@@ -36,6 +41,7 @@ std::optional<std::string> Unsettled(const std::vector<const results::RunResult*
 // ScenarioInfo.seed_choice says which seeds it got and why it stopped.
 // `on_round` is called before each round with a line saying what it runs.
 results::ResultsFile RunAdaptively(const Suite& suite, int jobs, const std::function<void(const std::string&)>& on_round,
-                                   const std::function<void(const Progress&)>& on_progress);
+                                   const std::function<void(const Progress&)>& on_progress,
+                                   uint64_t event_budget = kEventBudget);
 
 }  // namespace collabsim::apps

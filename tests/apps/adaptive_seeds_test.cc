@@ -96,6 +96,20 @@ TEST(AdaptiveSeeds, ConstantScenariosStopEarlyNoisyOnesTakeMoreAndTheReasonIsKep
   }
 }
 
+TEST(AdaptiveSeeds, AScenarioStopsAtItsEventBudget) {
+  const Suite suite = TwoScenarios();
+  const results::ResultsFile file = RunAdaptively(suite, 2, nullptr, nullptr, /*event_budget=*/1000);
+  EXPECT_EQ(RunsOf(file, "team", "ot"), kFirstSeeds);
+  for (const auto& info : file.scenarios()) {
+    if (info.name() != "team") continue;
+    EXPECT_EQ(info.seed_choice().rfind("1-3, where its runs reached the adaptive choice's budget of 0.001M simulator "
+                                       "events (",
+                                       0),
+              0u)
+        << info.seed_choice();
+  }
+}
+
 TEST(AdaptiveSeeds, TheChoiceDoesNotDependOnJobs) {
   const Suite suite = TwoScenarios();
   results::ResultsFile one = RunAdaptively(suite, 1, nullptr, nullptr);
