@@ -20,6 +20,23 @@ size_t EngineRank(const std::vector<std::string>& order, const std::string& engi
   return it == order.end() ? order.size() : static_cast<size_t>(it - order.begin());
 }
 
+// The mean over runs of each of a latency summary's 101 quantiles; empty
+// when no run has them (no such delivery).
+std::vector<double> MergedQuantiles(const std::vector<const results::RunResult*>& runs,
+                                    const results::LatencySummary& (results::RunResult::*summary)() const) {
+  std::vector<double> merged(101, 0);
+  size_t with = 0;
+  for (const results::RunResult* run : runs) {
+    const results::LatencySummary& latency = (run->*summary)();
+    if (latency.quantiles_ms_size() != 101) continue;
+    ++with;
+    for (int k = 0; k <= 100; ++k) merged[k] += latency.quantiles_ms(k);
+  }
+  if (with == 0) return {};
+  for (double& q : merged) q /= static_cast<double>(with);
+  return merged;
+}
+
 }  // namespace
 
 bool TypedText(const results::RunResult& run) {
@@ -144,21 +161,13 @@ Aggregate AggregateResults(const results::ResultsFile& file, const std::vector<s
       }
       group.estimates.push_back(MeanWithConfidence(values));
     }
-    size_t with_latency = 0;
-    group.latency_quantiles_ms.assign(101, 0);
+    group.latency_quantiles_ms = MergedQuantiles(group.runs, &results::RunResult::remote_visible);
+    group.steady_quantiles_ms = MergedQuantiles(group.runs, &results::RunResult::steady_remote_visible);
+    group.fault_delayed_quantiles_ms = MergedQuantiles(group.runs, &results::RunResult::fault_delayed_remote_visible);
     size_t samples = SIZE_MAX;
     for (const auto* run : group.runs) {
       if (run->violations_size() > 0) ++group.failed;
-      if (run->remote_visible().quantiles_ms_size() == 101) {
-        ++with_latency;
-        for (int k = 0; k <= 100; ++k) group.latency_quantiles_ms[k] += run->remote_visible().quantiles_ms(k);
-      }
       samples = std::min<size_t>(samples, run->memory_samples_size());
-    }
-    if (with_latency == 0) {
-      group.latency_quantiles_ms.clear();
-    } else {
-      for (double& q : group.latency_quantiles_ms) q /= static_cast<double>(with_latency);
     }
     // The last sample of each run is taken at its (seed-dependent) end; the
     // timeline keeps only the fixed-interval ones, which line up across seeds.

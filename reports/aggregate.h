@@ -37,8 +37,12 @@ struct Group {
   std::vector<const results::RunResult*> runs;  // seed order
   size_t failed = 0;
   std::vector<Estimate> estimates;  // one per SummaryFigures() entry
-  // Mean over runs of each latency quantile (p0..p100): a merged CDF.
+  // Mean over runs of each latency quantile (p0..p100): a merged CDF, of
+  // every remote delivery, of the steady-state ones, and of those a fault
+  // delayed (empty where no run had such deliveries).
   std::vector<double> latency_quantiles_ms;
+  std::vector<double> steady_quantiles_ms;
+  std::vector<double> fault_delayed_quantiles_ms;
   // Mean over runs of the server's total memory at each sample index.
   std::vector<std::pair<double, double>> server_memory_kib;  // (at_s, KiB)
 };

@@ -165,6 +165,7 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
 
   *result->mutable_remote_visible() = SummariseLatency(&record.remote_latencies);
   *result->mutable_steady_remote_visible() = SummariseLatency(&record.steady_latencies);
+  *result->mutable_fault_delayed_remote_visible() = SummariseLatency(&record.fault_delayed_latencies);
   if (!record.local_apply_cpu_ns.empty()) {
     const results::LatencySummary apply = SummariseLatency(&record.local_apply_cpu_ns);  // ns read as "SimTime"
     result->set_measured_local_apply_us_mean(apply.mean_ms() * 1000);

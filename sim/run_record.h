@@ -21,6 +21,8 @@ struct RunRecord {
   // The same, for the deliveries whose author and receiver kept every link
   // from the making to the showing (the steady state, between drops).
   std::vector<SimTime> steady_latencies;
+  // And those where either end lost a link meanwhile (a fault delayed them).
+  std::vector<SimTime> fault_delayed_latencies;
   // From a caret's move to its showing at each other user.
   std::vector<SimTime> cursor_latencies;
   // With a presence flood: the same among everyone but the flooding user.

@@ -321,6 +321,8 @@ void World::Flush(Replica& replica) {
       record_.remote_latencies.push_back(latency);
       if (User(id.replica).links_changed_at < made && User(replica.id()).links_changed_at < made) {
         record_.steady_latencies.push_back(latency);
+      } else {
+        record_.fault_delayed_latencies.push_back(latency);
       }
       if (record_.flood_user != 0 && id.replica != record_.flood_user && replica.id() != record_.flood_user) {
         record_.bystander_edit_latencies.push_back(latency);

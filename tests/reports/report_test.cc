@@ -197,8 +197,14 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   auto outcome = WriteReport(SmallResults(), ReportOptions{dir.string(), "gnuplot", {"ot"}});
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   ASSERT_TRUE(outcome->charts_skipped.empty()) << outcome->charts_skipped << " (scripts/bootstrap installs gnuplot)";
-  // 2 scenarios x (CDF + memory) + 4 cross-scenario bar charts.
-  EXPECT_EQ(outcome->charts, 8u);
+  // Per scenario a steady-state latency CDF and memory, and a CDF of the
+  // fault-delayed deliveries where a fault delayed some: team (scenario 1)
+  // drops connections, two-continents (2) has no fault. Then 4 bar charts.
+  EXPECT_EQ(outcome->charts, 9u);
+  for (const char* chart : {"steady_cdf_1", "fault_cdf_1", "memory_1", "steady_cdf_2", "memory_2"}) {
+    EXPECT_TRUE(fs::exists(dir / "charts" / (std::string(chart) + ".svg"))) << chart;
+  }
+  EXPECT_FALSE(fs::exists(dir / "charts" / "fault_cdf_2.svg"));
   const std::string html = Read(outcome->index_html);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   // Nothing is fetched: no scripts, stylesheets, images or frames by URL.
@@ -210,7 +216,7 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   EXPECT_EQ(std::count(html.begin(), html.end(), '<') > 0, true);
   size_t svgs = 0;
   for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
-  EXPECT_EQ(svgs, 8u);
+  EXPECT_EQ(svgs, 9u);
   for (const auto& entry : fs::directory_iterator(dir / "charts")) {
     if (entry.path().extension() == ".svg") {
       EXPECT_GT(fs::file_size(entry.path()), 1000u) << entry.path();

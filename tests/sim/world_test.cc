@@ -157,6 +157,24 @@ TEST(World, MeasuringCpuDoesNotChangeTheRun) {
   EXPECT_EQ(without.measured_max_receive_ms(), 0);
 }
 
+TEST(World, DeliveriesAreSteadyOrFaultDelayedNeverBoth) {
+  // team drops connections: some deliveries wait for a reconnect. Without
+  // its faults, every delivery is steady.
+  scenario::Scenario scenario = Short("team", 300);
+  const results::RunResult faulty = World(scenario, OtEngine(), 3).Run();
+  EXPECT_GT(faulty.steady_remote_visible().samples(), 0u);
+  EXPECT_GT(faulty.fault_delayed_remote_visible().samples(), 0u);
+  EXPECT_EQ(faulty.steady_remote_visible().samples() + faulty.fault_delayed_remote_visible().samples(),
+            faulty.remote_visible().samples());
+  // What a fault delayed is slower than what it did not.
+  EXPECT_GT(faulty.fault_delayed_remote_visible().p99_ms(), faulty.steady_remote_visible().p99_ms());
+  scenario.clear_drops();
+  scenario.clear_require_probe();  // no drop, so no rebase across a reconnect
+  const results::RunResult calm = World(scenario, OtEngine(), 3).Run();
+  EXPECT_EQ(calm.fault_delayed_remote_visible().samples(), 0u);
+  EXPECT_EQ(calm.steady_remote_visible().samples(), calm.remote_visible().samples());
+}
+
 TEST(World, DifferentSeedsGiveDifferentRuns) {
   const scenario::Scenario scenario = Short("team", 60);
   std::set<std::string> hashes;
@@ -195,7 +213,7 @@ TEST(World, ServerStallsMakeEverythingLateAndLoseNothing) {
 }
 
 TEST(World, EveryEngineRecognisesDuplicatedMessages) {
-  scenario::Scenario scenario = Short("team", 120);
+  scenario::Scenario scenario = Short("team", 300);
   scenario.mutable_duplicates()->set_fraction(0.3);
   for (const Engine* engine : ComparedEngines()) {
     const results::RunResult result = World(scenario, *engine, 2).Run();
@@ -294,7 +312,7 @@ TEST(World, MeshPeersSyncWithoutAServer) {
 // In a mesh a partition splits the peers in two: each side keeps syncing
 // inside, nothing crosses, and everyone converges once it ends.
 TEST(World, MeshPartitionSplitsThePeersAndHealsThem) {
-  scenario::Scenario scenario = Short("team", 120);
+  scenario::Scenario scenario = Short("team", 300);
   scenario.clear_require_probe();
   scenario.mutable_typing()->set_pause_mean_s(1);
   auto* partition = scenario.add_partitions();
