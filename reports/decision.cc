@@ -205,7 +205,7 @@ std::string DecisionMarkdown(const std::vector<ScenarioDecision>& decisions, con
     out += "| " + decision.scenario + " |";
     for (const EngineDecision& entry : decision.engines) {
       if (!entry.ran) {
-        out += " not run |";
+        out += " does not apply |";
         continue;
       }
       std::vector<std::string> lines;
@@ -235,7 +235,7 @@ std::string DecisionHtml(const std::vector<ScenarioDecision>& decisions, const s
     html += "<tr><td>" + HtmlEscape(decision.scenario) + "</td>";
     for (const EngineDecision& entry : decision.engines) {
       if (!entry.ran) {
-        html += "<td class=\"d-none\">not run</td>";
+        html += "<td class=\"d-none\">does not apply</td>";
         continue;
       }
       html += "<td>";

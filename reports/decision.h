@@ -32,7 +32,7 @@ const std::vector<DecisionFigure>& DecisionFigures();
 
 struct EngineDecision {
   std::string engine;
-  bool ran = false;                 // false: the pair was not run
+  bool ran = false;                 // false: the pair was not run (it does not apply)
   std::vector<DecisionCell> cells;  // one per DecisionFigures()
 };
 
