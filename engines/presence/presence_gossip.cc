@@ -90,7 +90,11 @@ std::vector<PresenceEntry> PresenceGossip::Receive(ReplicaId from, const Presenc
     }
     if (linked) {
       Known& known = known_[from][entry.user];
-      if (entry.version >= known.version) known = Known{entry.version, entry.name, entry.colour};
+      if (entry.version >= known.version) {
+        known.version = entry.version;
+        if (known.name != entry.name) known.name = entry.name;
+        known.colour = entry.colour;
+      }
     }
     const PresenceEntry* held = Held(entry.user);
     if (held != nullptr && held->version >= entry.version) continue;  // seen it, or something newer
@@ -168,14 +172,16 @@ PresenceGossip::Due PresenceGossip::TakeDue(int64_t now) {
   last_batch_ = now;
   for (auto& [peer, owners] : unsent_) {
     PresenceBatch batch;
-    std::map<ReplicaId, Known>& known = known_[peer];
+    absl::flat_hash_map<ReplicaId, Known>& known = known_[peer];
     for (ReplicaId owner : owners) {
       const PresenceEntry* entry = Held(owner);
       if (entry == nullptr) continue;
       auto [it, added] = known.try_emplace(owner);
       if (!added && it->second.version >= entry->version) continue;  // it has this one, or newer
       const bool named = !added && it->second.name == entry->name && it->second.colour == entry->colour;
-      it->second = Known{entry->version, entry->name, entry->colour};
+      it->second.version = entry->version;
+      if (!named) it->second.name = entry->name;
+      it->second.colour = entry->colour;
       batch.entries.push_back(named ? WithoutIdentity(*entry) : *entry);
     }
     owners.clear();

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engines/presence/presence_entry.h"
 #include "engines/presence/presence_options.h"
 #include "engines/presence/presence_room.h"
@@ -113,7 +114,9 @@ class PresenceGossip {
   // Per linked neighbour: owners whose newest entry it has not been sent,
   // what it holds, and owners to ask it for (they came from it nameless).
   std::map<ReplicaId, std::set<ReplicaId>> unsent_;
-  std::map<ReplicaId, std::map<ReplicaId, Known>> known_;
+  // (Looked up by owner, never walked: a hash map, so the order it keeps
+  // decides nothing.)
+  std::map<ReplicaId, absl::flat_hash_map<ReplicaId, Known>> known_;
   // Per owner asked for: the nameless version that could not be shown;
   // the ask goes unless a version as new has come since.
   std::map<ReplicaId, std::map<ReplicaId, uint64_t>> asks_;
