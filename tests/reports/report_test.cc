@@ -224,7 +224,7 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   }
   // Bar charts plot exactly one row per scenario (a header row read as data
   // once shifted every bar and whisker by one slot).
-  std::istringstream bars(Read(dir / "charts" / "p99_latency.dat"));
+  std::istringstream bars(Read(dir / "charts" / "steady_p99_latency.dat"));
   int rows = 0;
   for (std::string line; std::getline(bars, line);) rows += !line.empty();
   EXPECT_EQ(rows, 3);  // the column names (read by columnheader), then one per scenario
