@@ -6,9 +6,10 @@
 #include <map>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "reports/aggregate.h"
 #include "reports/confidence.h"
-#include "absl/strings/str_join.h"
+#include "reports/highlighting.h"
 
 namespace collabsim::apps {
 
@@ -28,8 +29,8 @@ std::optional<std::string> Unsettled(const std::vector<const results::RunResult*
   double widest = kSettledWithin;
   std::optional<std::string> why;
   for (const std::string& engine : engines) {
-    for (const reports::Figure& figure : reports::SummaryFigures()) {
-      if (std::find(KeyFigures().begin(), KeyFigures().end(), figure.key) == KeyFigures().end()) continue;
+    for (const std::string& key : KeyFigures()) {
+      const reports::Figure& figure = reports::SummaryFigures()[reports::FigureIndex(key)];
       std::vector<double> values;
       for (const results::RunResult* run : by_engine[engine]) {
         if (const std::optional<double> v = figure.extract(*run)) values.push_back(*v);

@@ -113,8 +113,7 @@ std::vector<std::string> Sentences(const Aggregate& a, const std::string& scenar
     std::vector<std::string> tied = {best->engine}, behind;
     for (const std::string& engine : correct) {
       const Group* group = a.Find(scenario, engine);
-      if (group == best || group->estimates[k].count == 0) continue;
-      if (k == FigureIndex("server_peak_kib") && !HasServer(*group)) continue;
+      if (group == best || !Comparable(*group, k)) continue;
       const double ratio = RatioTo(group->estimates[k].mean, best->estimates[k].mean);
       if (TiesWith(*group, *best, k)) {
         tied.push_back(engine);
@@ -135,8 +134,7 @@ std::vector<std::string> Sentences(const Aggregate& a, const std::string& scenar
     for (const Wording& wording : Wordings()) {
       const size_t k = FigureIndex(wording.key);
       const Group* best = BestTrusted(a, scenario, k);
-      if (best == nullptr || group->estimates[k].count == 0) continue;
-      if (k == FigureIndex("server_peak_kib") && !HasServer(*group)) continue;
+      if (best == nullptr || !Comparable(*group, k)) continue;
       const double ratio = RatioTo(best->estimates[k].mean, group->estimates[k].mean);
       if (ratio >= 1.2) gains.push_back(absl::StrFormat("%s %s than %s", Ratio(ratio), wording.less, best->engine));
     }

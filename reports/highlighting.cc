@@ -27,6 +27,10 @@ bool HasServer(const Group& group) {
   return false;
 }
 
+bool Comparable(const Group& group, size_t figure) {
+  return group.estimates[figure].count > 0 && (figure != FigureIndex("server_peak_kib") || HasServer(group));
+}
+
 std::vector<double> FigureValues(const Group& group, size_t figure) {
   std::vector<double> values;
   for (const results::RunResult* run : group.runs) {
@@ -46,8 +50,7 @@ bool TiesWith(const Group& group, const Group& best, size_t figure) {
 namespace {
 
 bool Candidate(const Group* group, size_t figure) {
-  if (group == nullptr || !Trusted(*group) || group->estimates[figure].count == 0) return false;
-  return figure != FigureIndex("server_peak_kib") || HasServer(*group);
+  return group != nullptr && Trusted(*group) && Comparable(*group, figure);
 }
 
 }  // namespace

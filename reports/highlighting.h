@@ -29,6 +29,10 @@ bool Trusted(const Group& group);
 // False when no run of the group had a server (every peak is 0).
 bool HasServer(const Group& group);
 
+// Whether the group has a value to compare for the figure: some run has it,
+// and it is not the server memory of an engine without a server.
+bool Comparable(const Group& group, size_t figure);
+
 // The group's per-seed values of SummaryFigures()[figure], runs where it
 // means nothing left out.
 std::vector<double> FigureValues(const Group& group, size_t figure);

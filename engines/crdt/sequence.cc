@@ -231,9 +231,7 @@ bool Sequence::Ready(const InsertOp& op) const {
 
 bool Sequence::OriginsInOrder(const InsertOp& op) const {
   if (integration_ != Integration::kFugueMax || !op.origin_left.has_value() || !op.origin_right.has_value()) return true;
-  const std::optional<Cursor> left = Find(*op.origin_left), right = Find(*op.origin_right);
-  if (!left.has_value() || !right.has_value()) return true;
-  return tree_.TotalBefore(*left) < tree_.TotalBefore(*right);
+  return Locate(op).in_order;
 }
 
 bool Sequence::Ready(const DeleteOp& op) const {

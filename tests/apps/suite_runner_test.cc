@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engines/registry.h"
+#include "tests/apps/deterministic_results.h"
 #include "reports/aggregate.h"
 #include "reports/results_file.h"
 #include "scenarios/builtin_scenarios.h"
@@ -28,13 +29,7 @@ Suite SmallSuite() {
 
 // results.json with the measured (non-deterministic) CPU time removed.
 std::string Deterministic(results::ResultsFile file) {
-  for (auto& run : *file.mutable_runs()) {
-    run.clear_measured_cpu_s();
-    run.clear_measured_local_apply_us_mean();
-    run.clear_measured_local_apply_us_p99();
-    run.clear_measured_max_receive_ms();
-    run.clear_measured_max_receive_replica();
-  }
+  ClearMeasured(&file);
   reports::Canonicalize({"ot"}, &file);
   return reports::ResultsToJson(file);
 }

@@ -5,40 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/reports/hand_made_runs.h"
+
 #include "reports/html_report.h"
 #include "reports/markdown_summary.h"
 
 namespace collabsim::reports {
 namespace {
 
-struct Run {
-  std::string engine;
-  uint64_t seed = 1;
-  double steady_p99_ms = 100;
-  double loss_rate = 0;
-  uint64_t server_peak = 100 * 1024;
-  bool failed = false;
-};
-
-results::ResultsFile File(const std::vector<Run>& runs) {
-  results::ResultsFile file;
-  for (const Run& r : runs) {
-    results::RunResult* run = file.add_runs();
-    run->set_scenario("s");
-    run->set_engine(r.engine);
-    run->set_seed(r.seed);
-    run->set_edit_intents(10);
-    run->set_wire_bytes(1000);
-    run->mutable_steady_remote_visible()->set_samples(20);
-    run->mutable_steady_remote_visible()->set_p99_ms(r.steady_p99_ms);
-    run->mutable_oracle()->set_tokens_inserted(50);
-    run->mutable_oracle()->set_loss_rate(r.loss_rate);
-    run->mutable_memory()->set_server_bytes_peak(r.server_peak);
-    run->mutable_memory()->set_client_bytes_peak(2048);
-    if (r.failed) run->add_violations()->set_invariant("convergence");
-  }
-  return file;
-}
 
 size_t Column(const std::string& key) {
   const auto& figures = DecisionFigures();
@@ -59,7 +33,7 @@ const DecisionCell& Cell(const std::vector<ScenarioDecision>& decisions, const s
   return none;
 }
 
-const auto kFile = File({{"ot", 1, 200, 0, 400 * 1024},  {"ot", 2, 204, 0, 400 * 1024},
+const auto kFile = HandMadeFile({{"ot", 1, 200, 0, 400 * 1024},  {"ot", 2, 204, 0, 400 * 1024},
                          {"crdt", 1, 100, 0, 200 * 1024}, {"crdt", 2, 101, 0, 200 * 1024},
                          {"mesh", 1, 130, 0, 0},          {"mesh", 2, 131, 0, 0},
                          {"lww", 1, 50, 0.3, 10 * 1024},  {"lww", 2, 51, 0.3, 10 * 1024},

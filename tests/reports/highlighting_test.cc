@@ -5,39 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/reports/hand_made_runs.h"
+
 #include "reports/html_report.h"
 #include "reports/markdown_summary.h"
 
 namespace collabsim::reports {
 namespace {
 
-struct Run {
-  std::string engine;
-  uint64_t seed = 1;
-  double p99_ms = 100;
-  double loss_rate = 0;
-  uint64_t server_peak = 4096;
-  bool failed = false;
-};
-
-results::ResultsFile File(const std::vector<Run>& runs) {
-  results::ResultsFile file;
-  for (const Run& r : runs) {
-    results::RunResult* run = file.add_runs();
-    run->set_scenario("s");
-    run->set_engine(r.engine);
-    run->set_seed(r.seed);
-    run->set_edit_intents(10);
-    run->set_wire_bytes(1000);
-    run->mutable_remote_visible()->set_p99_ms(r.p99_ms);
-    run->mutable_oracle()->set_tokens_inserted(50);
-    run->mutable_oracle()->set_loss_rate(r.loss_rate);
-    run->mutable_memory()->set_server_bytes_peak(r.server_peak);
-    run->mutable_memory()->set_client_bytes_peak(2048);
-    if (r.failed) run->add_violations()->set_invariant("convergence");
-  }
-  return file;
-}
 
 // The mark of `engine` on `figure`.
 CellMark Mark(const results::ResultsFile& file, const std::vector<std::string>& engines, const std::string& engine,
@@ -49,7 +24,7 @@ CellMark Mark(const results::ResultsFile& file, const std::vector<std::string>& 
 }
 
 TEST(Highlighting, AnEngineThatLostWordsIsNeverBestOnLatency) {
-  const auto file = File({{"ot", 1, 200}, {"ot", 2, 202}, {"crdt", 1, 150}, {"crdt", 2, 151},
+  const auto file = HandMadeFile({{"ot", 1, 200}, {"ot", 2, 202}, {"crdt", 1, 150}, {"crdt", 2, 151},
                           {"lww", 1, 50, 0.3}, {"lww", 2, 52, 0.3}});
   const std::vector<std::string> engines = {"ot", "crdt", "lww"};
   EXPECT_EQ(Mark(file, engines, "lww", "p99_ms"), CellMark::kPlain);
@@ -58,7 +33,7 @@ TEST(Highlighting, AnEngineThatLostWordsIsNeverBestOnLatency) {
 }
 
 TEST(Highlighting, AFailedEngineIsNeverBest) {
-  const auto file = File({{"ot", 1, 200}, {"ot", 2, 202}, {"crdt", 1, 150}, {"crdt", 2, 151},
+  const auto file = HandMadeFile({{"ot", 1, 200}, {"ot", 2, 202}, {"crdt", 1, 150}, {"crdt", 2, 151},
                           {"bad", 1, 50}, {"bad", 2, 52, 0, 4096, true}});
   const std::vector<std::string> engines = {"ot", "crdt", "bad"};
   EXPECT_EQ(Mark(file, engines, "bad", "p99_ms"), CellMark::kPlain);
@@ -66,7 +41,7 @@ TEST(Highlighting, AFailedEngineIsNeverBest) {
 }
 
 TEST(Highlighting, AMeshHasNoServerRatherThanTheLeastServerMemory) {
-  const auto file = File({{"ot", 1, 200, 0, 8192}, {"ot", 2, 200, 0, 8192}, {"crdt", 1, 150, 0, 4096},
+  const auto file = HandMadeFile({{"ot", 1, 200, 0, 8192}, {"ot", 2, 200, 0, 8192}, {"crdt", 1, 150, 0, 4096},
                           {"crdt", 2, 150, 0, 4096}, {"crdt-mesh", 1, 150, 0, 0}, {"crdt-mesh", 2, 150, 0, 0}});
   const std::vector<std::string> engines = {"ot", "crdt", "crdt-mesh"};
   EXPECT_EQ(Mark(file, engines, "crdt-mesh", "server_peak_kib"), CellMark::kNoServer);
@@ -76,7 +51,7 @@ TEST(Highlighting, AMeshHasNoServerRatherThanTheLeastServerMemory) {
 
 TEST(Highlighting, SeedNoiseIsATieAndAClearGapIsNot) {
   // a and b overlap seed by seed; c is far behind both.
-  const auto file = File({{"a", 1, 100}, {"a", 2, 130}, {"a", 3, 90}, {"b", 1, 110}, {"b", 2, 95}, {"b", 3, 125},
+  const auto file = HandMadeFile({{"a", 1, 100}, {"a", 2, 130}, {"a", 3, 90}, {"b", 1, 110}, {"b", 2, 95}, {"b", 3, 125},
                           {"c", 1, 300}, {"c", 2, 310}, {"c", 3, 305}});
   const std::vector<std::string> engines = {"a", "b", "c"};
   EXPECT_EQ(Mark(file, engines, "a", "p99_ms"), CellMark::kBest);
@@ -85,7 +60,7 @@ TEST(Highlighting, SeedNoiseIsATieAndAClearGapIsNot) {
 }
 
 TEST(Highlighting, AColumnWhereEveryoneTiesHasNoMark) {
-  const auto file = File({{"a", 1, 100}, {"a", 2, 130}, {"b", 1, 110}, {"b", 2, 120}});
+  const auto file = HandMadeFile({{"a", 1, 100}, {"a", 2, 130}, {"b", 1, 110}, {"b", 2, 120}});
   const std::vector<std::string> engines = {"a", "b"};
   EXPECT_EQ(Mark(file, engines, "a", "p99_ms"), CellMark::kPlain);
   EXPECT_EQ(Mark(file, engines, "b", "p99_ms"), CellMark::kPlain);
@@ -94,7 +69,7 @@ TEST(Highlighting, AColumnWhereEveryoneTiesHasNoMark) {
 }
 
 TEST(Highlighting, OneSeedComparesMeansExactly) {
-  const auto file = File({{"a", 1, 100}, {"b", 1, 101}, {"c", 1, 100}});
+  const auto file = HandMadeFile({{"a", 1, 100}, {"b", 1, 101}, {"c", 1, 100}});
   const std::vector<std::string> engines = {"a", "b", "c"};
   EXPECT_EQ(Mark(file, engines, "a", "p99_ms"), CellMark::kBest);
   EXPECT_EQ(Mark(file, engines, "c", "p99_ms"), CellMark::kBest);
@@ -102,7 +77,7 @@ TEST(Highlighting, OneSeedComparesMeansExactly) {
 }
 
 TEST(Highlighting, TheMarkdownAndThePageShowTheMarks) {
-  const auto file = File({{"ot", 1, 200, 0, 8192}, {"ot", 2, 202, 0, 8192}, {"crdt-mesh", 1, 150, 0, 0},
+  const auto file = HandMadeFile({{"ot", 1, 200, 0, 8192}, {"ot", 2, 202, 0, 8192}, {"crdt-mesh", 1, 150, 0, 0},
                           {"crdt-mesh", 2, 151, 0, 0}, {"lww", 1, 50, 0.3}, {"lww", 2, 52, 0.3}});
   const Aggregate a = AggregateResults(file, {"ot", "crdt-mesh", "lww"});
   const std::string markdown = MarkdownSummary(a);
