@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engines/crdt/crdt_engine.h"
+#include "engines/ideal/ideal_engine.h"
 #include "engines/lww/lww_engine.h"
 #include "engines/ot/dopt_engine.h"
 #include "engines/ot/ot_engine.h"
@@ -15,17 +16,20 @@ const std::vector<const Engine*>& AllEngines() {
   static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
                                                                    &crdt::FugueMaxMeshEngine(), &lww::LwwBlockEngine(),
                                                                    &lww::LwwDocumentEngine(), &dopt::DoptEngine(),
-                                                                   &lww::LwwWallclockEngine()};
+                                                                   &lww::LwwWallclockEngine(), &ideal::IdealEngine()};
   return *engines;
 }
 
 std::vector<const Engine*> ComparedEngines() {
   std::vector<const Engine*> compared;
   for (const Engine* engine : AllEngines()) {
-    if (!engine->traits().negative_control && !engine->traits().variant) compared.push_back(engine);
+    const EngineTraits& traits = engine->traits();
+    if (!traits.negative_control && !traits.variant && !traits.reference) compared.push_back(engine);
   }
   return compared;
 }
+
+const Engine& IdealReference() { return ideal::IdealEngine(); }
 
 absl::StatusOr<const Engine*> FindEngine(std::string_view name) {
   std::vector<std::string> names;

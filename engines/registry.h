@@ -12,8 +12,12 @@ namespace collabsim {
 
 // All engines, in a fixed order (the order of every listing and report).
 const std::vector<const Engine*>& AllEngines();
-// The engines a default comparison runs: all but negative controls and variants.
+// The engines a default comparison runs: all but negative controls,
+// variants and the ideal reference.
 std::vector<const Engine*> ComparedEngines();
+// The ideal reference (engines/ideal), which a default comparison runs
+// beside them as the floor they are held against.
+const Engine& IdealReference();
 
 // NotFound with the list of known names when `name` is unknown.
 absl::StatusOr<const Engine*> FindEngine(std::string_view name);

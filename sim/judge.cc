@@ -87,10 +87,11 @@ void JudgePresence(const FinalState& state, RunRecord& record, bool judge, bool 
   summary->set_carets_checked(checked);
 }
 
-}  // namespace
-
-void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, const FinalState& state,
-              RunRecord& record, JudgeOptions options, const ViolationSink& AddViolation, results::RunResult* result) {
+// The document's checks and summaries: convergence, presence, the canvas
+// laws, the intent oracle, probe coverage.
+void JudgeDocument(const scenario::Scenario& scenario, const EngineTraits& traits, const FinalState& state,
+                   RunRecord& record, JudgeOptions options, const ViolationSink& AddViolation,
+                   results::RunResult* result) {
   const bool judge = options.judge;
   const std::vector<UserState>& users = *state.users;
   std::vector<check::NamedView> views;
@@ -98,6 +99,7 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
   for (const UserState& user : users) views.push_back({absl::StrFormat("user %d", user.id), user.replica->GetView()});
   const std::optional<std::string> divergence = check::CheckConvergence(views);
   result->set_converged(!divergence.has_value());
+  result->set_final_text_digest(absl::StrFormat("%016x", HashBytes(views.front().view.text)));
   if (judge && divergence.has_value()) AddViolation("convergence", *divergence);
   JudgePresence(state, record, judge, !divergence.has_value(), AddViolation, result);
   if (judge && scenario.has_design()) {
@@ -162,6 +164,16 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
                                                "the scenario exists for", required));
     }
   }
+}
+
+}  // namespace
+
+void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, const FinalState& state,
+              RunRecord& record, JudgeOptions options, const ViolationSink& AddViolation, results::RunResult* result) {
+  // The ideal reference merges nothing: only its delivery is judged (during
+  // the run: liveness, durability), and its text is never read.
+  result->set_reference(traits.reference);
+  if (!traits.reference) JudgeDocument(scenario, traits, state, record, options, AddViolation, result);
 
   *result->mutable_remote_visible() = SummariseLatency(&record.remote_latencies);
   *result->mutable_steady_remote_visible() = SummariseLatency(&record.steady_latencies);
@@ -171,7 +183,6 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
     result->set_measured_local_apply_us_mean(apply.mean_ms() * 1000);
     result->set_measured_local_apply_us_p99(apply.p99_ms() * 1000);
   }
-  result->set_final_text_digest(absl::StrFormat("%016x", HashBytes(views.front().view.text)));
   result->set_simulated_s(ToSeconds(record.last_event_time - kSimStart));
   result->set_convergence_s(ToSeconds(std::max<SimTime>(0, record.last_event_time - record.heal_time)));
   const results::MemorySample& last = result->memory_samples(result->memory_samples_size() - 1);
@@ -182,7 +193,7 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
   memory->set_client_bytes_max(client_max);
 
   // Last, on the finished results: the scenario's service levels per run.
-  if (judge) {
+  if (options.judge && !traits.reference) {
     for (const std::string& line : BrokenExpectations(scenario.expect(), traits.name, *result)) AddViolation("expectation", line);
   }
 }

@@ -347,8 +347,12 @@ void World::Send(ReplicaId from, OutgoingMessage& message) {
   }
   if (recording()) Note(from, absl::StrFormat("send to %s (%d bytes)", NodeName(to), message.bytes.size()));
   result_.set_messages(result_.messages() + 1);
-  result_.set_bytes(result_.bytes() + message.bytes.size());
-  const uint64_t wire = message.bytes.size() + WebSocketFrameOverhead(message.bytes.size(), transport_.Masks(from, to));
+  // The ideal reference charges the edit's own size, with no framing.
+  const uint64_t payload = message.charged_bytes.value_or(message.bytes.size());
+  result_.set_bytes(result_.bytes() + payload);
+  const uint64_t wire = message.charged_bytes.has_value()
+                            ? payload
+                            : payload + WebSocketFrameOverhead(payload, transport_.Masks(from, to));
   const SimTime arrival = transport_.Arrival(from, to, queue_.now(), wire);
   result_.set_wire_bytes(result_.wire_bytes() + wire);
   ++messages_in_flight_;
@@ -359,7 +363,7 @@ void World::Send(ReplicaId from, OutgoingMessage& message) {
   for (int k = 0; k < copies; ++k) {  // a proxy's second delivery, right behind the first on the connection
     if (recording()) Note(from, absl::StrFormat("a proxy delivers that message to %s twice", NodeName(to)));
     result_.set_messages(result_.messages() + 1);
-    result_.set_bytes(result_.bytes() + copy.size());
+    result_.set_bytes(result_.bytes() + payload);
     result_.set_wire_bytes(result_.wire_bytes() + wire);
     ++messages_in_flight_;
     queue_.Schedule(transport_.Arrival(from, to, queue_.now(), wire),

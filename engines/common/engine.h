@@ -44,6 +44,13 @@ struct EngineTraits {
   // Also reparents and reorders them (MoveObject); a canvas engine without
   // moves refuses them, and scenarios that move objects do not apply.
   bool moves_objects = false;
+  // The ideal reference, a yardstick rather than an algorithm: it delivers
+  // every edit after the network's own delay, charges the wire only the
+  // edit's own size, and merges nothing, so the judge checks only that it
+  // delivered (liveness, durability), never its text. `compare` runs it
+  // beside the engines; reports show it as the floor the others are held
+  // against, never as a choice.
+  bool reference = false;
 };
 
 struct EngineOptions {

@@ -25,6 +25,9 @@ namespace collabsim {
 struct OutgoingMessage {
   ReplicaId to = 0;
   std::string bytes;  // Protobuf-encoded; its size is what the wire carries.
+  // Set only by the ideal reference (engines/ideal): what the wire is
+  // charged instead, framing included (the edit's own size, or 0).
+  std::optional<uint64_t> charged_bytes;
 };
 
 // What the user sees now.
