@@ -41,6 +41,7 @@ std::vector<std::string> BrokenOverSeeds(const results::ResultsFile& file) {
   std::map<std::pair<std::string, std::string>, sim::ExpectationMeans> means;
   std::vector<std::pair<std::string, std::string>> order;
   for (const auto& run : file.runs()) {
+    if (run.reference()) continue;  // the ideal is the floor, not a candidate
     const auto key = std::make_pair(run.scenario(), run.engine());
     if (!means.contains(key)) order.push_back(key);
     means[key].Add(run);
@@ -165,6 +166,7 @@ int CompareCommand(const CompareFlags& flags) {
   suite.swarm = flags.swarm;
   if (flags.engines.empty()) {
     suite.engines = ComparedEngines();
+    suite.engines.push_back(&IdealReference());
   } else {
     for (const std::string& name : flags.engines) {
       absl::StatusOr<const Engine*> engine = FindEngine(name);

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "reports/highlighting.h"
@@ -76,22 +77,64 @@ DecisionCell Correctness(const Group& group) {
   return {"correct", Shade::kBest};
 }
 
+// What the engine adds to the ideal reference's figure: "≈ ideal" within
+// seed noise (the tie rule of highlighting.h), else "+40 ms over ideal";
+// bytes as a multiple ("6.1x ideal"). Empty without an ideal row.
+std::string OverIdeal(const Aggregate& a, const std::string& scenario, const Group& group, const std::string& key) {
+  const Group* ideal = Reference(a, scenario);
+  const size_t k = FigureIndex(key);
+  if (ideal == nullptr || ideal->estimates[k].count == 0) return "";
+  const double mine = group.estimates[k].mean, floor = ideal->estimates[k].mean;
+  if (key == "wire_bytes_per_edit") return ", " + Ratio(RatioTo(mine, floor)) + " ideal";
+  if (TiesWith(group, *ideal, k)) return ", ≈ ideal";
+  return absl::StrFormat(", +%.0f ms over ideal", mine - floor);
+}
+
 DecisionCell FigureCell(const Aggregate& a, const std::string& scenario, const Group& group, const std::string& key) {
   const size_t k = FigureIndex(key);
   const Estimate& mine = group.estimates[k];
   if (key == "server_peak_kib" && !HasServer(group)) return {"no server", Shade::kNone};
   if (mine.count == 0) return {"n/a", Shade::kNone};
+  const std::string value =
+      Value(key, mine.mean) +
+      (key == "steady_p99_ms" || key == "wire_bytes_per_edit" ? OverIdeal(a, scenario, group, key) : "");
   const Group* best = BestTrusted(a, scenario, k);
-  if (best == nullptr) return {Value(key, mine.mean), Shade::kNone};
-  if (Trusted(group) && TiesWith(group, *best, k)) return {Value(key, mine.mean), Shade::kBest};
+  if (best == nullptr) return {value, Shade::kNone};
+  if (Trusted(group) && TiesWith(group, *best, k)) return {value, Shade::kBest};
   const double ratio = RatioTo(mine.mean, best->estimates[k].mean);
-  return {absl::StrFormat("%s (%s)", Value(key, mine.mean), Ratio(ratio)), ByRatio(std::max(ratio, 1.0))};
+  return {absl::StrFormat("%s (%s)", value, Ratio(ratio)), ByRatio(std::max(ratio, 1.0))};
+}
+
+// What the network alone costs (the ideal reference), and what the engines
+// add to it in steady state.
+std::string IdealSentence(const Aggregate& a, const std::string& scenario) {
+  const Group* ideal = Reference(a, scenario);
+  if (ideal == nullptr) return "";
+  const size_t p99 = FigureIndex("steady_p99_ms"), bytes = FigureIndex("wire_bytes_per_edit");
+  if (ideal->estimates[p99].count == 0) return "";
+  std::vector<std::string> within, over;
+  for (const std::string& engine : ChoiceEngines(a)) {
+    const Group* group = a.Find(scenario, engine);
+    if (group == nullptr || group->estimates[p99].count == 0) continue;
+    if (TiesWith(*group, *ideal, p99)) {
+      within.push_back(engine);
+    } else {
+      over.push_back(absl::StrFormat("%s +%.0f ms", engine, group->estimates[p99].mean - ideal->estimates[p99].mean));
+    }
+  }
+  std::string sentence = absl::StrFormat("The network alone (the ideal reference): %s steady p99, %s per edit.",
+                                         Value("steady_p99_ms", ideal->estimates[p99].mean),
+                                         Value("wire_bytes_per_edit", ideal->estimates[bytes].mean));
+  if (!within.empty()) absl::StrAppend(&sentence, " Within seed noise of it: ", absl::StrJoin(within, ", "), ".");
+  if (!over.empty()) absl::StrAppend(&sentence, " Adding to it: ", absl::StrJoin(over, ", "), ".");
+  return sentence;
 }
 
 std::vector<std::string> Sentences(const Aggregate& a, const std::string& scenario) {
   std::vector<std::string> sentences;
   std::vector<std::string> correct;
-  for (const std::string& engine : a.engines) {
+  const std::vector<std::string> engines = ChoiceEngines(a);
+  for (const std::string& engine : engines) {
     const Group* group = a.Find(scenario, engine);
     if (group == nullptr) continue;
     if (Trusted(*group)) {
@@ -127,7 +170,7 @@ std::vector<std::string> Sentences(const Aggregate& a, const std::string& scenar
                                         absl::StrJoin(behind, ", ")));
   }
   // What an engine that loses words buys with it.
-  for (const std::string& engine : a.engines) {
+  for (const std::string& engine : engines) {
     const Group* group = a.Find(scenario, engine);
     if (group == nullptr || group->failed > 0 || Trusted(*group)) continue;
     std::vector<std::string> gains;
@@ -142,6 +185,7 @@ std::vector<std::string> Sentences(const Aggregate& a, const std::string& scenar
     sentences.push_back(gains.empty() ? absl::StrFormat("%s %s and is ahead on nothing else.", engine, loss)
                                       : absl::StrFormat("%s: %s, but %s.", engine, absl::StrJoin(gains, ", "), loss));
   }
+  if (std::string ideal = IdealSentence(a, scenario); !ideal.empty()) sentences.push_back(std::move(ideal));
   return sentences;
 }
 
@@ -171,7 +215,7 @@ std::vector<ScenarioDecision> Decide(const Aggregate& a) {
   std::vector<ScenarioDecision> decisions;
   for (const std::string& scenario : a.scenarios) {
     ScenarioDecision decision{scenario};
-    for (const std::string& engine : a.engines) {
+    for (const std::string& engine : ChoiceEngines(a)) {
       EngineDecision entry{engine};
       const Group* group = a.Find(scenario, engine);
       entry.ran = group != nullptr;
@@ -195,7 +239,8 @@ std::string DecisionMarkdown(const std::vector<ScenarioDecision>& decisions, con
   std::string out = absl::StrFormat(
       "## Verdict\n\nPer scenario and engine: %s. Bold: the best engine of the scenario or not significantly "
       "behind it (Welch's t over seeds at 95%%); an engine that failed or lost words is never bold. Other cells "
-      "give the ratio to the best correct engine.\n\n| scenario | %s |\n|---|",
+      "give the ratio to the best correct engine. Latency and bytes are also set against the ideal reference (the "
+      "network alone, no overhead): \"≈ ideal\" where the difference is within seed noise.\n\n| scenario | %s |\n|---|",
       absl::StrJoin(labels, " / "), absl::StrJoin(engines, " | "));
   for (size_t e = 0; e < engines.size(); ++e) out += "---|";
   out += "\n";
@@ -226,7 +271,9 @@ std::string DecisionHtml(const std::vector<ScenarioDecision>& decisions, const s
       "bytes per edit, server and client memory peak, measured CPU per local op. Green: the best engine of the "
       "scenario or not significantly behind it (Welch's t over seeds at 95%); yellow within 1.5x of it, orange "
       "within 4x, red beyond, or a failed run or lost words. An engine that failed or lost words is never "
-      "green.</p>\n<table class=\"verdict\"><tr><th>scenario</th>";
+      "green. Latency and bytes are also set against the ideal reference (every edit delivered after the "
+      "network's own delay, the wire charged only the edit's own size): \"≈ ideal\" where the difference is "
+      "within seed noise.</p>\n<table class=\"verdict\"><tr><th>scenario</th>";
   for (const std::string& engine : engines) html += "<th>" + HtmlEscape(engine) + "</th>";
   html += "</tr>\n";
   for (const ScenarioDecision& decision : decisions) {

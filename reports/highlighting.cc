@@ -20,6 +20,29 @@ bool Trusted(const Group& group) {
   return group.failed == 0 && (loss.count == 0 || loss.mean == 0);
 }
 
+bool IsReference(const Group& group) { return !group.runs.empty() && group.runs.front()->reference(); }
+
+const Group* Reference(const Aggregate& a, const std::string& scenario) {
+  for (const std::string& engine : a.engines) {
+    const Group* group = a.Find(scenario, engine);
+    if (group != nullptr && IsReference(*group)) return group;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ChoiceEngines(const Aggregate& a) {
+  std::vector<std::string> engines;
+  for (const std::string& engine : a.engines) {
+    bool reference = false;
+    for (const std::string& scenario : a.scenarios) {
+      const Group* group = a.Find(scenario, engine);
+      reference = reference || (group != nullptr && IsReference(*group));
+    }
+    if (!reference) engines.push_back(engine);
+  }
+  return engines;
+}
+
 bool HasServer(const Group& group) {
   for (const results::RunResult* run : group.runs) {
     if (run->memory().server_bytes_peak() > 0) return true;
@@ -50,7 +73,7 @@ bool TiesWith(const Group& group, const Group& best, size_t figure) {
 namespace {
 
 bool Candidate(const Group* group, size_t figure) {
-  return group != nullptr && Trusted(*group) && Comparable(*group, figure);
+  return group != nullptr && !IsReference(*group) && Trusted(*group) && Comparable(*group, figure);
 }
 
 }  // namespace

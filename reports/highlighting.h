@@ -11,6 +11,8 @@
 //   mark, so noise between seeds is shown as a tie.
 // - A column where every trusted group ties, or with fewer than two, has
 //   no mark: there is nothing to choose between.
+// - The ideal reference (engines/ideal) is never marked: it is the floor
+//   the engines are held against, not one of them.
 #pragma once
 
 #include <optional>
@@ -25,6 +27,15 @@ enum class CellMark { kPlain, kBest, kNoServer };
 
 // Not failed and lost nothing that was typed.
 bool Trusted(const Group& group);
+
+// The ideal reference's group (its runs say `reference`).
+bool IsReference(const Group& group);
+
+// The scenario's ideal reference group; nullptr when it was not run.
+const Group* Reference(const Aggregate& a, const std::string& scenario);
+
+// The engines of `a` that are choices: all but the ideal reference.
+std::vector<std::string> ChoiceEngines(const Aggregate& a);
 
 // False when no run of the group had a server (every peak is 0).
 bool HasServer(const Group& group);

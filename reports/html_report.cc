@@ -125,7 +125,7 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
   if (!charts.skipped_because.empty()) {
     html += "<p class=\"note\">Charts skipped: " + HtmlEscape(charts.skipped_because) + ".</p>\n";
   }
-  html += DecisionHtml(Decide(a), a.engines);
+  html += DecisionHtml(Decide(a), ChoiceEngines(a));
   html += "<h2>Summary</h2>\n<p>Mean over seeds &plusmn; 95% confidence interval. Lower is better in every "
           "column. Highlighted: the best engine per column and every engine not significantly behind it (Welch's t "
           "over seeds at 95%); an engine that failed a run or lost typed words is never highlighted. Failures are "

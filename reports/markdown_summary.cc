@@ -23,7 +23,7 @@ std::string MarkdownSummary(const Aggregate& aggregate) {
       "bold: the best engine per column and every engine not significantly behind it (Welch's t over seeds at "
       "95%%); an engine that failed a run or lost typed words is never bold.\n",
       aggregate.version, aggregate.seeds, absl::StrJoin(aggregate.engines, ", "));
-  out += "\n" + DecisionMarkdown(Decide(aggregate), aggregate.engines) + "\n# Every figure\n";
+  out += "\n" + DecisionMarkdown(Decide(aggregate), ChoiceEngines(aggregate)) + "\n# Every figure\n";
   for (const std::string& scenario : aggregate.scenarios) {
     const results::ScenarioInfo* info = aggregate.Scenario(scenario);
     absl::StrAppendFormat(&out, "\n## %s\n\n", scenario);
