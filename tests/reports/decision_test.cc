@@ -7,6 +7,7 @@
 
 #include "tests/reports/hand_made_runs.h"
 
+#include "reports/highlighting.h"
 #include "reports/html_report.h"
 #include "reports/markdown_summary.h"
 
@@ -79,6 +80,37 @@ TEST(Decision, SentencesNameTheTradeOffs) {
   EXPECT_EQ(s.back(),
             "lww: 2.0x lower steady-state p99 latency than crdt, 20x less server memory than crdt, but loses 30% "
             "of the words typed.");
+}
+
+TEST(Decision, EnginesAreHeldAgainstTheIdealWhichIsNeverAChoice) {
+  // The ideal: 98 and 99 ms, 20 B per edit. crdt (100, 101 ms) is within
+  // seed noise of it; ot (200, 204 ms) is not.
+  results::ResultsFile file = kFile;
+  const results::ResultsFile ideal = HandMadeFile({{.engine = "ideal", .seed = 1, .p99_ms = 98, .wire_bytes = 200,
+                                                    .reference = true},
+                                                   {.engine = "ideal", .seed = 2, .p99_ms = 99, .wire_bytes = 200,
+                                                    .reference = true}});
+  for (const auto& run : ideal.runs()) *file.add_runs() = run;
+  std::vector<std::string> engines = kEngines;
+  engines.push_back("ideal");
+  const Aggregate a = AggregateResults(file, engines);
+  const auto decisions = Decide(a);
+  for (const EngineDecision& entry : decisions.at(0).engines) EXPECT_NE(entry.engine, "ideal");
+  EXPECT_EQ(ChoiceEngines(a), kEngines);
+  EXPECT_EQ(Cell(decisions, "crdt", "steady_p99_ms").text, "100 ms, ≈ ideal");
+  EXPECT_EQ(Cell(decisions, "crdt", "steady_p99_ms").shade, Shade::kBest);  // still against the best engine
+  EXPECT_EQ(Cell(decisions, "ot", "steady_p99_ms").text, "202 ms, +104 ms over ideal (2.0x)");
+  EXPECT_EQ(Cell(decisions, "ot", "wire_bytes_per_edit").text, "100 B, 5.0x ideal");
+  // Lower than the ideal (it lost what would have been slow): not "over" it.
+  EXPECT_EQ(Cell(decisions, "lww", "steady_p99_ms").text, "50 ms, ≈ ideal (0.5x)");
+  const std::vector<std::string>& s = decisions.at(0).sentences;
+  EXPECT_EQ(s.back(),
+            "The network alone (the ideal reference): 98 ms steady p99, 20 B per edit. Within seed noise of it: "
+            "crdt, lww, bad. Adding to it: ot +104 ms, mesh +32 ms.");
+  // Never highlighted in the tables, though its figures are the lowest.
+  const size_t ideal_row = engines.size() - 1;
+  const std::vector<std::vector<CellMark>> marks = MarkCells(a, "s");
+  for (CellMark mark : marks.at(ideal_row)) EXPECT_EQ(mark, CellMark::kPlain);
 }
 
 TEST(Decision, TheReportOpensWithTheVerdict) {

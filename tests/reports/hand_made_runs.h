@@ -16,6 +16,8 @@ struct HandMadeRun {
   double loss_rate = 0;
   uint64_t server_peak = 100 * 1024;
   bool failed = false;
+  uint64_t wire_bytes = 1000;  // over 10 edits
+  bool reference = false;      // the ideal's run
 };
 
 inline results::ResultsFile HandMadeFile(const std::vector<HandMadeRun>& runs) {
@@ -26,7 +28,8 @@ inline results::ResultsFile HandMadeFile(const std::vector<HandMadeRun>& runs) {
     run->set_engine(r.engine);
     run->set_seed(r.seed);
     run->set_edit_intents(10);
-    run->set_wire_bytes(1000);
+    run->set_wire_bytes(r.wire_bytes);
+    run->set_reference(r.reference);
     run->mutable_remote_visible()->set_p99_ms(r.p99_ms);
     run->mutable_steady_remote_visible()->set_samples(20);
     run->mutable_steady_remote_visible()->set_p99_ms(r.p99_ms);
