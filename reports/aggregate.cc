@@ -173,13 +173,16 @@ Aggregate AggregateResults(const results::ResultsFile& file, const std::vector<s
     // timeline keeps only the fixed-interval ones, which line up across seeds.
     if (samples != SIZE_MAX && samples > 1) --samples;
     for (size_t k = 0; k < samples && !group.runs.empty(); ++k) {
-      double total = 0;
+      double memory = 0, wire = 0;
       for (const auto* run : group.runs) {
         const auto& s = run->memory_samples(static_cast<int>(k));
-        total += static_cast<double>(sim::ServerBytes(s));
+        memory += static_cast<double>(sim::ServerBytes(s));
+        wire += static_cast<double>(s.wire_bytes());
       }
-      group.server_memory_kib.emplace_back(group.runs.front()->memory_samples(static_cast<int>(k)).at_s(),
-                                           total / static_cast<double>(group.runs.size()) / 1024);
+      const double at = group.runs.front()->memory_samples(static_cast<int>(k)).at_s();
+      const double runs = static_cast<double>(group.runs.size());
+      group.server_memory_kib.emplace_back(at, memory / runs / 1024);
+      group.wire_kib.emplace_back(at, wire / runs / 1024);
     }
   }
   return aggregate;

@@ -45,6 +45,8 @@ struct Group {
   std::vector<double> fault_delayed_quantiles_ms;
   // Mean over runs of the server's total memory at each sample index.
   std::vector<std::pair<double, double>> server_memory_kib;  // (at_s, KiB)
+  // Mean over runs of the wire bytes sent so far at each sample index.
+  std::vector<std::pair<double, double>> wire_kib;  // (at_s, KiB)
 };
 
 struct Aggregate {

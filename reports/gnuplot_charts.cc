@@ -184,6 +184,32 @@ void DrawCdf(Renderer& r, const Aggregate& a, const std::string& scenario, const
          set);
 }
 
+// One line per engine of a per-sample series over simulated time (one data
+// block per engine, its first row naming it: columnheader).
+void DrawTimeline(Renderer& r, const Aggregate& a, const std::string& scenario, const std::string& name,
+                  std::vector<std::pair<double, double>> Group::*series, const std::string& ylabel,
+                  const std::string& title, const std::string& what, bool zero_means_unknown, ChartSet* set) {
+  std::string data;
+  std::vector<std::string> lines;
+  int block = 0;
+  for (const auto& engine : a.engines) {
+    const Group* g = a.Find(scenario, engine);
+    if (g == nullptr || (g->*series).empty()) continue;
+    // Results written before the series existed read 0 throughout: no line.
+    if (zero_means_unknown && (g->*series).back().second == 0) continue;
+    data += DataLabel(engine) + " \"KiB\"\n";
+    for (const auto& [at, kib] : g->*series) data += Number(at) + " " + Number(kib) + "\n";
+    data += "\n\n";
+    lines.push_back(absl::StrFormat("$DATA index %d using 1:2 with lines lw 2 title columnheader(1)", block++));
+  }
+  if (lines.empty()) return;
+  r.Draw(name, data,
+         "set yrange [0:*]\nset xlabel 'simulated time (s)'\nset ylabel '" + ylabel + "'\nplot " +
+             absl::StrJoin(lines, ", ") + "\n",
+         title, title + ": " + scenario,
+         what + " X axis: simulated seconds; Y axis: KiB. " + r.Footer(r.ScenarioText(scenario)), set);
+}
+
 }  // namespace
 
 ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std::string& gnuplot) {
@@ -227,29 +253,18 @@ ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std:
       DrawCdf(r, a, scenario, absl::StrFormat("latency_cdf_%d", number), &Group::latency_quantiles_ms, "Latency CDF",
               "remote-visible latency (ms, log scale)", "Every remote delivery.", &set);
     }
-    // One block per engine, its first row naming it (columnheader).
-    std::string memory = "";
-    std::vector<std::string> memory_series;
-    int block = 0;
-    for (const auto& engine : a.engines) {
-      const Group* g = a.Find(scenario, engine);
-      if (g == nullptr || g->server_memory_kib.empty()) continue;
-      memory += DataLabel(engine) + " \"KiB\"\n";
-      for (const auto& [at, kib] : g->server_memory_kib) memory += Number(at) + " " + Number(kib) + "\n";
-      memory += "\n\n";
-      memory_series.push_back(
-          absl::StrFormat("$DATA index %d using 1:2 with lines lw 2 title columnheader(1)", block++));
-    }
-    if (!memory_series.empty()) {
-      r.Draw(absl::StrFormat("memory_%d", number), memory,
-             "set yrange [0:*]\nset xlabel 'simulated time (s)'\nset ylabel 'server memory (KiB)'\nplot " +
-                 absl::StrJoin(memory_series, ", ") + "\n",
-             "Server memory over time", "Server memory over time: " + scenario,
-             "A line that keeps climbing is history or tombstones the engine never frees; compare where the lines "
-             "end. Server memory (content + metadata + tombstones + history), mean over seeds at each sample. X axis: "
-             "simulated seconds; Y axis: KiB. " + r.Footer(r.ScenarioText(scenario)),
-             &set);
-    }
+    DrawTimeline(r, a, scenario, absl::StrFormat("memory_%d", number), &Group::server_memory_kib,
+                 "server memory (KiB)", "Server memory over time",
+                 "A line that keeps climbing is history or tombstones the engine never frees; compare where the "
+                 "lines end. Server memory (content + metadata + tombstones + history), mean over seeds at each "
+                 "sample.",
+                 false, &set);
+    DrawTimeline(r, a, scenario, absl::StrFormat("wire_%d", number), &Group::wire_kib, "wire KiB sent so far",
+                 "Bytes on the wire over time",
+                 "The slope is the bandwidth an engine needs; a step is a catch-up after a reconnect or an offline "
+                 "window. Wire bytes of the engine's messages sent so far (payload + framing; the ideal's line is "
+                 "the edits' own size), mean over seeds at each sample.",
+                 true, &set);
   }
   auto index_of = [](const std::string& key) {
     for (size_t k = 0; k < SummaryFigures().size(); ++k) {

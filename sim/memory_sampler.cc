@@ -18,6 +18,7 @@ void RecordMemorySample(const Replica* server_replica, const std::vector<UserSta
   sample->set_server_history_bytes(server.memory.history_bytes);
   sample->set_server_buffered_bytes(server.memory.buffered_bytes);
   sample->set_client_bytes_max(client_max);
+  sample->set_wire_bytes(result->wire_bytes());
   results::MemorySummary* memory = result->mutable_memory();
   memory->set_server_bytes_peak(std::max<uint64_t>(memory->server_bytes_peak(), server.memory.Total()));
   memory->set_client_bytes_peak(std::max<uint64_t>(memory->client_bytes_peak(), client_max));

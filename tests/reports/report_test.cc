@@ -197,11 +197,13 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   auto outcome = WriteReport(SmallResults(), ReportOptions{dir.string(), "gnuplot", {"ot"}});
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   ASSERT_TRUE(outcome->charts_skipped.empty()) << outcome->charts_skipped << " (scripts/bootstrap installs gnuplot)";
-  // Per scenario a steady-state latency CDF and memory, and a CDF of the
-  // fault-delayed deliveries where a fault delayed some: team (scenario 1)
-  // drops connections, two-continents (2) has no fault. Then 4 bar charts.
-  EXPECT_EQ(outcome->charts, 9u);
-  for (const char* chart : {"steady_cdf_1", "fault_cdf_1", "memory_1", "steady_cdf_2", "memory_2"}) {
+  // Per scenario a steady-state latency CDF, memory and wire bytes over
+  // time, and a CDF of the fault-delayed deliveries where a fault delayed
+  // some: team (scenario 1) drops connections, two-continents (2) has no
+  // fault. Then 4 bar charts.
+  EXPECT_EQ(outcome->charts, 11u);
+  for (const char* chart :
+       {"steady_cdf_1", "fault_cdf_1", "memory_1", "wire_1", "steady_cdf_2", "memory_2", "wire_2"}) {
     EXPECT_TRUE(fs::exists(dir / "charts" / (std::string(chart) + ".svg"))) << chart;
   }
   EXPECT_FALSE(fs::exists(dir / "charts" / "fault_cdf_2.svg"));
@@ -216,7 +218,7 @@ TEST(Report, HtmlIsSelfContainedAndEveryChartIsNonEmpty) {
   EXPECT_EQ(std::count(html.begin(), html.end(), '<') > 0, true);
   size_t svgs = 0;
   for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
-  EXPECT_EQ(svgs, 9u);
+  EXPECT_EQ(svgs, 11u);
   for (const auto& entry : fs::directory_iterator(dir / "charts")) {
     if (entry.path().extension() == ".svg") {
       EXPECT_GT(fs::file_size(entry.path()), 1000u) << entry.path();
@@ -274,7 +276,10 @@ TEST(Report, HostileNamesNeverReachAGnuplotScript) {
   auto outcome = WriteReport(file, ReportOptions{dir.string(), "gnuplot", engines});
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   ASSERT_TRUE(outcome->charts_skipped.empty()) << outcome->charts_skipped;
-  EXPECT_EQ(outcome->charts, 8u);  // nothing refused to draw
+  // Nothing refused to draw (its runs carry no wire bytes over time: no
+  // wire chart, as for results written before that series existed).
+  EXPECT_EQ(outcome->charts, 8u);
+  EXPECT_FALSE(fs::exists(dir / "charts" / "wire_1.svg"));
   EXPECT_FALSE(fs::exists(pwned));
   size_t scripts = 0, labelled = 0;
   for (const auto& entry : fs::directory_iterator(dir / "charts")) {
