@@ -51,6 +51,7 @@ bool Before(std::string_view index_a, std::string_view id_a, std::string_view in
 BlockDocument::BlockDocument(Granularity granularity) : granularity_(granularity) {
   registers_[PropertyKey{std::string(kFirstBlock), std::string(kIndexProperty)}] = std::string(kFirstBlockIndex);
   order_.push_back(Placed{std::string(kFirstBlockIndex), std::string(kFirstBlock), 0});
+  memory_ = ComputeMemory();
 }
 
 BlockDocument::BlockDocument(Granularity granularity, std::map<PropertyKey, PropertyValue> registers)
@@ -67,6 +68,7 @@ BlockDocument::BlockDocument(Granularity granularity, std::map<PropertyKey, Prop
   std::sort(order_.begin(), order_.end(),
             [](const Placed& a, const Placed& b) { return Before(a.index, a.id, b.index, b.id); });
   for (size_t k = 0; k < order_.size(); ++k) text_length_ += order_[k].length + (k > 0 ? 1 : 0);
+  memory_ = ComputeMemory();
 }
 
 absl::Status BlockDocument::ValidateWrite(const Write& write) const {
@@ -149,29 +151,51 @@ void BlockDocument::Place(std::string_view object) {
 }
 
 void BlockDocument::Apply(const Write& write) {
+  const std::string& object = write.key.object;
+  // An object's registers are adjacent ("deleted" < "index" < "text"): one
+  // search finds them all.
+  const auto first = registers_.lower_bound(PropertyKey{object, std::string()});
+  const std::string* index = nullptr;
+  bool deleted = false;
+  auto text = registers_.end();
+  for (auto it = first; it != registers_.end() && it->first.object == object; ++it) {
+    if (it->first.property == kIndexProperty) index = std::get_if<std::string>(&it->second);
+    if (it->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(it->second) && std::get<bool>(it->second);
+    if (it->first.property == kTextProperty) text = it;
+  }
   // A visible block's new text keeps its place: update its length in place
   // (the common case, typing) instead of moving the rest of the order.
-  if (write.key.property == kTextProperty && IsVisible(write.key.object) &&
-      std::holds_alternative<std::string>(write.value)) {
-    const std::string& index =
-        std::get<std::string>(Get(PropertyKey{write.key.object, std::string(kIndexProperty)}));
+  const auto* new_text = std::get_if<std::string>(&write.value);
+  if (write.key.property == kTextProperty && index != nullptr && !deleted && new_text != nullptr) {
     auto it = std::lower_bound(order_.begin(), order_.end(), 0, [&](const Placed& p, int) {
-      return Before(p.index, p.id, index, write.key.object);
+      return Before(p.index, p.id, *index, object);
     });
-    COLLABSIM_CHECK(it != order_.end() && it->id == write.key.object);
-    const uint64_t length = CountCodePoints(std::get<std::string>(write.value));
+    COLLABSIM_CHECK(it != order_.end() && it->id == object);
+    const uint64_t length = CountCodePoints(*new_text);
     text_length_ = text_length_ - it->length + length;
     it->length = length;
-    registers_[write.key] = write.value;
+    if (text != registers_.end()) {
+      memory_.content_bytes = memory_.content_bytes - std::get<std::string>(text->second).size() + new_text->size();
+      text->second = write.value;
+    } else {
+      memory_.content_bytes += new_text->size();
+      memory_.metadata_bytes += write.key.object.size() + write.key.property.size();
+      registers_.emplace(write.key, write.value);
+    }
     return;
   }
-  Unplace(write.key.object);
+  const MemoryStats before = ObjectMemory(object);
+  Unplace(object);
   if (std::holds_alternative<std::monostate>(write.value)) {
     registers_.erase(write.key);
   } else {
     registers_[write.key] = write.value;
   }
-  Place(write.key.object);
+  Place(object);
+  const MemoryStats after = ObjectMemory(object);
+  memory_.content_bytes = memory_.content_bytes - before.content_bytes + after.content_bytes;
+  memory_.metadata_bytes = memory_.metadata_bytes - before.metadata_bytes + after.metadata_bytes;
+  memory_.tombstone_bytes = memory_.tombstone_bytes - before.tombstone_bytes + after.tombstone_bytes;
 }
 
 uint64_t BlockDocument::StartOf(size_t block) const {
@@ -306,32 +330,55 @@ uint64_t BlockDocument::PositionOf(const Anchor& anchor) const {
   return text_length_;
 }
 
-MemoryStats BlockDocument::Memory() const {
+namespace {
+
+// What one object's registers [begin, end) hold, by category: a block that
+// is not placed (no index, or deleted) is all tombstone; a placed block's
+// text is content and the rest metadata.
+template <typename It>
+void AddObjectMemory(It begin, It end, MemoryStats* memory) {
+  bool indexed = false, deleted = false;
+  for (It it = begin; it != end; ++it) {
+    if (it->first.property == kIndexProperty) indexed = std::holds_alternative<std::string>(it->second);
+    if (it->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(it->second) && std::get<bool>(it->second);
+  }
+  const bool tombstone = !indexed || deleted;
+  for (It it = begin; it != end; ++it) {
+    const auto& [key, value] = *it;
+    const uint64_t key_bytes = key.object.size() + key.property.size();
+    const auto* text = std::get_if<std::string>(&value);
+    const uint64_t value_bytes = text != nullptr ? text->size() : sizeof(double);
+    if (tombstone) {
+      memory->tombstone_bytes += key_bytes + value_bytes;
+    } else if (key.property == kTextProperty) {
+      memory->content_bytes += value_bytes;
+      memory->metadata_bytes += key_bytes;
+    } else {
+      memory->metadata_bytes += key_bytes + value_bytes;
+    }
+  }
+}
+
+}  // namespace
+
+MemoryStats BlockDocument::ObjectMemory(std::string_view object) const {
+  MemoryStats memory;
+  auto begin = registers_.lower_bound(PropertyKey{std::string(object), std::string()});
+  auto end = begin;
+  while (end != registers_.end() && end->first.object == object) ++end;
+  AddObjectMemory(begin, end, &memory);
+  return memory;
+}
+
+MemoryStats BlockDocument::ComputeMemory() const {
   // One pass: registers are ordered by object, so each object's registers
-  // are adjacent and its visibility is read off them without lookups.
+  // are adjacent.
   MemoryStats memory;
   for (auto it = registers_.begin(); it != registers_.end();) {
     auto end = it;
-    bool indexed = false, deleted = false;
-    for (; end != registers_.end() && end->first.object == it->first.object; ++end) {
-      if (end->first.property == kIndexProperty) indexed = std::holds_alternative<std::string>(end->second);
-      if (end->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(end->second) && std::get<bool>(end->second);
-    }
-    const bool tombstone = !indexed || deleted;
-    for (; it != end; ++it) {
-      const auto& [key, value] = *it;
-      const uint64_t key_bytes = key.object.size() + key.property.size();
-      const auto* text = std::get_if<std::string>(&value);
-      const uint64_t value_bytes = text != nullptr ? text->size() : sizeof(double);
-      if (tombstone) {
-        memory.tombstone_bytes += key_bytes + value_bytes;
-      } else if (key.property == kTextProperty) {
-        memory.content_bytes += value_bytes;
-        memory.metadata_bytes += key_bytes;
-      } else {
-        memory.metadata_bytes += key_bytes + value_bytes;
-      }
-    }
+    while (end != registers_.end() && end->first.object == it->first.object) ++end;
+    AddObjectMemory(it, end, &memory);
+    it = end;
   }
   return memory;
 }
@@ -345,7 +392,11 @@ void BlockDocument::CheckInvariants() const {
   }
   COLLABSIM_CHECK(length == text_length_);
   if (!full_check_.Due()) return;
-  // In full: the order is exactly the visible blocks, with their lengths.
+  // In full: the kept memory figures are those computed from scratch...
+  const MemoryStats memory = ComputeMemory();
+  COLLABSIM_CHECK(memory_.content_bytes == memory.content_bytes && memory_.metadata_bytes == memory.metadata_bytes &&
+                  memory_.tombstone_bytes == memory.tombstone_bytes);
+  // ...and the order is exactly the visible blocks, with their lengths.
   length = 0;
   size_t visible = 0;
   std::string last_object;

@@ -17,7 +17,8 @@
 //
 // Invariants (CheckInvariants): `order_` is exactly the visible blocks,
 // sorted, with their code point lengths; block "0" is first; no text
-// register of a block-granular document holds a newline.
+// register of a block-granular document holds a newline; the kept memory
+// figures equal those computed from the registers.
 #pragma once
 
 #include <cstdint>
@@ -106,7 +107,8 @@ class BlockDocument {
   // for a block no longer visible, where that block would be.
   uint64_t PositionOf(const Anchor& anchor) const;
 
-  MemoryStats Memory() const;
+  // Kept as writes apply: O(1).
+  MemoryStats Memory() const { return memory_; }
   void CheckInvariants() const;
 
  private:
@@ -127,11 +129,15 @@ class BlockDocument {
   uint64_t StartOf(size_t block) const;
   void Unplace(std::string_view object);
   void Place(std::string_view object);
+  // Memory() of one object's registers, and of all of them from scratch.
+  MemoryStats ObjectMemory(std::string_view object) const;
+  MemoryStats ComputeMemory() const;
 
   Granularity granularity_;
   std::map<PropertyKey, PropertyValue> registers_;
   std::vector<Placed> order_;
   uint64_t text_length_ = 0;
+  MemoryStats memory_;  // equals ComputeMemory()
   FullCheckCadence full_check_;
 };
 
