@@ -246,6 +246,7 @@ ChartSet RenderCharts(const Aggregate& a, const std::string& out_dir, const std:
       DrawCdf(r, a, scenario, absl::StrFormat("fault_cdf_%d", number), &Group::fault_delayed_quantiles_ms,
               "Fault-delayed latency CDF", "fault-delayed latency (ms, log scale)",
               "Deliveries where the author or the receiver lost a link (a drop, reconnect, offline window or crash) "
+              "or the server stalled "
               "meanwhile: how each engine recovers. Lines that coincide mean the fault, not the engine, sets the "
               "delay.",
               &set);

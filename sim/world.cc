@@ -181,6 +181,12 @@ template <typename... Handlers>
 Overloaded(Handlers...) -> Overloaded<Handlers...>;
 }  // namespace
 
+SimTime World::ServerBusyUntil() const {
+  SimTime busy_until = 0;
+  for (const std::unique_ptr<Fault>& fault : faults_) busy_until = std::max(busy_until, fault->ServerBusyUntil(*this));
+  return busy_until;
+}
+
 bool World::HeldByServer(RunEvent& event) {
   const bool for_server = std::visit(
       Overloaded{
@@ -192,8 +198,7 @@ bool World::HeldByServer(RunEvent& event) {
       },
       event);
   if (!for_server) return false;
-  SimTime busy_until = 0;
-  for (const std::unique_ptr<Fault>& fault : faults_) busy_until = std::max(busy_until, fault->ServerBusyUntil(*this));
+  const SimTime busy_until = ServerBusyUntil();
   if (busy_until <= queue_.now()) return false;
   // Waits at the server's door; events held this way keep their order.
   queue_.Schedule(busy_until, std::move(event));
@@ -310,7 +315,11 @@ void World::AfterStep(Replica& replica) {
 void World::Flush(Replica& replica) {
   for (OutgoingMessage& message : replica.TakeOutbox()) Send(replica.id(), message);
   const bool is_client = replica.id() != kServerReplica;
-  for (const IntentId& id : replica.TakeNewlyVisible()) {
+  const std::vector<IntentId> visible = replica.TakeNewlyVisible();
+  // Until when the server stalled last (stalls never overlap): a delivery
+  // whose making came before then went through a stalled server.
+  const SimTime stalled_until = is_client && !visible.empty() && transport_.via_server() ? ServerBusyUntil() : 0;
+  for (const IntentId& id : visible) {
     COLLABSIM_CHECK(id.replica >= 1 && id.replica <= user_count_);
     COLLABSIM_CHECK(id.seq >= 1 && id.seq <= User(id.replica).intent_times.size());
     if (is_client) {
@@ -319,7 +328,8 @@ void World::Flush(Replica& replica) {
       const SimTime made = User(id.replica).intent_times[id.seq - 1];
       const SimTime latency = queue_.now() - made;
       record_.remote_latencies.push_back(latency);
-      if (User(id.replica).links_changed_at < made && User(replica.id()).links_changed_at < made) {
+      if (User(id.replica).links_changed_at < made && User(replica.id()).links_changed_at < made &&
+          stalled_until <= made) {
         record_.steady_latencies.push_back(latency);
       } else {
         record_.fault_delayed_latencies.push_back(latency);

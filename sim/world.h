@@ -136,6 +136,9 @@ class World final : private FaultHost {
   // Whether `event` needs the server while a fault stalls it; if so it is
   // planned again for when the server works.
   bool HeldByServer(RunEvent& event);
+  // The end of the last server stall begun so far (0: none): what reaches
+  // the server before then waits.
+  SimTime ServerBusyUntil() const;
   // The determinism self-check for step `index` (1-based), just handled;
   // false once it found a difference.
   bool CheckStep(uint64_t index, SimTime time, const StepEnds& ends);
