@@ -40,11 +40,20 @@ uint64_t AgentFor(const IntentId& first_intent_of_session) {
 }
 
 uint64_t VersionVector::Next(uint64_t agent) const {
+  if (last_valid_ && last_agent_ == agent) return last_next_;
   const auto it = next_.find(agent);
-  return it == next_.end() ? 0 : it->second;
+  last_agent_ = agent;
+  last_next_ = it == next_.end() ? 0 : it->second;
+  last_valid_ = true;
+  return last_next_;
 }
 
-void VersionVector::Set(uint64_t agent, uint64_t next) { next_[agent] = next; }
+void VersionVector::Set(uint64_t agent, uint64_t next) {
+  next_[agent] = next;
+  last_agent_ = agent;
+  last_next_ = next;
+  last_valid_ = true;
+}
 
 void VersionVector::Encode(wire::VersionVector* out) const {
   out->Clear();

@@ -53,6 +53,11 @@ class VersionVector {
 
  private:
   absl::btree_map<uint64_t, uint64_t> next_;  // ordered: encodings never depend on hash order
+  // The last agent looked up or set, and its entry: the changes of a batch
+  // mostly come from one agent, and each is looked up several times.
+  mutable uint64_t last_agent_ = 0;
+  mutable uint64_t last_next_ = 0;
+  mutable bool last_valid_ = false;
 };
 
 void EncodeChange(const Change& change, wire::Op* out);
