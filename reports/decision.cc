@@ -69,12 +69,12 @@ std::string FirstInvariant(const Group& group) {
 
 DecisionCell Correctness(const Group& group) {
   if (group.failed > 0) {
-    return {absl::StrFormat("failed %d/%d (%s)", group.failed, group.runs.size(), FirstInvariant(group)),
+    return {absl::StrFormat("failed %d/%d (%s)", group.failed, group.runs.size(), FirstInvariant(group)), "",
             Shade::kFailed};
   }
   const double loss = LossPercent(group);
-  if (loss > 0) return {absl::StrFormat("loses %.2g%% of words", loss), Shade::kFailed};
-  return {"correct", Shade::kBest};
+  if (loss > 0) return {absl::StrFormat("loses %.2g%% of words", loss), "", Shade::kFailed};
+  return {"correct", "", Shade::kBest};
 }
 
 // What the engine adds to the ideal reference's figure: "≈ ideal" within
@@ -85,24 +85,23 @@ std::string OverIdeal(const Aggregate& a, const std::string& scenario, const Gro
   const size_t k = FigureIndex(key);
   if (ideal == nullptr || ideal->estimates[k].count == 0) return "";
   const double mine = group.estimates[k].mean, floor = ideal->estimates[k].mean;
-  if (key == "wire_bytes_per_edit") return ", " + Ratio(RatioTo(mine, floor)) + " ideal";
-  if (TiesWith(group, *ideal, k)) return ", ≈ ideal";
-  return absl::StrFormat(", +%.0f ms over ideal", mine - floor);
+  if (key == "wire_bytes_per_edit") return Ratio(RatioTo(mine, floor)) + " ideal";
+  if (TiesWith(group, *ideal, k)) return "≈ ideal";
+  return absl::StrFormat("+%.0f ms over ideal", mine - floor);
 }
 
 DecisionCell FigureCell(const Aggregate& a, const std::string& scenario, const Group& group, const std::string& key) {
   const size_t k = FigureIndex(key);
   const Estimate& mine = group.estimates[k];
-  if (key == "server_peak_kib" && !HasServer(group)) return {"no server", Shade::kNone};
-  if (mine.count == 0) return {"n/a", Shade::kNone};
-  const std::string value =
-      Value(key, mine.mean) +
-      (key == "steady_p99_ms" || key == "wire_bytes_per_edit" ? OverIdeal(a, scenario, group, key) : "");
+  if (key == "server_peak_kib" && !HasServer(group)) return {"no server", "", Shade::kNone};
+  if (mine.count == 0) return {"n/a", "", Shade::kNone};
+  const std::string note =
+      key == "steady_p99_ms" || key == "wire_bytes_per_edit" ? OverIdeal(a, scenario, group, key) : "";
   const Group* best = BestTrusted(a, scenario, k);
-  if (best == nullptr) return {value, Shade::kNone};
-  if (Trusted(group) && TiesWith(group, *best, k)) return {value, Shade::kBest};
+  if (best == nullptr) return {Value(key, mine.mean), note, Shade::kNone};
+  if (Trusted(group) && TiesWith(group, *best, k)) return {Value(key, mine.mean), note, Shade::kBest};
   const double ratio = RatioTo(mine.mean, best->estimates[k].mean);
-  return {absl::StrFormat("%s (%s)", value, Ratio(ratio)), ByRatio(std::max(ratio, 1.0))};
+  return {absl::StrFormat("%s (%s)", Value(key, mine.mean), Ratio(ratio)), note, ByRatio(std::max(ratio, 1.0))};
 }
 
 // What the network alone costs (the ideal reference), and what the engines
@@ -253,7 +252,8 @@ std::string DecisionMarkdown(const std::vector<ScenarioDecision>& decisions, con
       }
       std::vector<std::string> lines;
       for (const DecisionCell& cell : entry.cells) {
-        lines.push_back(cell.shade == Shade::kBest ? "**" + cell.text + "**" : cell.text);
+        const std::string text = cell.note.empty() ? cell.text : cell.text + ", " + cell.note;
+        lines.push_back(cell.shade == Shade::kBest ? "**" + text + "**" : text);
       }
       out += " " + absl::StrJoin(lines, "<br>") + " |";
     }
@@ -285,8 +285,10 @@ std::string DecisionHtml(const std::vector<ScenarioDecision>& decisions, const s
       }
       html += "<td>";
       for (size_t k = 0; k < entry.cells.size(); ++k) {
-        html += absl::StrFormat("<div class=\"%s\" title=\"%s\">%s</div>", ShadeClass(entry.cells[k].shade),
-                                HtmlEscape(DecisionFigures()[k].label), HtmlEscape(entry.cells[k].text));
+        const DecisionCell& cell = entry.cells[k];
+        html += absl::StrFormat("<div class=\"%s\" title=\"%s\">%s%s</div>", ShadeClass(cell.shade),
+                                HtmlEscape(DecisionFigures()[k].label), HtmlEscape(cell.text),
+                                cell.note.empty() ? "" : "<span class=\"vs-ideal\">" + HtmlEscape(cell.note) + "</span>");
       }
       html += "</td>";
     }

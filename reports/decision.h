@@ -19,6 +19,7 @@ enum class Shade { kNone, kBest, kNear, kFar, kWorst, kFailed };
 
 struct DecisionCell {
   std::string text;  // "118 ms" for the best, "165 ms (1.4x)" otherwise
+  std::string note;  // against the ideal: "≈ ideal", "+40 ms over ideal", "6.1x ideal"
   Shade shade = Shade::kNone;
 };
 

@@ -31,6 +31,7 @@ figcaption { font-size: 0.85em; color: #555; max-width: 760px; }
 code { background: #f3f3f3; padding: 0 0.2em; }
 table.verdict td { vertical-align: top; text-align: left; padding: 0.2em; }
 table.verdict td div { padding: 0.1em 0.4em; margin: 1px 0; border-radius: 3px; white-space: nowrap; }
+table.verdict td div .vs-ideal { display: block; font-weight: normal; font-size: 85%; }
 .d-best { background: #c8ebc8; font-weight: bold; }
 .d-near { background: #f4f0c0; }
 .d-far { background: #f8d8a8; }
