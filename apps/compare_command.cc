@@ -95,15 +95,15 @@ int WriteAndPrint(const char* command, results::ResultsFile file, const std::str
                                  command, aggregate.seeds)
               << reports::TerminalSummary(aggregate);
   }
-  std::string against_baseline;  // Markdown, for the terminal and summary.md
+  reports::ReportOptions options{out_dir, gnuplot, order};
   size_t regressions = 0;
-  if (baseline.has_value()) {
+  if (baseline.has_value()) {  // for the terminal, summary.md and index.html
     const std::vector<reports::FigureChange> changes = reports::CompareWithBaseline(baseline->file, file, order);
-    against_baseline = reports::RegressionMarkdown(changes, baseline->rules, baseline->path);
+    options.baseline_markdown = reports::RegressionMarkdown(changes, baseline->rules, baseline->path);
+    options.baseline_html = reports::RegressionHtml(changes, baseline->rules, baseline->path);
     regressions = reports::Regressions(changes, baseline->rules).size();
   }
-  absl::StatusOr<reports::ReportOutcome> outcome =
-      reports::WriteReport(std::move(file), reports::ReportOptions{out_dir, gnuplot, order});
+  absl::StatusOr<reports::ReportOutcome> outcome = reports::WriteReport(std::move(file), options);
   if (!outcome.ok()) {
     std::cerr << "collabsim " << command << ": " << outcome.status().message() << "\n";
     return kExitBadInput;
@@ -120,15 +120,7 @@ int WriteAndPrint(const char* command, results::ResultsFile file, const std::str
                                    ? ""
                                    : absl::StrFormat(", %d service levels over seeds not met", broken_over_seeds.size()),
                                outcome->charts, out_dir, outcome->index_html);
-  if (baseline.has_value()) {
-    std::cout << "\n" << against_baseline;
-    std::ofstream summary(out_dir + "/summary.md", std::ios::app);
-    summary << "\n" << against_baseline;
-    if (!summary.flush()) {
-      std::cerr << "collabsim " << command << ": cannot append to " << out_dir << "/summary.md\n";
-      return kExitBadInput;
-    }
-  }
+  if (baseline.has_value()) std::cout << "\n" << options.baseline_markdown;
   return failed == 0 && broken_over_seeds.empty() && regressions == 0 ? kExitOk : kExitViolation;
 }
 

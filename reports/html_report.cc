@@ -114,7 +114,8 @@ std::string HtmlEscape(const std::string& text) {
   return out;
 }
 
-std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::string& out_dir) {
+std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::string& out_dir,
+                       const std::string& baseline_html) {
   size_t runs = 0, failed = 0;
   for (const Group& g : a.groups) runs += g.runs.size(), failed += g.failed;
   std::string html = absl::StrFormat(
@@ -127,6 +128,7 @@ std::string HtmlReport(const Aggregate& a, const ChartSet& charts, const std::st
     html += "<p class=\"note\">Charts skipped: " + HtmlEscape(charts.skipped_because) + ".</p>\n";
   }
   html += DecisionHtml(Decide(a), ChoiceEngines(a));
+  html += baseline_html;
   html += "<h2>Summary</h2>\n<p>Mean over seeds &plusmn; 95% confidence interval. Lower is better in every "
           "column. Highlighted: the best engine per column and every engine not significantly behind it (Welch's t "
           "over seeds at 95%); an engine that failed a run or lost typed words is never highlighted. Failures are "

@@ -13,7 +13,9 @@
 namespace collabsim::reports {
 
 // Reads each chart's SVG from `out_dir` to inline it.
-std::string HtmlReport(const Aggregate& aggregate, const ChartSet& charts, const std::string& out_dir);
+// `baseline_html` (RegressionHtml, or empty) goes right after the verdict.
+std::string HtmlReport(const Aggregate& aggregate, const ChartSet& charts, const std::string& out_dir,
+                       const std::string& baseline_html = "");
 
 std::string HtmlEscape(const std::string& text);
 

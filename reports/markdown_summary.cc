@@ -14,16 +14,19 @@ std::string FormatEstimate(const Estimate& estimate, int decimals) {
   return absl::StrFormat("%.*f ± %.*f", decimals, estimate.mean, decimals, estimate.half_width);
 }
 
-std::string MarkdownSummary(const Aggregate& aggregate) {
+std::string MarkdownSummary(const Aggregate& aggregate, const std::string& baseline_markdown) {
   std::string out = absl::StrFormat(
       "# collabsim comparison\n\ncollabsim %s; seeds %s; engines %s. Each cell is the mean over seeds of the "
       "run's figure, ± the half-width of its 95%% confidence interval (Student's t). Latency is the time from a "
       "user's intent until it is visible to another user; steady-state latency counts only deliveries whose "
-      "author and receiver kept every link up meanwhile, so it shows the algorithm apart from the faults. In "
+      "author and receiver kept every link up and the server never stalled meanwhile, so it shows the algorithm "
+      "apart from the faults. In "
       "bold: the best engine per column and every engine not significantly behind it (Welch's t over seeds at "
       "95%%); an engine that failed a run or lost typed words is never bold.\n",
       aggregate.version, aggregate.seeds, absl::StrJoin(aggregate.engines, ", "));
-  out += "\n" + DecisionMarkdown(Decide(aggregate), ChoiceEngines(aggregate)) + "\n# Every figure\n";
+  out += "\n" + DecisionMarkdown(Decide(aggregate), ChoiceEngines(aggregate)) + "\n";
+  if (!baseline_markdown.empty()) out += baseline_markdown + "\n";
+  out += "# Every figure\n";
   for (const std::string& scenario : aggregate.scenarios) {
     const results::ScenarioInfo* info = aggregate.Scenario(scenario);
     absl::StrAppendFormat(&out, "\n## %s\n\n", scenario);

@@ -8,7 +8,8 @@
 
 namespace collabsim::reports {
 
-std::string MarkdownSummary(const Aggregate& aggregate);
+// `baseline_markdown` (RegressionMarkdown, or empty) goes right after the verdict.
+std::string MarkdownSummary(const Aggregate& aggregate, const std::string& baseline_markdown = "");
 
 // A figure as the tables print it: "12.3 ± 0.4" (or "12.3" for one seed).
 std::string FormatEstimate(const Estimate& estimate, int decimals);

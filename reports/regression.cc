@@ -8,11 +8,13 @@
 #include <tuple>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "reports/aggregate.h"
+#include "reports/html_report.h"
 #include "reports/significance.h"
 
 namespace collabsim::reports {
@@ -141,46 +143,93 @@ std::vector<FigureChange> Regressions(const std::vector<FigureChange>& changes, 
   return regressions;
 }
 
+namespace {
+
+// What both renderings of a baseline comparison say, in order.
+struct BaselineSections {
+  size_t pairs = 0;                                // scenario x engine pairs in both
+  std::vector<const FigureChange*> significant;    // simulated figures
+  std::vector<const FigureChange*> measured;       // CPU time, the machines' as much as the code's
+  std::string rules;                               // "p99_ms>+10%, ..."; empty: no rules
+  std::vector<FigureChange> regressions;
+};
+
+BaselineSections Sections(const std::vector<FigureChange>& changes, const std::vector<FailRule>& rules) {
+  BaselineSections out;
+  std::set<Key> groups;
+  for (const FigureChange& change : changes) {
+    groups.insert({change.scenario, change.engine});
+    if (change.significant) (Measured(change.figure) ? out.measured : out.significant).push_back(&change);
+  }
+  out.pairs = groups.size();
+  std::vector<std::string> rule_text;
+  for (const FailRule& rule : rules) rule_text.push_back(absl::StrFormat("%s>+%g%%", rule.figure, 100 * rule.max_increase));
+  out.rules = absl::StrJoin(rule_text, ", ");
+  out.regressions = Regressions(changes, rules);
+  return out;
+}
+
+constexpr const char* kSignificanceText =
+    "a change is significant at p < 0.05 (paired by seed, Welch's t on other seeds; bytes, messages and memory "
+    "exactly)";
+
+std::string TestText(const FigureChange& c) {
+  return c.test == "exact" ? c.test : absl::StrFormat("%s, p=%.3g", c.test, c.p);
+}
+
+}  // namespace
+
 std::string RegressionMarkdown(const std::vector<FigureChange>& changes, const std::vector<FailRule>& rules,
                                const std::string& baseline_name) {
-  std::string out = absl::StrFormat("## Against the baseline\n\nBaseline: `%s`. ", baseline_name);
-  std::set<Key> groups;
-  for (const FigureChange& change : changes) groups.insert({change.scenario, change.engine});
-  out += absl::StrFormat("%d scenario x engine pairs in both; a change is significant at p < 0.05 (paired by seed, "
-                         "Welch's t on other seeds; bytes, messages and memory exactly).\n\n",
-                         groups.size());
-  std::vector<const FigureChange*> significant, measured;
-  for (const FigureChange& change : changes) {
-    if (change.significant) (Measured(change.figure) ? measured : significant).push_back(&change);
-  }
-  if (significant.empty()) {
+  const BaselineSections sections = Sections(changes, rules);
+  std::string out = absl::StrFormat("## Against the baseline\n\nBaseline: `%s`. %d scenario x engine pairs in both; %s.\n\n",
+                                    baseline_name, sections.pairs, kSignificanceText);
+  if (sections.significant.empty()) {
     out += "No significant change.\n";
   } else {
     out += "| scenario | engine | figure | baseline | now | change | test |\n|---|---|---|---|---|---|---|\n";
-    for (const FigureChange* c : significant) {
-      out += absl::StrFormat("| %s | %s | %s | %.6g | %.6g | %s | %s%s |\n", c->scenario, c->engine, c->label,
-                             c->baseline, c->current, Percent(c->change), c->test,
-                             c->test == "exact" ? "" : absl::StrFormat(", p=%.3g", c->p));
+    for (const FigureChange* c : sections.significant) {
+      out += absl::StrFormat("| %s | %s | %s | %.6g | %.6g | %s | %s |\n", c->scenario, c->engine, c->label,
+                             c->baseline, c->current, Percent(c->change), TestText(*c));
     }
   }
-  if (!measured.empty()) {
+  if (!sections.measured.empty()) {
     out += "\nMeasured on the machines that ran (CPU time: their load is in it, not only the code):\n\n";
-    for (const FigureChange* c : measured) {
+    for (const FigureChange* c : sections.measured) {
       out += absl::StrFormat("- %s x %s: %s %.6g -> %.6g (%s, %s, p=%.3g)\n", c->scenario, c->engine, c->label,
                              c->baseline, c->current, Percent(c->change), c->test, c->p);
     }
   }
-  if (rules.empty()) return out;
-  std::vector<std::string> rule_text;
-  for (const FailRule& rule : rules) rule_text.push_back(absl::StrFormat("%s>+%g%%", rule.figure, 100 * rule.max_increase));
-  const std::vector<FigureChange> regressions = Regressions(changes, rules);
-  out += absl::StrFormat("\n### Regressions (%s)\n\n", absl::StrJoin(rule_text, ", "));
-  if (regressions.empty()) return out + "None.\n";
-  for (const FigureChange& c : regressions) {
+  if (sections.rules.empty()) return out;
+  out += absl::StrFormat("\n### Regressions (%s)\n\n", sections.rules);
+  if (sections.regressions.empty()) return out + "None.\n";
+  for (const FigureChange& c : sections.regressions) {
     out += absl::StrFormat("- **%s x %s**: %s %.6g -> %.6g (%s)\n", c.scenario, c.engine, c.figure, c.baseline,
                            c.current, Percent(c.change));
   }
   return out;
+}
+
+std::string RegressionHtml(const std::vector<FigureChange>& changes, const std::vector<FailRule>& rules,
+                           const std::string& baseline_name) {
+  const BaselineSections sections = Sections(changes, rules);
+  std::string html = absl::StrFormat(
+      "<h2>Against the baseline</h2>\n<p>Baseline: <code>%s</code>. %d scenario x engine pairs in both; %s.</p>\n",
+      HtmlEscape(baseline_name), sections.pairs, kSignificanceText);
+  if (!sections.rules.empty()) {
+    html += absl::StrFormat("<p class=\"%s\">Regressions (%s): %s.</p>\n", sections.regressions.empty() ? "" : "fail",
+                            HtmlEscape(sections.rules),
+                            sections.regressions.empty() ? "none" : absl::StrCat(sections.regressions.size()));
+  }
+  if (sections.significant.empty()) return html + "<p>No significant change.</p>\n";
+  html += "<table><tr><th>scenario</th><th>engine</th><th>figure</th><th>baseline</th><th>now</th><th>change</th>"
+          "<th>test</th></tr>\n";
+  for (const FigureChange* c : sections.significant) {
+    html += absl::StrFormat("<tr><td>%s</td><td>%s</td><td>%s</td><td>%.6g</td><td>%.6g</td><td>%s</td><td>%s</td></tr>\n",
+                            HtmlEscape(c->scenario), HtmlEscape(c->engine), HtmlEscape(c->label), c->baseline,
+                            c->current, Percent(c->change), HtmlEscape(TestText(*c)));
+  }
+  return html + "</table>\n";
 }
 
 }  // namespace collabsim::reports

@@ -57,5 +57,8 @@ std::vector<FigureChange> Regressions(const std::vector<FigureChange>& changes, 
 // regressions (or that there are none) under `rules`.
 std::string RegressionMarkdown(const std::vector<FigureChange>& changes, const std::vector<FailRule>& rules,
                                const std::string& baseline_name);
+// The same for index.html: the regressions' verdict first, then the table.
+std::string RegressionHtml(const std::vector<FigureChange>& changes, const std::vector<FailRule>& rules,
+                           const std::string& baseline_name);
 
 }  // namespace collabsim::reports

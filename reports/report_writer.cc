@@ -25,12 +25,12 @@ absl::StatusOr<ReportOutcome> WriteReport(results::ResultsFile file, const Repor
   auto path = [&](const char* name) { return (fs::path(options.out_dir) / name).string(); };
   for (const auto& [name, contents] : std::vector<std::pair<const char*, std::string>>{
            {"results.json", ResultsToJson(file)}, {"results.csv", RunsToCsv(file)},
-           {"summary.md", MarkdownSummary(aggregate)}}) {
+           {"summary.md", MarkdownSummary(aggregate, options.baseline_markdown)}}) {
     absl::Status written = WriteTextFile(path(name), contents);
     if (!written.ok()) return written;
   }
   const ChartSet charts = RenderCharts(aggregate, options.out_dir, options.gnuplot);
-  absl::Status written = WriteTextFile(path("index.html"), HtmlReport(aggregate, charts, options.out_dir));
+  absl::Status written = WriteTextFile(path("index.html"), HtmlReport(aggregate, charts, options.out_dir, options.baseline_html));
   if (!written.ok()) return written;
   return ReportOutcome{fs::absolute(path("index.html")).string(), charts.skipped_because, charts.charts.size()};
 }

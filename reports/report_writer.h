@@ -16,6 +16,10 @@ struct ReportOptions {
   std::string gnuplot = "gnuplot";
   // Engine display order (the registry's); others follow by name.
   std::vector<std::string> engine_order;
+  // `compare --baseline`: the section each page gets after its verdict
+  // (RegressionMarkdown / RegressionHtml); empty without a baseline.
+  std::string baseline_markdown;
+  std::string baseline_html;
 };
 
 struct ReportOutcome {

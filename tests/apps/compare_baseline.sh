@@ -3,7 +3,7 @@
 # Regressions against a baseline: two runs of one build show no significant
 # change and pass; SLOW_SCENARIO (the same scenario, same name, 30 ms more
 # on each link) is caught on p99 latency with exit 1 by compare --baseline
-# (terminal and summary.md) and by diff, and nothing else is called a
+# (terminal, summary.md and index.html) and by diff, and nothing else is called a
 # regression (the rules also watch bytes per edit, which did not grow).
 set -uo pipefail
 cli=$1
@@ -31,7 +31,15 @@ for engine in ot crdt; do
   grep -Eq "^- \*\*baseline-pair x $engine\*\*: p99_ms [0-9.]+ -> [0-9.]+ \(\+[0-9.]+%\)$" slow.txt ||
     fail "slowed copy: no p99 regression for $engine"
   grep -q "baseline-pair x $engine\*\*: p99_ms" slow/summary.md || fail "summary.md lacks the $engine regression"
+  grep -Eq "<tr><td>baseline-pair</td><td>$engine</td><td>p99 latency \(ms\)</td>" slow/index.html ||
+    fail "index.html lacks the $engine p99 change"
 done
+grep -q '<h2>Against the baseline</h2>' slow/index.html || fail "index.html has no baseline section"
+grep -q '<p class="fail">Regressions (p99_ms&gt;+10%, wire_bytes_per_edit&gt;+5%): 2.</p>' slow/index.html ||
+  fail "index.html does not say how many regressions"
+# Both pages put it right after the verdict.
+awk '/^## Verdict/{v=NR} /^## Against the baseline/{b=NR} /^# Every figure/{e=NR} END{exit !(v<b && b<e)}' \
+  slow/summary.md || fail "summary.md: the baseline section is not between the verdict and the figures"
 [ "$(grep -c '^- \*\*' slow.txt)" -eq 2 ] || fail "slowed copy: regressions other than p99 were reported"
 
 "$cli" diff base/results.json slow/results.json --fail-on 'p99_ms>+10%' > diff.txt
