@@ -51,12 +51,15 @@ absl::Status IdealServer::ReceiveMessage(ReplicaId from, std::string_view bytes)
     for (uint64_t index = message.hello().seen_through() + 1; index <= known; ++index) {
       if (log_[index - 1].author() != from) missed.push_back(index);
     }
-    if (!missed.empty()) Forward(from, std::move(missed));
+    if (!missed.empty()) outbox_.push_back(Forward(from, missed));
     joined_.insert(from);
   }
   for (uint64_t index = known + 1; index <= log_.size(); ++index) {
+    const OutgoingMessage forward = Forward(kServerReplica, {index});  // encoded once for every user
     for (ReplicaId user : joined_) {
-      if (user != from) Forward(user, {index});
+      if (user == from) continue;
+      outbox_.push_back(forward);
+      outbox_.back().to = user;
     }
   }
   return absl::OkStatus();
@@ -71,7 +74,7 @@ void IdealServer::Append(const ideal_wire::Edit& edit) {
   newly_visible_.push_back(IntentId{edit.author(), edit.seq()});
 }
 
-void IdealServer::Forward(ReplicaId to, std::vector<uint64_t> indexes) {
+OutgoingMessage IdealServer::Forward(ReplicaId to, const std::vector<uint64_t>& indexes) const {
   ideal_wire::ServerMessage message;
   uint64_t charged = 0;
   for (uint64_t index : indexes) {
@@ -82,7 +85,7 @@ void IdealServer::Forward(ReplicaId to, std::vector<uint64_t> indexes) {
   }
   OutgoingMessage out{to, message.SerializeAsString()};
   out.charged_bytes = charged;
-  outbox_.push_back(std::move(out));
+  return out;
 }
 
 void IdealServer::Acknowledge(ReplicaId author) {

@@ -45,7 +45,8 @@ class IdealServer : public Replica {
  private:
   // Appends `edit` unless the log has it (a resend). REQUIRES: checked.
   void Append(const ideal_wire::Edit& edit);
-  void Forward(ReplicaId to, std::vector<uint64_t> indexes);
+  // The log entries at `indexes`, as one message to `to`.
+  OutgoingMessage Forward(ReplicaId to, const std::vector<uint64_t>& indexes) const;
   void Acknowledge(ReplicaId author);
 
   std::vector<ideal_wire::Edit> log_;  // log index k is log_[k - 1]
