@@ -114,10 +114,9 @@ int CheckCommand(const CheckFlags& flags) {
       }
     }
   }
-  // The service levels over seeds, on the mean of every seed's run (never
-  // the ideal reference's: it is the floor, not a candidate).
+  // The service levels over seeds, on the mean of every seed's run.
   bool levels_ok = true;
-  const auto& expect = engine->traits().reference ? scenario::Scenario::default_instance().expect() : scenario.expect();
+  const sim::Expectations& expect = sim::ExpectationsFor(scenario, engine->traits().reference);
   for (const std::string& broken : sim::BrokenExpectations(expect, engine->traits().name, means)) {
     levels_ok = false;
     const std::string line = absl::StrFormat("FAIL %s\n", broken);

@@ -1,7 +1,6 @@
 // `collabsim compare`: a suite of scenarios x engines x seeds, tables on the
 // terminal, and the report directory (results.json/.csv, summary.md,
 // index.html with charts).
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>

@@ -51,11 +51,10 @@ int RunCommand(const RunFlags& flags) {
   results::RunResult result = RunCase(c, options, [](const std::string& setup) {
     std::cout << "collabsim " << kVersion << " run: " << setup << "\n" << std::flush;
   });
-  // Service levels over seeds, on the one seed a run has (never the ideal
-  // reference's: it is the floor, not a candidate).
+  // Service levels over seeds, on the one seed a run has.
   sim::ExpectationMeans one;
   one.Add(result);
-  const auto& expect = engine->traits().reference ? scenario::Scenario::default_instance().expect() : scenario.expect();
+  const sim::Expectations& expect = sim::ExpectationsFor(scenario, engine->traits().reference);
   for (const std::string& broken : sim::BrokenExpectations(expect, engine->traits().name, one)) {
     results::Violation* violation = result.add_violations();
     violation->set_invariant("expectation");

@@ -103,6 +103,10 @@ const std::vector<std::string>& ExpectationFigures() {
   return *names;
 }
 
+const Expectations& ExpectationsFor(const scenario::Scenario& scenario, bool reference) {
+  return reference ? scenario::Scenario::default_instance().expect() : scenario.expect();
+}
+
 bool AppliesTo(const scenario::Expectation& block, std::string_view engine) {
   return block.engines().empty() ||
          std::find(block.engines().begin(), block.engines().end(), engine) != block.engines().end();

@@ -26,6 +26,11 @@ const std::vector<std::string>& ExpectationFigures();
 
 using Expectations = google::protobuf::RepeatedPtrField<scenario::Expectation>;
 
+// The service levels a run is held to: the scenario's, or none for the ideal
+// reference (`reference`: the floor the engines are held against, not a
+// candidate).
+const Expectations& ExpectationsFor(const scenario::Scenario& scenario, bool reference);
+
 // Whether `block` applies to `engine` (its engine list is empty or names it).
 bool AppliesTo(const scenario::Expectation& block, std::string_view engine);
 

@@ -193,8 +193,10 @@ void JudgeRun(const scenario::Scenario& scenario, const EngineTraits& traits, co
   memory->set_client_bytes_max(client_max);
 
   // Last, on the finished results: the scenario's service levels per run.
-  if (options.judge && !traits.reference) {
-    for (const std::string& line : BrokenExpectations(scenario.expect(), traits.name, *result)) AddViolation("expectation", line);
+  if (options.judge) {
+    for (const std::string& line : BrokenExpectations(ExpectationsFor(scenario, traits.reference), traits.name, *result)) {
+      AddViolation("expectation", line);
+    }
   }
 }
 

@@ -77,9 +77,7 @@ void IdealClient::OnConnected(ReplicaId peer) {
 void IdealClient::OnDisconnected(ReplicaId) { connected_ = false; }
 
 void IdealClient::Send(const ideal_wire::ClientMessage& message, uint64_t charged_bytes) {
-  OutgoingMessage out{kServerReplica, message.SerializeAsString()};
-  out.charged_bytes = charged_bytes;
-  outbox_.push_back(std::move(out));
+  outbox_.push_back(OutgoingMessage{kServerReplica, message.SerializeAsString(), charged_bytes});
 }
 
 ReplicaStats IdealClient::Stats() const {

@@ -83,17 +83,13 @@ OutgoingMessage IdealServer::Forward(ReplicaId to, const std::vector<uint64_t>& 
     *entry->mutable_edit() = log_[index - 1];
     charged += OwnBytes(log_[index - 1]);
   }
-  OutgoingMessage out{to, message.SerializeAsString()};
-  out.charged_bytes = charged;
-  return out;
+  return OutgoingMessage{to, message.SerializeAsString(), charged};
 }
 
 void IdealServer::Acknowledge(ReplicaId author) {
   ideal_wire::ServerMessage message;
   message.set_acknowledged_through(last_seq_.at(author));
-  OutgoingMessage out{author, message.SerializeAsString()};
-  out.charged_bytes = 0;  // an ideal channel knows what arrived
-  outbox_.push_back(std::move(out));
+  outbox_.push_back(OutgoingMessage{author, message.SerializeAsString(), 0});  // an ideal channel knows what arrived
 }
 
 ReplicaStats IdealServer::Stats() const {

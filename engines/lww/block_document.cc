@@ -150,6 +150,37 @@ void BlockDocument::Place(std::string_view object) {
   order_.insert(it, Placed{index, std::string(object), length});
 }
 
+namespace {
+
+// What one object's registers [begin, end) hold, by category: a block that
+// is not placed (no index, or deleted) is all tombstone; a placed block's
+// text is content and the rest metadata.
+template <typename It>
+void AddObjectMemory(It begin, It end, MemoryStats* memory) {
+  bool indexed = false, deleted = false;
+  for (It it = begin; it != end; ++it) {
+    if (it->first.property == kIndexProperty) indexed = std::holds_alternative<std::string>(it->second);
+    if (it->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(it->second) && std::get<bool>(it->second);
+  }
+  const bool tombstone = !indexed || deleted;
+  for (It it = begin; it != end; ++it) {
+    const auto& [key, value] = *it;
+    const uint64_t key_bytes = key.object.size() + key.property.size();
+    const auto* text = std::get_if<std::string>(&value);
+    const uint64_t value_bytes = text != nullptr ? text->size() : sizeof(double);
+    if (tombstone) {
+      memory->tombstone_bytes += key_bytes + value_bytes;
+    } else if (key.property == kTextProperty) {
+      memory->content_bytes += value_bytes;
+      memory->metadata_bytes += key_bytes;
+    } else {
+      memory->metadata_bytes += key_bytes + value_bytes;
+    }
+  }
+}
+
+}  // namespace
+
 void BlockDocument::Apply(const Write& write) {
   const std::string& object = write.key.object;
   // An object's registers are adjacent ("deleted" < "index" < "text"): one
@@ -158,10 +189,11 @@ void BlockDocument::Apply(const Write& write) {
   const std::string* index = nullptr;
   bool deleted = false;
   auto text = registers_.end();
-  for (auto it = first; it != registers_.end() && it->first.object == object; ++it) {
-    if (it->first.property == kIndexProperty) index = std::get_if<std::string>(&it->second);
-    if (it->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(it->second) && std::get<bool>(it->second);
-    if (it->first.property == kTextProperty) text = it;
+  auto end = first;  // past the object's registers
+  for (; end != registers_.end() && end->first.object == object; ++end) {
+    if (end->first.property == kIndexProperty) index = std::get_if<std::string>(&end->second);
+    if (end->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(end->second) && std::get<bool>(end->second);
+    if (end->first.property == kTextProperty) text = end;
   }
   // A visible block's new text keeps its place: update its length in place
   // (the common case, typing) instead of moving the rest of the order.
@@ -184,7 +216,8 @@ void BlockDocument::Apply(const Write& write) {
     }
     return;
   }
-  const MemoryStats before = ObjectMemory(object);
+  MemoryStats before;
+  AddObjectMemory(first, end, &before);
   Unplace(object);
   if (std::holds_alternative<std::monostate>(write.value)) {
     registers_.erase(write.key);
@@ -330,36 +363,6 @@ uint64_t BlockDocument::PositionOf(const Anchor& anchor) const {
   return text_length_;
 }
 
-namespace {
-
-// What one object's registers [begin, end) hold, by category: a block that
-// is not placed (no index, or deleted) is all tombstone; a placed block's
-// text is content and the rest metadata.
-template <typename It>
-void AddObjectMemory(It begin, It end, MemoryStats* memory) {
-  bool indexed = false, deleted = false;
-  for (It it = begin; it != end; ++it) {
-    if (it->first.property == kIndexProperty) indexed = std::holds_alternative<std::string>(it->second);
-    if (it->first.property == kDeletedProperty) deleted = std::holds_alternative<bool>(it->second) && std::get<bool>(it->second);
-  }
-  const bool tombstone = !indexed || deleted;
-  for (It it = begin; it != end; ++it) {
-    const auto& [key, value] = *it;
-    const uint64_t key_bytes = key.object.size() + key.property.size();
-    const auto* text = std::get_if<std::string>(&value);
-    const uint64_t value_bytes = text != nullptr ? text->size() : sizeof(double);
-    if (tombstone) {
-      memory->tombstone_bytes += key_bytes + value_bytes;
-    } else if (key.property == kTextProperty) {
-      memory->content_bytes += value_bytes;
-      memory->metadata_bytes += key_bytes;
-    } else {
-      memory->metadata_bytes += key_bytes + value_bytes;
-    }
-  }
-}
-
-}  // namespace
 
 MemoryStats BlockDocument::ObjectMemory(std::string_view object) const {
   MemoryStats memory;

@@ -8,6 +8,7 @@
 
 #include "engines/ideal/ideal_engine.h"
 #include "engines/registry.h"
+#include "sim/scenario_limits.h"
 #include "sim/world.h"
 #include "tests/sim/world_test_util.h"
 
@@ -34,12 +35,6 @@ scenario::Scenario ConstantLinks(const std::string& name, double active_s) {
   return scenario;
 }
 
-uint32_t Users(const scenario::Scenario& scenario) {
-  uint32_t users = 0;
-  for (const auto& group : scenario.groups()) users += group.count();
-  return users;
-}
-
 // The smallest latency a run recorded in steady state.
 double SteadyMinimum(const results::RunResult& result) { return result.steady_remote_visible().quantiles_ms(0); }
 
@@ -53,7 +48,7 @@ TEST(IdealReference, DeliversEveryEditAfterExactlyTheNetworksDelay) {
       EXPECT_EQ(result.violations_size(), 0) << result.violations(0).detail();
       ASSERT_GT(result.edit_intents(), 0u);
       // Nothing lost to a drop or a crash: every edit reached every other user.
-      EXPECT_EQ(result.remote_visible().samples(), (Users(scenario) - 1) * result.edit_intents());
+      EXPECT_EQ(result.remote_visible().samples(), (UserCount(scenario) - 1) * result.edit_intents());
       ASSERT_GT(result.steady_remote_visible().samples(), 0u);
       EXPECT_DOUBLE_EQ(SteadyMinimum(result), 2 * kOneWayMs);
       EXPECT_DOUBLE_EQ(result.steady_remote_visible().max_ms(), 2 * kOneWayMs);

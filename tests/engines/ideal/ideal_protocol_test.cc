@@ -32,11 +32,22 @@ void Settle(IdealServer& server, std::vector<IdealClient*> clients) {
     }
     for (OutgoingMessage& m : server.TakeOutbox()) {
       for (IdealClient* client : clients) {
-        if (client->id() == m.to) ASSERT_TRUE(client->Receive(kServerReplica, m.bytes).ok());
+        if (client->id() == m.to) {
+          ASSERT_TRUE(client->Receive(kServerReplica, m.bytes).ok());
+        }
       }
       moved = true;
     }
   }
+}
+
+// Connects every client to the server and lets their hellos settle.
+void Join(IdealServer& server, std::vector<IdealClient*> clients) {
+  for (IdealClient* client : clients) {
+    server.Connected(client->id());
+    client->Connected(kServerReplica);
+  }
+  Settle(server, clients);
 }
 
 TEST(IdealEdit, OwnBytesAreTheIntentWithoutIdsOrFraming) {
@@ -71,11 +82,7 @@ TEST(IdealEdit, RefusesWhatNoReplicaCouldApply) {
 TEST(IdealProtocol, AnEditIsForwardedAtOnceAndChargedItsOwnSize) {
   IdealServer server;
   IdealClient alice(1), bob(2);
-  for (IdealClient* c : {&alice, &bob}) {
-    server.Connected(c->id());
-    c->Connected(kServerReplica);
-  }
-  Settle(server, {&alice, &bob});
+  Join(server, {&alice, &bob});
   ASSERT_TRUE(alice.ApplyLocal(Insert(1, 1, 0, "hi")).ok());
   std::vector<OutgoingMessage> sent = alice.TakeOutbox();
   ASSERT_EQ(sent.size(), 1u);
@@ -96,11 +103,7 @@ TEST(IdealProtocol, AnEditIsForwardedAtOnceAndChargedItsOwnSize) {
 TEST(IdealProtocol, AReconnectResendsWhatWasNotAcknowledgedAndCatchesUpOnce) {
   IdealServer server;
   IdealClient alice(1), bob(2);
-  for (IdealClient* c : {&alice, &bob}) {
-    server.Connected(c->id());
-    c->Connected(kServerReplica);
-  }
-  Settle(server, {&alice, &bob});
+  Join(server, {&alice, &bob});
   // Bob goes offline; both type. Alice's edit to bob is lost with his link.
   bob.Disconnected(kServerReplica);
   server.Disconnected(2);
@@ -135,9 +138,7 @@ TEST(IdealProtocol, AReconnectResendsWhatWasNotAcknowledgedAndCatchesUpOnce) {
 TEST(IdealProtocol, RefusedMessagesChangeNothing) {
   IdealServer server;
   IdealClient alice(1);
-  server.Connected(1);
-  alice.Connected(kServerReplica);
-  Settle(server, {&alice});
+  Join(server, {&alice});
   const std::string before = server.DurableState();
   ideal_wire::ClientMessage edit;
   edit.mutable_edit()->set_author(2);  // not the sender's own
@@ -170,8 +171,7 @@ TEST(IdealProtocol, RefusedMessagesChangeNothing) {
 TEST(IdealProtocol, DurableStateRestoresAndCorruptStateIsRefused) {
   IdealServer server;
   IdealClient alice(1);
-  server.Connected(1);
-  alice.Connected(kServerReplica);
+  Join(server, {&alice});
   ASSERT_TRUE(alice.ApplyLocal(Insert(1, 1, 0, "abc")).ok());
   Settle(server, {&alice});
   alice.Disconnected(kServerReplica);
