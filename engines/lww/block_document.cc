@@ -54,7 +54,7 @@ BlockDocument::BlockDocument(Granularity granularity) : granularity_(granularity
   memory_ = ComputeMemory();
 }
 
-BlockDocument::BlockDocument(Granularity granularity, std::map<PropertyKey, PropertyValue> registers)
+BlockDocument::BlockDocument(Granularity granularity, BlockRegisters registers)
     : granularity_(granularity), registers_(std::move(registers)) {
   registers_[PropertyKey{std::string(kFirstBlock), std::string(kIndexProperty)}] = std::string(kFirstBlockIndex);
   std::string last_object;

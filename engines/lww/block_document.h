@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "engines/common/check.h"
 #include "engines/common/intent.h"
@@ -70,12 +71,17 @@ struct EditResult {
   EditSummary summary;
 };
 
+// A document's registers in key order, so an object's registers are
+// adjacent. A B-tree: every client of a crowd holds one, and a write's
+// lookup walks far fewer cache lines than a red-black tree's.
+using BlockRegisters = absl::btree_map<PropertyKey, PropertyValue>;
+
 class BlockDocument {
  public:
   explicit BlockDocument(Granularity granularity);
   // A document holding exactly `registers` (plus block "0"), laid out in
   // one sort. REQUIRES: each is a valid write.
-  BlockDocument(Granularity granularity, std::map<PropertyKey, PropertyValue> registers);
+  BlockDocument(Granularity granularity, BlockRegisters registers);
 
   Granularity granularity() const { return granularity_; }
 
@@ -90,7 +96,7 @@ class BlockDocument {
 
   // The value of a property (monostate when unset).
   const PropertyValue& Get(const PropertyKey& key) const;
-  const std::map<PropertyKey, PropertyValue>& registers() const { return registers_; }
+  const BlockRegisters& registers() const { return registers_; }
 
   uint64_t TextLength() const { return text_length_; }
   std::string Text() const;
@@ -134,7 +140,7 @@ class BlockDocument {
   MemoryStats ComputeMemory() const;
 
   Granularity granularity_;
-  std::map<PropertyKey, PropertyValue> registers_;
+  BlockRegisters registers_;
   std::vector<Placed> order_;
   uint64_t text_length_ = 0;
   MemoryStats memory_;  // equals ComputeMemory()

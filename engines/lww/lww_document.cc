@@ -5,13 +5,14 @@ namespace collabsim::lww {
 
 LwwDocument::LwwDocument(Granularity granularity, std::map<PropertyKey, PropertyValue> registers)
     : text_(granularity, [&] {
-        std::map<PropertyKey, PropertyValue> blocks;
+        BlockRegisters blocks;
         for (auto it = registers.begin(); it != registers.end();) {
           if (IsCanvasObject(it->first.object)) {
             ++it;
             continue;
           }
-          blocks.insert(registers.extract(it++));
+          auto node = registers.extract(it++);
+          blocks.emplace(std::move(node.key()), std::move(node.mapped()));
         }
         return blocks;
       }()) {
