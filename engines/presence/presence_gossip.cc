@@ -22,7 +22,7 @@ uint64_t PresenceGossip::Publish(PresenceEntry entry, int64_t now) {
 }
 
 void PresenceGossip::LinkUp(ReplicaId peer) {
-  std::set<ReplicaId>& owners = unsent_[peer];
+  absl::btree_set<ReplicaId>& owners = unsent_[peer];
   if (own_.has_value()) owners.insert(self_);
   for (const auto& [owner, entry] : entries_) {
     if (owner != peer) owners.insert(owner);

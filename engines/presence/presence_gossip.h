@@ -34,6 +34,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "engines/presence/presence_entry.h"
 #include "engines/presence/presence_options.h"
@@ -75,8 +77,8 @@ class PresenceGossip {
   // Whether a neighbour has not yet been sent something it should get.
   bool BatchPending() const;
 
-  // Other users' newest entries, by user.
-  const std::map<ReplicaId, PresenceEntry>& entries() const { return entries_; }
+  // Other users' newest entries, by user (unordered).
+  const absl::flat_hash_map<ReplicaId, PresenceEntry>& entries() const { return entries_; }
   uint64_t dropped() const { return dropped_; }
 
   // Aborts when the bookkeeping is inconsistent.
@@ -95,14 +97,18 @@ class PresenceGossip {
   ReplicaId self_;
   PresenceOptions options_;
   std::optional<PresenceEntry> own_;
-  std::map<ReplicaId, PresenceEntry> entries_;
-  std::map<ReplicaId, int64_t> heard_at_;
+  // Looked up by owner on every entry of every batch, and walked only into
+  // a set: a hash map, so its order decides nothing. The walked maps and
+  // sets below are ordered (their walks decide what is sent, in what
+  // order), as B-trees: a peer of a room of hundreds touches them often.
+  absl::flat_hash_map<ReplicaId, PresenceEntry> entries_;
+  absl::flat_hash_map<ReplicaId, int64_t> heard_at_;  // looked up too
   // heard_at_ ordered by time: the next expiry without a walk over every
   // owner (a room of hundreds asks for it after each step).
-  std::set<std::pair<int64_t, ReplicaId>> by_heard_at_;
-  std::map<ReplicaId, TokenBucket> buckets_;  // per owner
+  absl::btree_set<std::pair<int64_t, ReplicaId>> by_heard_at_;
+  absl::flat_hash_map<ReplicaId, TokenBucket> buckets_;  // per owner, looked up
   // Per owner: the newest version over its rate, and the link it came by.
-  std::map<ReplicaId, std::pair<PresenceEntry, ReplicaId>> deferred_;
+  absl::btree_map<ReplicaId, std::pair<PresenceEntry, ReplicaId>> deferred_;
   // What a neighbour is known to hold of one owner (it sent it here, or
   // was sent it): the newest version, never sent to it again, and the
   // name and colour, left out of what it is sent next.
@@ -113,13 +119,13 @@ class PresenceGossip {
   };
   // Per linked neighbour: owners whose newest entry it has not been sent,
   // what it holds, and owners to ask it for (they came from it nameless).
-  std::map<ReplicaId, std::set<ReplicaId>> unsent_;
+  absl::btree_map<ReplicaId, absl::btree_set<ReplicaId>> unsent_;
   // (Looked up by owner, never walked: a hash map, so the order it keeps
   // decides nothing.)
-  std::map<ReplicaId, absl::flat_hash_map<ReplicaId, Known>> known_;
+  absl::btree_map<ReplicaId, absl::flat_hash_map<ReplicaId, Known>> known_;
   // Per owner asked for: the nameless version that could not be shown;
   // the ask goes unless a version as new has come since.
-  std::map<ReplicaId, std::map<ReplicaId, uint64_t>> asks_;
+  absl::btree_map<ReplicaId, absl::btree_map<ReplicaId, uint64_t>> asks_;
   std::optional<int64_t> last_batch_;
   uint64_t dropped_ = 0;
 };
