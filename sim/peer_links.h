@@ -3,14 +3,15 @@
 // client-server connection it is a FIFO byte stream in each direction, and
 // a drop bumps its epoch so what was in transit is lost.
 //
-// Determinism: a map ordered by the (lower, higher) user pair; arrival
-// times come from Network, which draws from per-user streams.
+// Determinism: links are looked up by the (lower, higher) user pair and
+// never walked, so the hash map's order decides nothing; arrival times
+// come from Network, which draws from per-user streams.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "engines/common/intent.h"
 #include "sim/network.h"
 #include "sim/sim_time.h"
@@ -39,7 +40,7 @@ class PeerLinks {
   };
   static std::pair<ReplicaId, ReplicaId> Key(ReplicaId a, ReplicaId b);
 
-  std::map<std::pair<ReplicaId, ReplicaId>, Link> links_;
+  absl::flat_hash_map<std::pair<ReplicaId, ReplicaId>, Link> links_;
 };
 
 }  // namespace collabsim::sim
