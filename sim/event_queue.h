@@ -25,7 +25,17 @@ class EventQueue {
   // REQUIRES: time >= now() (no scheduling into the past).
   void Schedule(SimTime time, Event event) {
     COLLABSIM_CHECK(time >= now_);
-    heap_.push(Scheduled{time, next_sequence_++, std::move(event)});
+    uint32_t slot;
+    if (free_.empty()) {
+      COLLABSIM_CHECK(slots_.size() < UINT32_MAX);
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.push_back(std::move(event));
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+      slots_[slot] = std::move(event);
+    }
+    heap_.push(Key{time, next_sequence_++, slot});
   }
 
   bool empty() const { return heap_.empty(); }
@@ -37,10 +47,11 @@ class EventQueue {
   // REQUIRES: !empty().
   Scheduled Pop() {
     COLLABSIM_CHECK(!heap_.empty());
-    Scheduled top = std::move(const_cast<Scheduled&>(heap_.top()));
+    const Key top = heap_.top();
     heap_.pop();
     now_ = top.time;
-    return top;
+    free_.push_back(top.slot);
+    return Scheduled{top.time, top.sequence, std::move(slots_[top.slot])};
   }
 
   void set_now(SimTime now) {
@@ -49,13 +60,22 @@ class EventQueue {
   }
 
  private:
+  // The heap orders small keys; the events stay put in their slots (a
+  // sift moves 24 bytes, not an event with its payload).
+  struct Key {
+    SimTime time;
+    uint64_t sequence;
+    uint32_t slot;
+  };
   struct Later {
-    bool operator()(const Scheduled& a, const Scheduled& b) const {
+    bool operator()(const Key& a, const Key& b) const {
       if (a.time != b.time) return a.time > b.time;
       return a.sequence > b.sequence;
     }
   };
-  std::priority_queue<Scheduled, std::vector<Scheduled>, Later> heap_;
+  std::priority_queue<Key, std::vector<Key>, Later> heap_;
+  std::vector<Event> slots_;    // by Key::slot; a popped one is moved from
+  std::vector<uint32_t> free_;  // slots to reuse
   uint64_t next_sequence_ = 0;
   SimTime now_ = kSimStart;
 };
