@@ -28,6 +28,9 @@ double DeterministicLog(double x) {
   const double s2 = s * s;
   // 2 * atanh(s) = 2 * (s + s^3/3 + s^5/5 + ...), Horner from the top.
   double series = 0;
+  // Unrolled, so each 1/(2k+1) is a constant (the same correctly rounded
+  // quotient, computed once by the compiler).
+#pragma GCC unroll 12
   for (int k = 12; k >= 1; --k) series = series * s2 + 1.0 / (2 * k + 1);
   series = s * (1 + s2 * series);
   const double e = exponent;
@@ -41,6 +44,9 @@ double DeterministicExp(double x) {
   const double k = std::floor(x * kInvLn2 + 0.5);
   const double r = (x - k * kLn2High) - k * kLn2Low;
   double sum = 1;
+  // Unrolled, so a division by a power of two becomes the exact
+  // multiplication it equals; the other divisions stay divisions.
+#pragma GCC unroll 18
   for (int n = 18; n >= 1; --n) sum = 1 + sum * r / n;
   return std::ldexp(sum, static_cast<int>(k));
 }
