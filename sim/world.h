@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engines/common/engine.h"
 #include "results.pb.h"
 #include "scenario.pb.h"
@@ -237,11 +238,13 @@ class World final : private FaultHost {
   bool presence_ = false;
   PresenceOptions presence_options_;
   std::unique_ptr<PresenceNode> server_presence_;  // through a server
-  // Mesh: when each owner made the caret its entry version carries.
-  std::map<std::pair<ReplicaId, uint64_t>, SimTime> version_times_;
+  // Mesh: when each owner made the caret its entry version carries. (This
+  // map and the next are looked up and never walked: hash maps, whose
+  // order decides nothing.)
+  absl::flat_hash_map<std::pair<ReplicaId, uint64_t>, SimTime> version_times_;
   // Users whose caret the server took a new position for since the last
   // batches, with when the owner made it.
-  std::map<ReplicaId, SimTime> moved_at_;
+  absl::flat_hash_map<ReplicaId, SimTime> moved_at_;
   std::vector<SimTime> presence_timer_at_;  // by node; -1: none planned
   SimTime flood_interval_ = 0;
   uint64_t flood_sent_ = 0;
