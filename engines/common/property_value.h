@@ -19,6 +19,10 @@ struct PropertyKey {
   std::string object;
   std::string property;
   auto operator<=>(const PropertyKey&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const PropertyKey& key) {
+    return H::combine(std::move(h), key.object, key.property);
+  }
 };
 
 // A short human-readable form, for histories and error messages.

@@ -2,6 +2,7 @@
 // confirmed copy, pending writes shown over it (see lww_client.h).
 #include "engines/lww/lww_client.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -94,7 +95,7 @@ absl::Status LwwClient::HandleSnapshot(const wire::Snapshot& snapshot) {
     return absl::InvalidArgumentError(absl::StrFormat("snapshot says change %d was applied; only %d were sent",
                                                       snapshot.applied_through(), next_client_seq_ - 1));
   }
-  std::map<PropertyKey, Register> confirmed;
+  ConfirmedRegisters confirmed;
   for (const wire::Register& sent : snapshot.registers()) {
     absl::StatusOr<DecodedRegister> reg = DecodeRegister(sent, view_, snapshot.revision());
     if (!reg.ok()) return absl::InvalidArgumentError(absl::StrCat("snapshot ", reg.status().message()));
@@ -309,7 +310,11 @@ void LwwClient::CheckInvariants() const {
 std::string LwwClient::DurableState() const {
   wire::ClientState state;
   state.set_revision(revision_);
-  for (const auto& [key, reg] : confirmed_) EncodeRegister(key, reg, state.add_confirmed());
+  std::vector<const ConfirmedRegisters::value_type*> sorted;  // in key order: the bytes never depend on hash order
+  sorted.reserve(confirmed_.size());
+  for (const auto& entry : confirmed_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : sorted) EncodeRegister(entry->first, entry->second, state.add_confirmed());
   for (const Change& change : pending_) EncodeChange(change, state.add_pending());
   state.set_next_client_seq(next_client_seq_);
   state.set_seq_base_known(seq_base_known_);

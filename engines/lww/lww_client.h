@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engines/common/engine.h"
 #include "engines/common/replica.h"
 #include "engines/lww/caret_position.h"
@@ -37,6 +38,12 @@
 #include "lww_wire.pb.h"
 
 namespace collabsim::lww {
+
+// A client's confirmed registers: looked up on every write it receives, by
+// each of a crowd's clients, and walked only where order cannot matter
+// (sums, a sorted rebuild) or after sorting the keys (durable state). A
+// hash map: one probe instead of a tree walk through cold memory.
+using ConfirmedRegisters = absl::flat_hash_map<PropertyKey, Register>;
 
 class LwwClient : public Replica, public CaretFacet {
  public:
@@ -81,7 +88,7 @@ class LwwClient : public Replica, public CaretFacet {
   // Counts the keys `change` writes as pending (delta +1) or not (-1).
   virtual void CountPending(const Change& change, int delta);
   // A snapshot's registers, before they replace confirmed_.
-  virtual void MergeOwnInto(std::map<PropertyKey, Register>* snapshot) {}
+  virtual void MergeOwnInto(ConfirmedRegisters* snapshot) {}
   // The server acknowledged `change` (the oldest pending) at revision_,
   // refusing the writes marked in `refused`.
   virtual void Confirm(const Change& change, const std::vector<bool>& refused);
@@ -95,7 +102,7 @@ class LwwClient : public Replica, public CaretFacet {
   const std::deque<Change>& pending_changes() const { return pending_; }
 
   LwwDocument view_;
-  std::map<PropertyKey, Register> confirmed_;
+  ConfirmedRegisters confirmed_;
   uint64_t revision_ = 0;
 
  private:

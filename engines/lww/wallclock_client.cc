@@ -3,7 +3,7 @@
 
 namespace collabsim::lww {
 
-bool WallclockClient::ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp,
+bool WallclockClient::ApplyStamped(ConfirmedRegisters* registers, const Write& write, Stamp stamp,
                                    uint64_t revision, const std::vector<IntentId>& intents, bool to_view) {
   // A register counts as written once the server ordered a write to it or
   // this client made one (revision 0, but stamped); block "0"'s initial
@@ -23,7 +23,7 @@ void WallclockClient::ApplyOwn(Change* change) {
   }
 }
 
-void WallclockClient::MergeOwnInto(std::map<PropertyKey, Register>* snapshot) {
+void WallclockClient::MergeOwnInto(ConfirmedRegisters* snapshot) {
   for (const Change& change : pending_changes()) {
     for (const Write& write : change.writes) {
       ApplyStamped(snapshot, write, Stamp{change.wall_ns, id()}, 0, change.intents, /*to_view=*/false);

@@ -21,7 +21,7 @@ class WallclockClient final : public LwwClient {
   void ApplyOwn(Change* change) override;
   void CountPending(const Change& change, int delta) override {}  // no overlay
   // Own writes the server lacks still compete by stamp.
-  void MergeOwnInto(std::map<PropertyKey, Register>* snapshot) override;
+  void MergeOwnInto(ConfirmedRegisters* snapshot) override;
   // Applied by stamp when it was made.
   void Confirm(const Change& change, const std::vector<bool>& refused) override {}
   bool ApplyRemote(Change* change, ReplicaId origin) override;
@@ -31,7 +31,7 @@ class WallclockClient final : public LwwClient {
  private:
   // Puts `write` into `registers` (and the view, if `to_view`) if its
   // stamp beats the held one; true if it did.
-  bool ApplyStamped(std::map<PropertyKey, Register>* registers, const Write& write, Stamp stamp, uint64_t revision,
+  bool ApplyStamped(ConfirmedRegisters* registers, const Write& write, Stamp stamp, uint64_t revision,
                     const std::vector<IntentId>& intents, bool to_view);
 };
 
