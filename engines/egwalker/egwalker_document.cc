@@ -1,0 +1,200 @@
+#include "engines/egwalker/egwalker_document.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "engines/common/check.h"
+
+namespace collabsim::egwalker {
+namespace {
+
+absl::Status RunError(const EventRun& run, std::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrFormat("event run (%d, %d) of %d events: %s", run.id.agent_key, run.id.seq, run.length, what));
+}
+
+}  // namespace
+
+absl::Status EgwalkerDocument::Insert(uint64_t agent_key, uint64_t position, std::u32string_view text) {
+  if (text.empty()) return absl::InvalidArgumentError("insert of no text");
+  if (position > text_.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("insert at %d is past the end of the text (%d characters)", position, text_.size()));
+  }
+  const uint32_t agent = graph_.InternAgent(agent_key);
+  graph_.Add(agent, graph_.NextSeq(agent), text.size(), graph_.frontier());
+  log_.AppendInsert(position, text);
+  text_.Insert(position, text);
+  return absl::OkStatus();
+}
+
+absl::Status EgwalkerDocument::Delete(uint64_t agent_key, uint64_t position, uint64_t count) {
+  if (count == 0) return absl::InvalidArgumentError("delete of no text");
+  if (position > text_.size() || count > text_.size() - position) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "delete of %d at %d is past the end of the text (%d characters)", count, position, text_.size()));
+  }
+  const uint32_t agent = graph_.InternAgent(agent_key);
+  graph_.Add(agent, graph_.NextSeq(agent), count, graph_.frontier());
+  log_.AppendDelete(position, count, false);
+  text_.Erase(position, count);
+  return absl::OkStatus();
+}
+
+absl::Status EgwalkerDocument::Merge(const std::vector<EventRun>& runs) {
+  const Lv first_new = graph_.size();
+  const Frontier version = graph_.frontier();
+  const uint32_t agent_count = graph_.agent_count();
+  auto roll_back = [&](absl::Status status) {
+    graph_.TruncateTo(first_new, agent_count, version);
+    log_.TruncateTo(first_new);
+    return status;
+  };
+  for (const EventRun& run : runs) {
+    if (absl::Status status = Append(run); !status.ok()) return roll_back(status);
+  }
+  if (graph_.size() == first_new) return absl::OkStatus();
+  std::vector<TextEdit> edits;
+  if (absl::Status status = EditsFrom(first_new, version, &edits); !status.ok()) return roll_back(status);
+  ApplyToText(edits);
+  return absl::OkStatus();
+}
+
+absl::Status EgwalkerDocument::Append(const EventRun& run) {
+  if (run.length == 0) return RunError(run, "no events");
+  if (run.id.seq > UINT64_MAX - run.length) return RunError(run, "seq overflows");
+  if (run.kind == EditKind::kInsert && run.content.size() != run.length) {
+    return RunError(run, absl::StrFormat("an insert of %d characters for %d events", run.content.size(), run.length));
+  }
+  if (run.kind == EditKind::kDelete && !run.content.empty()) return RunError(run, "a delete carries text");
+  if (run.backward && (run.kind != EditKind::kDelete || run.position + 1 < run.length)) {
+    return RunError(run, "a backward run that is not a delete, or walks past the start");
+  }
+  const uint32_t agent = graph_.InternAgent(run.id.agent_key);
+  uint64_t known = 0;  // a chain: if an event is known, so is every one before it
+  while (known < run.length && graph_.LvOf(EventId{agent, run.id.seq + known}).has_value()) ++known;
+  if (known == run.length) return absl::OkStatus();
+  for (uint64_t k = known; k < run.length; ++k) {
+    if (graph_.LvOf(EventId{agent, run.id.seq + k}).has_value()) return RunError(run, "reuses a known seq");
+  }
+  Frontier parents;
+  if (known > 0) {
+    parents.push_back(*graph_.LvOf(EventId{agent, run.id.seq + known - 1}));
+  } else {
+    for (const RemoteId& parent : run.parents) {
+      const std::optional<uint32_t> parent_agent = graph_.FindAgent(parent.agent_key);
+      const std::optional<Lv> lv =
+          parent_agent.has_value() ? graph_.LvOf(EventId{*parent_agent, parent.seq}) : std::nullopt;
+      if (!lv.has_value()) {
+        return RunError(run, absl::StrFormat("parent (%d, %d) is unknown", parent.agent_key, parent.seq));
+      }
+      parents.push_back(*lv);
+    }
+    // A sender may name a parent and its ancestor; the graph keeps frontiers.
+    if (parents.size() > 1) parents = graph_.Reduce(std::vector<Lv>(parents.begin(), parents.end()));
+  }
+  const uint64_t count = run.length - known;
+  graph_.Add(agent, run.id.seq + known, count, parents);
+  if (run.kind == EditKind::kInsert) {
+    log_.AppendInsert(run.position + known, std::u32string_view(run.content).substr(known));
+  } else {
+    log_.AppendDelete(run.backward ? run.position - known : run.position, count, run.backward);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EgwalkerDocument::EditsFrom(Lv first_new, Frontier version, std::vector<TextEdit>* edits) {
+  uint64_t length = text_.size();
+  Lv lv = first_new;
+  // The steady state: each run made on exactly the text's version.
+  while (merge_from_ == MergeFrom::kLatestBase && lv < graph_.size() && graph_.ParentsOf(lv) == version) {
+    const EditRun& run = log_.RunAt(lv);
+    const Lv end = std::min(graph_.RunEnd(lv), run.end());
+    const uint64_t count = end - lv;
+    const uint64_t position = run.PositionOf(lv);
+    const uint64_t from = run.backward ? position + 1 - count : position;
+    const bool fits = run.kind == EditKind::kInsert ? position <= length : from + count <= length;
+    if (!fits) {
+      const RemoteId name = NameOf(lv);
+      return absl::InvalidArgumentError(
+          absl::StrFormat("event (%d, %d): %s at %d is past the end of the text (%d characters)", name.agent_key,
+                          name.seq, run.kind == EditKind::kInsert ? "insert" : "delete", position, length));
+    }
+    if (run.kind == EditKind::kInsert) {
+      edits->push_back(TextEdit{EditKind::kInsert, position, 0, std::u32string(log_.Content(run, lv, end))});
+      length += count;
+    } else {
+      edits->push_back(TextEdit{EditKind::kDelete, from, count, {}});
+      length -= count;
+    }
+    version = Frontier{end - 1};
+    lv = end;
+  }
+  if (lv == graph_.size()) return absl::OkStatus();
+  const EventGraph::Conflict conflict =
+      merge_from_ == MergeFrom::kRoot ? EventGraph::Conflict{std::nullopt, {LvSpan{0, graph_.size()}}}
+                                      : graph_.FindConflicting(version, graph_.frontier());
+  MergeWalker walker(graph_, log_);
+  if (absl::Status status = walker.Walk(conflict, lv, length, edits); !status.ok()) return status;
+  ++merges_;
+  for (const LvSpan& span : conflict.spans) events_replayed_ += span.size();
+  merge_peak_bytes_ = std::max(merge_peak_bytes_, walker.peak_bytes());
+  return absl::OkStatus();
+}
+
+void EgwalkerDocument::ApplyToText(const std::vector<TextEdit>& edits) {
+  for (const TextEdit& edit : edits) {
+    if (edit.kind == EditKind::kInsert) {
+      text_.Insert(edit.position, edit.content);
+    } else {
+      text_.Erase(edit.position, edit.count);
+    }
+  }
+}
+
+RemoteId EgwalkerDocument::NameOf(Lv lv) const {
+  const EventId id = graph_.IdOf(lv);
+  return RemoteId{graph_.AgentKey(id.agent), id.seq};
+}
+
+std::vector<RemoteId> EgwalkerDocument::Version() const {
+  std::vector<RemoteId> names;
+  for (Lv lv : graph_.frontier()) names.push_back(NameOf(lv));
+  return names;
+}
+
+std::vector<EventRun> EgwalkerDocument::EventsSince(const std::vector<RemoteId>& version) const {
+  std::vector<Lv> known;
+  for (const RemoteId& name : version) {
+    const std::optional<uint32_t> agent = graph_.FindAgent(name.agent_key);
+    if (!agent.has_value()) continue;
+    if (std::optional<Lv> lv = graph_.LvOf(EventId{*agent, name.seq}); lv.has_value()) known.push_back(*lv);
+  }
+  std::vector<EventRun> runs;
+  for (const LvSpan& span : graph_.Diff(graph_.frontier(), graph_.Reduce(std::move(known))).only_a) {
+    for (Lv lv = span.start; lv < span.end;) {
+      const EditRun& edit = log_.RunAt(lv);
+      const Lv end = std::min({span.end, graph_.RunEnd(lv), edit.end()});
+      EventRun run;
+      run.id = NameOf(lv);
+      for (Lv parent : graph_.ParentsOf(lv)) run.parents.push_back(NameOf(parent));
+      run.kind = edit.kind;
+      run.backward = edit.backward;
+      run.position = edit.PositionOf(lv);
+      run.length = end - lv;
+      if (edit.kind == EditKind::kInsert) run.content = std::u32string(log_.Content(edit, lv, end));
+      runs.push_back(std::move(run));
+      lv = end;
+    }
+  }
+  return runs;
+}
+
+void EgwalkerDocument::CheckInvariants() const {
+  COLLABSIM_CHECK(graph_.size() == log_.size());
+  graph_.CheckInvariants();
+  log_.CheckInvariants();
+  text_.CheckInvariants();
+}
+
+}  // namespace collabsim::egwalker

@@ -1,0 +1,105 @@
+// One Eg-walker replica's document: the plain text, the event graph and the
+// edit log, and nothing else in the steady state. A local edit, or a remote
+// event whose parents are the text's version, applies to the text
+// directly; events concurrent with what the text holds are merged by a
+// MergeWalker that exists only for that merge (the paper's claim: the
+// memory of a CRDT only while merging). Events come and go as EventRuns,
+// which name events by (agent key, seq), never by LV, so any two replicas
+// can exchange them.
+//
+// Invariants (CheckInvariants): the graph and the log hold the same events;
+// the text is the replay of every event.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engines/common/chunked_text.h"
+#include "engines/egwalker/edit_log.h"
+#include "engines/egwalker/event_graph.h"
+#include "engines/egwalker/merge_walker.h"
+
+namespace collabsim::egwalker {
+
+// A global event name: the agent's key and the event's seq.
+struct RemoteId {
+  uint64_t agent_key = 0;
+  uint64_t seq = 0;
+  friend bool operator==(const RemoteId&, const RemoteId&) = default;
+};
+
+// `length` events of one agent, seq, seq + 1, ...: the first has `parents`,
+// each next one the event before it; what they do is an EditRun's meaning.
+struct EventRun {
+  RemoteId id;
+  std::vector<RemoteId> parents;
+  EditKind kind = EditKind::kInsert;
+  bool backward = false;
+  uint64_t position = 0;
+  uint64_t length = 0;
+  std::u32string content;  // inserts: `length` code points
+};
+
+class EgwalkerDocument {
+ public:
+  // How Merge places concurrent events: from the latest base the graph
+  // allows (the engine), or always from the empty document (a reference
+  // for tests: slower, and must give the same text).
+  enum class MergeFrom { kLatestBase, kRoot };
+  explicit EgwalkerDocument(MergeFrom merge_from = MergeFrom::kLatestBase) : merge_from_(merge_from) {}
+
+  // Local edits by the agent named `agent_key`, at the current version.
+  // InvalidArgument (and no change) when past the end of the text.
+  absl::Status Insert(uint64_t agent_key, uint64_t position, std::u32string_view text);
+  absl::Status Delete(uint64_t agent_key, uint64_t position, uint64_t count);
+
+  // Adds the events of `runs` this replica does not have yet, in order,
+  // and changes the text to include them. Events already known are skipped
+  // (a run may be partly known). InvalidArgument, with nothing changed,
+  // for a run that is empty or malformed, names an unknown parent, reuses a
+  // seq for another event, or edits past the end of its parents' document.
+  absl::Status Merge(const std::vector<EventRun>& runs);
+
+  // Every event this replica has that is not in the history of `version`
+  // (the events named; unknown names are ignored), in an order Merge
+  // accepts.
+  std::vector<EventRun> EventsSince(const std::vector<RemoteId>& version) const;
+  // The names of the current version's events.
+  std::vector<RemoteId> Version() const;
+
+  const ChunkedText& text() const { return text_; }
+  const EventGraph& graph() const { return graph_; }
+  const EditLog& log() const { return log_; }
+  // Bytes of merge state held at the largest merge so far (0 when every
+  // event applied directly).
+  uint64_t merge_peak_bytes() const { return merge_peak_bytes_; }
+  // Merges that needed the walker, and events they replayed.
+  uint64_t merges() const { return merges_; }
+  uint64_t events_replayed() const { return events_replayed_; }
+
+  void CheckInvariants() const;
+
+ private:
+  // Validates `run` and appends its unknown events; OK without adding
+  // anything when all are known.
+  absl::Status Append(const EventRun& run);
+  // The text edits that bring the text from `version` (all events before
+  // `first_new`) to every event.
+  absl::Status EditsFrom(Lv first_new, Frontier version, std::vector<TextEdit>* edits);
+  void ApplyToText(const std::vector<TextEdit>& edits);
+  RemoteId NameOf(Lv lv) const;
+
+  MergeFrom merge_from_;
+  ChunkedText text_;
+  EventGraph graph_;
+  EditLog log_;
+  uint64_t merge_peak_bytes_ = 0;
+  uint64_t merges_ = 0;
+  uint64_t events_replayed_ = 0;
+};
+
+}  // namespace collabsim::egwalker

@@ -1,0 +1,113 @@
+// The Eg-walker merge (Gentle & Kleppmann, EuroSys 2025, section 3): the
+// only place the engine holds CRDT-like state, and only while a merge runs.
+// It replays the events after a base version, keeping for every character
+// two states: in the "prepare" version (the parents of the event being
+// replayed: not inserted yet, inserted, or deleted k times) and in the
+// "effect" version (everything replayed so far: visible or deleted). Moving
+// the prepare version between events is retreat and advance; an insert is
+// placed among concurrent inserts at one place by the FugueMax rules (no
+// interleaving of concurrent runs), and its index in the effect version is
+// where the text changes. Characters of the base version stand as one
+// placeholder run, so a merge costs what happened since the base, not the
+// document's size. Events already in the text only update the state; new
+// ones produce text edits.
+//
+// Invariants (CheckInvariants): records are non-empty; a record's prepare
+// state is 0 (not inserted yet), 1 (inserted) or 1 + k (deleted k times).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engines/egwalker/edit_log.h"
+#include "engines/egwalker/event_graph.h"
+
+namespace collabsim::egwalker {
+
+// One change to the document's text, in code points, in the order made.
+struct TextEdit {
+  EditKind kind = EditKind::kInsert;
+  uint64_t position = 0;
+  uint64_t count = 0;      // deletes
+  std::u32string content;  // inserts
+};
+
+class MergeWalker {
+ public:
+  MergeWalker(const EventGraph& graph, const EditLog& log) : graph_(graph), log_(log) {}
+
+  // Replays `conflict` (EventGraph::FindConflicting of the text's version
+  // and the new one). Events from `first_new` on are not in the text yet:
+  // their edits, as indexes into the text as it changes (which has
+  // `text_length` code points before them), are appended to `edits`.
+  // InvalidArgument naming the event when a new event's index is past the
+  // end of the document at its parents, or it deletes nothing.
+  absl::Status Walk(const EventGraph::Conflict& conflict, Lv first_new, uint64_t text_length,
+                    std::vector<TextEdit>* edits);
+
+  // Bytes the merge state held at its largest (records and delete targets).
+  uint64_t peak_bytes() const { return peak_bytes_; }
+  void CheckInvariants() const;
+
+ private:
+  // Characters [id, id + length) next to each other in document order.
+  // Character k > 0 has origin_left id + k - 1; all share origin_right.
+  struct Record {
+    uint64_t id = 0;  // an LV, or kBase + k for the base version's k-th character
+    uint64_t length = 0;
+    uint64_t origin_left = 0;   // of character 0; kNoId: the start
+    uint64_t origin_right = 0;  // kNoId: the end
+    uint32_t prepare = 0;
+    bool effect_deleted = false;
+  };
+  // A character: record `index`, character `offset` of it.
+  struct Place {
+    size_t index = 0;
+    uint64_t offset = 0;
+    friend auto operator<=>(const Place&, const Place&) = default;
+  };
+  // Events [lv, lv + length) deleted characters [target, target + length)
+  // (backward runs are stored one event per entry).
+  struct DeleteTarget {
+    uint64_t target = 0;
+    uint64_t length = 0;
+  };
+
+  absl::Status ReplaySpan(LvSpan span, Lv first_new, std::vector<TextEdit>* edits);
+  void MoveTo(const Frontier& parents);
+  // Retreat (-1) or advance (+1) every event of `span`.
+  void Shift(LvSpan span, int direction);
+  absl::Status Insert(const EditRun& run, LvSpan span, bool emit, std::vector<TextEdit>* edits);
+  absl::Status Delete(const EditRun& run, LvSpan span, bool emit, std::vector<TextEdit>* edits);
+  // Where a new character after `left` (kNoId: the start) goes among the
+  // concurrent inserts between `left` and `right` (FugueMax).
+  Place Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor) const;
+
+  // The character at index `position` of the prepare version.
+  absl::StatusOr<Place> FindPrepare(uint64_t position) const;
+  Place FindId(uint64_t id) const;
+  // Splits so that a record starts at `place`; returns that record's index.
+  size_t SplitAt(Place place);
+  Place Next(Place place) const;
+  uint64_t EffectBefore(size_t index) const;
+  // A key ordering characters by place, for an origin: kNoId is before
+  // every character as an origin_left and after every one as an
+  // origin_right.
+  std::pair<uint64_t, uint64_t> OrderOf(uint64_t id, bool is_left) const;
+  void NotePeak();
+
+  const EventGraph& graph_;
+  const EditLog& log_;
+  std::vector<Record> records_;
+  absl::btree_map<Lv, DeleteTarget> delete_targets_;
+  Frontier prepare_version_;
+  uint64_t text_length_ = 0;
+  uint64_t peak_bytes_ = 0;
+};
+
+}  // namespace collabsim::egwalker
