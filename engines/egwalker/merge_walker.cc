@@ -21,11 +21,11 @@ constexpr uint64_t kBaseLength = uint64_t{1} << 61;
 
 absl::Status MergeWalker::Walk(const EventGraph::Conflict& conflict, Lv first_new, uint64_t text_length,
                                std::vector<TextEdit>* edits) {
-  records_.clear();
+  sequence_ = MergeSequence();
   delete_targets_.clear();
   prepare_version_.clear();
   if (conflict.base.has_value()) {
-    records_.push_back(Record{kBase, kBaseLength, kNoId, kNoId, 1, false});
+    sequence_.Insert(sequence_.End(), MergeRecord{kBase, kBaseLength, kNoId, kNoId, 1, false});
     prepare_version_.push_back(*conflict.base);
   }
   text_length_ = text_length;
@@ -65,10 +65,9 @@ void MergeWalker::Shift(LvSpan span, int direction) {
   // character not inserted yet.
   auto shift_characters = [&](uint64_t id, uint64_t count, bool is_insert) {
     while (count > 0) {
-      const size_t index = SplitAt(FindId(id));
-      const uint64_t n = std::min(count, records_[index].length);
-      if (n < records_[index].length) SplitAt(Place{index, n});
-      uint32_t& prepare = records_[index].prepare;
+      const Place place = sequence_.Isolate(sequence_.FindId(id), count);
+      const MergeRecord& record = sequence_.RecordAt(place);
+      uint32_t prepare = record.prepare;
       if (is_insert) {
         COLLABSIM_CHECK(prepare == (direction < 0 ? 1u : 0u));
         prepare = direction < 0 ? 0 : 1;
@@ -76,8 +75,9 @@ void MergeWalker::Shift(LvSpan span, int direction) {
         COLLABSIM_CHECK(prepare >= (direction < 0 ? 2u : 1u));
         prepare = direction < 0 ? prepare - 1 : prepare + 1;
       }
-      id += n;
-      count -= n;
+      id += record.length;
+      count -= record.length;
+      sequence_.SetStates(place, prepare, record.effect_deleted);
     }
   };
   std::vector<LvSpan> pieces;  // one edit run each
@@ -104,31 +104,26 @@ void MergeWalker::Shift(LvSpan span, int direction) {
 
 absl::Status MergeWalker::Insert(const EditRun& run, LvSpan span, bool emit, std::vector<TextEdit>* edits) {
   const uint64_t position = run.PositionOf(span.start);
-  Place cursor{0, 0};
+  Place cursor{0, 0, 0};
   uint64_t left = kNoId;
   if (position > 0) {
-    absl::StatusOr<Place> before = FindPrepare(position - 1);
-    if (!before.ok()) return before.status();
-    left = records_[before->index].id + before->offset;
-    cursor = Next(*before);
+    const std::optional<Place> before = sequence_.FindPrepare(position - 1);
+    if (!before.has_value()) return PastEnd(span.start, "insert", position);
+    left = sequence_.IdAt(*before);
+    cursor = sequence_.Next(*before);
   }
   uint64_t right = kNoId;
-  for (Place place = cursor; place.index < records_.size(); place = Place{place.index + 1, 0}) {
-    if (records_[place.index].prepare != 0) {
-      right = records_[place.index].id + place.offset;
+  for (Place place = cursor; !sequence_.IsEnd(place); place = sequence_.NextRecord(place)) {
+    if (sequence_.RecordAt(place).prepare != 0) {
+      right = sequence_.IdAt(place);
       break;
     }
   }
-  const size_t index = SplitAt(Integrate(span.start, left, right, cursor));
-  records_.insert(records_.begin() + index, Record{span.start, span.size(), left, right, 1, false});
+  const Place at = sequence_.Insert(Integrate(span.start, left, right, cursor),
+                                    MergeRecord{span.start, span.size(), left, right, 1, false});
   if (!emit) return absl::OkStatus();
-  const uint64_t effect_position = EffectBefore(index);
-  if (effect_position > text_length_) {
-    const EventId id = graph_.IdOf(span.start);
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event (%d, %d): insert at %d is past the end of the document at its parents",
-        graph_.AgentKey(id.agent), id.seq, position));
-  }
+  const uint64_t effect_position = sequence_.EffectBefore(at);
+  if (effect_position > text_length_) return PastEnd(span.start, "insert", position);
   edits->push_back(TextEdit{EditKind::kInsert, effect_position, 0,
                             std::u32string(log_.Content(run, span.start, span.end))});
   text_length_ += span.size();
@@ -138,20 +133,12 @@ absl::Status MergeWalker::Insert(const EditRun& run, LvSpan span, bool emit, std
 absl::Status MergeWalker::Delete(const EditRun& run, LvSpan span, bool emit, std::vector<TextEdit>* edits) {
   for (Lv lv = span.start; lv < span.end;) {
     const uint64_t position = run.PositionOf(lv);
-    absl::StatusOr<Place> place = FindPrepare(position);
-    auto past_end = [&] {
-      const EventId id = graph_.IdOf(lv);
-      return absl::InvalidArgumentError(
-          absl::StrFormat("event (%d, %d): delete at %d is past the end of the document at its parents",
-                          graph_.AgentKey(id.agent), id.seq, position));
-    };
-    if (!place.ok()) return past_end();
-    const size_t index = SplitAt(*place);
-    const uint64_t count = run.backward ? 1 : std::min(span.end - lv, records_[index].length);
-    if (count < records_[index].length) SplitAt(Place{index, count});
-    Record& record = records_[index];
+    const std::optional<Place> found = sequence_.FindPrepare(position);
+    if (!found.has_value()) return PastEnd(lv, "delete", position);
+    const Place place = sequence_.Isolate(*found, run.backward ? 1 : span.end - lv);
+    const MergeRecord record = sequence_.RecordAt(place);
     COLLABSIM_CHECK(record.prepare == 1);
-    record.prepare = 2;
+    const uint64_t count = record.length;
     auto last = delete_targets_.empty() ? delete_targets_.end() : std::prev(delete_targets_.end());
     if (last != delete_targets_.end() && last->first + last->second.length == lv &&
         last->second.target + last->second.length == record.id) {
@@ -159,23 +146,28 @@ absl::Status MergeWalker::Delete(const EditRun& run, LvSpan span, bool emit, std
     } else {
       delete_targets_.emplace(lv, DeleteTarget{record.id, count});
     }
-    if (!record.effect_deleted) {
-      record.effect_deleted = true;
-      if (emit) {
-        const uint64_t effect_position = EffectBefore(index);
-        if (effect_position + count > text_length_) return past_end();
-        edits->push_back(TextEdit{EditKind::kDelete, effect_position, count, {}});
-        text_length_ -= count;
-      }
+    if (!record.effect_deleted && emit) {
+      const uint64_t effect_position = sequence_.EffectBefore(place);
+      if (effect_position + count > text_length_) return PastEnd(lv, "delete", position);
+      edits->push_back(TextEdit{EditKind::kDelete, effect_position, count, {}});
+      text_length_ -= count;
     }
+    sequence_.SetStates(place, 2, true);
     lv += count;
   }
   return absl::OkStatus();
 }
 
+absl::Status MergeWalker::PastEnd(Lv lv, std::string_view what, uint64_t position) const {
+  const EventId id = graph_.IdOf(lv);
+  return absl::InvalidArgumentError(
+      absl::StrFormat("event (%d, %d): %s at %d is past the end of the document at its parents",
+                      graph_.AgentKey(id.agent), id.seq, what, position));
+}
+
 MergeWalker::Place MergeWalker::Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor) const {
-  const auto left_order = OrderOf(left, true);
-  const auto right_order = OrderOf(right, false);
+  const Order left_order = OrderOf(left, true);
+  const Order right_order = OrderOf(right, false);
   const EventId own = graph_.IdOf(lv);
   const auto own_key = std::tuple(graph_.AgentKey(own.agent), own.seq);
   bool scanning = false;
@@ -185,13 +177,13 @@ MergeWalker::Place MergeWalker::Integrate(Lv lv, uint64_t left, uint64_t right, 
   // the prepare version. Characters after the first of a record have their
   // origin_left inside it, after `left`, so each record is decided by the
   // character the scan meets first.
-  for (; place.index < records_.size(); place = Place{place.index + 1, 0}) {
-    const Record& other = records_[place.index];
+  for (; !sequence_.IsEnd(place); place = sequence_.NextRecord(place)) {
+    const MergeRecord& other = sequence_.RecordAt(place);
     const uint64_t other_id = other.id + place.offset;
     if (other_id == right) break;
     COLLABSIM_CHECK(other.prepare == 0);
     const uint64_t other_left = place.offset == 0 ? other.origin_left : other_id - 1;
-    const auto other_left_order = OrderOf(other_left, true);
+    const Order other_left_order = OrderOf(other_left, true);
     if (other_left_order < left_order) break;
     if (other_left_order > left_order) continue;  // inside a concurrent insert's subtree
     if (other.origin_right == right) {
@@ -211,65 +203,23 @@ MergeWalker::Place MergeWalker::Integrate(Lv lv, uint64_t left, uint64_t right, 
   return scanning ? scan_start : place;
 }
 
-absl::StatusOr<MergeWalker::Place> MergeWalker::FindPrepare(uint64_t position) const {
-  for (size_t index = 0; index < records_.size(); ++index) {
-    const Record& record = records_[index];
-    if (record.prepare != 1) continue;
-    if (position < record.length) return Place{index, position};
-    position -= record.length;
-  }
-  return absl::OutOfRangeError("past the end");
-}
-
-MergeWalker::Place MergeWalker::FindId(uint64_t id) const {
-  for (size_t index = 0; index < records_.size(); ++index) {
-    const Record& record = records_[index];
-    if (id >= record.id && id - record.id < record.length) return Place{index, id - record.id};
-  }
-  COLLABSIM_CHECK(false && "a character the merge never saw");
-  return Place{};
-}
-
-size_t MergeWalker::SplitAt(Place place) {
-  if (place.index >= records_.size() || place.offset == 0) return place.index;
-  Record& record = records_[place.index];
-  COLLABSIM_CHECK(place.offset < record.length);
-  Record rest = record;
-  rest.id += place.offset;
-  rest.length -= place.offset;
-  rest.origin_left = record.id + place.offset - 1;
-  record.length = place.offset;
-  records_.insert(records_.begin() + place.index + 1, rest);
-  return place.index + 1;
-}
-
-MergeWalker::Place MergeWalker::Next(Place place) const {
-  if (place.offset + 1 < records_[place.index].length) return Place{place.index, place.offset + 1};
-  return Place{place.index + 1, 0};
-}
-
-uint64_t MergeWalker::EffectBefore(size_t index) const {
-  uint64_t count = 0;
-  for (size_t i = 0; i < index; ++i) {
-    if (!records_[i].effect_deleted) count += records_[i].length;
-  }
-  return count;
-}
-
-std::pair<uint64_t, uint64_t> MergeWalker::OrderOf(uint64_t id, bool is_left) const {
-  if (id == kNoId) return is_left ? std::pair<uint64_t, uint64_t>{0, 0} : std::pair{kNoId, uint64_t{0}};
-  const Place place = FindId(id);
-  return {place.index + 1, place.offset};
+MergeWalker::Order MergeWalker::OrderOf(uint64_t id, bool is_left) const {
+  if (id == kNoId) return is_left ? Order{0, 0, 0} : Order{kNoId, 0, 0};
+  const Place place = sequence_.FindId(id);
+  return Order{place.leaf + 1, place.record, place.offset};
 }
 
 void MergeWalker::NotePeak() {
-  const uint64_t bytes =
-      records_.capacity() * sizeof(Record) + delete_targets_.size() * (sizeof(Lv) + sizeof(DeleteTarget));
+  const uint64_t bytes = sequence_.MemoryBytes() + delete_targets_.size() * (sizeof(Lv) + sizeof(DeleteTarget));
   peak_bytes_ = std::max(peak_bytes_, bytes);
 }
 
 void MergeWalker::CheckInvariants() const {
-  for (const Record& record : records_) COLLABSIM_CHECK(record.length > 0);
+  sequence_.CheckInvariants();
+  for (const auto& [lv, target] : delete_targets_) {
+    COLLABSIM_CHECK(target.length > 0);
+    sequence_.FindId(target.target);
+  }
 }
 
 }  // namespace collabsim::egwalker

@@ -12,13 +12,14 @@
 // document's size. Events already in the text only update the state; new
 // ones produce text edits.
 //
-// Invariants (CheckInvariants): records are non-empty; a record's prepare
-// state is 0 (not inserted yet), 1 (inserted) or 1 + k (deleted k times).
+// Invariants (CheckInvariants): those of the sequence; every delete target
+// is a character of it.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <utility>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -26,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "engines/egwalker/edit_log.h"
 #include "engines/egwalker/event_graph.h"
+#include "engines/egwalker/merge_sequence.h"
 
 namespace collabsim::egwalker {
 
@@ -55,22 +57,7 @@ class MergeWalker {
   void CheckInvariants() const;
 
  private:
-  // Characters [id, id + length) next to each other in document order.
-  // Character k > 0 has origin_left id + k - 1; all share origin_right.
-  struct Record {
-    uint64_t id = 0;  // an LV, or kBase + k for the base version's k-th character
-    uint64_t length = 0;
-    uint64_t origin_left = 0;   // of character 0; kNoId: the start
-    uint64_t origin_right = 0;  // kNoId: the end
-    uint32_t prepare = 0;
-    bool effect_deleted = false;
-  };
-  // A character: record `index`, character `offset` of it.
-  struct Place {
-    size_t index = 0;
-    uint64_t offset = 0;
-    friend auto operator<=>(const Place&, const Place&) = default;
-  };
+  using Place = MergeSequence::Place;
   // Events [lv, lv + length) deleted characters [target, target + length)
   // (backward runs are stored one event per entry).
   struct DeleteTarget {
@@ -87,23 +74,18 @@ class MergeWalker {
   // Where a new character after `left` (kNoId: the start) goes among the
   // concurrent inserts between `left` and `right` (FugueMax).
   Place Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor) const;
-
-  // The character at index `position` of the prepare version.
-  absl::StatusOr<Place> FindPrepare(uint64_t position) const;
-  Place FindId(uint64_t id) const;
-  // Splits so that a record starts at `place`; returns that record's index.
-  size_t SplitAt(Place place);
-  Place Next(Place place) const;
-  uint64_t EffectBefore(size_t index) const;
   // A key ordering characters by place, for an origin: kNoId is before
   // every character as an origin_left and after every one as an
   // origin_right.
-  std::pair<uint64_t, uint64_t> OrderOf(uint64_t id, bool is_left) const;
+  using Order = std::tuple<uint64_t, uint64_t, uint64_t>;
+  Order OrderOf(uint64_t id, bool is_left) const;
+  // InvalidArgument naming the event at `lv`.
+  absl::Status PastEnd(Lv lv, std::string_view what, uint64_t position) const;
   void NotePeak();
 
   const EventGraph& graph_;
   const EditLog& log_;
-  std::vector<Record> records_;
+  MergeSequence sequence_;
   absl::btree_map<Lv, DeleteTarget> delete_targets_;
   Frontier prepare_version_;
   uint64_t text_length_ = 0;

@@ -177,7 +177,7 @@ RC_GTEST_PROP(EgwalkerDocument, ReplicasConvergeOnTheMergeFromTheEmptyDocument, 
 }
 
 TEST(EgwalkerDocument, LongSessionsOfManyReplicasConverge) {
-  for (uint64_t seed = 1; seed <= 4; ++seed) RandomSession(seed, 3000, 5);
+  for (uint64_t seed = 1; seed <= 3; ++seed) RandomSession(seed, 1500, 5);
 }
 
 }  // namespace
