@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engines/crdt/crdt_engine.h"
+#include "engines/egwalker/egwalker_engine.h"
 #include "engines/ideal/ideal_engine.h"
 #include "engines/lww/lww_engine.h"
 #include "engines/ot/dopt_engine.h"
@@ -14,7 +15,7 @@ namespace collabsim {
 
 const std::vector<const Engine*>& AllEngines() {
   static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
-                                                                   &crdt::FugueMaxMeshEngine(), &lww::LwwBlockEngine(),
+                                                                   &crdt::FugueMaxMeshEngine(), &egwalker::EgwalkerEngine(), &lww::LwwBlockEngine(),
                                                                    &lww::LwwDocumentEngine(), &dopt::DoptEngine(),
                                                                    &lww::LwwWallclockEngine(), &ideal::IdealEngine()};
   return *engines;

@@ -41,7 +41,7 @@ absl::Status EgwalkerDocument::Delete(uint64_t agent_key, uint64_t position, uin
   return absl::OkStatus();
 }
 
-absl::Status EgwalkerDocument::Merge(const std::vector<EventRun>& runs) {
+absl::Status EgwalkerDocument::Merge(const std::vector<EventRun>& runs, MergeReport* report) {
   const Lv first_new = graph_.size();
   const Frontier version = graph_.frontier();
   const uint32_t agent_count = graph_.agent_count();
@@ -50,13 +50,23 @@ absl::Status EgwalkerDocument::Merge(const std::vector<EventRun>& runs) {
     log_.TruncateTo(first_new);
     return status;
   };
+  MergeReport own_report;
+  if (report == nullptr) report = &own_report;
+  *report = MergeReport{};
   for (const EventRun& run : runs) {
+    const Lv before = graph_.size();
     if (absl::Status status = Append(run); !status.ok()) return roll_back(status);
+    report->added.push_back(LvSpan{before, graph_.size()});
+    report->known_events += run.length - (graph_.size() - before);
   }
   if (graph_.size() == first_new) return absl::OkStatus();
-  std::vector<TextEdit> edits;
-  if (absl::Status status = EditsFrom(first_new, version, &edits); !status.ok()) return roll_back(status);
-  ApplyToText(edits);
+  MergeWalker::Counts counts;
+  if (absl::Status status = EditsFrom(first_new, version, &report->edits, &counts); !status.ok()) {
+    report->edits.clear();
+    return roll_back(status);
+  }
+  merge_counts_.Add(counts);
+  ApplyToText(report->edits);
   return absl::OkStatus();
 }
 
@@ -71,12 +81,15 @@ absl::Status EgwalkerDocument::Append(const EventRun& run) {
     return RunError(run, "a backward run that is not a delete, or walks past the start");
   }
   const uint32_t agent = graph_.InternAgent(run.id.agent_key);
-  uint64_t known = 0;  // a chain: if an event is known, so is every one before it
-  while (known < run.length && graph_.LvOf(EventId{agent, run.id.seq + known}).has_value()) ++known;
-  if (known == run.length) return absl::OkStatus();
-  for (uint64_t k = known; k < run.length; ++k) {
-    if (graph_.LvOf(EventId{agent, run.id.seq + k}).has_value()) return RunError(run, "reuses a known seq");
+  // A chain: if an event is known, so is every one before it.
+  uint64_t known = 0;
+  while (known < run.length) {
+    const uint64_t rest = graph_.KnownFrom(agent, run.id.seq + known);
+    if (rest == 0) break;
+    known += std::min(run.length - known, rest);
   }
+  if (known == run.length) return absl::OkStatus();
+  if (graph_.KnowsAnyOf(agent, run.id.seq + known, run.length - known)) return RunError(run, "reuses a known seq");
   Frontier parents;
   if (known > 0) {
     parents.push_back(*graph_.LvOf(EventId{agent, run.id.seq + known - 1}));
@@ -103,7 +116,8 @@ absl::Status EgwalkerDocument::Append(const EventRun& run) {
   return absl::OkStatus();
 }
 
-absl::Status EgwalkerDocument::EditsFrom(Lv first_new, Frontier version, std::vector<TextEdit>* edits) {
+absl::Status EgwalkerDocument::EditsFrom(Lv first_new, Frontier version, std::vector<TextEdit>* edits,
+                                         MergeWalker::Counts* counts) {
   uint64_t length = text_.size();
   Lv lv = first_new;
   // The steady state: each run made on exactly the text's version.
@@ -130,15 +144,41 @@ absl::Status EgwalkerDocument::EditsFrom(Lv first_new, Frontier version, std::ve
     version = Frontier{end - 1};
     lv = end;
   }
+  // An event made on everything this replica has is a critical version:
+  // nothing before it needs merge state again.
+  if (lv > first_new) walker_.walker.reset();
   if (lv == graph_.size()) return absl::OkStatus();
   const EventGraph::Conflict conflict =
       merge_from_ == MergeFrom::kRoot ? EventGraph::Conflict{std::nullopt, {LvSpan{0, graph_.size()}}}
                                       : graph_.FindConflicting(version, graph_.frontier());
-  MergeWalker walker(graph_, log_);
-  if (absl::Status status = walker.Walk(conflict, lv, length, edits); !status.ok()) return status;
+  uint64_t replay = 0;
+  for (const LvSpan& span : conflict.spans) replay += span.size();
+  // Go on from the last merge's state when every new event descends from
+  // its base and it is not much larger than a new walk would be (events
+  // concurrent with a pending edit of ours arrive one by one, and each
+  // fresh walk would replay all of them again).
+  const bool go_on = walker_.walker != nullptr && merge_from_ == MergeFrom::kLatestBase &&
+                     walker_.walker->CanContinueFrom(conflict.base) && walker_.walker->walked_events() <= 2 * replay + kSmallWalk;
+  absl::Status status;
+  uint64_t replayed = 0;
+  if (go_on) {
+    const LvSpan rest{walker_.walker->walked_to(), graph_.size()};
+    status = walker_.walker->Continue(rest, lv, length, edits);
+    replayed = rest.size();
+  } else {
+    walker_.walker = std::make_unique<MergeWalker>(graph_, log_);
+    status = walker_.walker->Walk(conflict, lv, length, edits);
+    replayed = replay;
+  }
+  if (!status.ok()) {
+    walker_.walker.reset();
+    return status;
+  }
+  counts->Add(walker_.walker->TakeCounts());
   ++merges_;
-  for (const LvSpan& span : conflict.spans) events_replayed_ += span.size();
-  merge_peak_bytes_ = std::max(merge_peak_bytes_, walker.peak_bytes());
+  events_replayed_ += replayed;
+  merge_peak_bytes_ = std::max(merge_peak_bytes_, walker_.walker->peak_bytes());
+  if (merge_from_ == MergeFrom::kRoot) walker_.walker.reset();
   return absl::OkStatus();
 }
 
@@ -157,36 +197,69 @@ RemoteId EgwalkerDocument::NameOf(Lv lv) const {
   return RemoteId{graph_.AgentKey(id.agent), id.seq};
 }
 
+absl::StatusOr<std::optional<uint64_t>> EgwalkerDocument::PlaceIndex(const std::vector<RemoteId>& version,
+                                                                      uint64_t index) const {
+  std::vector<Lv> lvs;
+  for (const RemoteId& name : version) {
+    const std::optional<uint32_t> agent = graph_.FindAgent(name.agent_key);
+    const std::optional<Lv> lv = agent.has_value() ? graph_.LvOf(EventId{*agent, name.seq}) : std::nullopt;
+    if (!lv.has_value()) return std::optional<uint64_t>();
+    lvs.push_back(*lv);
+  }
+  const Frontier at = graph_.Reduce(std::move(lvs));
+  if (at == graph_.frontier()) {
+    if (index > text_.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("index %d past the end (%d)", index, text_.size()));
+    }
+    return std::optional<uint64_t>(index);
+  }
+  MergeWalker walker(graph_, log_);
+  std::vector<TextEdit> none;
+  if (absl::Status status = walker.Walk(graph_.FindConflicting(at, graph_.frontier()), graph_.size(), text_.size(), &none);
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<uint64_t> placed = walker.PlaceIndex(at, index);
+  if (!placed.ok()) return placed.status();
+  return std::optional<uint64_t>(*placed);
+}
+
 std::vector<RemoteId> EgwalkerDocument::Version() const {
   std::vector<RemoteId> names;
   for (Lv lv : graph_.frontier()) names.push_back(NameOf(lv));
   return names;
 }
 
-std::vector<EventRun> EgwalkerDocument::EventsSince(const std::vector<RemoteId>& version) const {
+std::vector<LvSpan> EgwalkerDocument::MissingFrom(const std::vector<RemoteId>& version) const {
   std::vector<Lv> known;
   for (const RemoteId& name : version) {
     const std::optional<uint32_t> agent = graph_.FindAgent(name.agent_key);
     if (!agent.has_value()) continue;
     if (std::optional<Lv> lv = graph_.LvOf(EventId{*agent, name.seq}); lv.has_value()) known.push_back(*lv);
   }
-  std::vector<EventRun> runs;
-  for (const LvSpan& span : graph_.Diff(graph_.frontier(), graph_.Reduce(std::move(known))).only_a) {
-    for (Lv lv = span.start; lv < span.end;) {
-      const EditRun& edit = log_.RunAt(lv);
-      const Lv end = std::min({span.end, graph_.RunEnd(lv), edit.end()});
-      EventRun run;
-      run.id = NameOf(lv);
-      for (Lv parent : graph_.ParentsOf(lv)) run.parents.push_back(NameOf(parent));
-      run.kind = edit.kind;
-      run.backward = edit.backward;
-      run.position = edit.PositionOf(lv);
-      run.length = end - lv;
-      if (edit.kind == EditKind::kInsert) run.content = std::u32string(log_.Content(edit, lv, end));
-      runs.push_back(std::move(run));
-      lv = end;
-    }
+  return graph_.Diff(graph_.frontier(), graph_.Reduce(std::move(known))).only_a;
+}
+
+void EgwalkerDocument::ExportSpan(LvSpan span, std::vector<EventRun>* runs) const {
+  for (Lv lv = span.start; lv < span.end;) {
+    const EditRun& edit = log_.RunAt(lv);
+    const Lv end = std::min({span.end, graph_.RunEnd(lv), edit.end()});
+    EventRun run;
+    run.id = NameOf(lv);
+    for (Lv parent : graph_.ParentsOf(lv)) run.parents.push_back(NameOf(parent));
+    run.kind = edit.kind;
+    run.backward = edit.backward;
+    run.position = edit.PositionOf(lv);
+    run.length = end - lv;
+    if (edit.kind == EditKind::kInsert) run.content = std::u32string(log_.Content(edit, lv, end));
+    runs->push_back(std::move(run));
+    lv = end;
   }
+}
+
+std::vector<EventRun> EgwalkerDocument::EventsSince(const std::vector<RemoteId>& version) const {
+  std::vector<EventRun> runs;
+  for (const LvSpan& span : MissingFrom(version)) ExportSpan(span, &runs);
   return runs;
 }
 
@@ -194,6 +267,7 @@ void EgwalkerDocument::CheckInvariants() const {
   COLLABSIM_CHECK(graph_.size() == log_.size());
   graph_.CheckInvariants();
   log_.CheckInvariants();
+  if (walker_.walker != nullptr) walker_.walker->CheckInvariants();
   text_.CheckInvariants();
 }
 

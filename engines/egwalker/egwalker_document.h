@@ -2,8 +2,11 @@
 // edit log, and nothing else in the steady state. A local edit, or a remote
 // event whose parents are the text's version, applies to the text
 // directly; events concurrent with what the text holds are merged by a
-// MergeWalker that exists only for that merge (the paper's claim: the
-// memory of a CRDT only while merging). Events come and go as EventRuns,
+// MergeWalker that exists only while concurrency lasts (the paper's claim:
+// the memory of a CRDT only while merging): it is kept from one merge to
+// the next, so a stream of events concurrent with one pending edit does not
+// replay the stream again at each event, and dropped at the next event made
+// on everything this replica has. Events come and go as EventRuns,
 // which name events by (agent key, seq), never by LV, so any two replicas
 // can exchange them.
 //
@@ -12,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,17 +61,33 @@ class EgwalkerDocument {
   absl::Status Insert(uint64_t agent_key, uint64_t position, std::u32string_view text);
   absl::Status Delete(uint64_t agent_key, uint64_t position, uint64_t count);
 
+  // What a merge did: the LVs each run's new events took (empty when all
+  // were known), the text edits it made, in order, and how many events
+  // were already known.
+  struct MergeReport {
+    std::vector<LvSpan> added;
+    std::vector<TextEdit> edits;
+    uint64_t known_events = 0;
+  };
   // Adds the events of `runs` this replica does not have yet, in order,
   // and changes the text to include them. Events already known are skipped
   // (a run may be partly known). InvalidArgument, with nothing changed,
   // for a run that is empty or malformed, names an unknown parent, reuses a
   // seq for another event, or edits past the end of its parents' document.
-  absl::Status Merge(const std::vector<EventRun>& runs);
+  absl::Status Merge(const std::vector<EventRun>& runs, MergeReport* report = nullptr);
 
-  // Every event this replica has that is not in the history of `version`
-  // (the events named; unknown names are ignored), in an order Merge
-  // accepts.
+  // The events this replica has that are not in the history of `version`
+  // (the events named; unknown names are ignored), ascending.
+  std::vector<LvSpan> MissingFrom(const std::vector<RemoteId>& version) const;
+  // The events of `span` as runs (cut where the graph's or the log's runs
+  // are), appended to `runs`.
+  void ExportSpan(LvSpan span, std::vector<EventRun>* runs) const;
+  // Every event missing from `version`, in an order Merge accepts.
   std::vector<EventRun> EventsSince(const std::vector<RemoteId>& version) const;
+  // Where index `index` of the document at `version` is in the text now
+  // (see MergeWalker::PlaceIndex): nullopt while some event of `version`
+  // is not here; InvalidArgument when past the end at `version`.
+  absl::StatusOr<std::optional<uint64_t>> PlaceIndex(const std::vector<RemoteId>& version, uint64_t index) const;
   // The names of the current version's events.
   std::vector<RemoteId> Version() const;
 
@@ -75,11 +95,14 @@ class EgwalkerDocument {
   const EventGraph& graph() const { return graph_; }
   const EditLog& log() const { return log_; }
   // Bytes of merge state held at the largest merge so far (0 when every
-  // event applied directly).
+  // event applied directly), and held now between merges.
   uint64_t merge_peak_bytes() const { return merge_peak_bytes_; }
+  uint64_t merge_bytes() const { return walker_.walker == nullptr ? 0 : walker_.walker->MemoryBytes(); }
   // Merges that needed the walker, and events they replayed.
   uint64_t merges() const { return merges_; }
   uint64_t events_replayed() const { return events_replayed_; }
+  // What the merges met, summed (MergeWalker::Counts).
+  const MergeWalker::Counts& merge_counts() const { return merge_counts_; }
 
   void CheckInvariants() const;
 
@@ -89,17 +112,35 @@ class EgwalkerDocument {
   absl::Status Append(const EventRun& run);
   // The text edits that bring the text from `version` (all events before
   // `first_new`) to every event.
-  absl::Status EditsFrom(Lv first_new, Frontier version, std::vector<TextEdit>* edits);
+  absl::Status EditsFrom(Lv first_new, Frontier version, std::vector<TextEdit>* edits,
+                         MergeWalker::Counts* counts);
   void ApplyToText(const std::vector<TextEdit>& edits);
   RemoteId NameOf(Lv lv) const;
 
+  // Merge state kept between merges while concurrency lasts (see
+  // EditsFrom), dropped at a critical version or when a fresh walk would be
+  // much smaller.
+  static constexpr uint64_t kSmallWalk = 256;
+  // The walker refers to this document's graph and log, so a moved
+  // document starts without one.
+  struct WalkerSlot {
+    std::unique_ptr<MergeWalker> walker;
+    WalkerSlot() = default;
+    WalkerSlot(WalkerSlot&&) noexcept {}
+    WalkerSlot& operator=(WalkerSlot&&) noexcept {
+      walker.reset();
+      return *this;
+    }
+  };
   MergeFrom merge_from_;
+  WalkerSlot walker_;
   ChunkedText text_;
   EventGraph graph_;
   EditLog log_;
   uint64_t merge_peak_bytes_ = 0;
   uint64_t merges_ = 0;
   uint64_t events_replayed_ = 0;
+  MergeWalker::Counts merge_counts_;
 };
 
 }  // namespace collabsim::egwalker

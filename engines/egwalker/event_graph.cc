@@ -136,6 +136,40 @@ std::optional<Lv> EventGraph::LvOf(EventId id) const {
   return it->second.lv + (id.seq - it->first);
 }
 
+std::vector<LvSpan> EventGraph::SpansOf(uint32_t agent, uint64_t seq, uint64_t seq_end) const {
+  std::vector<LvSpan> spans;
+  while (seq < seq_end) {
+    const std::optional<Lv> lv = LvOf(EventId{agent, seq});
+    COLLABSIM_CHECK(lv.has_value());
+    const auto& run = *std::prev(seq_runs_[agent].upper_bound(seq));
+    const uint64_t count = std::min(seq_end - seq, run.first + run.second.count - seq);
+    spans.push_back(LvSpan{*lv, *lv + count});
+    seq += count;
+  }
+  std::sort(spans.begin(), spans.end(), [](const LvSpan& a, const LvSpan& b) { return a.start < b.start; });
+  return spans;
+}
+
+uint64_t EventGraph::KnownFrom(uint32_t agent, uint64_t seq) const {
+  if (agent >= seq_runs_.size()) return 0;
+  const auto& runs = seq_runs_[agent];
+  auto it = runs.upper_bound(seq);
+  if (it == runs.begin()) return 0;
+  --it;
+  const uint64_t end = it->first + it->second.count;
+  return seq < end ? end - seq : 0;
+}
+
+bool EventGraph::KnowsAnyOf(uint32_t agent, uint64_t seq, uint64_t count) const {
+  if (agent >= seq_runs_.size() || count == 0) return false;
+  const auto& runs = seq_runs_[agent];
+  auto next = runs.lower_bound(seq);
+  if (next != runs.end() && next->first < seq + count) return true;
+  if (next == runs.begin()) return false;
+  const auto& before = *std::prev(next);
+  return before.first + before.second.count > seq;
+}
+
 uint64_t EventGraph::NextSeq(uint32_t agent) const {
   if (agent >= seq_runs_.size() || seq_runs_[agent].empty()) return 0;
   const auto& last = *seq_runs_[agent].rbegin();

@@ -69,6 +69,14 @@ class EventGraph {
   Frontier ParentsOf(Lv lv) const;
   EventId IdOf(Lv lv) const;
   std::optional<Lv> LvOf(EventId id) const;
+  // The LVs of `agent`'s events numbered [seq, seq_end), ascending.
+  // REQUIRES: all are known.
+  std::vector<LvSpan> SpansOf(uint32_t agent, uint64_t seq, uint64_t seq_end) const;
+  // How many events of `agent` from `seq` on are known without a gap (0
+  // when `seq` is not known).
+  uint64_t KnownFrom(uint32_t agent, uint64_t seq) const;
+  // Whether any event of `agent` numbered in [seq, seq + count) is known.
+  bool KnowsAnyOf(uint32_t agent, uint64_t seq, uint64_t count) const;
   // One past the highest seq of `agent` known (0 when none).
   uint64_t NextSeq(uint32_t agent) const;
   // The end of the run holding `lv`: events [lv, RunEnd(lv)) are one

@@ -24,19 +24,59 @@ absl::Status MergeWalker::Walk(const EventGraph::Conflict& conflict, Lv first_ne
   sequence_ = MergeSequence();
   delete_targets_.clear();
   prepare_version_.clear();
+  walked_.clear();
+  walked_events_ = 0;
+  base_ = conflict.base;
   if (conflict.base.has_value()) {
     sequence_.Insert(sequence_.End(), MergeRecord{kBase, kBaseLength, kNoId, kNoId, 1, false});
     prepare_version_.push_back(*conflict.base);
   }
   text_length_ = text_length;
   for (const LvSpan& span : conflict.spans) {
-    for (Lv lv = span.start; lv < span.end;) {
-      Lv end = std::min({span.end, graph_.RunEnd(lv), log_.RunAt(lv).end()});
-      if (lv < first_new) end = std::min(end, first_new);
-      if (absl::Status status = ReplaySpan(LvSpan{lv, end}, first_new, edits); !status.ok()) return status;
-      lv = end;
-    }
+    if (absl::Status status = Replay(span, first_new, edits); !status.ok()) return status;
   }
+  return absl::OkStatus();
+}
+
+absl::Status MergeWalker::Continue(LvSpan span, Lv first_new, uint64_t text_length, std::vector<TextEdit>* edits) {
+  COLLABSIM_CHECK(span.start == walked_to());
+  text_length_ = text_length;
+  return Replay(span, first_new, edits);
+}
+
+absl::StatusOr<uint64_t> MergeWalker::PlaceIndex(const Frontier& version, uint64_t index) {
+  MoveTo(version);
+  if (index == 0) return 0;
+  const std::optional<Place> left = sequence_.FindPrepare(index - 1);
+  if (!left.has_value()) return absl::InvalidArgumentError(absl::StrFormat("index %d past the end at its version", index));
+  const uint64_t placed = sequence_.EffectBefore(sequence_.Next(*left));
+  if (placed > text_length_) return absl::InvalidArgumentError(absl::StrFormat("index %d past the end at its version", index));
+  return placed;
+}
+
+bool MergeWalker::CanContinueFrom(const std::optional<Lv>& base) const {
+  if (!base_.has_value()) return true;  // everything descends from the root
+  if (!base.has_value()) return false;
+  if (*base == *base_) return true;
+  // Every replayed event descends from this state's base.
+  auto it = std::upper_bound(walked_.begin(), walked_.end(), *base,
+                             [](Lv lv, const LvSpan& span) { return lv < span.start; });
+  return it != walked_.begin() && *base < std::prev(it)->end;
+}
+
+absl::Status MergeWalker::Replay(LvSpan span, Lv first_new, std::vector<TextEdit>* edits) {
+  for (Lv lv = span.start; lv < span.end;) {
+    Lv end = std::min({span.end, graph_.RunEnd(lv), log_.RunAt(lv).end()});
+    if (lv < first_new) end = std::min(end, first_new);
+    if (absl::Status status = ReplaySpan(LvSpan{lv, end}, first_new, edits); !status.ok()) return status;
+    lv = end;
+  }
+  if (!walked_.empty() && walked_.back().end == span.start) {
+    walked_.back().end = span.end;
+  } else {
+    walked_.push_back(span);
+  }
+  walked_events_ += span.size();
   return absl::OkStatus();
 }
 
@@ -119,7 +159,7 @@ absl::Status MergeWalker::Insert(const EditRun& run, LvSpan span, bool emit, std
       break;
     }
   }
-  const Place at = sequence_.Insert(Integrate(span.start, left, right, cursor),
+  const Place at = sequence_.Insert(Integrate(span.start, left, right, cursor, emit),
                                     MergeRecord{span.start, span.size(), left, right, 1, false});
   if (!emit) return absl::OkStatus();
   const uint64_t effect_position = sequence_.EffectBefore(at);
@@ -146,6 +186,7 @@ absl::Status MergeWalker::Delete(const EditRun& run, LvSpan span, bool emit, std
     } else {
       delete_targets_.emplace(lv, DeleteTarget{record.id, count});
     }
+    if (record.effect_deleted && emit) ++counts_.delete_delete_overlaps;
     if (!record.effect_deleted && emit) {
       const uint64_t effect_position = sequence_.EffectBefore(place);
       if (effect_position + count > text_length_) return PastEnd(lv, "delete", position);
@@ -165,7 +206,7 @@ absl::Status MergeWalker::PastEnd(Lv lv, std::string_view what, uint64_t positio
                       graph_.AgentKey(id.agent), id.seq, what, position));
 }
 
-MergeWalker::Place MergeWalker::Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor) const {
+MergeWalker::Place MergeWalker::Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor, bool count) {
   const Order left_order = OrderOf(left, true);
   const Order right_order = OrderOf(right, false);
   const EventId own = graph_.IdOf(lv);
@@ -186,6 +227,7 @@ MergeWalker::Place MergeWalker::Integrate(Lv lv, uint64_t left, uint64_t right, 
     const Order other_left_order = OrderOf(other_left, true);
     if (other_left_order < left_order) break;
     if (other_left_order > left_order) continue;  // inside a concurrent insert's subtree
+    if (count) ++counts_.concurrent_inserts_same_position;
     if (other.origin_right == right) {
       // Siblings: the smaller (agent, seq) goes first.
       const EventId other_event = graph_.IdOf(other_id);
@@ -209,10 +251,12 @@ MergeWalker::Order MergeWalker::OrderOf(uint64_t id, bool is_left) const {
   return Order{place.leaf + 1, place.record, place.offset};
 }
 
-void MergeWalker::NotePeak() {
-  const uint64_t bytes = sequence_.MemoryBytes() + delete_targets_.size() * (sizeof(Lv) + sizeof(DeleteTarget));
-  peak_bytes_ = std::max(peak_bytes_, bytes);
+uint64_t MergeWalker::MemoryBytes() const {
+  return sequence_.MemoryBytes() + delete_targets_.size() * (sizeof(Lv) + sizeof(DeleteTarget)) +
+         walked_.capacity() * sizeof(LvSpan);
 }
+
+void MergeWalker::NotePeak() { peak_bytes_ = std::max(peak_bytes_, MemoryBytes()); }
 
 void MergeWalker::CheckInvariants() const {
   sequence_.CheckInvariants();

@@ -19,7 +19,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -52,8 +54,38 @@ class MergeWalker {
   absl::Status Walk(const EventGraph::Conflict& conflict, Lv first_new, uint64_t text_length,
                     std::vector<TextEdit>* edits);
 
+  // Replays more events, [span.start, span.end), after those replayed so
+  // far: events from `first_new` on are not in the text yet, as in Walk.
+  // REQUIRES: span.start == walked_to(); every event of `span` descends
+  // from the base (CanContinueFrom).
+  absl::Status Continue(LvSpan span, Lv first_new, uint64_t text_length, std::vector<TextEdit>* edits);
+  // After a Walk with nothing new: where index `index` of the document at
+  // `version` (REQUIRES: within the walk, as FindConflicting(version, the
+  // frontier) gives) is in the text now: just after the character left of
+  // it, wherever that went. InvalidArgument when past the end there.
+  absl::StatusOr<uint64_t> PlaceIndex(const Frontier& version, uint64_t index);
+  // Whether a merge whose base is `base` can go on from this state: its
+  // base is this one or an event replayed here.
+  bool CanContinueFrom(const std::optional<Lv>& base) const;
+  // One past the last event replayed; events replayed so far.
+  Lv walked_to() const { return walked_.empty() ? 0 : walked_.back().end; }
+  uint64_t walked_events() const { return walked_events_; }
+
+  // Hard cases the new events met (coverage probes, engines/common/probes.h).
+  struct Counts {
+    uint64_t concurrent_inserts_same_position = 0;
+    uint64_t delete_delete_overlaps = 0;
+    void Add(const Counts& other) {
+      concurrent_inserts_same_position += other.concurrent_inserts_same_position;
+      delete_delete_overlaps += other.delete_delete_overlaps;
+    }
+  };
+  // The counts since the last call.
+  Counts TakeCounts() { return std::exchange(counts_, Counts{}); }
+
   // Bytes the merge state held at its largest (records and delete targets).
   uint64_t peak_bytes() const { return peak_bytes_; }
+  uint64_t MemoryBytes() const;
   void CheckInvariants() const;
 
  private:
@@ -65,6 +97,8 @@ class MergeWalker {
     uint64_t length = 0;
   };
 
+  // Replays `span` piece by piece and notes it as walked.
+  absl::Status Replay(LvSpan span, Lv first_new, std::vector<TextEdit>* edits);
   absl::Status ReplaySpan(LvSpan span, Lv first_new, std::vector<TextEdit>* edits);
   void MoveTo(const Frontier& parents);
   // Retreat (-1) or advance (+1) every event of `span`.
@@ -73,7 +107,7 @@ class MergeWalker {
   absl::Status Delete(const EditRun& run, LvSpan span, bool emit, std::vector<TextEdit>* edits);
   // Where a new character after `left` (kNoId: the start) goes among the
   // concurrent inserts between `left` and `right` (FugueMax).
-  Place Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor) const;
+  Place Integrate(Lv lv, uint64_t left, uint64_t right, Place cursor, bool count);
   // A key ordering characters by place, for an origin: kNoId is before
   // every character as an origin_left and after every one as an
   // origin_right.
@@ -88,8 +122,12 @@ class MergeWalker {
   MergeSequence sequence_;
   absl::btree_map<Lv, DeleteTarget> delete_targets_;
   Frontier prepare_version_;
+  std::optional<Lv> base_;
+  std::vector<LvSpan> walked_;  // ascending
+  uint64_t walked_events_ = 0;
   uint64_t text_length_ = 0;
   uint64_t peak_bytes_ = 0;
+  Counts counts_;
 };
 
 }  // namespace collabsim::egwalker

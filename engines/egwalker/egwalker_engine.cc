@@ -1,0 +1,80 @@
+// Factory and traits of the Eg-walker engine, and its messages described for
+// history files.
+#include "engines/egwalker/egwalker_engine.h"
+
+#include "absl/strings/str_format.h"
+#include "egwalker_wire.pb.h"
+#include "engines/egwalker/egwalker_client.h"
+#include "engines/egwalker/egwalker_server.h"
+
+namespace collabsim::egwalker {
+namespace {
+
+std::string DescribeBatch(std::string_view kind, const wire::Batch& batch) {
+  uint64_t events = 0;
+  for (const wire::EventRun& run : batch.runs()) events += run.delete_() ? run.length() : run.text().size();
+  return absl::StrFormat("%s: %d runs, about %d events", kind, batch.runs_size(), events);
+}
+
+class Egwalker : public Engine {
+ public:
+  const EngineTraits& traits() const override { return traits_; }
+  std::unique_ptr<Replica> CreateServer(const EngineOptions& options) const override {
+    return std::make_unique<EgwalkerServer>(options);
+  }
+  std::unique_ptr<Replica> CreateClient(ReplicaId id, const EngineOptions& options) const override {
+    return std::make_unique<EgwalkerClient>(id, options);
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreServer(std::string_view durable_state,
+                                                         const EngineOptions& options) const override {
+    return AsReplica(EgwalkerServer::Restore(durable_state, options));
+  }
+  absl::StatusOr<std::unique_ptr<Replica>> RestoreClient(ReplicaId id, std::string_view durable_state,
+                                                         const EngineOptions& options) const override {
+    return AsReplica(EgwalkerClient::Restore(id, durable_state, options));
+  }
+  std::string DescribeMessage(ReplicaId from, std::string_view bytes) const override {
+    if (from == kServerReplica) {
+      wire::ServerMessage message;
+      if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return "undecodable relay message";
+      switch (message.body_case()) {
+        case wire::ServerMessage::kWelcome:
+          return absl::StrFormat("welcome: %d heads, %d chunks follow, agent holds %d", message.welcome().version_size(),
+                                 message.welcome().chunks(), message.welcome().agent_next_seq());
+        case wire::ServerMessage::kChunk:
+          return DescribeBatch("chunk", message.chunk());
+        case wire::ServerMessage::kAck:
+          return absl::StrFormat("ack: agent %d up to %d", message.ack().agent(), message.ack().next_seq());
+        case wire::ServerMessage::BODY_NOT_SET:
+          break;
+      }
+      return "empty relay message";
+    }
+    wire::ClientMessage message;
+    if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return "undecodable client message";
+    switch (message.body_case()) {
+      case wire::ClientMessage::kHello:
+        return absl::StrFormat("hello: %d heads, agent %d", message.hello().version_size(), message.hello().agent());
+      case wire::ClientMessage::kPush:
+        return DescribeBatch("push", message.push());
+      case wire::ClientMessage::BODY_NOT_SET:
+        break;
+    }
+    return "empty client message";
+  }
+
+ private:
+  EngineTraits traits_{"egwalker",
+                       "Eg-walker: plain text and an event graph, CRDT state only while merging concurrent edits; "
+                       "relay server, offline-first, text only",
+                       Topology::kRelay};
+};
+
+}  // namespace
+
+const Engine& EgwalkerEngine() {
+  static const Egwalker* const engine = new Egwalker();
+  return *engine;
+}
+
+}  // namespace collabsim::egwalker
