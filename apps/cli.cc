@@ -127,7 +127,9 @@ int Main(int argc, char** argv) {
   CLI::App* trace = app.add_subcommand(
       "trace", "Replay a recorded editing trace (.json.gz, editing-traces format) through an engine and time it");
   trace->add_option("--engine", trace_flags.engine, "Engine name")->capture_default_str();
-  trace->add_option("file", trace_flags.path, "Sequential trace, e.g. automerge-paper.json.gz")->required();
+  trace->add_option("file", trace_flags.path,
+                    "Trace, e.g. automerge-paper.json.gz (sequential), or A1.json.gz (concurrent: --engine egwalker)")
+      ->required();
   trace->footer(kExitCodes);
 
   ReplayFlags replay_flags;

@@ -148,27 +148,31 @@ absl::Status EgwalkerDocument::EditsFrom(Lv first_new, Frontier version, std::ve
   // nothing before it needs merge state again.
   if (lv > first_new) walker_.walker.reset();
   if (lv == graph_.size()) return absl::OkStatus();
-  const EventGraph::Conflict conflict =
-      merge_from_ == MergeFrom::kRoot ? EventGraph::Conflict{std::nullopt, {LvSpan{0, graph_.size()}}}
-                                      : graph_.FindConflicting(version, graph_.frontier());
-  uint64_t replay = 0;
-  for (const LvSpan& span : conflict.spans) replay += span.size();
   // Go on from the last merge's state when every new event descends from
-  // its base and it is not much larger than a new walk would be (events
-  // concurrent with a pending edit of ours arrive one by one, and each
-  // fresh walk would replay all of them again).
-  const bool go_on = walker_.walker != nullptr && merge_from_ == MergeFrom::kLatestBase &&
-                     walker_.walker->CanContinueFrom(conflict.base) && walker_.walker->walked_events() <= 2 * replay + kSmallWalk;
+  // its base and it has not grown past kKeptEvents (events concurrent with
+  // a pending edit of ours arrive one by one, and each fresh walk would
+  // replay all of them again).
+  MergeWalker* kept = walker_.walker.get();
+  bool go_on = kept != nullptr && merge_from_ == MergeFrom::kLatestBase && kept->walked_events() <= kKeptEvents;
+  for (Lv at = go_on ? kept->walked_to() : graph_.size(); at < graph_.size() && go_on; at = graph_.RunEnd(at)) {
+    const Frontier parents = graph_.ParentsOf(at);
+    go_on = std::any_of(parents.begin(), parents.end(),
+                        [&](Lv parent) { return parent >= kept->walked_to() || kept->CanContinueFrom(parent); }) ||
+            kept->CanContinueFrom(std::nullopt);
+  }
   absl::Status status;
   uint64_t replayed = 0;
   if (go_on) {
-    const LvSpan rest{walker_.walker->walked_to(), graph_.size()};
-    status = walker_.walker->Continue(rest, lv, length, edits);
+    const LvSpan rest{kept->walked_to(), graph_.size()};
+    status = kept->Continue(rest, lv, length, edits);
     replayed = rest.size();
   } else {
+    const EventGraph::Conflict conflict =
+        merge_from_ == MergeFrom::kRoot ? EventGraph::Conflict{std::nullopt, {LvSpan{0, graph_.size()}}}
+                                        : graph_.FindConflicting(version, graph_.frontier());
     walker_.walker = std::make_unique<MergeWalker>(graph_, log_);
     status = walker_.walker->Walk(conflict, lv, length, edits);
-    replayed = replay;
+    for (const LvSpan& span : conflict.spans) replayed += span.size();
   }
   if (!status.ok()) {
     walker_.walker.reset();
@@ -213,13 +217,24 @@ absl::StatusOr<std::optional<uint64_t>> EgwalkerDocument::PlaceIndex(const std::
     }
     return std::optional<uint64_t>(index);
   }
-  MergeWalker walker(graph_, log_);
-  std::vector<TextEdit> none;
-  if (absl::Status status = walker.Walk(graph_.FindConflicting(at, graph_.frontier()), graph_.size(), text_.size(), &none);
-      !status.ok()) {
-    return status;
+  // The merge state kept between merges serves when it is up to date and
+  // `at` descends from its base; else a walk builds it, and it is kept for
+  // the next caret or merge (dropped, like any, at a critical version).
+  MergeWalker* walker = walker_.walker.get();
+  const bool usable = walker != nullptr && walker->walked_to() == graph_.size() &&
+                      std::any_of(at.begin(), at.end(), [&](Lv lv) { return walker->CanContinueFrom(lv); });
+  if (!usable) {
+    auto fresh = std::make_unique<MergeWalker>(graph_, log_);
+    std::vector<TextEdit> none;
+    if (absl::Status status =
+            fresh->Walk(graph_.FindConflicting(at, graph_.frontier()), graph_.size(), text_.size(), &none);
+        !status.ok()) {
+      return status;
+    }
+    walker_.walker = std::move(fresh);
+    walker = walker_.walker.get();
   }
-  absl::StatusOr<uint64_t> placed = walker.PlaceIndex(at, index);
+  absl::StatusOr<uint64_t> placed = walker->PlaceIndex(at, index, text_.size());
   if (!placed.ok()) return placed.status();
   return std::optional<uint64_t>(*placed);
 }

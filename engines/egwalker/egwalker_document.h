@@ -118,9 +118,9 @@ class EgwalkerDocument {
   RemoteId NameOf(Lv lv) const;
 
   // Merge state kept between merges while concurrency lasts (see
-  // EditsFrom), dropped at a critical version or when a fresh walk would be
-  // much smaller.
-  static constexpr uint64_t kSmallWalk = 256;
+  // EditsFrom), dropped at a critical version or once it has replayed more
+  // than kKeptEvents events.
+  static constexpr uint64_t kKeptEvents = 4096;
   // The walker refers to this document's graph and log, so a moved
   // document starts without one.
   struct WalkerSlot {
@@ -133,7 +133,7 @@ class EgwalkerDocument {
     }
   };
   MergeFrom merge_from_;
-  WalkerSlot walker_;
+  mutable WalkerSlot walker_;  // a cache: PlaceIndex may build or use it
   ChunkedText text_;
   EventGraph graph_;
   EditLog log_;

@@ -37,6 +37,9 @@ absl::StatusOr<EventRun> DecodeRun(const wire::EventRun& run, int index) {
   return decoded;
 }
 
+
+}  // namespace
+
 void EncodeRun(const EventRun& run, IntentId intent, wire::EventRun* out) {
   out->set_agent(run.id.agent_key);
   out->set_seq(run.id.seq);
@@ -57,8 +60,6 @@ void EncodeRun(const EventRun& run, IntentId intent, wire::EventRun* out) {
   out->set_intent_seq(intent.seq);
 }
 
-}  // namespace
-
 uint64_t AgentFor(const IntentId& first_intent) {
   return (uint64_t{first_intent.replica} << 40) | (first_intent.seq & ((uint64_t{1} << 40) - 1));
 }
@@ -66,7 +67,8 @@ uint64_t AgentFor(const IntentId& first_intent) {
 MemoryStats DocumentMemory(const IntentDocument& doc) {
   MemoryStats memory;
   memory.content_bytes = doc.document().text().AllocatedBytes();
-  memory.metadata_bytes = doc.document().graph().MemoryBytes() + doc.IntentBytes();
+  memory.metadata_bytes =
+      doc.document().graph().MemoryBytes() + doc.IntentBytes() + doc.document().merge_bytes();
   memory.history_bytes = doc.document().log().RunBytes() + doc.document().log().ContentBytes();
   return memory;
 }

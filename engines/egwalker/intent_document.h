@@ -31,6 +31,9 @@ inline constexpr int kMaxParents = 1024;
 // Runs per catch-up or forward message.
 inline constexpr size_t kRunsPerMessage = 256;
 
+// `run`, carrying out `intent`, in wire form.
+void EncodeRun(const EventRun& run, IntentId intent, wire::EventRun* out);
+
 // The agent of a session whose first edit carries `first_intent`: 24 bits
 // of replica and 40 of intent sequence, so sessions never share an agent.
 uint64_t AgentFor(const IntentId& first_intent);
@@ -101,9 +104,10 @@ class TransferBuffer {
   wire::Batch runs_;
 };
 
-// Memory by category: the text is content; the graph and the intent index
-// are metadata; the edit log (every event's edit and inserted text) is
-// history. Nothing is a tombstone: deleted text lives only in the log.
+// Memory by category: the text is content; the graph, the intent index and
+// any merge state kept between merges are metadata; the edit log (every
+// event's edit and inserted text) is history. Nothing is a tombstone:
+// deleted text lives only in the log.
 MemoryStats DocumentMemory(const IntentDocument& doc);
 
 }  // namespace collabsim::egwalker

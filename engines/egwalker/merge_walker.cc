@@ -44,7 +44,8 @@ absl::Status MergeWalker::Continue(LvSpan span, Lv first_new, uint64_t text_leng
   return Replay(span, first_new, edits);
 }
 
-absl::StatusOr<uint64_t> MergeWalker::PlaceIndex(const Frontier& version, uint64_t index) {
+absl::StatusOr<uint64_t> MergeWalker::PlaceIndex(const Frontier& version, uint64_t index, uint64_t text_length) {
+  text_length_ = text_length;
   MoveTo(version);
   if (index == 0) return 0;
   const std::optional<Place> left = sequence_.FindPrepare(index - 1);

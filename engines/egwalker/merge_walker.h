@@ -59,11 +59,12 @@ class MergeWalker {
   // REQUIRES: span.start == walked_to(); every event of `span` descends
   // from the base (CanContinueFrom).
   absl::Status Continue(LvSpan span, Lv first_new, uint64_t text_length, std::vector<TextEdit>* edits);
-  // After a Walk with nothing new: where index `index` of the document at
+  // Once every event is walked: where index `index` of the document at
   // `version` (REQUIRES: within the walk, as FindConflicting(version, the
   // frontier) gives) is in the text now: just after the character left of
   // it, wherever that went. InvalidArgument when past the end there.
-  absl::StatusOr<uint64_t> PlaceIndex(const Frontier& version, uint64_t index);
+  // `text_length`: the text's length now (REQUIRES: every event walked).
+  absl::StatusOr<uint64_t> PlaceIndex(const Frontier& version, uint64_t index, uint64_t text_length);
   // Whether a merge whose base is `base` can go on from this state: its
   // base is this one or an event replayed here.
   bool CanContinueFrom(const std::optional<Lv>& base) const;

@@ -1,0 +1,48 @@
+// Replays of a concurrent editing trace (the editing-traces format with
+// `parents`, as the Eg-walker paper's data sets are published) through the
+// Eg-walker document, as the paper measures it: one replica per agent, each
+// transaction made on its agent's replica at the version of its parents;
+// then every replica takes the others' events; and a fresh replica merges
+// every event at once (the "remote merge"). Times are wall-clock
+// measurements of this process; everything else is deterministic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engines/egwalker/egwalker_document.h"
+#include "sim/editing_trace.h"
+
+namespace collabsim::apps {
+
+// The trace's transactions as event runs: transaction t's patches as
+// deletes then inserts, chained, the first made on its parents' last
+// events; runs_of[t] indexes its runs. Agent keys are the trace's agent
+// numbers. InvalidArgument naming the transaction and patch for text that
+// is not UTF-8.
+struct TraceEvents {
+  std::vector<egwalker::EventRun> runs;
+  std::vector<std::pair<size_t, size_t>> runs_of;  // [first, end) per transaction
+};
+absl::StatusOr<TraceEvents> EventsOfTrace(const sim::EditingTrace& trace);
+
+struct ConcurrentReplay {
+  std::string final_text;       // the remote merge's
+  bool replicas_converged = false;
+  double remote_merge_ms = 0;   // a fresh replica merging every event at once
+  double replay_ms = 0;         // every agent's replica, transaction by transaction
+  uint64_t merge_peak_bytes = 0;  // the remote merge's merge state at its largest
+  uint64_t steady_bytes = 0;    // text, graph and log after it
+  uint64_t events = 0;
+  uint64_t walks = 0;           // merges in the per-agent replay that needed a walk
+  uint64_t encoded_bytes = 0;   // the document in local storage form
+  double decode_ms = 0;         // restoring it (a replay checked against the text)
+};
+
+// InvalidArgument naming the transaction when an edit does not fit its
+// parents' document.
+absl::StatusOr<ConcurrentReplay> ReplayConcurrentTrace(const sim::EditingTrace& trace);
+
+}  // namespace collabsim::apps
