@@ -56,8 +56,15 @@ void EditLog::TruncateTo(Lv lv) {
 
 const EditRun& EditLog::RunAt(Lv lv) const {
   COLLABSIM_CHECK(lv < size());
+  for (size_t near : {last_run_, last_run_ + 1, last_run_ - 1}) {
+    if (near < runs_.size() && runs_[near].start <= lv && lv < runs_[near].end()) {
+      last_run_ = near;
+      return runs_[near];
+    }
+  }
   auto it = std::upper_bound(runs_.begin(), runs_.end(), lv,
                              [](Lv value, const EditRun& run) { return value < run.start; });
+  last_run_ = static_cast<size_t>(std::prev(it) - runs_.begin());
   return *std::prev(it);
 }
 

@@ -69,6 +69,7 @@ class EditLog {
  private:
   std::vector<EditRun> runs_;
   std::u32string content_;
+  mutable size_t last_run_ = 0;  // the run RunAt found last: lookups come in order
 };
 
 }  // namespace collabsim::egwalker

@@ -110,8 +110,17 @@ void EventGraph::TruncateTo(Lv lv, uint32_t agent_count, const Frontier& frontie
 
 const EventGraph::Entry& EventGraph::EntryAt(Lv lv) const {
   COLLABSIM_CHECK(lv < size());
+  // Walks look runs up near the one before, so try that one and its
+  // neighbours before searching.
+  for (size_t near : {last_entry_, last_entry_ + 1, last_entry_ - 1}) {
+    if (near < entries_.size() && entries_[near].start <= lv && lv < entries_[near].end) {
+      last_entry_ = near;
+      return entries_[near];
+    }
+  }
   auto it = std::upper_bound(entries_.begin(), entries_.end(), lv,
                              [](Lv value, const Entry& entry) { return value < entry.start; });
+  last_entry_ = static_cast<size_t>(std::prev(it) - entries_.begin());
   return *std::prev(it);
 }
 
@@ -206,7 +215,22 @@ Frontier EventGraph::Reduce(std::vector<Lv> lvs) const {
 
 template <typename Visit, typename Stop>
 void EventGraph::WalkBack(const Frontier& a, const Frontier& b, Visit visit, Stop stop) const {
-  std::priority_queue<Reached> heap;
+  // A max-heap by LV in storage kept between calls (walks are many and short).
+  struct Heap {
+    std::vector<std::pair<Lv, uint8_t>>& items;
+    bool empty() const { return items.empty(); }
+    size_t size() const { return items.size(); }
+    Reached top() const { return Reached{items.front().first, items.front().second}; }
+    void push(Reached item) {
+      items.emplace_back(item.lv, item.side);
+      std::push_heap(items.begin(), items.end());
+    }
+    void pop() {
+      std::pop_heap(items.begin(), items.end());
+      items.pop_back();
+    }
+  } heap{walk_heap_};
+  walk_heap_.clear();
   size_t unshared = 0;  // entries of the heap reached from one side only
   auto push = [&](Lv lv, uint8_t side) {
     heap.push(Reached{lv, side});

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -134,6 +135,10 @@ class EventGraph {
   void WalkBack(const Frontier& a, const Frontier& b, Visit visit, Stop stop) const;
 
   std::vector<Entry> entries_;
+  // Lookup caches (never part of the graph's meaning): the entry found
+  // last, and the heap a backwards walk uses.
+  mutable size_t last_entry_ = 0;
+  mutable std::vector<std::pair<Lv, uint8_t>> walk_heap_;
   std::vector<uint64_t> agent_keys_;
   absl::flat_hash_map<uint64_t, uint32_t> agent_by_key_;
   std::vector<absl::btree_map<uint64_t, SeqRun>> seq_runs_;  // by agent
