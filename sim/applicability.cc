@@ -24,6 +24,10 @@ std::optional<std::string> NotApplicable(const scenario::Scenario& scenario, con
                              engine.traits().name);
     }
   }
+  if (const uint32_t users = UserCount(scenario); engine.traits().max_users > 0 && users > engine.traits().max_users) {
+    return absl::StrFormat("scenario %s has %d users, and %s is simulated up to %d (%s)", scenario.name(), users,
+                           engine.traits().name, engine.traits().max_users, engine.traits().max_users_reason);
+  }
   if (engine.traits().topology != Topology::kMesh) return std::nullopt;
   if (const uint32_t users = UserCount(scenario); users > kMaxMeshPeers) {
     return absl::StrFormat("scenario %s has %d users, and a %s mesh is simulated up to %d peers (every peer keeps "

@@ -51,6 +51,10 @@ struct EngineTraits {
   // beside the engines; reports show it as the floor the others are held
   // against, never as a choice.
   bool reference = false;
+  // Scenarios with more users than this are not simulated with the engine
+  // (0: no limit), for the reason given (what its cost grows with).
+  uint32_t max_users = 0;
+  std::string max_users_reason;
 };
 
 struct EngineOptions {

@@ -11,7 +11,10 @@
 // can exchange them.
 //
 // Invariants (CheckInvariants): the graph and the log hold the same events;
-// the text is the replay of every event.
+// those of the graph, the log, the text and any kept merge state. That the
+// text is the replay of every event is what the tests check (against a
+// merge of every event from the empty document) and what a restore checks.
+// The O(state) parts run on a FullCheckCadence.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engines/common/check.h"
 #include "engines/common/chunked_text.h"
 #include "engines/egwalker/edit_log.h"
 #include "engines/egwalker/event_graph.h"
@@ -134,6 +138,7 @@ class EgwalkerDocument {
   };
   MergeFrom merge_from_;
   mutable WalkerSlot walker_;  // a cache: PlaceIndex may build or use it
+  FullCheckCadence full_check_;
   ChunkedText text_;
   EventGraph graph_;
   EditLog log_;

@@ -16,6 +16,11 @@ std::string DescribeBatch(std::string_view kind, const wire::Batch& batch) {
   return absl::StrFormat("%s: %d runs, about %d events", kind, batch.runs_size(), events);
 }
 
+// The crowds it is simulated with: all-hands (50) and hundred-editors
+// (100) take seconds a seed; az-failure (1,200 writers) takes 40 s plain
+// and over 30 minutes with --swarm faults (docs/benchmarks.md).
+constexpr uint32_t kMaxUsers = 500;
+
 class Egwalker : public Engine {
  public:
   const EngineTraits& traits() const override { return traits_; }
@@ -64,10 +69,17 @@ class Egwalker : public Engine {
   }
 
  private:
-  EngineTraits traits_{"egwalker",
-                       "Eg-walker: plain text and an event graph, CRDT state only while merging concurrent edits; "
-                       "relay server, offline-first, text only",
-                       Topology::kRelay};
+  EngineTraits traits_ = [] {
+    EngineTraits traits{"egwalker",
+                        "Eg-walker: plain text and an event graph, CRDT state only while merging concurrent edits; "
+                        "relay server, offline-first, text only",
+                        Topology::kRelay};
+    traits.max_users = kMaxUsers;
+    traits.max_users_reason =
+        "a merge replays every event since the parents of the events it merges, so each late event makes every "
+        "receiver walk again: with 1,200 writers and a latency tail one seed takes over half an hour";
+    return traits;
+  }();
 };
 
 }  // namespace

@@ -231,6 +231,8 @@ void IntentDocument::EncodeVersion(const std::vector<RemoteId>& version,
 
 void IntentDocument::CheckInvariants() const {
   document_.CheckInvariants();
+  COLLABSIM_CHECK((intents_.empty() ? 0 : intents_.rbegin()->second.end) == document_.graph().size());
+  if (!full_check_.Due()) return;
   Lv next = 0;
   for (const auto& [start, span] : intents_) {
     COLLABSIM_CHECK(start == next && span.end > start);

@@ -19,6 +19,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "egwalker_wire.pb.h"
+#include "engines/common/check.h"
 #include "engines/common/intent.h"
 #include "engines/common/replica.h"
 #include "engines/egwalker/egwalker_document.h"
@@ -85,6 +86,7 @@ class IntentDocument {
 
   EgwalkerDocument document_;
   absl::btree_map<Lv, Span> intents_;  // first LV -> the intent of [first, end)
+  FullCheckCadence full_check_;         // for the O(intents) walk
 };
 
 // Collects the batches of one transfer (see Batch.more in the wire
