@@ -45,7 +45,6 @@ class MergeSequence {
     friend auto operator<=>(const Place&, const Place&) = default;
   };
 
-  bool empty() const { return leaves_.empty(); }
   Place End() const { return Place{leaves_.size(), 0, 0}; }
   bool IsEnd(Place place) const { return place.leaf >= leaves_.size(); }
   const MergeRecord& RecordAt(Place place) const { return leaves_[place.leaf]->records[place.record]; }

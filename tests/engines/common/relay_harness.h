@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -14,6 +15,13 @@
 #include "engines/common/engine.h"
 
 namespace collabsim::testing {
+
+// How often `replica` hit coverage probe `name` (0 when never).
+inline uint64_t ProbeCount(const Replica& replica, std::string_view name) {
+  const auto probes = replica.Stats().probes;
+  const auto it = probes.find(name);
+  return it == probes.end() ? 0 : it->second;
+}
 
 class RelayHarness {
  public:

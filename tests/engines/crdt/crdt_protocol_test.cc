@@ -13,12 +13,7 @@ namespace collabsim::crdt {
 namespace {
 
 using ::collabsim::testing::RelayHarness;
-
-uint64_t ProbeCount(const Replica& replica, std::string_view name) {
-  const auto probes = replica.Stats().probes;
-  const auto it = probes.find(name);
-  return it == probes.end() ? 0 : it->second;
-}
+using ::collabsim::testing::ProbeCount;
 
 // Both users type a word at the start of an empty document while apart, one
 // character at a time, forwards or backwards; returns the merged text.

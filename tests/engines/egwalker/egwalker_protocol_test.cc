@@ -14,12 +14,7 @@ namespace collabsim::egwalker {
 namespace {
 
 using ::collabsim::testing::RelayHarness;
-
-uint64_t ProbeCount(const Replica& replica, std::string_view name) {
-  const auto probes = replica.Stats().probes;
-  const auto it = probes.find(name);
-  return it == probes.end() ? 0 : it->second;
-}
+using ::collabsim::testing::ProbeCount;
 
 TEST(EgwalkerProtocol, ConcurrentWordsStayWholeForwardsAndBackwards) {
   for (bool backwards : {false, true}) {
