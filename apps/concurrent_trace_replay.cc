@@ -1,5 +1,6 @@
 #include "apps/concurrent_trace_replay.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -20,11 +21,24 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// The runs of every transaction in the history of `txn`'s parents (and of
-// `txn` itself when `inclusive`) that `merged` has not taken yet,
-// transaction by transaction in trace order (a causal order).
+// The runs of the transactions MissingTxns finds.
 std::vector<EventRun> MissingHistory(const sim::EditingTrace& trace, const TraceEvents& events, size_t txn,
                                      bool inclusive, std::vector<bool>* merged) {
+  std::vector<EventRun> runs;
+  for (size_t t : MissingTxns(trace, txn, inclusive, merged)) {
+    for (size_t k = events.runs_of[t].first; k < events.runs_of[t].second; ++k) runs.push_back(events.runs[k]);
+  }
+  return runs;
+}
+
+absl::Status TxnError(size_t txn, const absl::Status& status) {
+  return absl::InvalidArgumentError(absl::StrFormat("txns[%d]: %s", txn, status.message()));
+}
+
+}  // namespace
+
+std::vector<size_t> MissingTxns(const sim::EditingTrace& trace, size_t txn, bool inclusive,
+                                std::vector<bool>* merged) {
   std::vector<size_t> stack;
   if (inclusive) {
     stack.push_back(txn);
@@ -41,18 +55,8 @@ std::vector<EventRun> MissingHistory(const sim::EditingTrace& trace, const Trace
     for (uint32_t parent : trace.txns[t].parents) stack.push_back(parent);
   }
   std::sort(found.begin(), found.end());
-  std::vector<EventRun> runs;
-  for (size_t t : found) {
-    for (size_t k = events.runs_of[t].first; k < events.runs_of[t].second; ++k) runs.push_back(events.runs[k]);
-  }
-  return runs;
+  return found;
 }
-
-absl::Status TxnError(size_t txn, const absl::Status& status) {
-  return absl::InvalidArgumentError(absl::StrFormat("txns[%d]: %s", txn, status.message()));
-}
-
-}  // namespace
 
 absl::StatusOr<TraceEvents> EventsOfTrace(const sim::EditingTrace& trace) {
   TraceEvents events;
@@ -98,7 +102,7 @@ absl::StatusOr<TraceEvents> EventsOfTrace(const sim::EditingTrace& trace) {
   return events;
 }
 
-absl::StatusOr<ConcurrentReplay> ReplayConcurrentTrace(const sim::EditingTrace& trace) {
+absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::EditingTrace& trace) {
   absl::StatusOr<TraceEvents> events = EventsOfTrace(trace);
   if (!events.ok()) return events.status();
   ConcurrentReplay result;
@@ -130,8 +134,10 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTrace(const sim::EditingTrace& 
   result.remote_merge_ms = MsSince(start);
   result.final_text = remote.text().ToUtf8();
   result.merge_peak_bytes = remote.merge_peak_bytes();
-  result.steady_bytes = remote.text().AllocatedBytes() + remote.graph().MemoryBytes() + remote.log().RunBytes() +
-                        remote.log().ContentBytes();
+  const uint64_t text = remote.text().AllocatedBytes(), graph = remote.graph().MemoryBytes(),
+                 log = remote.log().RunBytes() + remote.log().ContentBytes();
+  result.steady_bytes = text + graph + log;
+  result.steady_parts = absl::StrFormat("text %d, graph %d, log of every edit %d", text, graph, log);
 
   // Every agent's replica takes the rest and must agree.
   result.replicas_converged = true;
@@ -154,6 +160,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTrace(const sim::EditingTrace& 
   state.set_text(result.final_text);
   const std::string encoded = state.SerializeAsString();
   result.encoded_bytes = encoded.size();
+  result.encoded_parts = "events and text";
   start = Clock::now();
   egwalker::wire::DurableState decoded;
   if (!decoded.ParseFromString(encoded)) return absl::InternalError("the encoded document does not parse");

@@ -1,10 +1,12 @@
 // Replays of a concurrent editing trace (the editing-traces format with
-// `parents`, as the Eg-walker paper's data sets are published) through the
-// Eg-walker document, as the paper measures it: one replica per agent, each
+// `parents`, as the Eg-walker paper's data sets are published) through a
+// document, as the paper measures it: one replica per agent, each
 // transaction made on its agent's replica at the version of its parents;
 // then every replica takes the others' events; and a fresh replica merges
 // every event at once (the "remote merge"). Times are wall-clock
-// measurements of this process; everything else is deterministic.
+// measurements of this process; everything else is deterministic. This file:
+// the Eg-walker document, and what every engine's replay shares;
+// apps/concurrent_trace_crdt.h: the CRDT sequences.
 #pragma once
 
 #include <cstdint>
@@ -28,21 +30,29 @@ struct TraceEvents {
 };
 absl::StatusOr<TraceEvents> EventsOfTrace(const sim::EditingTrace& trace);
 
+// The transactions in the history of `txn`'s parents (and `txn` itself when
+// `inclusive`) that `merged` does not mark yet, in trace order (a causal
+// order); marks them.
+std::vector<size_t> MissingTxns(const sim::EditingTrace& trace, size_t txn, bool inclusive,
+                                std::vector<bool>* merged);
+
 struct ConcurrentReplay {
   std::string final_text;       // the remote merge's
   bool replicas_converged = false;
   double remote_merge_ms = 0;   // a fresh replica merging every event at once
   double replay_ms = 0;         // every agent's replica, transaction by transaction
-  uint64_t merge_peak_bytes = 0;  // the remote merge's merge state at its largest
-  uint64_t steady_bytes = 0;    // text, graph and log after it
-  uint64_t events = 0;
-  uint64_t walks = 0;           // merges in the per-agent replay that needed a walk
+  uint64_t merge_peak_bytes = 0;  // state that exists only while a merge runs, at its largest
+  uint64_t steady_bytes = 0;    // what the remote merge's replica holds after it
+  std::string steady_parts;     // what steady_bytes counts, for the reader
+  uint64_t events = 0;          // characters inserted or deleted
+  uint64_t walks = 0;           // Eg-walker: merges in the per-agent replay that needed a walk
   uint64_t encoded_bytes = 0;   // the document in local storage form
-  double decode_ms = 0;         // restoring it (a replay checked against the text)
+  std::string encoded_parts;    // what that form holds
+  double decode_ms = 0;         // restoring it (checked against the text)
 };
 
-// InvalidArgument naming the transaction when an edit does not fit its
-// parents' document.
-absl::StatusOr<ConcurrentReplay> ReplayConcurrentTrace(const sim::EditingTrace& trace);
+// Through the Eg-walker document. InvalidArgument naming the transaction
+// when an edit does not fit its parents' document.
+absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::EditingTrace& trace);
 
 }  // namespace collabsim::apps

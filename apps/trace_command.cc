@@ -1,11 +1,13 @@
 // `collabsim trace`: a real recorded editing session replayed through an
 // engine (sim/trace_replay.h), next to a plain string-splice replay of the
-// same edits; a concurrent trace (with parents) through the Eg-walker
-// document, as its paper measures it (apps/concurrent_trace_replay.h). Local and remote replay must both end with the trace's
+// same edits; a concurrent trace (with parents) through the engine's document
+// (Eg-walker, the CRDT sequences), as the Eg-walker paper measures it
+// (apps/concurrent_trace_replay.h). Local and remote replay must both end with the trace's
 // endContent, and so must the client's stored state once decoded. Times are
 // wall-clock measurements of this process (the simulator is not involved),
 // so they vary between runs; everything else does not.
 #include <chrono>
+#include <functional>
 #include <iostream>
 
 #include "absl/strings/str_format.h"
@@ -14,6 +16,7 @@
 #include "engines/registry.h"
 #include "sim/editing_trace.h"
 #include "apps/trace_replay.h"
+#include "apps/concurrent_trace_crdt.h"
 #include "apps/concurrent_trace_replay.h"
 
 namespace collabsim::apps {
@@ -27,11 +30,20 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// A concurrent trace through the Eg-walker document (apps/concurrent_trace_replay.h).
+// A concurrent trace through the engine's document (apps/concurrent_trace_replay.h).
 int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::EditingTrace& trace, double load_ms) {
-  if (engine.traits().name != "egwalker") {
-    std::cerr << "collabsim trace: " << flags.path << ": a concurrent trace; it replays through --engine egwalker "
-              << "(" << engine.traits().name << " replays sequential traces: use the _flat variant if there is one)\n";
+  const std::string& name = engine.traits().name;
+  std::function<absl::StatusOr<ConcurrentReplay>()> replay_through;
+  if (name == "egwalker") {
+    replay_through = [&] { return ReplayConcurrentTraceEgwalker(trace); };
+  } else if (name == "crdt" || name == "crdt-mesh") {
+    replay_through = [&] { return ReplayConcurrentTraceCrdt(trace, crdt::Integration::kFugueMax); };
+  } else if (name == "crdt-rga") {
+    replay_through = [&] { return ReplayConcurrentTraceCrdt(trace, crdt::Integration::kRga); };
+  } else {
+    std::cerr << "collabsim trace: " << flags.path << ": a concurrent trace; it replays through --engine egwalker, "
+              << "crdt, crdt-mesh or crdt-rga (" << name
+              << " replays sequential traces: use the _flat variant if there is one)\n";
     return kExitBadInput;
   }
   std::cout << absl::StrFormat(
@@ -40,17 +52,19 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
       flags.path, trace.num_agents, trace.txns.size(), trace.PatchCount(), CountCodePoints(trace.end_content), load_ms);
   std::cerr << "[trace] replaying " << trace.txns.size() << " transactions on " << trace.num_agents
             << " replicas, then the remote merge...\n";
-  absl::StatusOr<ConcurrentReplay> replay = ReplayConcurrentTrace(trace);
+  absl::StatusOr<ConcurrentReplay> replay = replay_through();
   if (!replay.ok()) {
     std::cerr << "collabsim trace: " << flags.path << ": " << replay.status().message() << "\n";
     return kExitBadInput;
   }
-  std::cout << absl::StrFormat("egwalker:         %.1f ms remote merge of %d events; %.1f ms per-agent replay (%d walks)\n",
-                               replay->remote_merge_ms, replay->events, replay->replay_ms, replay->walks);
-  std::cout << absl::StrFormat("memory:           %d bytes steady (text, graph, log); merge state at its peak %d bytes\n",
-                               replay->steady_bytes, replay->merge_peak_bytes);
-  std::cout << absl::StrFormat("encoded:          %d bytes (events and text), decoded and checked in %.1f ms\n",
-                               replay->encoded_bytes, replay->decode_ms);
+  std::cout << absl::StrFormat("%-17s %.1f ms remote merge of %d events; %.1f ms per-agent replay", name + ":",
+                               replay->remote_merge_ms, replay->events, replay->replay_ms);
+  if (name == "egwalker") std::cout << absl::StrFormat(" (%d walks)", replay->walks);
+  std::cout << "\n";
+  std::cout << absl::StrFormat("memory:           %d bytes steady (%s); merge state at its peak %d bytes\n",
+                               replay->steady_bytes, replay->steady_parts, replay->merge_peak_bytes);
+  std::cout << absl::StrFormat("encoded:          %d bytes (%s), decoded and checked in %.1f ms\n",
+                               replay->encoded_bytes, replay->encoded_parts, replay->decode_ms);
   if (!replay->replicas_converged) {
     std::cerr << "collabsim trace: the agents' replicas did not converge on the remote merge's text\n";
     return kExitViolation;

@@ -1,0 +1,145 @@
+#include "apps/concurrent_trace_crdt.h"
+
+#include <chrono>
+#include <memory>
+
+#include "absl/strings/str_format.h"
+#include "engines/common/utf8.h"
+#include "crdt_wire.pb.h"
+
+namespace collabsim::apps {
+namespace {
+
+using crdt::DeleteOp;
+using crdt::InsertOp;
+using crdt::Sequence;
+using Clock = std::chrono::steady_clock;
+// One operation a patch became: an insert, or a delete when `is_delete`.
+struct Op {
+  bool is_delete = false;
+  InsertOp insert;
+  DeleteOp del;
+};
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+absl::Status ApplyOp(Sequence& sequence, const Op& op) {
+  return op.is_delete ? sequence.Apply(op.del) : sequence.Apply(op.insert);
+}
+
+// Applies the operations of `txns` (in trace order) to `sequence`.
+absl::Status ApplyTxns(Sequence& sequence, const std::vector<std::vector<Op>>& ops, const std::vector<size_t>& txns) {
+  for (size_t t : txns) {
+    for (const Op& op : ops[t]) {
+      if (absl::Status status = ApplyOp(sequence, op); !status.ok()) {
+        return absl::InternalError(absl::StrFormat("txns[%d]: the CRDT refused its own operation: %s", t,
+                                                   status.message()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Transaction `t`'s patches as local edits of `agent` on `sequence`, which
+// holds exactly its parents' history; the operations they became.
+absl::StatusOr<std::vector<Op>> MakeTxn(const sim::EditingTrace& trace, size_t t, uint64_t agent, uint64_t* counter,
+                                        Sequence& sequence) {
+  std::vector<Op> ops;
+  const sim::TraceTxn& txn = trace.txns[t];
+  for (size_t p = 0; p < txn.patches.size(); ++p) {
+    const sim::TracePatch& patch = txn.patches[p];
+    if (patch.position + patch.delete_count > sequence.VisibleLength()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "txns[%d].patches[%d]: [%d, %d] runs past the end of the document at its parents' version (%d characters)",
+          t, p, patch.position, patch.delete_count, sequence.VisibleLength()));
+    }
+    if (patch.delete_count > 0) {
+      ops.push_back(Op{.is_delete = true, .del = sequence.DeleteLocal(patch.position, patch.delete_count)});
+    }
+    if (patch.insert.empty()) continue;
+    absl::StatusOr<std::u32string> text = DecodeUtf8(patch.insert);
+    if (!text.ok()) return absl::InvalidArgumentError(absl::StrFormat("txns[%d].patches[%d]: not UTF-8", t, p));
+    const uint64_t length = text->size();
+    ops.push_back(Op{.insert = sequence.InsertLocal(agent, *counter, patch.position, *std::move(text))});
+    *counter += length;
+  }
+  return ops;
+}
+
+}  // namespace
+
+absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
+                                                           crdt::Integration integration) {
+  ConcurrentReplay result;
+  // Every agent's replica, transaction by transaction. Agent a is CRDT
+  // agent a + 1 (0 is no one).
+  std::vector<std::unique_ptr<Sequence>> replicas;
+  std::vector<std::vector<bool>> merged(trace.num_agents, std::vector<bool>(trace.txns.size(), false));
+  std::vector<uint64_t> counters(trace.num_agents, 0);
+  std::vector<std::vector<Op>> ops(trace.txns.size());
+  for (uint32_t a = 0; a < trace.num_agents; ++a) replicas.push_back(std::make_unique<Sequence>(integration));
+  auto start = Clock::now();
+  for (size_t t = 0; t < trace.txns.size(); ++t) {
+    const uint32_t agent = trace.txns[t].agent;
+    Sequence& replica = *replicas[agent];
+    if (absl::Status status = ApplyTxns(replica, ops, MissingTxns(trace, t, false, &merged[agent])); !status.ok()) {
+      return status;
+    }
+    merged[agent][t] = true;
+    absl::StatusOr<std::vector<Op>> made = MakeTxn(trace, t, agent + 1, &counters[agent], replica);
+    if (!made.ok()) return made.status();
+    ops[t] = *std::move(made);
+  }
+  result.replay_ms = MsSince(start);
+  for (uint64_t count : counters) result.events += count;
+  for (const std::vector<Op>& txn_ops : ops) {
+    for (const Op& op : txn_ops) {
+      for (const crdt::DeleteRange& range : op.del.ranges) result.events += range.length;
+    }
+  }
+
+  // The remote merge: every operation, in trace order, on a fresh replica.
+  std::vector<size_t> all(trace.txns.size());
+  for (size_t t = 0; t < all.size(); ++t) all[t] = t;
+  start = Clock::now();
+  Sequence remote(integration);
+  if (absl::Status status = ApplyTxns(remote, ops, all); !status.ok()) return status;
+  result.remote_merge_ms = MsSince(start);
+  result.final_text = EncodeUtf8(remote.Text());
+  result.steady_bytes = remote.ContentBytes() + remote.MetadataBytes() + remote.TombstoneBytes();
+  result.steady_parts = absl::StrFormat("characters %d, runs and id index %d, tombstone runs %d", remote.ContentBytes(),
+                                        remote.MetadataBytes(), remote.TombstoneBytes());
+
+  // Every agent's replica takes the rest and must agree.
+  result.replicas_converged = true;
+  for (uint32_t a = 0; a < trace.num_agents; ++a) {
+    std::vector<size_t> rest;
+    for (size_t t = 0; t < trace.txns.size(); ++t) {
+      if (!merged[a][t]) rest.push_back(t);
+    }
+    if (absl::Status status = ApplyTxns(*replicas[a], ops, rest); !status.ok()) return status;
+    result.replicas_converged = result.replicas_converged && EncodeUtf8(replicas[a]->Text()) == result.final_text;
+  }
+
+  // Local storage: the sequence's snapshot (every run with its origins,
+  // tombstones without their text), decoded and checked against the text.
+  crdt::wire::SequenceSnapshot snapshot;
+  remote.EncodeSnapshot(&snapshot);
+  const std::string encoded = snapshot.SerializeAsString();
+  result.encoded_bytes = encoded.size();
+  result.encoded_parts = "runs, origins and text; tombstones without text";
+  start = Clock::now();
+  crdt::wire::SequenceSnapshot decoded;
+  if (!decoded.ParseFromString(encoded)) return absl::InternalError("the encoded document does not parse");
+  absl::StatusOr<std::unique_ptr<Sequence>> restored = Sequence::FromSnapshot(integration, decoded);
+  result.decode_ms = MsSince(start);
+  if (!restored.ok()) return restored.status();
+  if (EncodeUtf8((*restored)->Text()) != result.final_text) {
+    return absl::InternalError("the decoded document's text is not the remote merge's");
+  }
+  return result;
+}
+
+}  // namespace collabsim::apps

@@ -1,0 +1,23 @@
+// A concurrent editing trace through a CRDT sequence (FugueMax for `crdt`
+// and `crdt-mesh`, RGA for `crdt-rga`), measured as the Eg-walker paper
+// measures the CRDTs it compares with: one replica per agent, each
+// transaction's edits made on its agent's replica once that replica holds
+// exactly its parents' history, each edit kept as the CRDT operation it
+// became; then a fresh replica applies every operation in trace order (the
+// "remote merge"). The CRDT's structure is its steady state: there is no
+// merge-only state, so the peak it reports is zero.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "apps/concurrent_trace_replay.h"
+#include "engines/crdt/sequence.h"
+#include "sim/editing_trace.h"
+
+namespace collabsim::apps {
+
+// InvalidArgument naming the transaction and patch when an edit does not
+// fit its parents' document or its text is not UTF-8.
+absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
+                                                           crdt::Integration integration);
+
+}  // namespace collabsim::apps
