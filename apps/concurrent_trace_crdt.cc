@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "engines/common/utf8.h"
 #include "crdt_wire.pb.h"
@@ -68,6 +70,23 @@ absl::StatusOr<std::vector<Op>> MakeTxn(const sim::EditingTrace& trace, size_t t
   return ops;
 }
 
+// Whether `target`, which `merged` marks, is in the history of `txn`'s
+// parents. A path there passes through unmarked transactions only: a marked
+// one after `target` on it would be in the replica's history, which is
+// `target`'s own and so cannot hold a later transaction.
+bool InParentsHistory(const sim::EditingTrace& trace, size_t txn, size_t target, const std::vector<bool>& merged) {
+  std::vector<size_t> stack(trace.txns[txn].parents.begin(), trace.txns[txn].parents.end());
+  absl::flat_hash_set<size_t> seen;  // the transactions the replica lacks: few
+  while (!stack.empty()) {
+    const size_t t = stack.back();
+    stack.pop_back();
+    if (t == target) return true;
+    if (merged[t] || !seen.insert(t).second) continue;
+    for (uint32_t parent : trace.txns[t].parents) stack.push_back(parent);
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
@@ -81,9 +100,19 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTra
   std::vector<std::vector<Op>> ops(trace.txns.size());
   for (uint32_t a = 0; a < trace.num_agents; ++a) replicas.push_back(std::make_unique<Sequence>(integration));
   auto start = Clock::now();
+  std::vector<std::optional<size_t>> last_txn(trace.num_agents);
   for (size_t t = 0; t < trace.txns.size(); ++t) {
     const uint32_t agent = trace.txns[t].agent;
     Sequence& replica = *replicas[agent];
+    // A CRDT edit is made on the replica's whole state, so that state must
+    // be the parents' history: the agent's last transaction must be in it.
+    if (last_txn[agent] && !InParentsHistory(trace, t, *last_txn[agent], merged[agent])) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "txns[%d]: agent %d made txns[%d], which is not in the history of this transaction's parents; a CRDT "
+          "replica cannot go back to an older version to edit it (replay through --engine egwalker)",
+          t, agent, *last_txn[agent]));
+    }
+    last_txn[agent] = t;
     if (absl::Status status = ApplyTxns(replica, ops, MissingTxns(trace, t, false, &merged[agent])); !status.ok()) {
       return status;
     }

@@ -4,7 +4,10 @@
 // transaction's edits made on its agent's replica once that replica holds
 // exactly its parents' history, each edit kept as the CRDT operation it
 // became; then a fresh replica applies every operation in trace order (the
-// "remote merge"). The CRDT's structure is its steady state: there is no
+// "remote merge"). Each agent's transactions must be one line of history
+// (each in the next one's history), as in S1, A1 and friendsforever: a CRDT
+// replica cannot edit an older version. The CRDT's structure is its steady
+// state: there is no
 // merge-only state, so the peak it reports is zero.
 #pragma once
 
@@ -15,8 +18,9 @@
 
 namespace collabsim::apps {
 
-// InvalidArgument naming the transaction and patch when an edit does not
-// fit its parents' document or its text is not UTF-8.
+// InvalidArgument naming the transaction (and patch) when an edit does not
+// fit its parents' document, its text is not UTF-8, or its agent's last
+// transaction is not in its history.
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
                                                            crdt::Integration integration);
 
