@@ -46,6 +46,7 @@ struct ConcurrentReplay {
   std::string steady_parts;     // what steady_bytes counts, for the reader
   uint64_t events = 0;          // characters inserted or deleted
   uint64_t walks = 0;           // Eg-walker: merges in the per-agent replay that needed a walk
+  uint64_t moved_txns = 0;      // OT: transactions moved to their client's revision first
   uint64_t encoded_bytes = 0;   // the document in local storage form
   std::string encoded_parts;    // what that form holds
   double decode_ms = 0;         // restoring it (checked against the text)

@@ -1,7 +1,7 @@
 // `collabsim trace`: a real recorded editing session replayed through an
 // engine (sim/trace_replay.h), next to a plain string-splice replay of the
 // same edits; a concurrent trace (with parents) through the engine's document
-// (Eg-walker, the CRDT sequences), as the Eg-walker paper measures it
+// (Eg-walker, the CRDT sequences, server-ordered OT), as the Eg-walker paper measures it
 // (apps/concurrent_trace_replay.h). Local and remote replay must both end with the trace's
 // endContent, and so must the client's stored state once decoded. Times are
 // wall-clock measurements of this process (the simulator is not involved),
@@ -17,6 +17,7 @@
 #include "sim/editing_trace.h"
 #include "apps/trace_replay.h"
 #include "apps/concurrent_trace_crdt.h"
+#include "apps/concurrent_trace_ot.h"
 #include "apps/concurrent_trace_replay.h"
 
 namespace collabsim::apps {
@@ -40,9 +41,11 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
     replay_through = [&] { return ReplayConcurrentTraceCrdt(trace, crdt::Integration::kFugueMax); };
   } else if (name == "crdt-rga") {
     replay_through = [&] { return ReplayConcurrentTraceCrdt(trace, crdt::Integration::kRga); };
+  } else if (name == "ot") {
+    replay_through = [&] { return ReplayConcurrentTraceOt(trace); };
   } else {
     std::cerr << "collabsim trace: " << flags.path << ": a concurrent trace; it replays through --engine egwalker, "
-              << "crdt, crdt-mesh or crdt-rga (" << name
+              << "crdt, crdt-mesh, crdt-rga or ot (" << name
               << " replays sequential traces: use the _flat variant if there is one)\n";
     return kExitBadInput;
   }
@@ -60,6 +63,9 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
   std::cout << absl::StrFormat("%-17s %.1f ms remote merge of %d events; %.1f ms per-agent replay", name + ":",
                                replay->remote_merge_ms, replay->events, replay->replay_ms);
   if (name == "egwalker") std::cout << absl::StrFormat(" (%d walks)", replay->walks);
+  if (name == "ot") {
+    std::cout << absl::StrFormat(" (%d transactions moved to their client's server revision first)", replay->moved_txns);
+  }
   std::cout << "\n";
   std::cout << absl::StrFormat("memory:           %d bytes steady (%s); merge state at its peak %d bytes\n",
                                replay->steady_bytes, replay->steady_parts, replay->merge_peak_bytes);

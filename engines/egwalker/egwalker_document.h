@@ -125,12 +125,17 @@ class EgwalkerDocument {
   // EditsFrom), dropped at a critical version or once it has replayed more
   // than kKeptEvents events.
   static constexpr uint64_t kKeptEvents = 4096;
-  // The walker refers to this document's graph and log, so a moved
-  // document starts without one.
+  // The walker refers to this document's graph and log, so a moved or
+  // copied document starts without one.
   struct WalkerSlot {
     std::unique_ptr<MergeWalker> walker;
     WalkerSlot() = default;
+    WalkerSlot(const WalkerSlot&) {}
     WalkerSlot(WalkerSlot&&) noexcept {}
+    WalkerSlot& operator=(const WalkerSlot&) {
+      walker.reset();
+      return *this;
+    }
     WalkerSlot& operator=(WalkerSlot&&) noexcept {
       walker.reset();
       return *this;
