@@ -46,26 +46,28 @@ absl::Status ApplyTxns(Sequence& sequence, const std::vector<std::vector<Op>>& o
 
 // Transaction `t`'s patches as local edits of `agent` on `sequence`, which
 // holds exactly its parents' history; the operations they became.
+// Transaction `t`'s patches as local edits of `agent` on `sequence`, which
+// holds exactly its parents' history; the operations they became. An edit
+// past the end is clamped to it and counted in `clamped`.
 absl::StatusOr<std::vector<Op>> MakeTxn(const sim::EditingTrace& trace, size_t t, uint64_t agent, uint64_t* counter,
-                                        Sequence& sequence) {
+                                        Sequence& sequence, uint64_t* clamped) {
   std::vector<Op> ops;
   const sim::TraceTxn& txn = trace.txns[t];
   for (size_t p = 0; p < txn.patches.size(); ++p) {
     const sim::TracePatch& patch = txn.patches[p];
-    if (patch.position + patch.delete_count > sequence.VisibleLength()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "txns[%d].patches[%d]: [%d, %d] runs past the end of the document at its parents' version (%d characters)",
-          t, p, patch.position, patch.delete_count, sequence.VisibleLength()));
-    }
-    if (patch.delete_count > 0) {
-      ops.push_back(Op{.is_delete = true, .del = sequence.DeleteLocal(patch.position, patch.delete_count)});
+    const uint64_t length = sequence.VisibleLength();
+    const uint64_t position = std::min(patch.position, length);
+    const uint64_t delete_count = std::min(patch.delete_count, length - position);
+    if (position != patch.position || delete_count != patch.delete_count) ++*clamped;
+    if (delete_count > 0) {
+      ops.push_back(Op{.is_delete = true, .del = sequence.DeleteLocal(position, delete_count)});
     }
     if (patch.insert.empty()) continue;
     absl::StatusOr<std::u32string> text = DecodeUtf8(patch.insert);
     if (!text.ok()) return absl::InvalidArgumentError(absl::StrFormat("txns[%d].patches[%d]: not UTF-8", t, p));
-    const uint64_t length = text->size();
-    ops.push_back(Op{.insert = sequence.InsertLocal(agent, *counter, patch.position, *std::move(text))});
-    *counter += length;
+    const uint64_t inserted = text->size();
+    ops.push_back(Op{.insert = sequence.InsertLocal(agent, *counter, position, *std::move(text))});
+    *counter += inserted;
   }
   return ops;
 }
@@ -91,6 +93,7 @@ bool InParentsHistory(const sim::EditingTrace& trace, size_t txn, size_t target,
 
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
                                                            crdt::Integration integration) {
+  if (absl::Status status = ValidateConcurrentTrace(trace); !status.ok()) return status;
   ConcurrentReplay result;
   // Every agent's replica, transaction by transaction. Agent a is CRDT
   // agent a + 1 (0 is no one).
@@ -117,7 +120,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTra
       return status;
     }
     merged[agent][t] = true;
-    absl::StatusOr<std::vector<Op>> made = MakeTxn(trace, t, agent + 1, &counters[agent], replica);
+    absl::StatusOr<std::vector<Op>> made = MakeTxn(trace, t, agent + 1, &counters[agent], replica, &result.clamped_edits);
     if (!made.ok()) return made.status();
     ops[t] = *std::move(made);
   }

@@ -18,9 +18,9 @@
 
 namespace collabsim::apps {
 
-// InvalidArgument naming the transaction (and patch) when an edit does not
-// fit its parents' document, its text is not UTF-8, or its agent's last
-// transaction is not in its history.
+// InvalidArgument naming the transaction for a trace ValidateConcurrentTrace
+// refuses, or one where an agent's last transaction is not in the history of
+// its next one.
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
                                                            crdt::Integration integration);
 

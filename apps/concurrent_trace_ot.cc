@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
-#include <optional>
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
@@ -78,7 +77,6 @@ struct Edit {
   uint64_t position = 0;
   uint64_t count = 0;  // deletes
   std::u32string text;
-  std::optional<size_t> patch;  // the patch it is from, unless moved
 };
 
 absl::StatusOr<std::vector<Edit>> EditsOfPatches(const sim::EditingTrace& trace, size_t t) {
@@ -87,33 +85,30 @@ absl::StatusOr<std::vector<Edit>> EditsOfPatches(const sim::EditingTrace& trace,
   for (size_t p = 0; p < txn.patches.size(); ++p) {
     const sim::TracePatch& patch = txn.patches[p];
     if (patch.delete_count > 0) {
-      edits.push_back(Edit{.is_delete = true, .position = patch.position, .count = patch.delete_count, .patch = p});
+      edits.push_back(Edit{.is_delete = true, .position = patch.position, .count = patch.delete_count});
     }
     if (patch.insert.empty()) continue;
     absl::StatusOr<std::u32string> text = DecodeUtf8(patch.insert);
     if (!text.ok()) return absl::InvalidArgumentError(absl::StrFormat("txns[%d].patches[%d]: not UTF-8", t, p));
-    edits.push_back(Edit{.position = patch.position, .text = *std::move(text), .patch = p});
+    edits.push_back(Edit{.position = patch.position, .text = *std::move(text)});
   }
   return edits;
 }
 
-// The edits as ops on a document of `length` characters.
-absl::StatusOr<Ops> OpsOfEdits(const std::vector<Edit>& edits, uint64_t length, size_t t) {
+// The edits as ops on a document of `length` characters. An edit past the
+// end is clamped to it and counted in `clamped`.
+Ops OpsOfEdits(const std::vector<Edit>& edits, uint64_t length, uint64_t* clamped) {
   Ops ops;
-  for (size_t e = 0; e < edits.size(); ++e) {
-    const Edit& edit = edits[e];
-    if (edit.position + edit.count > length) {
-      const std::string where = edit.patch ? absl::StrFormat("txns[%d].patches[%d]", t, *edit.patch)
-                                           : absl::StrFormat("txns[%d] (moved to its client's revision)", t);
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s: [%d, %d] runs past the end of the document at its parents' version (%d characters)",
-                          where, edit.position, edit.count, length));
-    }
+  for (const Edit& edit : edits) {
+    const uint64_t position = std::min(edit.position, length);
+    const uint64_t count = std::min(edit.count, length - position);
+    if (position != edit.position || count != edit.count) ++*clamped;
     if (edit.is_delete) {
-      ops.push_back(ot::MakeDelete(length, edit.position, edit.count));
-      length -= edit.count;
+      if (count == 0) continue;
+      ops.push_back(ot::MakeDelete(length, position, count));
+      length -= count;
     } else {
-      ops.push_back(ot::MakeInsert(length, edit.position, edit.text));
+      ops.push_back(ot::MakeInsert(length, position, edit.text));
       length += edit.text.size();
     }
   }
@@ -230,6 +225,7 @@ struct Client {
 }  // namespace
 
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceOt(const sim::EditingTrace& trace) {
+  if (absl::Status status = ValidateConcurrentTrace(trace); !status.ok()) return status;
   absl::StatusOr<std::vector<TxnPlan>> plans = PlanTxns(trace);
   if (!plans.ok()) return plans.status();
   ConcurrentReplay result;
@@ -272,10 +268,9 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceOt(const sim::EditingTrace
       patch_edits = EditsOfPatches(trace, t);
       if (!patch_edits.ok()) return patch_edits.status();
     }
-    absl::StatusOr<Ops> ops = OpsOfEdits(plan.moved ? plan.edits : *patch_edits, client.text.size(), t);
-    if (!ops.ok()) return ops.status();
-    ApplyOps(*ops, &client.text);
-    client.pending.emplace_back(t, *std::move(ops));
+    Ops ops = OpsOfEdits(plan.moved ? plan.edits : *patch_edits, client.text.size(), &result.clamped_edits);
+    ApplyOps(ops, &client.text);
+    client.pending.emplace_back(t, std::move(ops));
     client_ms += MsSince(start);
 
     // The server: the transaction is based on the client's revision and

@@ -27,9 +27,9 @@
 
 namespace collabsim::apps {
 
-// InvalidArgument naming the transaction (and patch) when an edit does not
-// fit its parents' document, its text is not UTF-8, or its agent's last
-// transaction is not in its history; ResourceExhausted when agents times
+// InvalidArgument naming the transaction for a trace ValidateConcurrentTrace
+// refuses, or one where an agent's last transaction is not in the history of
+// its next one; ResourceExhausted when agents times
 // transactions passes kMaxOtVersionEntries (the plan keeps a version vector
 // per transaction).
 inline constexpr uint64_t kMaxOtVersionEntries = uint64_t{1} << 26;

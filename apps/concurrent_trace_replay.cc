@@ -102,6 +102,18 @@ absl::StatusOr<TraceEvents> EventsOfTrace(const sim::EditingTrace& trace) {
   return events;
 }
 
+absl::Status ValidateConcurrentTrace(const sim::EditingTrace& trace) {
+  absl::StatusOr<TraceEvents> events = EventsOfTrace(trace);
+  if (!events.ok()) return events.status();
+  EgwalkerDocument document;
+  for (size_t t = 0; t < trace.txns.size(); ++t) {
+    const std::vector<EventRun> runs(events->runs.begin() + events->runs_of[t].first,
+                                     events->runs.begin() + events->runs_of[t].second);
+    if (absl::Status status = document.Merge(runs); !status.ok()) return TxnError(t, status);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::EditingTrace& trace) {
   absl::StatusOr<TraceEvents> events = EventsOfTrace(trace);
   if (!events.ok()) return events.status();

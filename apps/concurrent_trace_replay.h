@@ -36,6 +36,14 @@ absl::StatusOr<TraceEvents> EventsOfTrace(const sim::EditingTrace& trace);
 std::vector<size_t> MissingTxns(const sim::EditingTrace& trace, size_t txn, bool inclusive,
                                 std::vector<bool>* merged);
 
+// Whether every edit fits its parents' document as the trace format
+// defines it (concurrent inserts at one place in FugueMax order, as the
+// Eg-walker paper's traces were made): one Eg-walker document merges the
+// transactions in order. InvalidArgument naming the transaction otherwise.
+// Engines that order such inserts their own way replay a trace only after
+// it passes, so an edit past their end is theirs, not the trace's.
+absl::Status ValidateConcurrentTrace(const sim::EditingTrace& trace);
+
 struct ConcurrentReplay {
   std::string final_text;       // the remote merge's
   bool replicas_converged = false;
@@ -47,6 +55,10 @@ struct ConcurrentReplay {
   uint64_t events = 0;          // characters inserted or deleted
   uint64_t walks = 0;           // Eg-walker: merges in the per-agent replay that needed a walk
   uint64_t moved_txns = 0;      // OT: transactions moved to their client's revision first
+  // Edits that ran past the end of this engine's text at their parents'
+  // version, its order of concurrent inserts (and so of what later deletes
+  // hit) being other than the trace's: clamped to the end and counted.
+  uint64_t clamped_edits = 0;
   uint64_t encoded_bytes = 0;   // the document in local storage form
   std::string encoded_parts;    // what that form holds
   double decode_ms = 0;         // restoring it (checked against the text)

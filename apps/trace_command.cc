@@ -67,6 +67,12 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
     std::cout << absl::StrFormat(" (%d transactions moved to their client's server revision first)", replay->moved_txns);
   }
   std::cout << "\n";
+  if (replay->clamped_edits > 0) {
+    std::cout << absl::StrFormat(
+        "clamped:          %d edits ran past the end of %s's text at their parents' version and were clamped to it "
+        "(its order of concurrent inserts, and so what later deletes hit, differs from the trace's)\n",
+        replay->clamped_edits, name);
+  }
   std::cout << absl::StrFormat("memory:           %d bytes steady (%s); merge state at its peak %d bytes\n",
                                replay->steady_bytes, replay->steady_parts, replay->merge_peak_bytes);
   std::cout << absl::StrFormat("encoded:          %d bytes (%s), decoded and checked in %.1f ms\n",
