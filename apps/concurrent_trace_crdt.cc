@@ -16,12 +16,7 @@ using crdt::DeleteOp;
 using crdt::InsertOp;
 using crdt::Sequence;
 using Clock = std::chrono::steady_clock;
-// One operation a patch became: an insert, or a delete when `is_delete`.
-struct Op {
-  bool is_delete = false;
-  InsertOp insert;
-  DeleteOp del;
-};
+using Op = CrdtTraceOp;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -91,54 +86,71 @@ bool InParentsHistory(const sim::EditingTrace& trace, size_t txn, size_t target,
 
 }  // namespace
 
-absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
-                                                           crdt::Integration integration) {
-  if (absl::Status status = ValidateConcurrentTrace(trace); !status.ok()) return status;
-  ConcurrentReplay result;
-  // Every agent's replica, transaction by transaction. Agent a is CRDT
-  // agent a + 1 (0 is no one).
-  std::vector<std::unique_ptr<Sequence>> replicas;
-  std::vector<std::vector<bool>> merged(trace.num_agents, std::vector<bool>(trace.txns.size(), false));
+absl::StatusOr<CrdtPerAgentReplay> ReplayCrdtPerAgent(const sim::EditingTrace& trace, crdt::Integration integration) {
+  // Agent a is CRDT agent a + 1 (0 is no one).
+  CrdtPerAgentReplay replay;
+  replay.merged.assign(trace.num_agents, std::vector<bool>(trace.txns.size(), false));
+  replay.ops.resize(trace.txns.size());
   std::vector<uint64_t> counters(trace.num_agents, 0);
-  std::vector<std::vector<Op>> ops(trace.txns.size());
-  for (uint32_t a = 0; a < trace.num_agents; ++a) replicas.push_back(std::make_unique<Sequence>(integration));
-  auto start = Clock::now();
+  for (uint32_t a = 0; a < trace.num_agents; ++a) replay.replicas.push_back(std::make_unique<Sequence>(integration));
   std::vector<std::optional<size_t>> last_txn(trace.num_agents);
   for (size_t t = 0; t < trace.txns.size(); ++t) {
     const uint32_t agent = trace.txns[t].agent;
-    Sequence& replica = *replicas[agent];
+    Sequence& replica = *replay.replicas[agent];
+    std::vector<bool>& merged = replay.merged[agent];
     // A CRDT edit is made on the replica's whole state, so that state must
     // be the parents' history: the agent's last transaction must be in it.
-    if (last_txn[agent] && !InParentsHistory(trace, t, *last_txn[agent], merged[agent])) {
+    if (last_txn[agent] && !InParentsHistory(trace, t, *last_txn[agent], merged)) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "txns[%d]: agent %d made txns[%d], which is not in the history of this transaction's parents; a CRDT "
           "replica cannot go back to an older version to edit it (replay through --engine egwalker)",
           t, agent, *last_txn[agent]));
     }
     last_txn[agent] = t;
-    if (absl::Status status = ApplyTxns(replica, ops, MissingTxns(trace, t, false, &merged[agent])); !status.ok()) {
+    if (absl::Status status = ApplyTxns(replica, replay.ops, MissingTxns(trace, t, false, &merged)); !status.ok()) {
       return status;
     }
-    merged[agent][t] = true;
-    absl::StatusOr<std::vector<Op>> made = MakeTxn(trace, t, agent + 1, &counters[agent], replica, &result.clamped_edits);
+    merged[t] = true;
+    absl::StatusOr<std::vector<Op>> made =
+        MakeTxn(trace, t, agent + 1, &counters[agent], replica, &replay.clamped_edits);
     if (!made.ok()) return made.status();
-    ops[t] = *std::move(made);
+    replay.ops[t] = *std::move(made);
   }
+  return replay;
+}
+
+absl::StatusOr<std::unique_ptr<Sequence>> MergeCrdtOps(const std::vector<std::vector<CrdtTraceOp>>& ops,
+                                                       crdt::Integration integration) {
+  std::vector<size_t> all(ops.size());
+  for (size_t t = 0; t < all.size(); ++t) all[t] = t;
+  auto remote = std::make_unique<Sequence>(integration);
+  if (absl::Status status = ApplyTxns(*remote, ops, all); !status.ok()) return status;
+  return remote;
+}
+
+absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTrace& trace,
+                                                           crdt::Integration integration) {
+  if (absl::Status status = ValidateConcurrentTrace(trace); !status.ok()) return status;
+  ConcurrentReplay result;
+  auto start = Clock::now();
+  absl::StatusOr<CrdtPerAgentReplay> per_agent = ReplayCrdtPerAgent(trace, integration);
+  if (!per_agent.ok()) return per_agent.status();
   result.replay_ms = MsSince(start);
-  for (uint64_t count : counters) result.events += count;
+  result.clamped_edits = per_agent->clamped_edits;
+  const std::vector<std::vector<Op>>& ops = per_agent->ops;
   for (const std::vector<Op>& txn_ops : ops) {
     for (const Op& op : txn_ops) {
+      result.events += op.is_delete ? 0 : op.insert.text.size();
       for (const crdt::DeleteRange& range : op.del.ranges) result.events += range.length;
     }
   }
 
   // The remote merge: every operation, in trace order, on a fresh replica.
-  std::vector<size_t> all(trace.txns.size());
-  for (size_t t = 0; t < all.size(); ++t) all[t] = t;
   start = Clock::now();
-  Sequence remote(integration);
-  if (absl::Status status = ApplyTxns(remote, ops, all); !status.ok()) return status;
+  absl::StatusOr<std::unique_ptr<Sequence>> merged = MergeCrdtOps(ops, integration);
+  if (!merged.ok()) return merged.status();
   result.remote_merge_ms = MsSince(start);
+  const Sequence& remote = **merged;
   result.final_text = EncodeUtf8(remote.Text());
   result.steady_bytes = remote.ContentBytes() + remote.MetadataBytes() + remote.TombstoneBytes();
   result.steady_parts = absl::StrFormat("characters %d, runs and id index %d, tombstone runs %d", remote.ContentBytes(),
@@ -149,10 +161,11 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTra
   for (uint32_t a = 0; a < trace.num_agents; ++a) {
     std::vector<size_t> rest;
     for (size_t t = 0; t < trace.txns.size(); ++t) {
-      if (!merged[a][t]) rest.push_back(t);
+      if (!per_agent->merged[a][t]) rest.push_back(t);
     }
-    if (absl::Status status = ApplyTxns(*replicas[a], ops, rest); !status.ok()) return status;
-    result.replicas_converged = result.replicas_converged && EncodeUtf8(replicas[a]->Text()) == result.final_text;
+    if (absl::Status status = ApplyTxns(*per_agent->replicas[a], ops, rest); !status.ok()) return status;
+    result.replicas_converged =
+        result.replicas_converged && EncodeUtf8(per_agent->replicas[a]->Text()) == result.final_text;
   }
 
   // Local storage: the sequence's snapshot (every run with its origins,

@@ -4,7 +4,9 @@
 // second copy, as remote ops; and each engine's client through
 // apps::DirectRelay (local edits, and a second client catching up). Traces are
 // read from $COLLABSIM_TRACES, else from ../shared/traces beside the source
-// tree; a missing trace skips its rows with a message.
+// tree; a missing trace skips its rows with a message. Concurrent traces
+// (S1, A1, friendsforever): the remote merge through every engine that
+// replays them (RemoteMerge/ENGINE/TRACE).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -14,6 +16,10 @@
 #include "engines/crdt/sequence.h"
 #include "engines/registry.h"
 #include "apps/trace_replay.h"
+#include "apps/concurrent_trace_crdt.h"
+#include "apps/concurrent_trace_ot.h"
+#include "apps/concurrent_trace_replay.h"
+#include "engines/egwalker/egwalker_document.h"
 
 namespace collabsim {
 namespace {
@@ -172,7 +178,109 @@ void EngineReplay(benchmark::State& state, std::string engine_name, std::string 
   state.SetItemsProcessed(state.iterations() * t->patches.size());
 }
 
+// Concurrent traces (the Eg-walker paper's): the remote merge, a fresh
+// replica taking every event, per engine. What the merge takes is made
+// once, outside the timing: Eg-walker's event runs, the operations the
+// CRDT's per-agent replay made. OT's merge is the server's work, which
+// is interleaved with its clients', so its rows run the whole replay and
+// time the server's part (manual time).
+const char* const kConcurrentTraces[] = {"S1", "A1", "friendsforever"};
+
+const sim::EditingTrace* LoadConcurrent(const std::string& name, std::string* error) {
+  static std::map<std::string, absl::StatusOr<sim::EditingTrace>> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    const char* dir = std::getenv("COLLABSIM_TRACES");
+    const std::string path = std::string(dir != nullptr ? dir : COLLABSIM_DEFAULT_TRACES) + "/" + name + ".json.gz";
+    absl::StatusOr<sim::EditingTrace> trace = sim::LoadEditingTrace(path);
+    if (trace.ok() && !trace->concurrent) trace = absl::InvalidArgumentError(path + ": not a concurrent trace");
+    if (trace.ok()) {
+      if (absl::Status status = apps::ValidateConcurrentTrace(*trace); !status.ok()) trace = status;
+    }
+    it = cache.emplace(name, std::move(trace)).first;
+  }
+  if (!it->second.ok()) {
+    *error = std::string(it->second.status().message()) + " (set COLLABSIM_TRACES to the traces directory)";
+    return nullptr;
+  }
+  return &*it->second;
+}
+
+#define LOAD_CONCURRENT_OR_SKIP(var, name)                       \
+  std::string load_error;                                        \
+  const sim::EditingTrace* var = LoadConcurrent(name, &load_error); \
+  if (var == nullptr) {                                          \
+    state.SkipWithError(load_error.c_str());                     \
+    return;                                                      \
+  }
+
+void EgwalkerRemoteMerge(benchmark::State& state, std::string name) {
+  LOAD_CONCURRENT_OR_SKIP(trace, name);
+  absl::StatusOr<apps::TraceEvents> events = apps::EventsOfTrace(*trace);
+  if (!events.ok()) {
+    state.SkipWithError(std::string(events.status().message()).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    egwalker::EgwalkerDocument remote;
+    if (!remote.Merge(events->runs).ok()) std::abort();
+    state.PauseTiming();
+    if (remote.text().ToUtf8() != trace->end_content) state.SkipWithError("does not give endContent");
+    state.counters["steady_bytes"] = static_cast<double>(remote.text().AllocatedBytes() + remote.graph().MemoryBytes() +
+                                                         remote.log().RunBytes() + remote.log().ContentBytes());
+    state.counters["merge_peak_bytes"] = static_cast<double>(remote.merge_peak_bytes());
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * trace->PatchCount());
+}
+
+void CrdtRemoteMerge(benchmark::State& state, crdt::Integration integration, std::string name) {
+  LOAD_CONCURRENT_OR_SKIP(trace, name);
+  absl::StatusOr<apps::CrdtPerAgentReplay> per_agent = apps::ReplayCrdtPerAgent(*trace, integration);
+  if (!per_agent.ok()) {
+    state.SkipWithError(std::string(per_agent.status().message()).c_str());
+    return;
+  }
+  per_agent->replicas.clear();
+  for (auto _ : state) {
+    absl::StatusOr<std::unique_ptr<crdt::Sequence>> remote = apps::MergeCrdtOps(per_agent->ops, integration);
+    if (!remote.ok()) std::abort();
+    state.PauseTiming();
+    const crdt::Sequence& s = **remote;
+    state.counters["steady_bytes"] = static_cast<double>(s.ContentBytes() + s.MetadataBytes() + s.TombstoneBytes());
+    remote->reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * trace->PatchCount());
+}
+
+void OtRemoteMerge(benchmark::State& state, std::string name) {
+  LOAD_CONCURRENT_OR_SKIP(trace, name);
+  for (auto _ : state) {
+    absl::StatusOr<apps::ConcurrentReplay> replay = apps::ReplayConcurrentTraceOt(*trace);
+    if (!replay.ok()) {
+      state.SkipWithError(std::string(replay.status().message()).c_str());
+      return;
+    }
+    state.SetIterationTime(replay->remote_merge_ms / 1000.0);
+    state.counters["steady_bytes"] = static_cast<double>(replay->steady_bytes);
+  }
+  state.SetItemsProcessed(state.iterations() * trace->PatchCount());
+}
+
 const bool kRegistered = [] {
+  for (const char* trace : kConcurrentTraces) {
+    const std::string t = trace;
+    benchmark::RegisterBenchmark(("RemoteMerge/egwalker/" + t).c_str(), EgwalkerRemoteMerge, t)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("RemoteMerge/crdt/" + t).c_str(), CrdtRemoteMerge, crdt::Integration::kFugueMax, t)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("RemoteMerge/crdt-rga/" + t).c_str(), CrdtRemoteMerge, crdt::Integration::kRga, t)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("RemoteMerge/ot/" + t).c_str(), OtRemoteMerge, t)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  }
   for (const char* trace : kTraces) {
     const std::string t = trace;
     benchmark::RegisterBenchmark(("Splice/std::string/" + t).c_str(), Splice, t)->Unit(benchmark::kMillisecond);
