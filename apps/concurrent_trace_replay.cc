@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "engines/common/utf8.h"
 #include "engines/common/intent.h"
+#include "engines/egwalker/event_columns.h"
 #include "engines/egwalker/intent_document.h"
 
 namespace collabsim::apps {
@@ -163,16 +164,17 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::Editin
   // Local storage: the events (each transaction standing for one intent)
   // and the text, restored by a replay checked against the text.
   egwalker::wire::DurableState state;
+  egwalker::wire::Batch runs;
   for (size_t t = 0; t < trace.txns.size(); ++t) {
     for (size_t k = events->runs_of[t].first; k < events->runs_of[t].second; ++k) {
-      egwalker::EncodeRun(events->runs[k], IntentId{trace.txns[t].agent + 1, t + 1},
-                          state.mutable_events()->add_runs());
+      egwalker::EncodeRun(events->runs[k], IntentId{trace.txns[t].agent + 1, t + 1}, runs.add_runs());
     }
   }
+  egwalker::EncodeColumns(runs, state.mutable_columns());
   state.set_text(result.final_text);
   const std::string encoded = state.SerializeAsString();
   result.encoded_bytes = encoded.size();
-  result.encoded_parts = "events and text";
+  result.encoded_parts = "events in columns, and text";
   start = Clock::now();
   egwalker::wire::DurableState decoded;
   if (!decoded.ParseFromString(encoded)) return absl::InternalError("the encoded document does not parse");

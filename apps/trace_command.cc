@@ -180,8 +180,9 @@ int TraceCommand(const TraceFlags& flags) {
                                (*engine)->traits().name + ":", local_ms, local_ms / splice_ms, remote_ms,
                                remote_ms / splice_ms);
   std::cout << absl::StrFormat(
-      "memory:           %d bytes (content %d, metadata %d, tombstones %d, history %d, buffered %d)\n", memory.Total(),
-      memory.content_bytes, memory.metadata_bytes, memory.tombstone_bytes, memory.history_bytes, memory.buffered_bytes);
+      "memory:           %d bytes (content %d, metadata %d, tombstones %d, history %d, buffered %d, merge state %d)\n",
+      memory.Total(), memory.content_bytes, memory.metadata_bytes, memory.tombstone_bytes, memory.history_bytes,
+      memory.buffered_bytes, memory.merge_bytes);
   std::cout << absl::StrFormat("encoded:          %d bytes (the client's stored state), decoded in %.1f ms\n",
                                stored.size(), decode_ms);
   std::cout << "endContent:       matched by local replay, remote replay and the decoded copy\n";

@@ -30,7 +30,7 @@ std::string RunsToCsv(const results::ResultsFile& file) {
       "tokens_deleted,lost,duplicated,resurrected,corrupted,loss_rate,measured_cpu_s,measured_local_apply_us_mean,"
       "measured_local_apply_us_p99,measured_max_receive_ms,canvas_objects,property_writes,index_bytes_max,"
       "index_bytes_mean,cursor_samples,cursor_p50_ms,cursor_p95_ms,cursor_p99_ms,presence_messages,"
-      "presence_wire_bytes,presence_bytes_per_user_s,presence_dropped";
+      "presence_wire_bytes,presence_bytes_per_user_s,presence_dropped,server_merge_bytes_peak,client_merge_bytes_peak";
   // One column per probe, named as in the first run (every run lists them all).
   std::vector<std::string> probe_names;
   if (file.runs_size() > 0) {
@@ -72,6 +72,8 @@ std::string RunsToCsv(const results::ResultsFile& file) {
           absl::StrFormat("%d", p.dropped())}) {
       cells.push_back(p.enabled() ? cell : "");
     }
+    cells.push_back(absl::StrFormat("%d", r.memory().server_merge_bytes_peak()));
+    cells.push_back(absl::StrFormat("%d", r.memory().client_merge_bytes_peak()));
     for (const std::string& name : probe_names) {
       uint64_t count = 0;
       for (const auto& probe : r.probes()) count = probe.name() == name ? probe.count() : count;

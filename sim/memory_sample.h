@@ -11,7 +11,7 @@ namespace collabsim::sim {
 
 inline uint64_t ServerBytes(const results::MemorySample& s) {
   return s.server_content_bytes() + s.server_metadata_bytes() + s.server_tombstone_bytes() +
-         s.server_history_bytes() + s.server_buffered_bytes();
+         s.server_history_bytes() + s.server_buffered_bytes() + s.server_merge_bytes();
 }
 
 }  // namespace collabsim::sim

@@ -53,7 +53,14 @@ struct MemoryStats {
   // dependencies) or until they are acknowledged (a client's own unsent or
   // unacknowledged edits).
   uint64_t buffered_bytes = 0;
-  uint64_t Total() const { return content_bytes + metadata_bytes + tombstone_bytes + history_bytes + buffered_bytes; }
+  // State that exists for merging concurrent edits only and is freed after
+  // (Eg-walker's walk), held now; and the most a merge held so far, which
+  // is not part of Total (it may have been freed).
+  uint64_t merge_bytes = 0;
+  uint64_t merge_peak_bytes = 0;
+  uint64_t Total() const {
+    return content_bytes + metadata_bytes + tombstone_bytes + history_bytes + buffered_bytes + merge_bytes;
+  }
 };
 
 struct ReplicaStats {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
 #include "engines/common/utf8.h"
+#include "engines/egwalker/event_columns.h"
 
 namespace collabsim::egwalker {
 namespace {
@@ -67,8 +68,9 @@ uint64_t AgentFor(const IntentId& first_intent) {
 MemoryStats DocumentMemory(const IntentDocument& doc) {
   MemoryStats memory;
   memory.content_bytes = doc.document().text().AllocatedBytes();
-  memory.metadata_bytes =
-      doc.document().graph().MemoryBytes() + doc.IntentBytes() + doc.document().merge_bytes();
+  memory.metadata_bytes = doc.document().graph().MemoryBytes() + doc.IntentBytes();
+  memory.merge_bytes = doc.document().merge_bytes();
+  memory.merge_peak_bytes = doc.document().merge_peak_bytes();
   memory.history_bytes = doc.document().log().RunBytes() + doc.document().log().ContentBytes();
   return memory;
 }
@@ -195,16 +197,24 @@ std::vector<std::pair<IntentId, uint64_t>> IntentDocument::IntentEnds(const std:
 void IntentDocument::Encode(wire::DurableState* state) const {
   const std::vector<LvSpan> all =
       document_.graph().size() == 0 ? std::vector<LvSpan>{} : std::vector<LvSpan>{LvSpan{0, document_.graph().size()}};
+  wire::Batch runs;
   for (wire::Batch& batch : Export(all)) {
-    for (wire::EventRun& run : *batch.mutable_runs()) *state->mutable_events()->add_runs() = std::move(run);
+    for (wire::EventRun& run : *batch.mutable_runs()) *runs.add_runs() = std::move(run);
   }
+  EncodeColumns(runs, state->mutable_columns());
   state->set_text(document_.text().ToUtf8());
 }
 
 absl::StatusOr<IntentDocument> IntentDocument::Restore(const wire::DurableState& state) {
+  // Columns, or (as stored before them) a message per run.
+  if (state.has_columns() && state.events().runs_size() > 0) {
+    return absl::InvalidArgumentError("stored events both in columns and as runs");
+  }
+  absl::StatusOr<wire::Batch> runs = state.has_columns() ? DecodeColumns(state.columns()) : state.events();
+  if (!runs.ok()) return runs.status();
   IntentDocument restored;
   EgwalkerDocument::MergeReport report;
-  absl::StatusOr<std::vector<IntentId>> merged = restored.MergeBatch(state.events(), &report);
+  absl::StatusOr<std::vector<IntentId>> merged = restored.MergeBatch(*runs, &report);
   if (!merged.ok()) return absl::InvalidArgumentError(absl::StrCat("stored events: ", merged.status().message()));
   if (report.known_events > 0) return absl::InvalidArgumentError("stored events name one event twice");
   if (restored.document_.text().ToUtf8() != state.text()) {

@@ -63,8 +63,9 @@ class IntentDocument {
   // the seq of its last event there, in order.
   std::vector<std::pair<IntentId, uint64_t>> IntentEnds(const std::vector<LvSpan>& spans, uint32_t agent) const;
 
-  // Every event and the text, for local storage; Restore replays the
-  // events and refuses a text that differs from the replay.
+  // Every event (in columns, event_columns.h) and the text, for local
+  // storage; Restore replays the events and refuses a text that differs
+  // from the replay. Restore also reads events stored a run per message.
   void Encode(wire::DurableState* state) const;
   static absl::StatusOr<IntentDocument> Restore(const wire::DurableState& state);
 
@@ -106,10 +107,11 @@ class TransferBuffer {
   wire::Batch runs_;
 };
 
-// Memory by category: the text is content; the graph, the intent index and
-// any merge state kept between merges are metadata; the edit log (every
-// event's edit and inserted text) is history. Nothing is a tombstone:
-// deleted text lives only in the log.
+// Memory by category: the text is content; the graph and the intent index
+// are metadata; the edit log (every event's edit and inserted text) is
+// history; the walk state kept between merges is merge state, with the
+// most a merge held as its peak. Nothing is a tombstone: deleted text
+// lives only in the log.
 MemoryStats DocumentMemory(const IntentDocument& doc);
 
 }  // namespace collabsim::egwalker
