@@ -13,7 +13,7 @@
 namespace collabsim::crdt {
 
 CrdtClient::CrdtClient(ReplicaId id, Integration integration, const EngineOptions& options)
-    : Replica(id), options_(options), integration_(integration), doc_(std::make_unique<CausalDoc>(integration)) {
+    : Replica(id), options_(options), doc_(std::make_unique<CausalDoc>(integration)) {
   COLLABSIM_CHECK(id != kServerReplica);
 }
 

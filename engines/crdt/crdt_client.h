@@ -76,7 +76,6 @@ class CrdtClient : public Replica, public CaretFacet {
   absl::Status ValidateState() const;
 
   EngineOptions options_;
-  Integration integration_;
   std::unique_ptr<CausalDoc> doc_;
   uint64_t agent_ = 0;  // 0 until this session's first edit
   std::deque<Change> pending_;

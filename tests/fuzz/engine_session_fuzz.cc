@@ -26,7 +26,7 @@ constexpr int kMaxSteps = 64;
 
 class Session {
  public:
-  Session(const Engine& engine, FuzzInput& in) : engine_(engine), in_(in) {
+  Session(const Engine& engine, FuzzInput& in) : in_(in) {
     mesh_ = engine.traits().topology == Topology::kMesh;
     if (!mesh_) nodes_[kServerReplica] = engine.CreateServer(EngineOptions{});
     for (ReplicaId user = 1; user <= kUsers; ++user) nodes_[user] = engine.CreateClient(user, EngineOptions{});
@@ -133,7 +133,6 @@ class Session {
     Connect(a, b);
   }
 
-  const Engine& engine_;
   FuzzInput& in_;
   bool mesh_ = false;
   std::map<ReplicaId, std::unique_ptr<Replica>> nodes_;

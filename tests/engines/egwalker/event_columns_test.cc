@@ -101,7 +101,9 @@ TEST(EventColumns, ATypingSessionTakesAFractionOfThePerRunForm) {
     for (char32_t c : sentence.substr(word % 9 * 5, 5)) {
       ASSERT_TRUE(doc.Insert(1, IntentId{1, ++intent}, doc.document().text().size(), std::u32string(1, c)).ok());
     }
-    if (word % 7 == 0) ASSERT_TRUE(doc.Delete(1, IntentId{1, ++intent}, doc.document().text().size() - 1, 1).ok());
+    if (word % 7 == 0) {
+      ASSERT_TRUE(doc.Delete(1, IntentId{1, ++intent}, doc.document().text().size() - 1, 1).ok());
+    }
   }
   wire::DurableState columns_state;
   doc.Encode(&columns_state);
