@@ -25,7 +25,7 @@ namespace collabsim {
 namespace {
 
 const char* const kTraces[] = {"automerge-paper", "seph-blog1"};
-const char* const kEngines[] = {"crdt", "ot"};
+const char* const kEngines[] = {"crdt", "ot", "egwalker"};
 
 // A trace and its patches decoded once, outside any timing.
 struct LoadedTrace {
