@@ -1,15 +1,18 @@
 // The characters a merge walks over (merge_walker.h), in document order, as
 // records of consecutive characters in leaves of bounded size. Each leaf
 // counts the characters visible in the prepare and in the effect version,
-// so finding an index in either costs a scan over leaf counts and one
-// leaf, and an index from character ids to leaves finds any character the
-// same way. A merge of a long-diverged branch (the paper's A1) holds tens
-// of thousands of records; a flat list made every lookup a scan of all of
-// them.
+// and Fenwick trees over those counts find the leaf holding an index in
+// either in O(log leaves), then one leaf is scanned; an index from
+// character ids to leaves finds any character the same way. A merge of a
+// long-diverged branch (the paper's A1) holds tens of thousands of records;
+// a flat list made every lookup a scan of all of them, and a scan of leaf
+// counts was still most of A1's merge.
 //
 // Invariants (CheckInvariants): no leaf is empty or above kLeafRecords
 // records; each leaf's counts are the sums of its records; every record's
-// id is indexed to its leaf; leaves know their own position.
+// id is indexed to its leaf; leaves know their own position; the Fenwick
+// trees, unless marked stale (a leaf was added: rebuilt at the next
+// lookup), sum the leaves' counts.
 #pragma once
 
 #include <cstdint>
@@ -81,15 +84,39 @@ class MergeSequence {
     uint64_t effect_visible = 0;
     size_t index = 0;
   };
+  // Sets a leaf's counts from its records.
   void Recount(Leaf& leaf);
-  // Splits the record at `place` so a record starts there; returns the
-  // first record's id after it (the one starting at `place`).
-  void SplitRecord(Place place);
-  // Keeps leaves at most kLeafRecords long.
-  void SplitLeafIfFull(size_t leaf);
+  // Sets a leaf's counts, keeping the Fenwick trees in step.
+  void SetCounts(Leaf& leaf, uint64_t prepare_visible, uint64_t effect_visible);
+  // Splits the record at `place` (offset > 0) so a record starts there.
+  // Returns where the leaf was split (see Moved), 0 if it was not.
+  size_t SplitRecord(Place place);
+  // Keeps leaves at most kLeafRecords long: splits a full leaf in two and
+  // returns how many records stayed in it (0 when it was not split).
+  size_t SplitLeafIfFull(size_t leaf);
+  // Where record `record` of leaf `leaf` is after that leaf was split with
+  // `kept` records staying (0: not split).
+  static Place Moved(size_t leaf, size_t record, size_t kept) {
+    if (kept > 0 && record >= kept) return Place{leaf + 1, record - kept, 0};
+    return Place{leaf, record, 0};
+  }
+  // Fenwick trees over the leaves' counts (1-based), rebuilt when stale.
+  void EnsureFenwick() const;
+  static void FenwickAdd(std::vector<uint64_t>* tree, size_t leaf, int64_t delta);
+  static uint64_t FenwickPrefix(const std::vector<uint64_t>& tree, size_t leaves);
 
   std::vector<std::unique_ptr<Leaf>> leaves_;
-  absl::btree_map<uint64_t, Leaf*> leaf_by_id_;  // each record's id -> its leaf
+  mutable std::vector<uint64_t> fenwick_prepare_;
+  mutable std::vector<uint64_t> fenwick_effect_;
+  mutable bool fenwick_stale_ = true;
+  // Where a record is: its leaf, and the index it had there when last
+  // found (records only move right within a leaf until it splits, so a
+  // search starts there).
+  struct Located {
+    Leaf* leaf = nullptr;
+    mutable size_t hint = 0;
+  };
+  absl::btree_map<uint64_t, Located> leaf_by_id_;  // each record's id -> where it is
   uint64_t records_ = 0;
 };
 
