@@ -123,7 +123,8 @@ MergeSequence::Place MergeSequence::Insert(Place place, const MergeRecord& recor
   leaf.records.insert(leaf.records.begin() + place.record, record);
   COLLABSIM_CHECK(leaf_by_id_.emplace(record.id, Located{&leaf, place.record}).second);
   ++records_;
-  Recount(leaf);
+  SetCounts(leaf, leaf.prepare_visible + (record.prepare == 1 ? record.length : 0),
+            leaf.effect_visible + (record.effect_deleted ? 0 : record.length));
   return Moved(place.leaf, place.record, SplitLeafIfFull(place.leaf));
 }
 
