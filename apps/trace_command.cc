@@ -35,7 +35,8 @@ double MsSince(Clock::time_point start) {
 int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::EditingTrace& trace, double load_ms) {
   const std::string& name = engine.traits().name;
   std::function<absl::StatusOr<ConcurrentReplay>()> replay_through;
-  if (name == "egwalker") {
+  const bool egwalker = name == "egwalker" || name == "egwalker-mesh";  // one document, either topology
+  if (egwalker) {
     replay_through = [&] { return ReplayConcurrentTraceEgwalker(trace); };
   } else if (name == "crdt" || name == "crdt-mesh") {
     replay_through = [&] { return ReplayConcurrentTraceCrdt(trace, crdt::Integration::kFugueMax); };
@@ -45,7 +46,7 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
     replay_through = [&] { return ReplayConcurrentTraceOt(trace); };
   } else {
     std::cerr << "collabsim trace: " << flags.path << ": a concurrent trace; it replays through --engine egwalker, "
-              << "crdt, crdt-mesh, crdt-rga or ot (" << name
+              << "egwalker-mesh, crdt, crdt-mesh, crdt-rga or ot (" << name
               << " replays sequential traces: use the _flat variant if there is one)\n";
     return kExitBadInput;
   }
@@ -62,7 +63,7 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
   }
   std::cout << absl::StrFormat("%-17s %.1f ms remote merge of %d events; %.1f ms per-agent replay", name + ":",
                                replay->remote_merge_ms, replay->events, replay->replay_ms);
-  if (name == "egwalker") std::cout << absl::StrFormat(" (%d walks)", replay->walks);
+  if (egwalker) std::cout << absl::StrFormat(" (%d walks)", replay->walks);
   if (name == "ot") {
     std::cout << absl::StrFormat(" (%d transactions moved to their client's server revision first)", replay->moved_txns);
   }

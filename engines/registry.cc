@@ -16,7 +16,7 @@ namespace collabsim {
 const std::vector<const Engine*>& AllEngines() {
   static const auto* const engines = new std::vector<const Engine*>{&OtEngine(), &crdt::FugueMaxEngine(), &crdt::RgaEngine(),
                                                                    &crdt::FugueMaxMeshEngine(), &egwalker::EgwalkerEngine(), &lww::LwwBlockEngine(),
-                                                                   &lww::LwwDocumentEngine(), &dopt::DoptEngine(),
+                                                                   &lww::LwwDocumentEngine(), &egwalker::EgwalkerMeshEngine(), &dopt::DoptEngine(),
                                                                    &lww::LwwWallclockEngine(), &ideal::IdealEngine()};
   return *engines;
 }

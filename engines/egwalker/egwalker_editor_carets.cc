@@ -1,8 +1,9 @@
-// The Eg-walker client's caret facet (see egwalker_client.h): carets move
-// with the text as indexes; a published caret is an index at a version,
-// placed by the receiver once it has that version's events.
+// The caret facet of an Eg-walker replica on a user's device (see
+// egwalker_editor.h): carets move with the text as indexes; a published
+// caret is an index at a version, placed by the receiver once it has that
+// version's events.
 #include "absl/strings/str_format.h"
-#include "engines/egwalker/egwalker_client.h"
+#include "engines/egwalker/egwalker_editor.h"
 
 namespace collabsim::egwalker {
 namespace {
@@ -29,7 +30,7 @@ std::string Encode(const std::vector<RemoteId>& version, uint64_t index) {
 
 }  // namespace
 
-void EgwalkerClient::ShiftCarets(const std::vector<TextEdit>& edits) {
+void EgwalkerEditor::ShiftCarets(const std::vector<TextEdit>& edits) {
   for (const TextEdit& edit : edits) {
     cursor_ = Shifted(cursor_, edit);
     anchor_ = Shifted(anchor_, edit);
@@ -38,7 +39,7 @@ void EgwalkerClient::ShiftCarets(const std::vector<TextEdit>& edits) {
   }
 }
 
-EncodedSelection EgwalkerClient::PublishSelection() {
+EncodedSelection EgwalkerEditor::PublishSelection() {
   const Selection live{anchor_, cursor_};
   if (published_.has_value() && published_->live == live) return published_->bytes;
   const std::vector<RemoteId> version = doc_.document().Version();
@@ -47,7 +48,7 @@ EncodedSelection EgwalkerClient::PublishSelection() {
   return published_->bytes;
 }
 
-absl::StatusOr<std::optional<Selection>> EgwalkerClient::Place(const wire::CaretPosition& anchor,
+absl::StatusOr<std::optional<Selection>> EgwalkerEditor::Place(const wire::CaretPosition& anchor,
                                                                 const wire::CaretPosition& head) const {
   const std::vector<RemoteId> version = IntentDocument::DecodeVersion(head.version());
   absl::StatusOr<std::optional<uint64_t>> placed_head = doc_.document().PlaceIndex(version, head.index());
@@ -58,7 +59,7 @@ absl::StatusOr<std::optional<Selection>> EgwalkerClient::Place(const wire::Caret
   return std::optional<Selection>(Selection{**placed_anchor, **placed_head});
 }
 
-absl::Status EgwalkerClient::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
+absl::Status EgwalkerEditor::ShowRemoteSelection(ReplicaId owner, std::string_view anchor, std::string_view head) {
   wire::CaretPosition ends[2];
   for (int k = 0; k < 2; ++k) {
     const std::string_view bytes = k == 0 ? anchor : head;
@@ -84,7 +85,7 @@ absl::Status EgwalkerClient::ShowRemoteSelection(ReplicaId owner, std::string_vi
   return absl::OkStatus();
 }
 
-void EgwalkerClient::PlaceWaitingCarets() {
+void EgwalkerEditor::PlaceWaitingCarets() {
   for (auto it = waiting_carets_.begin(); it != waiting_carets_.end();) {
     absl::StatusOr<std::optional<Selection>> placed = Place(it->second.first, it->second.second);
     if (placed.ok() && !placed->has_value()) {
@@ -97,12 +98,12 @@ void EgwalkerClient::PlaceWaitingCarets() {
   }
 }
 
-void EgwalkerClient::HideRemoteSelection(ReplicaId owner) {
+void EgwalkerEditor::HideRemoteSelection(ReplicaId owner) {
   remote_carets_.erase(owner);
   waiting_carets_.erase(owner);
 }
 
-std::optional<Selection> EgwalkerClient::RemoteSelection(ReplicaId owner) const {
+std::optional<Selection> EgwalkerEditor::RemoteSelection(ReplicaId owner) const {
   const auto it = remote_carets_.find(owner);
   if (it == remote_carets_.end()) return std::nullopt;
   return it->second;

@@ -1,5 +1,6 @@
 // The `egwalker` engine: Eg-walker (Gentle & Kleppmann, EuroSys 2025), the
-// hybrid of OT and CRDT, behind a relay server.
+// hybrid of OT and CRDT, behind a relay server; `egwalker-mesh`, the same
+// replicas peer-to-peer.
 #pragma once
 
 #include "engines/common/engine.h"
@@ -7,5 +8,6 @@
 namespace collabsim::egwalker {
 
 const Engine& EgwalkerEngine();
+const Engine& EgwalkerMeshEngine();
 
 }  // namespace collabsim::egwalker
