@@ -1,11 +1,11 @@
 #include "apps/concurrent_trace_crdt.h"
 
-#include <chrono>
 #include <memory>
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
+#include "apps/wall_timer.h"
 #include "engines/common/utf8.h"
 #include "crdt_wire.pb.h"
 
@@ -15,12 +15,7 @@ namespace {
 using crdt::DeleteOp;
 using crdt::InsertOp;
 using crdt::Sequence;
-using Clock = std::chrono::steady_clock;
 using Op = CrdtTraceOp;
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 absl::Status ApplyOp(Sequence& sequence, const Op& op) {
   return op.is_delete ? sequence.Apply(op.del) : sequence.Apply(op.insert);
@@ -132,7 +127,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTra
                                                            crdt::Integration integration) {
   if (absl::Status status = ValidateConcurrentTrace(trace); !status.ok()) return status;
   ConcurrentReplay result;
-  auto start = Clock::now();
+  auto start = WallClock::now();
   absl::StatusOr<CrdtPerAgentReplay> per_agent = ReplayCrdtPerAgent(trace, integration);
   if (!per_agent.ok()) return per_agent.status();
   result.replay_ms = MsSince(start);
@@ -146,7 +141,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTra
   }
 
   // The remote merge: every operation, in trace order, on a fresh replica.
-  start = Clock::now();
+  start = WallClock::now();
   absl::StatusOr<std::unique_ptr<Sequence>> merged = MergeCrdtOps(ops, integration);
   if (!merged.ok()) return merged.status();
   result.remote_merge_ms = MsSince(start);
@@ -175,7 +170,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceCrdt(const sim::EditingTra
   const std::string encoded = snapshot.SerializeAsString();
   result.encoded_bytes = encoded.size();
   result.encoded_parts = "runs, origins and text; tombstones without text";
-  start = Clock::now();
+  start = WallClock::now();
   crdt::wire::SequenceSnapshot decoded;
   if (!decoded.ParseFromString(encoded)) return absl::InternalError("the encoded document does not parse");
   absl::StatusOr<std::unique_ptr<Sequence>> restored = Sequence::FromSnapshot(integration, decoded);

@@ -1,10 +1,10 @@
 #include "apps/concurrent_trace_ot.h"
 
 #include <algorithm>
-#include <chrono>
 #include <deque>
 
 #include "absl/strings/str_format.h"
+#include "apps/wall_timer.h"
 #include "engines/common/check.h"
 #include "engines/common/chunked_text.h"
 #include "engines/common/utf8.h"
@@ -17,12 +17,6 @@ namespace collabsim::apps {
 namespace {
 
 using ot::TextOp;
-using Clock = std::chrono::steady_clock;
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // One transaction's edits as OT ops, each on the document the one before
 // left. Kept one op per patch until it meets a concurrent transaction
 // (Compact): composing a long sequential session patch by patch would
@@ -261,7 +255,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceOt(const sim::EditingTrace
     const TxnPlan& plan = (*plans)[t];
     Client& client = clients[agent];
     // The client: catch up to the transaction's revision, edit.
-    auto start = Clock::now();
+    auto start = WallClock::now();
     if (absl::Status s = catch_up(agent, plan.revision); !s.ok()) return s;
     absl::StatusOr<std::vector<Edit>> patch_edits;
     if (!plan.moved) {
@@ -276,7 +270,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceOt(const sim::EditingTrace
     // The server: the transaction is based on the client's revision and
     // its unacknowledged transactions; transform it past the others'
     // transactions ordered since, as the client will when it catches up.
-    start = Clock::now();
+    start = WallClock::now();
     std::vector<Ops> flight;
     for (const auto& [own_txn, own] : client.pending) flight.push_back(own);
     uint64_t flight_bytes = 0;
@@ -327,7 +321,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceOt(const sim::EditingTrace
   const std::string encoded = state.SerializeAsString();
   result.encoded_bytes = encoded.size();
   result.encoded_parts = "the server's log, an op per edit";
-  auto start = Clock::now();
+  auto start = WallClock::now();
   ot::wire::ServerDurableState decoded;
   if (!decoded.ParseFromString(encoded)) return absl::InternalError("the encoded log does not parse");
   ChunkedText restored;

@@ -1,10 +1,10 @@
 #include "apps/concurrent_trace_replay.h"
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 
 #include "absl/strings/str_format.h"
+#include "apps/wall_timer.h"
 #include "engines/common/utf8.h"
 #include "engines/common/intent.h"
 #include "engines/egwalker/event_columns.h"
@@ -16,12 +16,6 @@ namespace {
 using egwalker::EgwalkerDocument;
 using egwalker::EventRun;
 using egwalker::RemoteId;
-using Clock = std::chrono::steady_clock;
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // The runs of the transactions MissingTxns finds.
 std::vector<EventRun> MissingHistory(const sim::EditingTrace& trace, const TraceEvents& events, size_t txn,
                                      bool inclusive, std::vector<bool>* merged) {
@@ -126,7 +120,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::Editin
   std::vector<std::unique_ptr<EgwalkerDocument>> replicas;
   std::vector<std::vector<bool>> merged(trace.num_agents, std::vector<bool>(trace.txns.size(), false));
   for (uint32_t a = 0; a < trace.num_agents; ++a) replicas.push_back(std::make_unique<EgwalkerDocument>());
-  auto start = Clock::now();
+  auto start = WallClock::now();
   for (size_t t = 0; t < trace.txns.size(); ++t) {
     const uint32_t agent = trace.txns[t].agent;
     EgwalkerDocument& replica = *replicas[agent];
@@ -141,7 +135,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::Editin
   for (const auto& replica : replicas) result.walks += replica->merges();
 
   // The remote merge.
-  start = Clock::now();
+  start = WallClock::now();
   EgwalkerDocument remote;
   if (absl::Status status = remote.Merge(events->runs); !status.ok()) return status;
   result.remote_merge_ms = MsSince(start);
@@ -175,7 +169,7 @@ absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceEgwalker(const sim::Editin
   const std::string encoded = state.SerializeAsString();
   result.encoded_bytes = encoded.size();
   result.encoded_parts = "events in columns, and text";
-  start = Clock::now();
+  start = WallClock::now();
   egwalker::wire::DurableState decoded;
   if (!decoded.ParseFromString(encoded)) return absl::InternalError("the encoded document does not parse");
   absl::StatusOr<egwalker::IntentDocument> restored = egwalker::IntentDocument::Restore(decoded);

@@ -6,12 +6,12 @@
 // endContent, and so must the client's stored state once decoded. Times are
 // wall-clock measurements of this process (the simulator is not involved),
 // so they vary between runs; everything else does not.
-#include <chrono>
 #include <functional>
 #include <iostream>
 
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
+#include "apps/wall_timer.h"
 #include "engines/common/utf8.h"
 #include "engines/registry.h"
 #include "sim/editing_trace.h"
@@ -25,11 +25,6 @@ namespace {
 
 constexpr int kExitViolation = 1;
 constexpr int kExitBadInput = 2;
-
-using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 // A concurrent trace through the engine's document (apps/concurrent_trace_replay.h).
 int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::EditingTrace& trace, double load_ms) {
@@ -116,7 +111,7 @@ int TraceCommand(const TraceFlags& flags) {
                  "for use (see `collabsim list`)\n";
     return kExitBadInput;
   }
-  auto start = Clock::now();
+  auto start = WallClock::now();
   absl::StatusOr<sim::EditingTrace> trace = sim::LoadEditingTrace(flags.path);
   const double load_ms = MsSince(start);
   if (!trace.ok()) {
@@ -124,7 +119,7 @@ int TraceCommand(const TraceFlags& flags) {
     return kExitBadInput;
   }
   if (trace->concurrent) return ConcurrentTrace(flags, **engine, *trace, load_ms);
-  start = Clock::now();
+  start = WallClock::now();
   absl::StatusOr<std::string> spliced = ReplaySplices(*trace);
   const double splice_ms = MsSince(start);
   if (!spliced.ok() || *spliced != trace->end_content) {
@@ -170,7 +165,7 @@ int TraceCommand(const TraceFlags& flags) {
   }
   const MemoryStats memory = writer.Stats().memory;
   const std::string stored = writer.DurableState();
-  start = Clock::now();
+  start = WallClock::now();
   absl::StatusOr<std::unique_ptr<Replica>> restored = (*engine)->RestoreClient(1, stored, EngineOptions{});
   const double decode_ms = MsSince(start);
   if (!restored.ok() || (*restored)->GetView().text != trace->end_content) {

@@ -4,15 +4,11 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "apps/wall_timer.h"
 #include "engines/common/utf8.h"
 
 namespace collabsim::apps {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 absl::Status RunsPastEnd(size_t t, size_t p, const sim::TracePatch& patch, uint64_t length) {
   return absl::InvalidArgumentError(absl::StrFormat("txns[%d].patches[%d]: [%d, %d] runs past the end of the document (%d characters)", t, p, patch.position,
@@ -62,7 +58,7 @@ absl::Status DirectRelay::Deliver(ReplicaId from, const OutgoingMessage& message
     return s.ok() ? s : absl::Status(s.code(), absl::StrFormat("server: %s", s.message()));
   }
   Client& to = clients_.at(message.to - 1);
-  const auto start = Clock::now();
+  const auto start = WallClock::now();
   const absl::Status s = to.replica->Receive(from, message.bytes);
   to.ms += MsSince(start);
   return s.ok() ? s : absl::Status(s.code(), absl::StrFormat("client %d: %s", message.to, s.message()));
@@ -90,7 +86,7 @@ absl::Status DirectRelay::ReplayLocally(const sim::EditingTrace& trace, ReplicaI
   Client& writer = clients_.at(id - 1);
   uint64_t seq = 0;
   for (const sim::TraceTxn& txn : trace.txns) {
-    const auto start = Clock::now();
+    const auto start = WallClock::now();
     for (const sim::TracePatch& patch : txn.patches) {
       absl::Status status;
       if (patch.delete_count > 0) {
