@@ -28,11 +28,8 @@
 namespace collabsim::apps {
 
 // InvalidArgument naming the transaction for a trace ValidateConcurrentTrace
-// refuses, or one where an agent's last transaction is not in the history of
-// its next one; ResourceExhausted when agents times
-// transactions passes kMaxOtVersionEntries (the plan keeps a version vector
-// per transaction).
-inline constexpr uint64_t kMaxOtVersionEntries = uint64_t{1} << 26;
+// or PlanTxns (server_order_plan.h) refuses; ResourceExhausted for one too
+// large to plan.
 absl::StatusOr<ConcurrentReplay> ReplayConcurrentTraceOt(const sim::EditingTrace& trace);
 
 }  // namespace collabsim::apps

@@ -54,7 +54,8 @@ struct ConcurrentReplay {
   std::string steady_parts;     // what steady_bytes counts, for the reader
   uint64_t events = 0;          // characters inserted or deleted
   uint64_t walks = 0;           // Eg-walker: merges in the per-agent replay that needed a walk
-  uint64_t moved_txns = 0;      // OT: transactions moved to their client's revision first
+  uint64_t moved_txns = 0;      // OT, LWW: transactions moved to their client's revision first
+  uint64_t overwritten_writes = 0;  // LWW: writes a later write to the same register replaced
   // Edits that ran past the end of this engine's text at their parents'
   // version, its order of concurrent inserts (and so of what later deletes
   // hit) being other than the trace's: clamped to the end and counted.

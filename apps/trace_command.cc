@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "apps/commands.h"
 #include "apps/wall_timer.h"
@@ -17,6 +18,7 @@
 #include "sim/editing_trace.h"
 #include "apps/trace_replay.h"
 #include "apps/concurrent_trace_crdt.h"
+#include "apps/concurrent_trace_lww.h"
 #include "apps/concurrent_trace_ot.h"
 #include "apps/concurrent_trace_replay.h"
 
@@ -25,6 +27,38 @@ namespace {
 
 constexpr int kExitViolation = 1;
 constexpr int kExitBadInput = 2;
+
+// How many of `expected`'s lines `text` has, each line counted as often as
+// it occurs (a multiset): a measure of what a lossy engine kept.
+struct LinesKept {
+  uint64_t lines = 0;
+  uint64_t missing = 0;
+};
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (size_t start = 0;;) {
+    const size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return lines;
+    start = end + 1;
+  }
+}
+
+LinesKept LinesOfIn(std::string_view expected, std::string_view text) {
+  absl::flat_hash_map<std::string_view, uint64_t> have;
+  for (std::string_view line : Lines(text)) ++have[line];
+  LinesKept kept;
+  for (std::string_view line : Lines(expected)) {
+    ++kept.lines;
+    auto it = have.find(line);
+    if (it == have.end() || it->second == 0) {
+      ++kept.missing;
+    } else {
+      --it->second;
+    }
+  }
+  return kept;
+}
 
 // A concurrent trace through the engine's document (apps/concurrent_trace_replay.h).
 int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::EditingTrace& trace, double load_ms) {
@@ -39,9 +73,11 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
     replay_through = [&] { return ReplayConcurrentTraceCrdt(trace, crdt::Integration::kRga); };
   } else if (name == "ot") {
     replay_through = [&] { return ReplayConcurrentTraceOt(trace); };
+  } else if (engine.traits().lossy_by_design) {
+    replay_through = [&] { return ReplayConcurrentTraceLww(trace, engine); };
   } else {
     std::cerr << "collabsim trace: " << flags.path << ": a concurrent trace; it replays through --engine egwalker, "
-              << "egwalker-mesh, crdt, crdt-mesh, crdt-rga or ot (" << name
+              << "egwalker-mesh, crdt, crdt-mesh, crdt-rga, ot, lww or lww-document (" << name
               << " replays sequential traces: use the _flat variant if there is one)\n";
     return kExitBadInput;
   }
@@ -59,7 +95,7 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
   std::cout << absl::StrFormat("%-17s %.1f ms remote merge of %d events; %.1f ms per-agent replay", name + ":",
                                replay->remote_merge_ms, replay->events, replay->replay_ms);
   if (egwalker) std::cout << absl::StrFormat(" (%d walks)", replay->walks);
-  if (name == "ot") {
+  if (name == "ot" || engine.traits().lossy_by_design) {
     std::cout << absl::StrFormat(" (%d transactions moved to their client's server revision first)", replay->moved_txns);
   }
   std::cout << "\n";
@@ -81,13 +117,23 @@ int ConcurrentTrace(const TraceFlags& flags, const Engine& engine, const sim::Ed
     std::cout << "endContent:       matched by every agent's replica and the remote merge\n";
     return 0;
   }
-  // A tie-break for concurrent inserts at one place other than the trace
-  // author's may order them differently; say where, never hide it.
   const std::string& expected = trace.end_content;
   size_t first = 0;
   while (first < expected.size() && first < replay->final_text.size() && expected[first] == replay->final_text[first]) {
     ++first;
   }
+  if (engine.traits().lossy_by_design) {
+    // Losing concurrent writes is what the engine does; say how much.
+    const LinesKept kept = LinesOfIn(expected, replay->final_text);
+    std::cout << absl::StrFormat(
+        "endContent:       differs from byte %d on (%d bytes against %d): %s keeps the last of concurrent "
+        "writes to one register (lossy by design); writes replaced by a concurrent one: %d; endContent's lines "
+        "not in the text as written: %d of %d\n",
+        first, replay->final_text.size(), expected.size(), name, replay->overwritten_writes, kept.missing, kept.lines);
+    return 0;
+  }
+  // A tie-break for concurrent inserts at one place other than the trace
+  // author's may order them differently; say where, never hide it.
   std::cout << absl::StrFormat(
       "endContent:       differs from the replicas' common text from byte %d on (%d bytes against %d): concurrent "
       "inserts at one place ordered differently\n",

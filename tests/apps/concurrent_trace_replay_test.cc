@@ -5,8 +5,10 @@
 // (both place concurrent inserts by FugueMax); OT and RGA order such
 // inserts their own way and only have to converge.
 #include "apps/concurrent_trace_crdt.h"
+#include "apps/concurrent_trace_lww.h"
 #include "apps/concurrent_trace_ot.h"
 #include "apps/concurrent_trace_replay.h"
+#include "engines/lww/lww_engine.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -87,6 +89,7 @@ sim::EditingTrace RandomTrace(uint64_t seed, int steps, uint32_t agents) {
 // What the replays met, summed over calls, so tests can see the paths
 // they mean to cover were taken.
 struct Met {
+  uint64_t lww_overwritten = 0;
   uint64_t ot_moved = 0;
   uint64_t clamped = 0;
 };
@@ -119,7 +122,14 @@ void ReplayEveryWay(uint64_t seed, int steps, uint32_t agents, Met* met = nullpt
   if (ot->clamped_edits == 0 && rga->clamped_edits == 0 && egwalker->clamped_edits == 0) {
     EXPECT_EQ(rga->events, egwalker->events) << "seed " << seed;
   }
+  // LWW loses what a concurrent write to the same paragraph replaced, but
+  // its replicas (and a fresh one) end on the server's text.
+  absl::StatusOr<ConcurrentReplay> lww = ReplayConcurrentTraceLww(trace, lww::LwwBlockEngine());
+  ASSERT_TRUE(lww.ok()) << lww.status() << " seed " << seed;
+  EXPECT_TRUE(lww->replicas_converged) << "seed " << seed;
+  EXPECT_EQ(lww->moved_txns, ot->moved_txns) << "seed " << seed << ": the same server-ordered plan";
   if (met != nullptr) {
+    met->lww_overwritten += lww->overwritten_writes;
     met->ot_moved += ot->moved_txns;
     met->clamped += ot->clamped_edits + rga->clamped_edits;
   }
@@ -135,6 +145,29 @@ TEST(ConcurrentTraceReplay, ManyAgentsAndLongHistories) {
   std::cout << "OT moved " << met.ot_moved << " transactions; OT and RGA clamped " << met.clamped << " edits\n";
   EXPECT_GT(met.ot_moved, 0u);
   EXPECT_GT(met.clamped, 0u);
+  EXPECT_GT(met.lww_overwritten, 0u);
+}
+
+// Two agents edit the base text at once: in one paragraph the later write
+// (in server order) replaces the other; in two paragraphs both are kept.
+TEST(ConcurrentTraceReplay, LwwKeepsTheLastWriteToAParagraphAndBothWhenApart) {
+  sim::EditingTrace same;
+  same.concurrent = true;
+  same.num_agents = 3;
+  same.txns = {{{}, 0, {{0, 0, "ab"}}}, {{0}, 1, {{0, 0, "X"}}}, {{0}, 2, {{2, 0, "Y"}}}};
+  absl::StatusOr<ConcurrentReplay> lww = ReplayConcurrentTraceLww(same, lww::LwwBlockEngine());
+  ASSERT_TRUE(lww.ok()) << lww.status();
+  EXPECT_EQ(lww->final_text, "abY");
+  EXPECT_EQ(lww->overwritten_writes, 1u);
+  EXPECT_TRUE(lww->replicas_converged);
+
+  sim::EditingTrace apart = same;
+  apart.txns = {{{}, 0, {{0, 0, "a\nb"}}}, {{0}, 1, {{0, 0, "X"}}}, {{0}, 2, {{3, 0, "Y"}}}};
+  lww = ReplayConcurrentTraceLww(apart, lww::LwwBlockEngine());
+  ASSERT_TRUE(lww.ok()) << lww.status();
+  EXPECT_EQ(lww->final_text, "Xa\nbY");
+  EXPECT_EQ(lww->overwritten_writes, 0u);
+  EXPECT_TRUE(lww->replicas_converged);
 }
 
 // A transaction whose parents are not a server revision is moved to its
