@@ -7,7 +7,6 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
-#include "engines/common/probes.h"
 
 namespace collabsim::egwalker {
 namespace {
@@ -231,14 +230,7 @@ ReplicaStats EgwalkerPeer::Stats() const {
     stats.memory.metadata_bytes += neighbour.known.size() * 2 * sizeof(uint64_t);
   }
   // Every peer merges every event, so these count once per peer.
-  const MergeWalker::Counts& counts = doc().document().merge_counts();
-  if (counts.concurrent_inserts_same_position > 0) {
-    stats.probes[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_inserts_same_position;
-  }
-  if (counts.delete_delete_overlaps > 0) {
-    stats.probes[std::string(probes::kDeleteDeleteOverlap)] = counts.delete_delete_overlaps;
-  }
-  if (known_events_ > 0) stats.probes[std::string(probes::kDuplicateResendRecognised)] = known_events_;
+  AddMergeProbes(doc(), known_events_, &stats.probes);
   return stats;
 }
 

@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
-#include "engines/common/probes.h"
 
 namespace collabsim::egwalker {
 
@@ -110,14 +109,7 @@ ReplicaStats EgwalkerServer::Stats() const {
   stats.memory = DocumentMemory(doc_);
   for (const auto& [client, buffer] : incoming_) stats.memory.buffered_bytes += buffer.BufferedBytes();
   // Merge probes are counted here only: the relay merges every event once.
-  const MergeWalker::Counts& counts = doc_.document().merge_counts();
-  if (counts.concurrent_inserts_same_position > 0) {
-    stats.probes[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_inserts_same_position;
-  }
-  if (counts.delete_delete_overlaps > 0) {
-    stats.probes[std::string(probes::kDeleteDeleteOverlap)] = counts.delete_delete_overlaps;
-  }
-  if (known_events_ > 0) stats.probes[std::string(probes::kDuplicateResendRecognised)] = known_events_;
+  AddMergeProbes(doc_, known_events_, &stats.probes);
   return stats;
 }
 

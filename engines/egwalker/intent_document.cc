@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engines/common/check.h"
+#include "engines/common/probes.h"
 #include "engines/common/utf8.h"
 #include "engines/egwalker/event_columns.h"
 
@@ -73,6 +74,18 @@ MemoryStats DocumentMemory(const IntentDocument& doc) {
   memory.merge_peak_bytes = doc.document().merge_peak_bytes();
   memory.history_bytes = doc.document().log().RunBytes() + doc.document().log().ContentBytes();
   return memory;
+}
+
+void AddMergeProbes(const IntentDocument& doc, uint64_t known_events,
+                    std::map<std::string, uint64_t, std::less<>>* probes) {
+  const MergeWalker::Counts& counts = doc.document().merge_counts();
+  if (counts.concurrent_inserts_same_position > 0) {
+    (*probes)[std::string(probes::kConcurrentInsertSamePosition)] = counts.concurrent_inserts_same_position;
+  }
+  if (counts.delete_delete_overlaps > 0) {
+    (*probes)[std::string(probes::kDeleteDeleteOverlap)] = counts.delete_delete_overlaps;
+  }
+  if (known_events > 0) (*probes)[std::string(probes::kDuplicateResendRecognised)] = known_events;
 }
 
 absl::Status IntentDocument::Insert(uint64_t agent_key, IntentId intent, uint64_t position,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,5 +114,11 @@ class TransferBuffer {
 // most a merge held as its peak. Nothing is a tombstone: deleted text
 // lives only in the log.
 MemoryStats DocumentMemory(const IntentDocument& doc);
+
+// What the document's merges met (concurrent inserts at one place, deletes
+// of one character twice) and `known_events` events that arrived again, as
+// probes (only those seen).
+void AddMergeProbes(const IntentDocument& doc, uint64_t known_events,
+                    std::map<std::string, uint64_t, std::less<>>* probes);
 
 }  // namespace collabsim::egwalker
